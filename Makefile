@@ -1,0 +1,53 @@
+# keyworks — `make demo` runs the demo on SQLite; `make test` runs lint and every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+ASSETS := src/keyworks/static/vendor/.installed
+
+.PHONY: demo test test-sqlite test-postgres test-browser lint format bench assets install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) $(ASSETS)
+
+$(ASSETS): package.json package-lock.json scripts/copy_assets.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	node scripts/copy_assets.mjs
+	touch $(ASSETS)
+
+assets: $(ASSETS)
+
+demo: install
+	PORT=$(PORT) $(BIN)/keyworks demo --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# SQLite always; PostgreSQL too when the server answers (CI starts it).
+test: install lint
+	$(BIN)/pytest -m "not browser"
+	@if $(BIN)/python scripts/pg_ready.py; then \
+	  KEYWORKS_DATABASE_URL=$${KEYWORKS_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/keyworks} \
+	    $(BIN)/pytest -m "not browser"; \
+	else echo "PostgreSQL not reachable: PostgreSQL run skipped"; fi
+	$(BIN)/pytest -m browser
+
+test-sqlite: install
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var node_modules src/keyworks/static/vendor

@@ -1,0 +1,65 @@
+"""Change history: per project (on its page) and the office's log of all changes."""
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from keyworks.orgs import access
+
+from .filters import ChangeFilter
+from .models import ChangeRecord
+
+ACTION_LABELS = {
+    "create": "新建", "update": "修改", "archive": "归档", "restore": "恢复", "delete": "删除",
+    "import": "导入", "assign_role": "分配角色", "revoke_role": "撤销角色",
+    "set_password": "重置密码", "create_token": "创建令牌", "revoke_token": "撤销令牌",
+}
+CONTACT_KEYS = {"phone"}
+
+
+def field_label(object_type: str, name: str) -> str:
+    try:
+        model = apps.get_model(object_type)
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name
+
+
+def history_rows(records, *, show_contacts: bool) -> list[dict]:
+    """Change records as rows of (field label, before, after) for display; phones are
+    hidden from those who may not see contacts."""
+    rows = []
+    for record in records:
+        keys = list((record.after or {}).keys() | (record.before or {}).keys())
+        changes = []
+        for key in sorted(keys):
+            before = (record.before or {}).get(key)
+            after = (record.after or {}).get(key)
+            if key in CONTACT_KEYS and not show_contacts:
+                before = after = "（已隐藏 / hidden）"
+            changes.append({"field": field_label(record.object_type, key), "before": before, "after": after})
+        rows.append(
+            {"record": record, "action": ACTION_LABELS.get(record.action, record.action), "changes": changes}
+        )
+    return rows
+
+
+@login_required
+def change_list(request):
+    programmes = access.managed_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied("仅指挥部办公室可查看全部变更记录 / Office only")
+    base = ChangeRecord.objects.filter(programme_id__in=programmes.values("pk"))
+    change_filter = ChangeFilter(request.GET, queryset=base)
+    page = Paginator(change_filter.qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request, "audit/change_list.html",
+        {
+            "filter": change_filter, "page": page, "querystring": params.urlencode(),
+            "rows": history_rows(page.object_list, show_contacts=True),
+        },
+    )

@@ -1,0 +1,24 @@
+"""Template filters for money and dates as the office writes them."""
+
+from django import template
+
+from keyworks.core.money import format_wan, format_yi
+
+register = template.Library()
+
+
+@register.filter
+def wan(value) -> str:
+    """1234.5 → "1,234.50" (万元)."""
+    return format_wan(value) if value is not None else "—"
+
+
+@register.filter
+def yi(value) -> str:
+    """万元 → 亿元 with 2 decimals."""
+    return format_yi(value) if value is not None else "—"
+
+
+@register.filter
+def ymd(value) -> str:
+    return value.strftime("%Y-%m-%d") if value else "—"

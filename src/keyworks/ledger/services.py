@@ -1,0 +1,249 @@
+"""Writes to the ledger. Each function checks the permission, validates, writes and
+records the change in one transaction; views, the API, the importer and commands all
+call these."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.orgs import access
+
+from .models import Milestone, Programme, Project, TaskForce, TaskForceMember
+
+
+class ConcurrentEditError(Exception):
+    """Somebody saved the object after this user opened it."""
+
+    message = (
+        "该项目已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新修改。"
+        " / This project was changed by someone else since you opened it; your changes were"
+        " not saved. Reload and edit again."
+    )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def ledger_warnings(project: Project) -> list[str]:
+    """Things worth a second look that are not errors."""
+    warnings = []
+    if (
+        project.total_investment is not None
+        and project.completed_investment is not None
+        and project.completed_investment > project.total_investment
+    ):
+        warnings.append(
+            "累计完成投资超过总投资，请核实。 / Investment completed exceeds total investment."
+        )
+    return warnings
+
+
+def check_dates(project: Project) -> None:
+    errors = {}
+    if project.planned_start and project.planned_finish and project.planned_finish < project.planned_start:
+        errors["planned_finish"] = "计划竣工日期早于计划开工日期 / Planned finish is before planned start"
+    if project.actual_start and project.actual_finish and project.actual_finish < project.actual_start:
+        errors["actual_finish"] = "实际竣工日期早于实际开工日期 / Actual finish is before actual start"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate(project: Project) -> None:
+    project.full_clean(exclude=["task_force"], validate_unique=True, validate_constraints=True)
+    check_dates(project)
+
+
+def project_snapshot(project: Project) -> dict:
+    data = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
+    data["districts"] = sorted(r.pk for r in project.districts.all()) if project.pk else []
+    return data
+
+
+def next_seq(programme: Programme) -> int:
+    return (programme.projects.aggregate(m=Max("seq"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def create_project(programme: Programme, data: dict, *, by, reason: str = "") -> Project:
+    access.require(by, "create_project", programme)
+    data = dict(data)
+    districts = data.pop("districts", [])
+    project = Project(programme=programme, **data)
+    if not project.seq:
+        project.seq = next_seq(programme)
+    _validate(project)
+    project.save()
+    project.districts.set(districts)
+    if project.task_force_id is None:
+        project.task_force = TaskForce.objects.create(name=f"{project.name}专班")
+        project.save(update_fields=["task_force"])
+    record_change(
+        by=by, action="create", obj=project, after=project_snapshot(project), reason=reason,
+        project_id=project.pk, programme_id=programme.pk,
+    )
+    return project
+
+
+@transaction.atomic
+def update_project(
+    project: Project, data: dict, *, by, expected_version: int | None = None, reason: str = ""
+) -> Project:
+    """Apply `data` (field → value) to `project`. Refuses fields the user may not change
+    and saves made by someone else since `expected_version`."""
+    allowed = access.editable_fields(by, project)
+    if not access.can(by, "change", project):
+        raise PermissionDenied("您没有权限修改该项目 / You may not change this project")
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError()
+    before = project_snapshot(current)
+    changed = {k for k, v in data.items() if before.get(k) != _comparable(k, v)}
+    if allowed is not None and changed - allowed:
+        names = "、".join(str(Project._meta.get_field(f).verbose_name) for f in sorted(changed - allowed))
+        raise PermissionDenied(f"您无权修改：{names} / You may not change: {', '.join(sorted(changed - allowed))}")
+    districts = data.get("districts")
+    for field, value in data.items():
+        if field != "districts":
+            setattr(current, field, value)
+    _validate(current)
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    if districts is not None:
+        current.districts.set(districts)
+    b, a = diff(before, project_snapshot(current))
+    if a:
+        record_change(
+            by=by, action="update", obj=current, before=b, after=a, reason=reason,
+            project_id=current.pk, programme_id=current.programme_id,
+        )
+    return current
+
+
+def _comparable(field: str, value):
+    """A data value in the form `project_snapshot` uses, to tell what really changed."""
+    from keyworks.audit.services import to_json
+
+    if field == "districts":
+        return sorted(getattr(r, "pk", r) for r in value)
+    return to_json(value)
+
+
+@transaction.atomic
+def archive_project(project: Project, *, by, reason: str) -> Project:
+    access.require(by, "archive", project)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写归档原因 / Give a reason for archiving"})
+    if project.is_archived:
+        return project
+    Project.objects.filter(pk=project.pk).update(
+        archived_at=timezone.now(), archive_reason=reason.strip()[:200], version=F("version") + 1
+    )
+    project.refresh_from_db()
+    record_change(
+        by=by, action="archive", obj=project, before={"archived_at": None},
+        after={"archived_at": project.archived_at.isoformat()}, reason=reason,
+        project_id=project.pk, programme_id=project.programme_id,
+    )
+    return project
+
+
+@transaction.atomic
+def restore_project(project: Project, *, by, reason: str = "") -> Project:
+    access.require(by, "restore", project)
+    if not project.is_archived:
+        return project
+    before = {"archived_at": project.archived_at.isoformat()}
+    Project.objects.filter(pk=project.pk).update(
+        archived_at=None, archive_reason="", version=F("version") + 1
+    )
+    project.refresh_from_db()
+    record_change(
+        by=by, action="restore", obj=project, before=before, after={"archived_at": None},
+        reason=reason, project_id=project.pk, programme_id=project.programme_id,
+    )
+    return project
+
+
+@transaction.atomic
+def update_task_force(project: Project, data: dict, *, by) -> TaskForce:
+    access.require(by, "change_task_force", project)
+    task_force = project.task_force
+    before = snapshot(task_force)
+    for field in ("name", "lead_official", "lead_title"):
+        if field in data:
+            setattr(task_force, field, data[field])
+    task_force.full_clean()
+    task_force.save()
+    b, a = diff(before, snapshot(task_force))
+    if a:
+        record_change(
+            by=by, action="update", obj=task_force, before=b, after=a,
+            project_id=project.pk, programme_id=project.programme_id,
+        )
+    return task_force
+
+
+@transaction.atomic
+def add_task_force_member(project: Project, data: dict, *, by) -> TaskForceMember:
+    access.require(by, "change_task_force", project)
+    member = TaskForceMember(task_force=project.task_force, **data)
+    member.full_clean()
+    member.save()
+    record_change(
+        by=by, action="create", obj=member, after=snapshot(member),
+        project_id=project.pk, programme_id=project.programme_id,
+    )
+    return member
+
+
+@transaction.atomic
+def remove_task_force_member(project: Project, member: TaskForceMember, *, by) -> None:
+    access.require(by, "change_task_force", project)
+    if member.task_force_id != project.task_force_id:
+        raise PermissionDenied("该成员不属于本项目专班 / Not a member of this task force")
+    record_change(
+        by=by, action="delete", obj=member, before=snapshot(member),
+        project_id=project.pk, programme_id=project.programme_id,
+    )
+    member.delete()
+
+
+@transaction.atomic
+def save_milestone(project: Project, data: dict, *, by, milestone: Milestone | None = None) -> Milestone:
+    access.require(by, "change_milestones", project)
+    before = snapshot(milestone) if milestone else None
+    milestone = milestone or Milestone(project=project)
+    for field, value in data.items():
+        setattr(milestone, field, value)
+    milestone.full_clean()
+    milestone.save()
+    b, a = diff(before, snapshot(milestone)) if before else (None, snapshot(milestone))
+    record_change(
+        by=by, action="update" if before else "create", obj=milestone, before=b, after=a,
+        project_id=project.pk, programme_id=project.programme_id,
+    )
+    return milestone
+
+
+@transaction.atomic
+def add_photo(project: Project, upload, *, caption: str = "", by) -> "Photo":
+    from zoneinfo import ZoneInfo
+
+    from keyworks.core.images import inspect_photo
+
+    from .models import Photo
+
+    access.require(by, "add_photo", project)
+    info = inspect_photo(upload)
+    taken_at = info.taken_at.replace(tzinfo=ZoneInfo("Asia/Shanghai")) if info.taken_at else None
+    photo = Photo.objects.create(
+        project=project, image=upload, caption=caption[:200], taken_at=taken_at, uploaded_by=by
+    )
+    record_change(
+        by=by, action="create", obj=photo, after=snapshot(photo),
+        project_id=project.pk, programme_id=project.programme_id,
+    )
+    return photo

@@ -1,0 +1,265 @@
+"""Ledger pages. Thin: parse input, call access/services, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from keyworks.audit.models import ChangeRecord
+from keyworks.audit.views import history_rows
+from keyworks.orgs import access
+
+from . import services
+from .filters import ProjectFilter
+from .forms import ArchiveForm, MemberForm, MilestoneForm, PhotoForm, ProjectForm
+from .models import Milestone, Photo, Programme, TaskForceMember
+
+PAGE_SIZE = 50
+
+
+def current_programme(request) -> Programme:
+    """The programme chosen by ?programme=CODE, else the last one used, else the newest."""
+    code = request.GET.get("programme") or request.session.get("programme")
+    programmes = access.visible_programmes(request.user)
+    programme = programmes.filter(code=code).first() if code else None
+    programme = programme or programmes.order_by("-year", "code").first()
+    if programme is None:
+        raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
+    request.session["programme"] = programme.code
+    return programme
+
+
+def filtered_projects(request, programme):
+    base = access.visible_projects(request.user).filter(programme=programme)
+    return ProjectFilter(request.GET, queryset=base, programme=programme)
+
+
+@login_required
+def project_list(request):
+    programme = current_programme(request)
+    project_filter = filtered_projects(request, programme)
+    qs = project_filter.qs
+    totals = qs.order_by().aggregate(
+        count=Count("id"), total=Sum("total_investment"), completed=Sum("completed_investment"),
+        annual=Sum("annual_investment"),
+    )
+    page = Paginator(
+        qs.select_related("category", "responsible_unit").prefetch_related("districts"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "filter": project_filter,
+        "page": page,
+        "totals": totals,
+        "can_create": access.can(request.user, "create_project", programme),
+        "can_import": access.can(request.user, "import", programme),
+        "querystring": querystring_without_page(request),
+        "demo_notice": programme.is_demo,
+    }
+    template = "ledger/project_list.html"
+    if request.htmx and request.htmx.target == "ledger-table":
+        template += "#ledger-table"
+    return render(request, template, context)
+
+
+def querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def project_detail(request, pk):
+    project = access.get_project(request.user, pk)
+    user = request.user
+    records = ChangeRecord.objects.filter(project_id=project.pk).order_by("-at", "-id")[:200]
+    context = {
+        "project": project,
+        "programme": project.programme,
+        "districts": project.districts.all(),
+        "members": project.task_force.members.all() if project.task_force else [],
+        "milestones": project.milestones.all(),
+        "photos": project.photos.all()[:12],
+        "history": history_rows(records, show_contacts=access.can(user, "view_contacts", project)),
+        "can_change": access.can(user, "change", project),
+        "can_view_contacts": access.can(user, "view_contacts", project),
+        "can_change_task_force": access.can(user, "change_task_force", project),
+        "can_change_milestones": access.can(user, "change_milestones", project),
+        "can_archive": access.can(user, "archive", project),
+        "warnings": services.ledger_warnings(project),
+        "member_form": MemberForm(),
+        "milestone_form": MilestoneForm(),
+        "photo_form": PhotoForm(),
+        "archive_form": ArchiveForm(),
+        "demo_notice": project.programme.is_demo,
+    }
+    return render(request, "ledger/project_detail.html", context)
+
+
+@login_required
+def project_create(request):
+    programme = current_programme(request)
+    access.require(request.user, "create_project", programme)
+    form = ProjectForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.create_project(
+                programme, form.changed_data_dict(), by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"已创建项目“{project.name}” / Project created")
+            for warning in services.ledger_warnings(project):
+                messages.warning(request, warning)
+            return redirect("ledger:project_detail", pk=project.pk)
+    return render(
+        request, "ledger/project_form.html", {"form": form, "programme": programme, "project": None}
+    )
+
+
+@login_required
+def project_edit(request, pk):
+    project = access.get_project(request.user, pk, "change")
+    editable = access.editable_fields(request.user, project)
+    form = ProjectForm(
+        request.POST or None, instance=project, programme=project.programme, editable=editable
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.update_project(
+                project, form.changed_data_dict(), by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "已保存 / Saved")
+            for warning in services.ledger_warnings(project):
+                messages.warning(request, warning)
+            return redirect("ledger:project_detail", pk=project.pk)
+    return render(
+        request, "ledger/project_form.html",
+        {"form": form, "programme": project.programme, "project": project},
+    )
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_POST
+def project_archive(request, pk):
+    project = access.get_project(request.user, pk, "archive")
+    form = ArchiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写归档原因 / Give a reason for archiving")
+    else:
+        services.archive_project(project, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "项目已归档（可恢复） / Project archived (can be restored)")
+    return redirect("ledger:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def project_restore(request, pk):
+    project = access.get_project(request.user, pk, "restore")
+    services.restore_project(project, by=request.user)
+    messages.success(request, "项目已恢复 / Project restored")
+    return redirect("ledger:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def member_add(request, pk):
+    project = access.get_project(request.user, pk, "change_task_force")
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        services.add_task_force_member(project, form.cleaned_data, by=request.user)
+        messages.success(request, "已添加专班成员 / Member added")
+    else:
+        messages.error(request, form_errors_text(form))
+    return redirect("ledger:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request, pk, member_pk):
+    project = access.get_project(request.user, pk, "change_task_force")
+    member = get_object_or_404(TaskForceMember, pk=member_pk, task_force=project.task_force)
+    services.remove_task_force_member(project, member, by=request.user)
+    messages.success(request, "已移除专班成员 / Member removed")
+    return redirect("ledger:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def milestone_save(request, pk, milestone_pk=None):
+    project = access.get_project(request.user, pk, "change_milestones")
+    milestone = (
+        get_object_or_404(Milestone, pk=milestone_pk, project=project) if milestone_pk else None
+    )
+    form = MilestoneForm(request.POST, instance=milestone)
+    if form.is_valid():
+        services.save_milestone(project, form.cleaned_data, by=request.user, milestone=milestone)
+        messages.success(request, "节点已保存 / Milestone saved")
+    else:
+        messages.error(request, form_errors_text(form))
+    return redirect("ledger:project_detail", pk=project.pk)
+
+
+@login_required
+@require_POST
+def photo_upload(request, pk):
+    project = access.get_project(request.user, pk, "add_photo")
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_photo(
+                project, form.cleaned_data["image"], caption=form.cleaned_data["caption"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "照片已上传 / Photo uploaded")
+    else:
+        messages.error(request, form_errors_text(form))
+    return redirect("ledger:project_detail", pk=project.pk)
+
+
+@login_required
+def photo_file(request, pk, photo_pk):
+    """Photos are served through the permission check, never from a public folder."""
+    project = access.get_project(request.user, pk)
+    photo = get_object_or_404(Photo, pk=photo_pk, project=project)
+    try:
+        return FileResponse(photo.image.open("rb"))
+    except FileNotFoundError:
+        raise Http404("照片文件不存在 / Photo file missing") from None
+
+
+def form_errors_text(form) -> str:
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return "；".join(parts)
+
+
+def permission_denied_message(exc: PermissionDenied) -> str:
+    return str(exc) or "您没有权限执行此操作 / Permission denied"

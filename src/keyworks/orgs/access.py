@@ -1,0 +1,216 @@
+"""The permission rules, in one place.
+
+Two questions are answered here and nowhere else:
+- which rows may a user see (`visible_programmes`, `visible_projects`, …), and
+- may a user do an action on an object (`can`, `require`).
+
+Views and API endpoints fetch objects through `get_project` so that an outsider gets
+404 (the object does not exist for them) and a read-only user gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from keyworks.ledger.models import Programme, Project
+
+from .models import Role, RoleAssignment
+
+# Fields a district coordinator may change on the projects located in its district.
+DISTRICT_FIELDS = frozenset({"address", "longitude", "latitude", "geometry", "district_progress"})
+# Structural fields only the office changes; a task force keeps the rest of its ledger.
+OFFICE_ONLY_FIELDS = frozenset({"programme", "seq", "category", "grade", "task_force", "code"})
+
+PROGRAMME_WIDE_READ = {Role.OFFICE, Role.LEADER, Role.INSPECTOR}
+
+
+def assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments, loaded once per user object (i.e. per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_keyworks_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user))
+        user._keyworks_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    if hasattr(user, "_keyworks_roles"):
+        del user._keyworks_roles
+
+
+def is_superuser(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def programme_ids(user, *roles: str) -> set[int]:
+    return {a.programme_id for a in assignments(user) if not roles or a.role in roles}
+
+
+def has_role(user, programme_id: int, *roles: str) -> bool:
+    if is_superuser(user) and Role.OFFICE in roles:
+        return True
+    return any(a.programme_id == programme_id and a.role in roles for a in assignments(user))
+
+
+def is_office(user, programme_id: int) -> bool:
+    return has_role(user, programme_id, Role.OFFICE)
+
+
+def is_office_anywhere(user) -> bool:
+    return is_superuser(user) or bool(programme_ids(user, Role.OFFICE))
+
+
+def own_task_force_ids(user) -> set[int]:
+    return {a.task_force_id for a in assignments(user) if a.role == Role.TASKFORCE}
+
+
+def own_region_ids(user) -> set[int]:
+    return {a.region_id for a in assignments(user) if a.role == Role.DISTRICT}
+
+
+# --- rows a user may see -------------------------------------------------------------
+
+
+def visible_programmes(user) -> QuerySet[Programme]:
+    if is_superuser(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=programme_ids(user))
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    """Everyone in a programme reads its whole ledger."""
+    if is_superuser(user):
+        return Project.objects.all()
+    return Project.objects.filter(programme_id__in=programme_ids(user))
+
+
+def changeable_projects(user) -> QuerySet[Project]:
+    """Projects the user may change at least one field of."""
+    if is_superuser(user):
+        return Project.objects.all()
+    office = programme_ids(user, Role.OFFICE)
+    task_forces = own_task_force_ids(user)
+    regions = own_region_ids(user)
+    district_programmes = programme_ids(user, Role.DISTRICT)
+    condition = Q(programme_id__in=office) | Q(task_force_id__in=task_forces)
+    if regions:
+        condition |= Q(programme_id__in=district_programmes, districts__in=regions)
+    return Project.objects.filter(condition).distinct()
+
+
+def managed_programmes(user) -> QuerySet[Programme]:
+    """Programmes whose people, imports and audit log the user manages (office)."""
+    if is_superuser(user):
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=programme_ids(user, Role.OFFICE))
+
+
+# --- may the user do this? -----------------------------------------------------------
+
+
+def is_own_task_force(user, project: Project) -> bool:
+    return project.task_force_id is not None and project.task_force_id in own_task_force_ids(user)
+
+
+def is_district_of(user, project: Project) -> bool:
+    regions = {
+        a.region_id
+        for a in assignments(user)
+        if a.role == Role.DISTRICT and a.programme_id == project.programme_id
+    }
+    if not regions:
+        return False
+    return any(r.pk in regions for r in project.districts.all())
+
+
+def can_view_project(user, project: Project) -> bool:
+    return is_superuser(user) or project.programme_id in programme_ids(user)
+
+
+def editable_fields(user, project: Project) -> frozenset[str] | None:
+    """The ledger fields the user may change on `project`; None means every field."""
+    if project.is_archived:
+        return frozenset()
+    if is_office(user, project.programme_id):
+        return None
+    fields: set[str] = set()
+    if is_own_task_force(user, project):
+        fields |= LEDGER_FIELDS - OFFICE_ONLY_FIELDS
+    if is_district_of(user, project):
+        fields |= DISTRICT_FIELDS
+    return frozenset(fields)
+
+
+def can_view_contacts(user, project: Project) -> bool:
+    """Phones: office, and the project's own task force only."""
+    return is_office(user, project.programme_id) or is_own_task_force(user, project)
+
+
+def can(user, action: str, obj) -> bool:
+    """May `user` do `action` on `obj` (a Project or a Programme)?"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if isinstance(obj, Project):
+        if not can_view_project(user, obj):
+            return False
+        if action in {"view", "export", "view_history"}:
+            return True
+        if action == "change":
+            fields = editable_fields(user, obj)
+            return fields is None or bool(fields)
+        if action == "view_contacts":
+            return can_view_contacts(user, obj)
+        if action in {"change_task_force", "change_milestones", "add_photo"}:
+            if obj.is_archived:
+                return False
+            return is_office(user, obj.programme_id) or is_own_task_force(user, obj)
+        if action in {"archive", "restore"}:
+            return is_office(user, obj.programme_id)
+        raise ValueError(f"unknown project action {action!r}")
+    if isinstance(obj, Programme):
+        if action in {"view", "export"}:
+            return is_superuser(user) or obj.pk in programme_ids(user)
+        if action in {"create_project", "import", "manage_people", "view_audit"}:
+            return is_office(user, obj.pk)
+        raise ValueError(f"unknown programme action {action!r}")
+    raise ValueError(f"no rules for {type(obj).__name__}")
+
+
+def require(user, action: str, obj) -> None:
+    """Raise PermissionDenied (403) unless `can`."""
+    if not can(user, action, obj):
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_project(user, pk, action: str = "view") -> Project:
+    """Fetch a project for `action`: 404 if the user cannot see it, 403 if read-only."""
+    try:
+        project = visible_projects(user).select_related("programme", "task_force").get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404("项目不存在 / Project not found") from None
+    require(user, action, project)
+    return project
+
+
+def get_programme(user, code_or_pk, action: str = "view") -> Programme:
+    qs = visible_programmes(user)
+    lookup = {"pk": code_or_pk} if str(code_or_pk).isdigit() else {"code": code_or_pk}
+    try:
+        programme = qs.get(**lookup)
+    except Programme.DoesNotExist:
+        raise Http404("项目计划不存在 / Programme not found") from None
+    require(user, action, programme)
+    return programme
+
+
+LEDGER_FIELDS = frozenset(
+    {
+        "programme", "seq", "name", "code", "category", "grade", "stage", "districts",
+        "address", "longitude", "latitude", "geometry", "owner", "responsible_unit",
+        "task_force", "total_investment", "completed_investment", "annual_investment",
+        "planned_start", "planned_finish", "actual_start", "actual_finish", "content",
+        "annual_target", "output_indicators", "district_progress",
+    }
+)

@@ -1,0 +1,157 @@
+"""Regions, units, people and their roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from keyworks.core.validators import validate_credit_code
+
+
+class Region(models.Model):
+    """A city, district/county or functional zone (GB/T 2260 code where it has one)."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("市")
+        DISTRICT = "district", _("区")
+        COUNTY = "county", _("县(市)")
+        ZONE = "zone", _("功能区")
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True, null=True, blank=True)
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    boundary = models.JSONField(_("边界 GeoJSON"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sort", "code", "name"]
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A government department, district office or enterprise."""
+
+    class Kind(models.TextChoices):
+        HEADQUARTERS = "hq", _("指挥部")
+        DEPARTMENT = "department", _("职能部门")
+        DISTRICT = "district", _("县(市、区)政府")
+        ENTERPRISE = "enterprise", _("企业")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在区域"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Display name is the Chinese full name."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("指挥部领导")
+    OFFICE = "office", _("指挥部办公室")
+    TASKFORCE = "taskforce", _("项目专班")
+    DISTRICT = "district", _("县(市、区)")
+    DEPARTMENT = "department", _("职能部门")
+    INSPECTOR = "inspector", _("督导")
+
+
+class RoleAssignment(models.Model):
+    """A role a person holds in one programme, scoped to a task force, district or unit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    programme = models.ForeignKey(
+        "ledger.Programme", verbose_name=_("项目计划"), on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
+    task_force = models.ForeignKey(
+        "ledger.TaskForce", verbose_name=_("专班"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="role_assignments",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("县(市、区)"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme", "role", "task_force", "region", "unit"],
+                name="unique_role_assignment",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                name="role_scope_matches",
+                condition=(
+                    models.Q(role="taskforce", task_force__isnull=False)
+                    | models.Q(role="district", region__isnull=False)
+                    | models.Q(role="department", unit__isnull=False)
+                    | models.Q(role__in=["leader", "office", "inspector"])
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.task_force or self.region or self.unit or self.programme
+        return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=50)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,193 @@
+"""Writes to people, roles, units and tokens; each audited in its own transaction."""
+
+import hashlib
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.ledger.models import Programme
+
+from . import access
+from .models import ApiToken, Region, Role, RoleAssignment, Unit, User
+
+USER_FIELDS = ["username", "full_name", "phone", "title", "unit", "email", "is_active"]
+
+
+def _require_office(by, programme: Programme) -> None:
+    access.require(by, "manage_people", programme)
+
+
+@transaction.atomic
+def create_user(programme: Programme, data: dict, *, by, password: str | None = None) -> User:
+    _require_office(by, programme)
+    user = User(**{k: v for k, v in data.items() if k in USER_FIELDS})
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_change(
+        by=by, action="create", obj=user, after=snapshot(user, USER_FIELDS),
+        programme_id=programme.pk,
+    )
+    return user
+
+
+@transaction.atomic
+def update_user(programme: Programme, user: User, data: dict, *, by) -> User:
+    _require_office(by, programme)
+    before = snapshot(user, USER_FIELDS)
+    for field in USER_FIELDS:
+        if field in data:
+            setattr(user, field, data[field])
+    user.full_clean(exclude=["password"])
+    user.save()
+    b, a = diff(before, snapshot(user, USER_FIELDS))
+    if a:
+        record_change(by=by, action="update", obj=user, before=b, after=a, programme_id=programme.pk)
+    return user
+
+
+@transaction.atomic
+def set_password(programme: Programme, user: User, password: str, *, by) -> None:
+    _require_office(by, programme)
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(by=by, action="set_password", obj=user, programme_id=programme.pk)
+
+
+@transaction.atomic
+def assign_role(
+    programme: Programme, user: User, role: str, *, by, task_force=None, region=None, unit=None
+) -> RoleAssignment:
+    _require_office(by, programme)
+    if role not in Role.values:
+        raise ValidationError({"role": f"未知角色：{role} / Unknown role"})
+    scope_errors = {
+        Role.TASKFORCE: ("task_force", task_force, "请选择专班 / Choose a task force"),
+        Role.DISTRICT: ("region", region, "请选择县(市、区) / Choose a district"),
+        Role.DEPARTMENT: ("unit", unit, "请选择部门 / Choose a department"),
+    }
+    if role in scope_errors:
+        field, value, message = scope_errors[role]
+        if value is None:
+            raise ValidationError({field: message})
+    if task_force is not None and getattr(task_force, "project", None) is not None:
+        if task_force.project.programme_id != programme.pk:
+            raise ValidationError({"task_force": "该专班不属于本计划 / Task force not in programme"})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, programme=programme, role=role,
+        task_force=task_force if role == Role.TASKFORCE else None,
+        region=region if role == Role.DISTRICT else None,
+        unit=unit if role == Role.DEPARTMENT else None,
+    )
+    if created:
+        record_change(
+            by=by, action="assign_role", obj=user, after=snapshot(assignment),
+            programme_id=programme.pk,
+            project_id=getattr(getattr(task_force, "project", None), "pk", None),
+        )
+    access.forget_roles(user)
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(assignment: RoleAssignment, *, by) -> None:
+    _require_office(by, assignment.programme)
+    if assignment.user_id == by.pk and assignment.role == Role.OFFICE:
+        raise PermissionDenied("不能撤销自己的办公室角色 / You cannot revoke your own office role")
+    record_change(
+        by=by, action="revoke_role", obj=assignment.user, before=snapshot(assignment),
+        programme_id=assignment.programme_id,
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def save_unit(programme: Programme, data: dict, *, by, unit: Unit | None = None) -> Unit:
+    _require_office(by, programme)
+    fields = ["name", "short_name", "kind", "credit_code", "region"]
+    before = snapshot(unit, fields) if unit else None
+    unit = unit or Unit()
+    for field in fields:
+        if field in data:
+            setattr(unit, field, data[field])
+    if unit.credit_code:
+        unit.credit_code = unit.credit_code.strip().upper()
+    unit.full_clean()
+    unit.save()
+    after = snapshot(unit, fields)
+    b, a = diff(before, after) if before else (None, after)
+    if a:
+        record_change(
+            by=by, action="update" if before else "create", obj=unit, before=b, after=a,
+            programme_id=programme.pk,
+        )
+    return unit
+
+
+def region_by_code_or_name(value: str, *, within: Region | None = None) -> Region | None:
+    """Find a region by GB/T 2260 code or by name (also without its 区/县/市 suffix)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    qs = Region.objects.all()
+    if value.isdigit():
+        return qs.filter(code=value).first()
+    match = qs.filter(name=value).first()
+    if match is None and len(value) >= 2:
+        match = qs.filter(name__startswith=value).first()
+    return match
+
+
+# --- personal API tokens ------------------------------------------------------------
+
+TOKEN_PREFIX = "kw_"
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
+    """Create a token; the raw value is returned once and never stored."""
+    if by.pk != user.pk and not access.is_superuser(by):
+        raise PermissionDenied("只能为自己创建令牌 / You can only create your own tokens")
+    name = (name or "").strip() or "API"
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:50], prefix=raw[3:11], digest=_digest(raw))
+    record_change(by=by, action="create_token", obj=token, after={"name": token.name, "prefix": token.prefix})
+    return token, raw
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, by) -> None:
+    if by.pk != token.user_id and not access.is_superuser(by):
+        raise PermissionDenied("只能撤销自己的令牌 / You can only revoke your own tokens")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_change(by=by, action="revoke_token", obj=token, before={"revoked_at": None})
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from keyworks.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("ledger/", include("keyworks.ledger.urls")),
+    path("orgs/", include("keyworks.orgs.urls")),
+    path("audit/", include("keyworks.audit.urls")),
+    path("api/", include("keyworks.api.urls")),
+    path("admin/", admin.site.urls),
+]
+

@@ -1,0 +1,98 @@
+"""The base fixture set: a small programme and a named person for every role."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from keyworks.ledger.models import Category, Programme, Project, TaskForce
+from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
+
+PASSWORD = "test-password-123"
+
+
+@dataclass
+class World:
+    programme: Programme
+    city: Region
+    district_a: Region
+    district_b: Region
+    industry: Category
+    infra: Category
+    department: Unit
+    enterprise: Unit
+    own: Project  # the task-force member's project, located in district A
+    other: Project  # another task force's project, located in district B
+    office: User
+    leader: User
+    inspector: User
+    member: User  # task force of `own`
+    other_member: User  # task force of `other`
+    district: User  # coordinator of district A
+    department_user: User
+    outsider: User  # signed in, but in no programme
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def make_user(username: str, full_name: str, **extra) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, full_name=full_name, **extra)
+    return user
+
+
+def make_project(programme, category, seq, name, district, task_force_name, **extra) -> Project:
+    project = Project.objects.create(
+        programme=programme, category=category, seq=seq, name=name,
+        total_investment=Decimal("10000.00"), completed_investment=Decimal("2500.00"),
+        annual_investment=Decimal("4000.00"), task_force=TaskForce.objects.create(name=task_force_name),
+        **extra,
+    )
+    project.districts.set([district])
+    return project
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = Region.objects.create(code="410800", name="焦作市", kind=Region.Kind.CITY)
+    district_a = Region.objects.create(code="410802", name="解放区", kind="district", parent=city)
+    district_b = Region.objects.create(code="410823", name="武陟县", kind="county", parent=city)
+    programme = Programme.objects.create(code="jz2025", name="焦作市2025年三十工程", year=2025, region=city)
+    industry = Category.objects.create(programme=programme, code="industry", name="十大工业", sort=1)
+    infra = Category.objects.create(programme=programme, code="infra", name="十大基础设施", sort=2)
+    department = Unit.objects.create(name="焦作市自然资源和规划局", short_name="自然资源", kind="department")
+    enterprise = Unit.objects.create(name="焦作某某科技有限公司", kind="enterprise")
+    own = make_project(programme, industry, 1, "牧野路改造工程", district_a, "牧野路专班",
+                       code="2401-410800-04-01-123456", responsible_unit=department)
+    other = make_project(programme, infra, 2, "沿黄高速武陟至济源段", district_b, "沿黄高速专班")
+    users = {
+        "office": make_user("office", "王办公"),
+        "leader": make_user("leader", "李领导"),
+        "inspector": make_user("inspector", "赵督导"),
+        "member": make_user("tf01", "陈专班", phone="13800000001"),
+        "other_member": make_user("tf02", "周专班", phone="13800000002"),
+        "district": make_user("d410802", "孙县区"),
+        "department_user": make_user("dept-zrzy", "吴部门", unit=department),
+        "outsider": make_user("outsider", "钱路人"),
+    }
+    scopes = {
+        "office": {"role": Role.OFFICE},
+        "leader": {"role": Role.LEADER},
+        "inspector": {"role": Role.INSPECTOR},
+        "member": {"role": Role.TASKFORCE, "task_force": own.task_force},
+        "other_member": {"role": Role.TASKFORCE, "task_force": other.task_force},
+        "district": {"role": Role.DISTRICT, "region": district_a},
+        "department_user": {"role": Role.DEPARTMENT, "unit": department},
+    }
+    for key, scope in scopes.items():
+        RoleAssignment.objects.create(user=users[key], programme=programme, **scope)
+    own.task_force.members.create(name="陈专班", position="联络员", phone="13800000001", user=users["member"])
+    return World(
+        programme=programme, city=city, district_a=district_a, district_b=district_b,
+        industry=industry, infra=infra, department=department, enterprise=enterprise,
+        own=own, other=other, **users,
+    )
