@@ -12,6 +12,12 @@ from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
 PASSWORD = "test-password-123"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """PBKDF2 at production strength costs ~0.5 s per user; the world has eight."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     programme: Programme
@@ -47,9 +53,14 @@ def make_user(username: str, full_name: str, **extra) -> User:
 
 def make_project(programme, category, seq, name, district, task_force_name, **extra) -> Project:
     project = Project.objects.create(
-        programme=programme, category=category, seq=seq, name=name,
-        total_investment=Decimal("10000.00"), completed_investment=Decimal("2500.00"),
-        annual_investment=Decimal("4000.00"), task_force=TaskForce.objects.create(name=task_force_name),
+        programme=programme,
+        category=category,
+        seq=seq,
+        name=name,
+        total_investment=Decimal("10000.00"),
+        completed_investment=Decimal("2500.00"),
+        annual_investment=Decimal("4000.00"),
+        task_force=TaskForce.objects.create(name=task_force_name),
         **extra,
     )
     project.districts.set([district])
@@ -58,16 +69,40 @@ def make_project(programme, category, seq, name, district, task_force_name, **ex
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def transactional_world(transactional_db) -> World:
+    """The same world, committed, for tests served by a live server (browser tests)."""
+    return build_world()
+
+
+def build_world() -> World:
     city = Region.objects.create(code="410800", name="焦作市", kind=Region.Kind.CITY)
     district_a = Region.objects.create(code="410802", name="解放区", kind="district", parent=city)
     district_b = Region.objects.create(code="410823", name="武陟县", kind="county", parent=city)
-    programme = Programme.objects.create(code="jz2025", name="焦作市2025年三十工程", year=2025, region=city)
-    industry = Category.objects.create(programme=programme, code="industry", name="十大工业", sort=1)
+    programme = Programme.objects.create(
+        code="jz2025", name="焦作市2025年三十工程", year=2025, region=city
+    )
+    industry = Category.objects.create(
+        programme=programme, code="industry", name="十大工业", sort=1
+    )
     infra = Category.objects.create(programme=programme, code="infra", name="十大基础设施", sort=2)
-    department = Unit.objects.create(name="焦作市自然资源和规划局", short_name="自然资源", kind="department")
+    department = Unit.objects.create(
+        name="焦作市自然资源和规划局", short_name="自然资源", kind="department"
+    )
     enterprise = Unit.objects.create(name="焦作某某科技有限公司", kind="enterprise")
-    own = make_project(programme, industry, 1, "牧野路改造工程", district_a, "牧野路专班",
-                       code="2401-410800-04-01-123456", responsible_unit=department)
+    own = make_project(
+        programme,
+        industry,
+        1,
+        "牧野路改造工程",
+        district_a,
+        "牧野路专班",
+        code="2401-410800-04-01-123456",
+        responsible_unit=department,
+    )
     other = make_project(programme, infra, 2, "沿黄高速武陟至济源段", district_b, "沿黄高速专班")
     users = {
         "office": make_user("office", "王办公"),
@@ -90,9 +125,19 @@ def world(db) -> World:
     }
     for key, scope in scopes.items():
         RoleAssignment.objects.create(user=users[key], programme=programme, **scope)
-    own.task_force.members.create(name="陈专班", position="联络员", phone="13800000001", user=users["member"])
+    own.task_force.members.create(
+        name="陈专班", position="联络员", phone="13800000001", user=users["member"]
+    )
     return World(
-        programme=programme, city=city, district_a=district_a, district_b=district_b,
-        industry=industry, infra=infra, department=department, enterprise=enterprise,
-        own=own, other=other, **users,
+        programme=programme,
+        city=city,
+        district_a=district_a,
+        district_b=district_b,
+        industry=industry,
+        infra=infra,
+        department=department,
+        enterprise=enterprise,
+        own=own,
+        other=other,
+        **users,
     )

@@ -40,7 +40,9 @@ if not SECRET_KEY:
     # Development/demo only: a fixed insecure key; `check --deploy` flags it.
     SECRET_KEY = "django-insecure-keyworks-development-key-change-me"
 
-ALLOWED_HOSTS = [h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in (env("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()
 ]
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
     "keyworks.orgs",
     "keyworks.audit",
     "keyworks.ledger",
+    "keyworks.demo",
     "keyworks.api",
 ]
 

@@ -7,7 +7,7 @@ from keyworks.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", core_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("keyworks.ledger.urls")),
@@ -16,4 +16,3 @@ urlpatterns = [
     path("api/", include("keyworks.api.urls")),
     path("admin/", admin.site.urls),
 ]
-

@@ -9,8 +9,11 @@ from keyworks.ledger import services
 
 def test_task_force_member_updates_own_project_and_it_is_audited(world):
     project = services.update_project(
-        world.own, {"completed_investment": Decimal("3000.50")}, by=world.member,
-        expected_version=world.own.version, reason="月度更新",
+        world.own,
+        {"completed_investment": Decimal("3000.50")},
+        by=world.member,
+        expected_version=world.own.version,
+        reason="月度更新",
     )
     assert project.completed_investment == Decimal("3000.50")
     assert project.version == 2
@@ -42,7 +45,10 @@ def test_finish_before_start_is_an_error(world):
     with pytest.raises(ValidationError) as exc:
         services.update_project(
             world.own,
-            {"planned_start": datetime.date(2025, 5, 1), "planned_finish": datetime.date(2025, 1, 1)},
+            {
+                "planned_start": datetime.date(2025, 5, 1),
+                "planned_finish": datetime.date(2025, 1, 1),
+            },
             by=world.office,
         )
     assert "planned_finish" in exc.value.error_dict

@@ -12,9 +12,17 @@ from .filters import ChangeFilter
 from .models import ChangeRecord
 
 ACTION_LABELS = {
-    "create": "新建", "update": "修改", "archive": "归档", "restore": "恢复", "delete": "删除",
-    "import": "导入", "assign_role": "分配角色", "revoke_role": "撤销角色",
-    "set_password": "重置密码", "create_token": "创建令牌", "revoke_token": "撤销令牌",
+    "create": "新建",
+    "update": "修改",
+    "archive": "归档",
+    "restore": "恢复",
+    "delete": "删除",
+    "import": "导入",
+    "assign_role": "分配角色",
+    "revoke_role": "撤销角色",
+    "set_password": "重置密码",
+    "create_token": "创建令牌",
+    "revoke_token": "撤销令牌",
 }
 CONTACT_KEYS = {"phone"}
 
@@ -39,9 +47,15 @@ def history_rows(records, *, show_contacts: bool) -> list[dict]:
             after = (record.after or {}).get(key)
             if key in CONTACT_KEYS and not show_contacts:
                 before = after = "（已隐藏 / hidden）"
-            changes.append({"field": field_label(record.object_type, key), "before": before, "after": after})
+            changes.append(
+                {"field": field_label(record.object_type, key), "before": before, "after": after}
+            )
         rows.append(
-            {"record": record, "action": ACTION_LABELS.get(record.action, record.action), "changes": changes}
+            {
+                "record": record,
+                "action": ACTION_LABELS.get(record.action, record.action),
+                "changes": changes,
+            }
         )
     return rows
 
@@ -57,9 +71,12 @@ def change_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     return render(
-        request, "audit/change_list.html",
+        request,
+        "audit/change_list.html",
         {
-            "filter": change_filter, "page": page, "querystring": params.urlencode(),
+            "filter": change_filter,
+            "page": page,
+            "querystring": params.urlencode(),
             "rows": history_rows(page.object_list, show_contacts=True),
         },
     )

@@ -31,7 +31,9 @@ SORT_CHOICES = [
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
-    category = django_filters.ModelChoiceFilter(label=_("项目类别"), queryset=Category.objects.none())
+    category = django_filters.ModelChoiceFilter(
+        label=_("项目类别"), queryset=Category.objects.none()
+    )
     district = django_filters.ModelChoiceFilter(
         label=_("县(市、区)"), field_name="districts", queryset=Region.objects.none()
     )
@@ -60,7 +62,6 @@ class ProjectFilter(django_filters.FilterSet):
         data.setdefault("sort", "seq")
         super().__init__(data, *args, **kwargs)
         self.programme = programme
-        style_fields(self.form)
         if programme is not None:
             self.filters["category"].queryset = programme.categories.all()
             self.filters["district"].queryset = Region.objects.filter(
@@ -69,6 +70,7 @@ class ProjectFilter(django_filters.FilterSet):
             self.filters["responsible_unit"].queryset = Unit.objects.filter(
                 responsible_projects__programme=programme
             ).distinct()
+        style_fields(self.form)  # builds the form, so only after the querysets are set
 
     @property
     def qs(self):

@@ -10,10 +10,28 @@ from keyworks.orgs.models import Region, Unit
 from .models import Milestone, Project, TaskForceMember
 
 PROJECT_FIELDS = [
-    "name", "code", "category", "grade", "stage", "districts", "address", "longitude",
-    "latitude", "owner", "responsible_unit", "total_investment", "completed_investment",
-    "annual_investment", "planned_start", "planned_finish", "actual_start", "actual_finish",
-    "content", "annual_target", "output_indicators", "district_progress",
+    "name",
+    "code",
+    "category",
+    "grade",
+    "stage",
+    "districts",
+    "address",
+    "longitude",
+    "latitude",
+    "owner",
+    "responsible_unit",
+    "total_investment",
+    "completed_investment",
+    "annual_investment",
+    "planned_start",
+    "planned_finish",
+    "actual_start",
+    "actual_finish",
+    "content",
+    "annual_target",
+    "output_indicators",
+    "district_progress",
 ]
 
 
@@ -52,7 +70,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["owner"].queryset = Unit.objects.filter(kind=Unit.Kind.ENTERPRISE)
         self.fields["responsible_unit"].queryset = Unit.objects.exclude(kind=Unit.Kind.ENTERPRISE)
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+            # The version the user saw; a save made by someone else since then is refused.
+            self.fields["version"].required = True
+            self.initial["version"] = self.instance.version
         if editable is not None:
             for name, field in self.fields.items():
                 if name not in editable and name not in {"version", "reason"}:

@@ -18,11 +18,13 @@ class Programme(models.Model):
     code = models.SlugField(_("计划代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     year = models.PositiveIntegerField(_("年度"))
-    region = models.ForeignKey(
-        "orgs.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT
-    )
+    region = models.ForeignKey("orgs.Region", verbose_name=_("所属区域"), on_delete=models.PROTECT)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级计划"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级计划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     report_due_day = models.PositiveSmallIntegerField(_("月报截止日"), default=3)
@@ -88,7 +90,10 @@ class TaskForce(models.Model):
 class TaskForceMember(models.Model):
     task_force = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="task_force_memberships",
     )
     name = models.CharField(_("姓名"), max_length=50)
@@ -116,7 +121,9 @@ class Project(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("项目类别"), on_delete=models.PROTECT, related_name="projects"
     )
-    grade = models.CharField(_("项目级别"), max_length=12, choices=Grade.choices, default=Grade.CITY)
+    grade = models.CharField(
+        _("项目级别"), max_length=12, choices=Grade.choices, default=Grade.CITY
+    )
     stage = models.CharField(
         _("建设阶段"), max_length=12, choices=Stage.choices, default=Stage.PREPARATION
     )
@@ -130,16 +137,28 @@ class Project(models.Model):
     latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
     geometry = models.JSONField(_("线路坐标"), null=True, blank=True)
     owner = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("业主单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="owned_projects",
+        "orgs.Unit",
+        verbose_name=_("业主单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
     )
     responsible_unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("责任单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="responsible_projects",
+        "orgs.Unit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_projects",
     )
     task_force = models.OneToOneField(
-        TaskForce, verbose_name=_("项目专班"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="project",
+        TaskForce,
+        verbose_name=_("项目专班"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project",
     )
     total_investment = models.DecimalField(_("总投资（万元）"), **MONEY)
     completed_investment = models.DecimalField(
@@ -168,7 +187,8 @@ class Project(models.Model):
         verbose_name_plural = _("项目")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "code"], name="unique_project_code",
+                fields=["programme", "code"],
+                name="unique_project_code",
                 condition=~models.Q(code=""),
             ),
             models.UniqueConstraint(fields=["programme", "name"], name="unique_project_name"),

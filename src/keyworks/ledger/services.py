@@ -10,7 +10,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.orgs import access
 
-from .models import Milestone, Programme, Project, TaskForce, TaskForceMember
+from .models import Milestone, Photo, Programme, Project, TaskForce, TaskForceMember
 
 
 class ConcurrentEditError(Exception):
@@ -42,10 +42,22 @@ def ledger_warnings(project: Project) -> list[str]:
 
 def check_dates(project: Project) -> None:
     errors = {}
-    if project.planned_start and project.planned_finish and project.planned_finish < project.planned_start:
-        errors["planned_finish"] = "计划竣工日期早于计划开工日期 / Planned finish is before planned start"
-    if project.actual_start and project.actual_finish and project.actual_finish < project.actual_start:
-        errors["actual_finish"] = "实际竣工日期早于实际开工日期 / Actual finish is before actual start"
+    if (
+        project.planned_start
+        and project.planned_finish
+        and project.planned_finish < project.planned_start
+    ):
+        errors["planned_finish"] = (
+            "计划竣工日期早于计划开工日期 / Planned finish is before planned start"
+        )
+    if (
+        project.actual_start
+        and project.actual_finish
+        and project.actual_finish < project.actual_start
+    ):
+        errors["actual_finish"] = (
+            "实际竣工日期早于实际开工日期 / Actual finish is before actual start"
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -80,8 +92,13 @@ def create_project(programme: Programme, data: dict, *, by, reason: str = "") ->
         project.task_force = TaskForce.objects.create(name=f"{project.name}专班")
         project.save(update_fields=["task_force"])
     record_change(
-        by=by, action="create", obj=project, after=project_snapshot(project), reason=reason,
-        project_id=project.pk, programme_id=programme.pk,
+        by=by,
+        action="create",
+        obj=project,
+        after=project_snapshot(project),
+        reason=reason,
+        project_id=project.pk,
+        programme_id=programme.pk,
     )
     return project
 
@@ -101,8 +118,12 @@ def update_project(
     before = project_snapshot(current)
     changed = {k for k, v in data.items() if before.get(k) != _comparable(k, v)}
     if allowed is not None and changed - allowed:
-        names = "、".join(str(Project._meta.get_field(f).verbose_name) for f in sorted(changed - allowed))
-        raise PermissionDenied(f"您无权修改：{names} / You may not change: {', '.join(sorted(changed - allowed))}")
+        names = "、".join(
+            str(Project._meta.get_field(f).verbose_name) for f in sorted(changed - allowed)
+        )
+        raise PermissionDenied(
+            f"您无权修改：{names} / You may not change: {', '.join(sorted(changed - allowed))}"
+        )
     districts = data.get("districts")
     for field, value in data.items():
         if field != "districts":
@@ -116,8 +137,14 @@ def update_project(
     b, a = diff(before, project_snapshot(current))
     if a:
         record_change(
-            by=by, action="update", obj=current, before=b, after=a, reason=reason,
-            project_id=current.pk, programme_id=current.programme_id,
+            by=by,
+            action="update",
+            obj=current,
+            before=b,
+            after=a,
+            reason=reason,
+            project_id=current.pk,
+            programme_id=current.programme_id,
         )
     return current
 
@@ -143,9 +170,14 @@ def archive_project(project: Project, *, by, reason: str) -> Project:
     )
     project.refresh_from_db()
     record_change(
-        by=by, action="archive", obj=project, before={"archived_at": None},
-        after={"archived_at": project.archived_at.isoformat()}, reason=reason,
-        project_id=project.pk, programme_id=project.programme_id,
+        by=by,
+        action="archive",
+        obj=project,
+        before={"archived_at": None},
+        after={"archived_at": project.archived_at.isoformat()},
+        reason=reason,
+        project_id=project.pk,
+        programme_id=project.programme_id,
     )
     return project
 
@@ -161,8 +193,14 @@ def restore_project(project: Project, *, by, reason: str = "") -> Project:
     )
     project.refresh_from_db()
     record_change(
-        by=by, action="restore", obj=project, before=before, after={"archived_at": None},
-        reason=reason, project_id=project.pk, programme_id=project.programme_id,
+        by=by,
+        action="restore",
+        obj=project,
+        before=before,
+        after={"archived_at": None},
+        reason=reason,
+        project_id=project.pk,
+        programme_id=project.programme_id,
     )
     return project
 
@@ -180,8 +218,13 @@ def update_task_force(project: Project, data: dict, *, by) -> TaskForce:
     b, a = diff(before, snapshot(task_force))
     if a:
         record_change(
-            by=by, action="update", obj=task_force, before=b, after=a,
-            project_id=project.pk, programme_id=project.programme_id,
+            by=by,
+            action="update",
+            obj=task_force,
+            before=b,
+            after=a,
+            project_id=project.pk,
+            programme_id=project.programme_id,
         )
     return task_force
 
@@ -193,8 +236,12 @@ def add_task_force_member(project: Project, data: dict, *, by) -> TaskForceMembe
     member.full_clean()
     member.save()
     record_change(
-        by=by, action="create", obj=member, after=snapshot(member),
-        project_id=project.pk, programme_id=project.programme_id,
+        by=by,
+        action="create",
+        obj=member,
+        after=snapshot(member),
+        project_id=project.pk,
+        programme_id=project.programme_id,
     )
     return member
 
@@ -205,14 +252,20 @@ def remove_task_force_member(project: Project, member: TaskForceMember, *, by) -
     if member.task_force_id != project.task_force_id:
         raise PermissionDenied("该成员不属于本项目专班 / Not a member of this task force")
     record_change(
-        by=by, action="delete", obj=member, before=snapshot(member),
-        project_id=project.pk, programme_id=project.programme_id,
+        by=by,
+        action="delete",
+        obj=member,
+        before=snapshot(member),
+        project_id=project.pk,
+        programme_id=project.programme_id,
     )
     member.delete()
 
 
 @transaction.atomic
-def save_milestone(project: Project, data: dict, *, by, milestone: Milestone | None = None) -> Milestone:
+def save_milestone(
+    project: Project, data: dict, *, by, milestone: Milestone | None = None
+) -> Milestone:
     access.require(by, "change_milestones", project)
     before = snapshot(milestone) if milestone else None
     milestone = milestone or Milestone(project=project)
@@ -222,19 +275,22 @@ def save_milestone(project: Project, data: dict, *, by, milestone: Milestone | N
     milestone.save()
     b, a = diff(before, snapshot(milestone)) if before else (None, snapshot(milestone))
     record_change(
-        by=by, action="update" if before else "create", obj=milestone, before=b, after=a,
-        project_id=project.pk, programme_id=project.programme_id,
+        by=by,
+        action="update" if before else "create",
+        obj=milestone,
+        before=b,
+        after=a,
+        project_id=project.pk,
+        programme_id=project.programme_id,
     )
     return milestone
 
 
 @transaction.atomic
-def add_photo(project: Project, upload, *, caption: str = "", by) -> "Photo":
+def add_photo(project: Project, upload, *, caption: str = "", by) -> Photo:
     from zoneinfo import ZoneInfo
 
     from keyworks.core.images import inspect_photo
-
-    from .models import Photo
 
     access.require(by, "add_photo", project)
     info = inspect_photo(upload)
@@ -243,7 +299,11 @@ def add_photo(project: Project, upload, *, caption: str = "", by) -> "Photo":
         project=project, image=upload, caption=caption[:200], taken_at=taken_at, uploaded_by=by
     )
     record_change(
-        by=by, action="create", obj=photo, after=snapshot(photo),
-        project_id=project.pk, programme_id=project.programme_id,
+        by=by,
+        action="create",
+        obj=photo,
+        after=snapshot(photo),
+        project_id=project.pk,
+        programme_id=project.programme_id,
     )
     return photo

@@ -44,7 +44,9 @@ def project_list(request):
     project_filter = filtered_projects(request, programme)
     qs = project_filter.qs
     totals = qs.order_by().aggregate(
-        count=Count("id"), total=Sum("total_investment"), completed=Sum("completed_investment"),
+        count=Count("id"),
+        total=Sum("total_investment"),
+        completed=Sum("completed_investment"),
         annual=Sum("annual_investment"),
     )
     page = Paginator(
@@ -109,7 +111,9 @@ def project_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             project = services.create_project(
-                programme, form.changed_data_dict(), by=request.user,
+                programme,
+                form.changed_data_dict(),
+                by=request.user,
                 reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as exc:
@@ -134,7 +138,9 @@ def project_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             project = services.update_project(
-                project, form.changed_data_dict(), by=request.user,
+                project,
+                form.changed_data_dict(),
+                by=request.user,
                 expected_version=form.cleaned_data.get("version"),
                 reason=form.cleaned_data.get("reason", ""),
             )
@@ -148,7 +154,8 @@ def project_edit(request, pk):
                 messages.warning(request, warning)
             return redirect("ledger:project_detail", pk=project.pk)
     return render(
-        request, "ledger/project_form.html",
+        request,
+        "ledger/project_form.html",
         {"form": form, "programme": project.programme, "project": project},
     )
 
@@ -230,7 +237,9 @@ def photo_upload(request, pk):
     if form.is_valid():
         try:
             services.add_photo(
-                project, form.cleaned_data["image"], caption=form.cleaned_data["caption"],
+                project,
+                form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
                 by=request.user,
             )
         except ValidationError as exc:

@@ -61,7 +61,9 @@ class RegionQuery(Schema):
 
 class UnitQuery(Schema):
     kind: str | None = Field(None, description=" | ".join(Unit.Kind.values))
-    q: str | None = Field(None, description="名称、简称或信用代码 / name, short name or credit code")
+    q: str | None = Field(
+        None, description="名称、简称或信用代码 / name, short name or credit code"
+    )
 
 
 def in_a_programme(user) -> bool:

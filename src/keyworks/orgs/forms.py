@@ -9,7 +9,10 @@ from .models import Region, Role, Unit, User
 
 class PersonForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("初始密码"), required=False, widget=forms.PasswordInput, min_length=8,
+        label=_("初始密码"),
+        required=False,
+        widget=forms.PasswordInput,
+        min_length=8,
         help_text=_("留空则不能用密码登录 / Leave blank for no password login"),
     )
 
@@ -24,8 +27,12 @@ class PersonForm(forms.ModelForm):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    task_force = forms.ModelChoiceField(label=_("专班"), queryset=TaskForce.objects.none(), required=False)
-    region = forms.ModelChoiceField(label=_("县(市、区)"), queryset=Region.objects.none(), required=False)
+    task_force = forms.ModelChoiceField(
+        label=_("专班"), queryset=TaskForce.objects.none(), required=False
+    )
+    region = forms.ModelChoiceField(
+        label=_("县(市、区)"), queryset=Region.objects.none(), required=False
+    )
     unit = forms.ModelChoiceField(label=_("部门"), queryset=Unit.objects.none(), required=False)
 
     def __init__(self, *args, programme, **kwargs):

@@ -21,7 +21,11 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=50)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     sort = models.PositiveIntegerField(_("排序"), default=0)
@@ -97,13 +101,19 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     programme = models.ForeignKey(
-        "ledger.Programme", verbose_name=_("项目计划"), on_delete=models.CASCADE,
+        "ledger.Programme",
+        verbose_name=_("项目计划"),
+        on_delete=models.CASCADE,
         related_name="role_assignments",
     )
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     task_force = models.ForeignKey(
-        "ledger.TaskForce", verbose_name=_("专班"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="role_assignments",
+        "ledger.TaskForce",
+        verbose_name=_("专班"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
     region = models.ForeignKey(
         Region, verbose_name=_("县(市、区)"), null=True, blank=True, on_delete=models.PROTECT

@@ -31,7 +31,10 @@ def create_user(programme: Programme, data: dict, *, by, password: str | None = 
     user.full_clean(exclude=["password"])
     user.save()
     record_change(
-        by=by, action="create", obj=user, after=snapshot(user, USER_FIELDS),
+        by=by,
+        action="create",
+        obj=user,
+        after=snapshot(user, USER_FIELDS),
         programme_id=programme.pk,
     )
     return user
@@ -48,7 +51,9 @@ def update_user(programme: Programme, user: User, data: dict, *, by) -> User:
     user.save()
     b, a = diff(before, snapshot(user, USER_FIELDS))
     if a:
-        record_change(by=by, action="update", obj=user, before=b, after=a, programme_id=programme.pk)
+        record_change(
+            by=by, action="update", obj=user, before=b, after=a, programme_id=programme.pk
+        )
     return user
 
 
@@ -81,16 +86,23 @@ def assign_role(
             raise ValidationError({field: message})
     if task_force is not None and getattr(task_force, "project", None) is not None:
         if task_force.project.programme_id != programme.pk:
-            raise ValidationError({"task_force": "该专班不属于本计划 / Task force not in programme"})
+            raise ValidationError(
+                {"task_force": "该专班不属于本计划 / Task force not in programme"}
+            )
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, programme=programme, role=role,
+        user=user,
+        programme=programme,
+        role=role,
         task_force=task_force if role == Role.TASKFORCE else None,
         region=region if role == Role.DISTRICT else None,
         unit=unit if role == Role.DEPARTMENT else None,
     )
     if created:
         record_change(
-            by=by, action="assign_role", obj=user, after=snapshot(assignment),
+            by=by,
+            action="assign_role",
+            obj=user,
+            after=snapshot(assignment),
             programme_id=programme.pk,
             project_id=getattr(getattr(task_force, "project", None), "pk", None),
         )
@@ -104,7 +116,10 @@ def revoke_role(assignment: RoleAssignment, *, by) -> None:
     if assignment.user_id == by.pk and assignment.role == Role.OFFICE:
         raise PermissionDenied("不能撤销自己的办公室角色 / You cannot revoke your own office role")
     record_change(
-        by=by, action="revoke_role", obj=assignment.user, before=snapshot(assignment),
+        by=by,
+        action="revoke_role",
+        obj=assignment.user,
+        before=snapshot(assignment),
         programme_id=assignment.programme_id,
     )
     assignment.delete()
@@ -127,7 +142,11 @@ def save_unit(programme: Programme, data: dict, *, by, unit: Unit | None = None)
     b, a = diff(before, after) if before else (None, after)
     if a:
         record_change(
-            by=by, action="update" if before else "create", obj=unit, before=b, after=a,
+            by=by,
+            action="update" if before else "create",
+            obj=unit,
+            before=b,
+            after=a,
             programme_id=programme.pk,
         )
     return unit
@@ -163,8 +182,12 @@ def create_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
         raise PermissionDenied("只能为自己创建令牌 / You can only create your own tokens")
     name = (name or "").strip() or "API"
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:50], prefix=raw[3:11], digest=_digest(raw))
-    record_change(by=by, action="create_token", obj=token, after={"name": token.name, "prefix": token.prefix})
+    token = ApiToken.objects.create(
+        user=user, name=name[:50], prefix=raw[3:11], digest=_digest(raw)
+    )
+    record_change(
+        by=by, action="create_token", obj=token, after={"name": token.name, "prefix": token.prefix}
+    )
     return token, raw
 
 

@@ -44,8 +44,15 @@ def people(request):
     if role:
         qs = qs.filter(roles__role=role, roles__programme=programme)
     return render(
-        request, "orgs/people.html",
-        {"programme": programme, "people": qs, "q": q, "role": role, "roles": RoleForm.base_fields["role"].choices},
+        request,
+        "orgs/people.html",
+        {
+            "programme": programme,
+            "people": qs,
+            "q": q,
+            "role": role,
+            "roles": RoleForm.base_fields["role"].choices,
+        },
     )
 
 
@@ -62,11 +69,15 @@ def person_edit(request, pk=None):
                 person = services.create_user(
                     programme, data, by=request.user, password=form.cleaned_data["password"] or None
                 )
-                messages.success(request, "已创建用户，请为其分配角色 / User created; assign a role")
+                messages.success(
+                    request, "已创建用户，请为其分配角色 / User created; assign a role"
+                )
             else:
                 person = services.update_user(programme, person, data, by=request.user)
                 if form.cleaned_data["password"]:
-                    services.set_password(programme, person, form.cleaned_data["password"], by=request.user)
+                    services.set_password(
+                        programme, person, form.cleaned_data["password"], by=request.user
+                    )
                 messages.success(request, "已保存 / Saved")
         except ValidationError as exc:
             add_errors(form, exc)
@@ -80,9 +91,15 @@ def person_edit(request, pk=None):
         else []
     )
     return render(
-        request, "orgs/person_form.html",
-        {"programme": programme, "person": person, "form": form, "role_form": role_form,
-         "assignments": assignments},
+        request,
+        "orgs/person_form.html",
+        {
+            "programme": programme,
+            "person": person,
+            "form": form,
+            "role_form": role_form,
+            "assignments": assignments,
+        },
     )
 
 
@@ -95,8 +112,12 @@ def role_add(request, pk):
     if form.is_valid():
         try:
             services.assign_role(
-                programme, person, form.cleaned_data["role"], by=request.user,
-                task_force=form.cleaned_data["task_force"], region=form.cleaned_data["region"],
+                programme,
+                person,
+                form.cleaned_data["role"],
+                by=request.user,
+                task_force=form.cleaned_data["task_force"],
+                region=form.cleaned_data["region"],
                 unit=form.cleaned_data["unit"],
             )
             messages.success(request, "已分配角色 / Role assigned")
@@ -111,7 +132,9 @@ def role_add(request, pk):
 @require_POST
 def role_remove(request, pk, assignment_pk):
     programme = office_programme(request)
-    assignment = get_object_or_404(RoleAssignment, pk=assignment_pk, user_id=pk, programme=programme)
+    assignment = get_object_or_404(
+        RoleAssignment, pk=assignment_pk, user_id=pk, programme=programme
+    )
     services.revoke_role(assignment, by=request.user)
     messages.success(request, "已撤销角色 / Role revoked")
     return redirect("orgs:person_edit", pk=pk)
@@ -130,7 +153,8 @@ def units(request):
             messages.success(request, "已添加单位 / Unit added")
             return redirect("orgs:units")
     return render(
-        request, "orgs/units.html",
+        request,
+        "orgs/units.html",
         {"programme": programme, "units": Unit.objects.select_related("region"), "form": form},
     )
 
@@ -140,14 +164,17 @@ def profile(request):
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _, new_token = services.create_token(request.user, form.cleaned_data["name"], by=request.user)
+        _, new_token = services.create_token(
+            request.user, form.cleaned_data["name"], by=request.user
+        )
         messages.success(request, "令牌已创建，请立即复制保存，它不会再次显示 / Copy the token now")
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     assignments = RoleAssignment.objects.filter(user=request.user).select_related(
         "programme", "task_force", "region", "unit"
     )
     return render(
-        request, "orgs/profile.html",
+        request,
+        "orgs/profile.html",
         {"form": form, "tokens": tokens, "new_token": new_token, "assignments": assignments},
     )
 

@@ -4,34 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChangeRecord',
+            name="ChangeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor_name', models.CharField(max_length=100, verbose_name='操作人')),
-                ('request_id', models.CharField(blank=True, max_length=40, verbose_name='请求编号')),
-                ('action', models.CharField(max_length=40, verbose_name='操作')),
-                ('object_type', models.CharField(max_length=40, verbose_name='对象类型')),
-                ('object_id', models.CharField(max_length=40, verbose_name='对象编号')),
-                ('object_label', models.CharField(max_length=200, verbose_name='对象')),
-                ('project_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='所属项目')),
-                ('programme_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='所属计划')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='变更前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='变更后')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='原因')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("actor_name", models.CharField(max_length=100, verbose_name="操作人")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=40, verbose_name="请求编号"),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="操作")),
+                ("object_type", models.CharField(max_length=40, verbose_name="对象类型")),
+                ("object_id", models.CharField(max_length=40, verbose_name="对象编号")),
+                ("object_label", models.CharField(max_length=200, verbose_name="对象")),
+                (
+                    "project_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="所属项目"
+                    ),
+                ),
+                (
+                    "programme_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="所属计划"
+                    ),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="变更前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="变更后")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="原因")),
             ],
             options={
-                'verbose_name': '变更记录',
-                'verbose_name_plural': '变更记录',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "变更记录",
+                "verbose_name_plural": "变更记录",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

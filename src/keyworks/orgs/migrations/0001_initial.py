@@ -10,114 +10,350 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('ledger', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("ledger", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='电话')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="电话")),
+                ("title", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('prefix', models.CharField(max_length=8)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("prefix", models.CharField(max_length=8)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API 令牌',
-                'verbose_name_plural': 'API 令牌',
+                "verbose_name": "API 令牌",
+                "verbose_name_plural": "API 令牌",
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('province', '省'), ('city', '市'), ('district', '区'), ('county', '县(市)'), ('zone', '功能区')], max_length=10, verbose_name='类型')),
-                ('sort', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='边界 GeoJSON')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.region', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("district", "区"),
+                            ("county", "县(市)"),
+                            ("zone", "功能区"),
+                        ],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("sort", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("boundary", models.JSONField(blank=True, null=True, verbose_name="边界 GeoJSON")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区域',
-                'verbose_name_plural': '行政区域',
-                'ordering': ['sort', 'code', 'name'],
+                "verbose_name": "行政区域",
+                "verbose_name_plural": "行政区域",
+                "ordering": ["sort", "code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='单位名称')),
-                ('short_name', models.CharField(blank=True, max_length=30, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('hq', '指挥部'), ('department', '职能部门'), ('district', '县(市、区)政府'), ('enterprise', '企业'), ('other', '其他')], max_length=12, verbose_name='类型')),
-                ('credit_code', models.CharField(blank=True, max_length=18, validators=[keyworks.core.validators.validate_credit_code], verbose_name='统一社会信用代码')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.region', verbose_name='所在区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="单位名称")),
+                ("short_name", models.CharField(blank=True, max_length=30, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hq", "指挥部"),
+                            ("department", "职能部门"),
+                            ("district", "县(市、区)政府"),
+                            ("enterprise", "企业"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True,
+                        max_length=18,
+                        validators=[keyworks.core.validators.validate_credit_code],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.region",
+                        verbose_name="所在区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='orgs.unit', verbose_name='所在单位'),
+            model_name="user",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="orgs.unit",
+                verbose_name="所在单位",
+            ),
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('leader', '指挥部领导'), ('office', '指挥部办公室'), ('taskforce', '项目专班'), ('district', '县(市、区)'), ('department', '职能部门'), ('inspector', '督导')], max_length=12, verbose_name='角色')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='ledger.programme', verbose_name='项目计划')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.region', verbose_name='县(市、区)')),
-                ('task_force', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='ledger.taskforce', verbose_name='专班')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.unit', verbose_name='部门')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "指挥部领导"),
+                            ("office", "指挥部办公室"),
+                            ("taskforce", "项目专班"),
+                            ("district", "县(市、区)"),
+                            ("department", "职能部门"),
+                            ("inspector", "督导"),
+                        ],
+                        max_length=12,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to="ledger.programme",
+                        verbose_name="项目计划",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.region",
+                        verbose_name="县(市、区)",
+                    ),
+                ),
+                (
+                    "task_force",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to="ledger.taskforce",
+                        verbose_name="专班",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.unit",
+                        verbose_name="部门",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色分配',
-                'verbose_name_plural': '角色分配',
-                'constraints': [models.UniqueConstraint(fields=('user', 'programme', 'role', 'task_force', 'region', 'unit'), name='unique_role_assignment', nulls_distinct=False), models.CheckConstraint(condition=models.Q(models.Q(('role', 'taskforce'), ('task_force__isnull', False)), models.Q(('region__isnull', False), ('role', 'district')), models.Q(('role', 'department'), ('unit__isnull', False)), ('role__in', ['leader', 'office', 'inspector']), _connector='OR'), name='role_scope_matches')],
+                "verbose_name": "角色分配",
+                "verbose_name_plural": "角色分配",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "programme", "role", "task_force", "region", "unit"),
+                        name="unique_role_assignment",
+                        nulls_distinct=False,
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("role", "taskforce"), ("task_force__isnull", False)),
+                            models.Q(("region__isnull", False), ("role", "district")),
+                            models.Q(("role", "department"), ("unit__isnull", False)),
+                            ("role__in", ["leader", "office", "inspector"]),
+                            _connector="OR",
+                        ),
+                        name="role_scope_matches",
+                    ),
+                ],
             },
         ),
     ]

@@ -1,0 +1,157 @@
+"""`make bench`: time the ledger at 10,000 projects against plain baselines.
+
+Builds (once, then reuses) a 10,000-project programme with `keyworks synth --seed 1` and a
+100-project one (`--seed 2`) in a database of its own (SQLite under var/bench/ unless
+`--database-url` names another, e.g. PostgreSQL), then measures, as median time and peak
+Python memory:
+
+- the ledger list page with two filters (category + stage), through Django's test client;
+- the API list endpoint with the same filters;
+- the Excel export of all 10,000 projects (`write_ledger_xlsx`);
+- the import of a 10,000-row ledger workbook (`parse_ledger` + `apply_ledger_import`):
+  creating 10,000 projects, updating all of them, and re-importing an unchanged file.
+
+Beside each, a baseline measured in the same run (raw SQL for the same page; openpyxl
+writing / reading the same cells outside the app) so the ratio shows the app's overhead.
+The figures go into BENCHMARKS.md, one section per database vendor (re-running on one
+database replaces only its section).
+
+    .venv/bin/python bench/run.py [--database-url URL] [--rebuild] [--runs N] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_VAR = ROOT / "var" / "bench"
+DEFAULT_DATABASE_URL = f"sqlite:///{BENCH_VAR / 'bench.sqlite3'}"
+LARGE, LARGE_SEED = 10_000, 1
+SMALL, SMALL_SEED = 100, 2
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        help="database to run on (default: SQLite in var/bench/); a missing PostgreSQL "
+        "database is created",
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="rebuild the synthetic programmes even if present"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=15, help="timed runs of the list page and API (default 15)"
+    )
+    parser.add_argument(
+        "--heavy-runs", type=int, default=3, help="timed runs of export and import (default 3)"
+    )
+    parser.add_argument(
+        "--projects", type=int, default=LARGE, help=f"size of the large set (default {LARGE})"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "BENCHMARKS.md", help="report file to update"
+    )
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the report section, do not write the file"
+    )
+    return parser.parse_args(argv)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for the report."""
+    password = urlsplit(url).password
+    return url.replace(f":{password}@", ":***@", 1) if password else url
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the database named in a PostgreSQL URL if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created PostgreSQL database {name}")
+
+
+def configure(args: argparse.Namespace) -> str:
+    """Point the settings at the bench database and start Django; return the URL used."""
+    url = args.database_url or DEFAULT_DATABASE_URL
+    if url.startswith(("postgres://", "postgresql://")):
+        ensure_postgres_database(url)
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    # Never the developer's own database, whatever the environment says.
+    os.environ["KEYWORKS_DATABASE_URL"] = url
+    os.environ["KEYWORKS_VAR_DIR"] = str(BENCH_VAR)
+    os.environ["KEYWORKS_DEBUG"] = "false"  # DEBUG keeps every query in memory
+    os.environ["KEYWORKS_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "keyworks.settings"
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    return url
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    load_at_start = os.getloadavg()[0]
+    url = configure(args)
+
+    import cases
+    import report
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    built = [
+        (size, seed, cases.ensure_synth(size, seed, rebuild=args.rebuild))
+        for size, seed in ((args.projects, LARGE_SEED), (SMALL, SMALL_SEED))
+    ]
+    results = cases.run_all(
+        large=built[0][2].programme,
+        small=built[1][2].programme,
+        runs=args.runs,
+        heavy_runs=args.heavy_runs,
+    )
+    command = " ".join([".venv/bin/python", "bench/run.py", *redact_args(sys.argv[1:])])
+    if not sys.argv[1:]:
+        command = "make bench   # = .venv/bin/python bench/run.py"
+    section = report.section(
+        results,
+        command=command,
+        database_url=redact(url),
+        builds=built,
+        seconds=time.monotonic() - started,
+        load=(load_at_start, os.getloadavg()[0]),
+        runs=(args.runs, args.heavy_runs),
+    )
+    print(section.text)
+    if not args.no_write:
+        report.update_file(args.output, section)
+        print(f"wrote {args.output}")
+    return 0
+
+
+def redact_args(args: list[str]) -> list[str]:
+    out = []
+    for arg in args:
+        if "://" in arg:
+            prefix, _, value = arg.rpartition("=") if arg.startswith("--") else ("", "", arg)
+            arg = f"{prefix}={redact(value)}" if prefix else redact(value)
+        out.append(arg)
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

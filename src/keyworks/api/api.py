@@ -1,0 +1,62 @@
+"""The JSON API, composed from each app's router."""
+
+import json
+from decimal import Decimal
+
+from ninja import NinjaAPI
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+
+from keyworks.ledger.api import router as ledger_router
+from keyworks.orgs.api import router as orgs_router
+
+from . import errors
+from .auth import SessionAuth, TokenAuth
+
+DESCRIPTION = """\
+重点项目指挥调度平台的 JSON 接口。/ The JSON API of the key-project programme office platform.
+
+**认证 / Authentication**
+
+- 个人 API 令牌：请求头 `Authorization: Bearer kw_…`（由 `keyworks create-token 用户名` 生成，
+  只显示一次）。/ A personal token in `Authorization: Bearer kw_…`
+  (made with `keyworks create-token USERNAME`; shown once).
+- 或浏览器登录会话；写操作须带 `X-CSRFToken` 头。/ Or the browser session; unsafe methods
+  need the `X-CSRFToken` header.
+
+权限与网页一致：看不到的项目返回 404，只读返回 403。/ Same permissions as the web pages:
+a project you cannot see is 404, one you may only read is 403 for changes.
+
+**金额 / Amounts**：万元，以两位小数的字符串表示（如 `"1234.50"`），避免浮点误差；提交时
+可用字符串或数字。/ In 万元 (10,000 yuan) as strings with 2 decimals (e.g. `"1234.50"`) so
+values stay exact Decimals; send them as strings or numbers. Coordinates are strings too.
+
+**错误 / Errors**：`{"detail": "…"}`；校验错误（422）另有 `"errors": {"字段": ["…"]}`；
+版本冲突 409。/ Validation errors (422) add `"errors": {"field": ["…"]}`; a stale
+`version` is 409.
+"""
+
+
+class DecimalParser(Parser):
+    """JSON numbers become Decimal, never float, so amounts arrive exact."""
+
+    def parse_body(self, request):
+        return json.loads(request.body, parse_float=Decimal)
+
+
+class Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="keyworks API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    parser=DecimalParser(),
+    renderer=Renderer(),
+)
+errors.install(api)
+api.add_router("", orgs_router)
+api.add_router("", ledger_router)

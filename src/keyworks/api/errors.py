@@ -1,0 +1,84 @@
+"""Every API error is JSON `{"detail": "..."}` (Chinese / English); validation errors add
+`"errors": {"field": ["message", ...]}` naming each field."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from keyworks.ledger.services import ConcurrentEditError
+
+from .auth import UNAUTHENTICATED
+
+NOT_FOUND = "未找到 / Not found"
+FORBIDDEN = "您没有权限执行此操作 / You do not have permission for this action"
+INVALID = "提交的数据有误，请按提示修改 / Some values are invalid; see errors"
+NON_FIELD = "__all__"
+
+
+def install(api: NinjaAPI) -> None:
+    def respond(request, status: int, detail: str, **extra):
+        return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        message = exc.message if exc.message != "Unauthorized" else UNAUTHENTICATED
+        response = respond(request, 401, message)
+        response["WWW-Authenticate"] = 'Bearer realm="keyworks"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        message = str(exc)
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            message = f"请求体不是有效的 JSON / {message}"
+        return respond(request, exc.status_code, message)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return respond(request, 404, str(exc) or NOT_FOUND)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return respond(request, 403, str(exc) or FORBIDDEN)
+
+    @api.exception_handler(ConcurrentEditError)
+    def conflict(request, exc):
+        return respond(request, 409, str(exc))
+
+    @api.exception_handler(ValidationError)
+    def invalid(request, exc):
+        return invalid_response(request, django_errors(exc))
+
+    @api.exception_handler(SchemaValidationError)
+    def invalid_schema(request, exc):
+        return invalid_response(request, schema_errors(exc.errors))
+
+    def invalid_response(request, errors: dict[str, list[str]]):
+        summary = "；".join(
+            f"{field}: {' '.join(messages)}" if field != NON_FIELD else " ".join(messages)
+            for field, messages in errors.items()
+        )
+        return respond(request, 422, f"{INVALID}。{summary}", errors=errors)
+
+
+def django_errors(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: ValidationError(errors).messages for field, errors in exc.error_dict.items()}
+    return {NON_FIELD: exc.messages}
+
+
+def schema_errors(errors: list[dict]) -> dict[str, list[str]]:
+    """Pydantic errors keyed by the field name (`body.payload.total_investment` → the last
+    parts that name the field, e.g. `total_investment`, `districts.1`, `page_size`)."""
+    result: dict[str, list[str]] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc and loc[0] in {"body", "query", "path", "header", "cookie", "form"}:
+            loc = loc[1:]
+        if len(loc) > 1 and loc[0] == "payload":
+            loc = loc[1:]
+        field = ".".join(loc) or NON_FIELD
+        result.setdefault(field, []).append(error.get("msg", "invalid"))
+    return result

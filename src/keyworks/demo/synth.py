@@ -1,0 +1,641 @@
+"""A reproducible synthetic programme at province scale, for benchmarks.
+
+`build_synth(projects=N, seed=S)` writes one programme (`synth-S`) of N projects spread over
+a fictional province (code 990000: no real GB/T 2260 code starts with 99, so it never
+collides with the Jiaozuo demo) of 18 cities and 150 districts/counties, with a task force,
+members, milestones and a sign-in per project. Everything is planned in memory from
+`random.Random(seed)` first, so the same seed gives the same names, amounts and dates, and
+then written with `bulk_create` inside one transaction.
+
+The geography and the departments are shared by all synthetic programmes (looked up by
+code / name, created when missing); projects, task forces, users and roles belong to one
+programme and are removed with it (`replace=True`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from keyworks.audit.services import record_change
+from keyworks.core.validators import CREDIT_CODE_CHARSET, make_credit_code
+from keyworks.ledger.models import (
+    Category,
+    Grade,
+    Milestone,
+    Programme,
+    Project,
+    Stage,
+    TaskForce,
+    TaskForceMember,
+)
+from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
+
+PROVINCE = {"code": "990000", "name": "合成省", "kind": Region.Kind.PROVINCE}
+CITY_COUNT = 18
+DISTRICT_COUNTS = [8] * 12 + [9] * 6  # 150 districts and counties in all
+GEOGRAPHY_SEED = 2260  # fixed: every synthetic programme shares one province
+BATCH = 1000
+
+CATEGORIES = [
+    ("industry", "工业项目"),
+    ("infra", "基础设施"),
+    ("livelihood", "民生项目"),
+    ("services", "现代服务业"),
+    ("ecology", "生态环保"),
+]
+DEPARTMENTS = [
+    ("fgw", "发展和改革委员会"),
+    ("zrzy", "自然资源厅"),
+    ("sthj", "生态环境厅"),
+    ("yjgl", "应急管理厅"),
+    ("jtys", "交通运输厅"),
+    ("sl", "水利厅"),
+    ("zjt", "住房和城乡建设厅"),
+    ("gxt", "工业和信息化厅"),
+]
+CITY_FIRST = "安宁泰康丰和清华长永新平顺嘉瑞福兴云明南东西北广"
+CITY_SECOND = "川阳州原山水江河林城溪岭湖泉丘峰"
+DISTRICT_FIRST = "金银玉石松柏桃李杏梅兰竹菊荷青白红黄绿紫朝晨星月"
+DISTRICT_SECOND = "台桥亭港湾坪塘堡店集镇营寨关渡"
+SUBJECTS = {
+    "industry": [
+        "智能装备",
+        "新材料",
+        "新能源电池",
+        "生物医药",
+        "精细化工",
+        "汽车零部件",
+        "电子信息",
+        "绿色食品",
+        "高端铸造",
+        "光伏组件",
+    ],
+    "infra": [
+        "快速路",
+        "高速公路",
+        "城际铁路",
+        "供水管网",
+        "污水处理厂",
+        "综合管廊",
+        "跨河大桥",
+        "物流枢纽",
+        "灌区改造",
+        "输变电",
+    ],
+    "livelihood": [
+        "人民医院",
+        "中医院",
+        "实验中学",
+        "老旧小区改造",
+        "集中供暖",
+        "人才公寓",
+        "养老服务中心",
+        "全民健身中心",
+        "保障性住房",
+        "燃气管网改造",
+    ],
+    "services": [
+        "商贸物流园",
+        "文旅综合体",
+        "会展中心",
+        "冷链物流",
+        "数字经济产业园",
+        "科创中心",
+        "电商产业园",
+        "总部经济区",
+        "康养小镇",
+        "研发中试基地",
+    ],
+    "ecology": [
+        "河道综合治理",
+        "湿地公园",
+        "矿山生态修复",
+        "垃圾焚烧发电",
+        "再生水利用",
+        "土壤修复",
+        "林业生态",
+        "生态廊道",
+        "雨污分流",
+        "固废综合利用",
+    ],
+}
+PROJECT_KINDS = ["项目", "工程", "建设项目", "产业园", "提升工程"]
+COMPANY_WORDS = "华恒鑫盛源通达信诚泰丰润宏远博创新锦辉德"
+COMPANY_TRADES = ["科技", "实业", "新材料", "能源", "建设", "投资", "制造", "物流", "医药", "环保"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "霞",
+    "平",
+    "刚",
+    "建华",
+    "志强",
+    "晓东",
+    "红梅",
+    "海燕",
+    "春生",
+    "文博",
+    "振宇",
+]
+MILESTONES = {
+    Stage.PLANNED: ["项目谋划论证", "纳入年度计划", "立项批复"],
+    Stage.PREPARATION: ["立项备案", "用地预审与选址", "环评批复", "施工许可"],
+    Stage.CONSTRUCTION: ["开工建设", "主体结构完工", "设备安装调试", "竣工验收"],
+    Stage.COMPLETED: ["开工建设", "主体结构完工", "竣工验收", "建成投产"],
+}
+INDUSTRY_CODES = {"industry": 39, "infra": 48, "livelihood": 84, "services": 59, "ecology": 77}
+
+
+class SynthExistsError(Exception):
+    """The programme code is taken and replace was not asked for."""
+
+
+@dataclass
+class SynthResult:
+    programme: Programme
+    created: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+# --- geography (fixed, shared) --------------------------------------------------------
+
+
+def geography() -> list[dict]:
+    """The fictional province's cities, each with its districts; same on every call."""
+    rng = random.Random(GEOGRAPHY_SEED)
+    city_names = [a + b for a in CITY_FIRST for b in CITY_SECOND]
+    rng.shuffle(city_names)
+    district_names = [a + b for a in DISTRICT_FIRST for b in DISTRICT_SECOND]
+    rng.shuffle(district_names)
+    counts = list(DISTRICT_COUNTS)
+    rng.shuffle(counts)
+    cities, used = [], 0
+    for c in range(CITY_COUNT):
+        lng = round(110.8 + (c % 6) * 0.95 + rng.uniform(-0.2, 0.2), 4)
+        lat = round(32.0 + (c // 6) * 1.45 + rng.uniform(-0.2, 0.2), 4)
+        districts = []
+        for d in range(counts[c]):
+            kind = Region.Kind.DISTRICT if d < 3 else Region.Kind.COUNTY
+            suffix = "区" if kind == Region.Kind.DISTRICT else rng.choice("县县县市")
+            districts.append(
+                {
+                    "code": f"99{c + 1:02d}{d + 1:02d}",
+                    "name": district_names[used] + suffix,
+                    "kind": kind,
+                    "lng": round(lng + rng.uniform(-0.4, 0.4), 4),
+                    "lat": round(lat + rng.uniform(-0.3, 0.3), 4),
+                }
+            )
+            used += 1
+        cities.append(
+            {
+                "code": f"99{c + 1:02d}00",
+                "name": city_names[c] + "市",
+                "kind": Region.Kind.CITY,
+                "lng": lng,
+                "lat": lat,
+                "districts": districts,
+            }
+        )
+    return cities
+
+
+def _ensure_regions(cities: list[dict], created: Counter) -> dict[str, Region]:
+    """Region rows for the province, its cities and districts, by code."""
+    codes = [PROVINCE["code"]] + [c["code"] for c in cities]
+    codes += [d["code"] for c in cities for d in c["districts"]]
+    existing = {r.code: r for r in Region.objects.filter(code__in=codes)}
+
+    def add(rows: list[Region]) -> None:
+        new = [r for r in rows if r.code not in existing]
+        for region in Region.objects.bulk_create(new, batch_size=BATCH):
+            existing[region.code] = region
+        created["regions"] += len(new)
+
+    add([Region(code=PROVINCE["code"], name=PROVINCE["name"], kind=PROVINCE["kind"])])
+    province = existing[PROVINCE["code"]]
+    add(
+        [
+            Region(code=c["code"], name=c["name"], kind=c["kind"], parent=province, sort=i)
+            for i, c in enumerate(cities, start=1)
+        ]
+    )
+    add(
+        [
+            Region(
+                code=d["code"], name=d["name"], kind=d["kind"], parent=existing[c["code"]], sort=j
+            )
+            for c in cities
+            for j, d in enumerate(c["districts"], start=1)
+        ]
+    )
+    return existing
+
+
+def _ensure_units(rows: list[dict], created: Counter) -> dict[str, Unit]:
+    """Units by name (names are unique); missing ones are created."""
+    names = [r["name"] for r in rows]
+    existing: dict[str, Unit] = {}
+    for start in range(0, len(names), BATCH):
+        for unit in Unit.objects.filter(name__in=names[start : start + BATCH]):
+            existing[unit.name] = unit
+    new = [Unit(**r) for r in rows if r["name"] not in existing]
+    for unit in Unit.objects.bulk_create(new, batch_size=BATCH):
+        existing[unit.name] = unit
+    created["units"] += len(new)
+    return existing
+
+
+def credit_code_for(name: str, region_code: str) -> str:
+    """A valid credit code derived from the name, so one name always gets one code."""
+    digest = hashlib.sha256(name.encode()).digest()
+    body = "".join(CREDIT_CODE_CHARSET[b % len(CREDIT_CODE_CHARSET)] for b in digest[:9])
+    return make_credit_code(f"91{region_code}{body}")
+
+
+# --- the plan (pure function of seed and size) ----------------------------------------
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _wan(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def plan(projects: int, seed: int) -> list[dict]:
+    """The projects to build, with everything but database ids."""
+    rng = random.Random(seed)
+    cities = geography()
+    weights = [len(c["districts"]) * rng.uniform(0.5, 1.5) for c in cities]
+    stages = [Stage.PLANNED, Stage.PREPARATION, Stage.CONSTRUCTION, Stage.COMPLETED]
+    grades = [Grade.NATIONAL, Grade.PROVINCIAL, Grade.CITY, Grade.DISTRICT]
+    names: set[str] = set()
+    companies: set[str] = set()
+    items = []
+    for seq in range(1, projects + 1):
+        city = rng.choices(cities, weights)[0]
+        district = rng.choice(city["districts"])
+        districts = [district]
+        if rng.random() < 0.05:
+            others = [d for d in city["districts"] if d is not district]
+            districts += rng.sample(others, k=min(len(others), rng.randint(1, 2)))
+        category = rng.choice(CATEGORIES)[0]
+        base = f"{district['name']}{rng.choice(SUBJECTS[category])}{rng.choice(PROJECT_KINDS)}"
+        name, k = base, 1
+        while name in names:
+            k += 1
+            name = f"{base}（{k}期）"
+        names.add(name)
+        stage = rng.choices(stages, [5, 15, 65, 15])[0]
+        grade = rng.choices(grades, [2, 20, 50, 28])[0]
+        total = int(10 ** rng.uniform(5.7, 8.3))  # cents of 万元: 5,000 to 2,000,000 万元
+        share = {
+            Stage.PLANNED: 0.0,
+            Stage.PREPARATION: rng.uniform(0, 0.05),
+            Stage.CONSTRUCTION: rng.uniform(0.1, 0.9),
+            Stage.COMPLETED: rng.uniform(0.92, 1.0),
+        }[stage]
+        planned_start = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1095))
+        planned_finish = planned_start + timedelta(days=rng.randrange(180, 1460))
+        actual_start = actual_finish = None
+        if stage in (Stage.CONSTRUCTION, Stage.COMPLETED):
+            actual_start = planned_start + timedelta(days=rng.randrange(-20, 60))
+        if stage == Stage.COMPLETED:
+            actual_finish = max(
+                actual_start + timedelta(days=90),
+                planned_finish + timedelta(days=rng.randrange(-60, 60)),
+            )
+        owner = None
+        if category in ("industry", "services") or rng.random() < 0.2:
+            base_company = (
+                f"{city['name'][:2]}{rng.choice(COMPANY_WORDS)}"
+                f"{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_TRADES)}有限公司"
+            )
+            owner, k = base_company, 1
+            while owner in companies and rng.random() < 0.7:
+                k += 1
+                owner = base_company.replace("有限公司", f"{k}号有限公司")
+            companies.add(owner)
+        milestone_names = MILESTONES[stage]
+        span = (planned_finish - planned_start).days
+        milestones = []
+        for m, mname in enumerate(milestone_names):
+            planned = planned_start + timedelta(days=span * m // max(len(milestone_names) - 1, 1))
+            done = stage == Stage.COMPLETED or (
+                stage == Stage.CONSTRUCTION and m < len(milestone_names) - 1 and rng.random() < 0.6
+            )
+            actual = planned + timedelta(days=rng.randrange(-10, 30)) if done else None
+            milestones.append((mname, planned, actual))
+        items.append(
+            {
+                "seq": seq,
+                "name": name,
+                "code": (
+                    f"{planned_start:%y}{rng.randint(1, 12):02d}-{district['code']}-"
+                    f"{INDUSTRY_CODES[category]:02d}-{rng.randint(1, 3):02d}-{seq:06d}"
+                ),
+                "category": category,
+                "grade": grade,
+                "stage": stage,
+                "districts": [d["code"] for d in districts],
+                "city": city["code"],
+                "address": f"{city['name']}{district['name']}",
+                "lng": Decimal(str(round(district["lng"] + rng.uniform(-0.08, 0.08), 6))),
+                "lat": Decimal(str(round(district["lat"] + rng.uniform(-0.06, 0.06), 6))),
+                "owner": owner,
+                "responsible": rng.choice(["district", "district", "department"]),
+                "department": rng.choice(DEPARTMENTS)[0],
+                "total": _wan(total),
+                "completed": _wan(int(total * share)),
+                "annual": _wan(int(total * rng.uniform(0.1, 0.4))),
+                "planned_start": planned_start,
+                "planned_finish": planned_finish,
+                "actual_start": actual_start,
+                "actual_finish": actual_finish,
+                "annual_target": rng.choice(
+                    ["主体封顶", "建成投产", "完成年度投资", "开工建设", "竣工验收", "设备安装调试"]
+                ),
+                "lead": rng.choice(SURNAMES) + rng.choice(["副市长", "副县长", "副区长"]),
+                "members": [(_person(rng), "专班组长"), (_person(rng), "联络员")],
+                "milestones": milestones,
+            }
+        )
+    return items
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def delete_programme(programme: Programme) -> None:
+    """Remove a synthetic programme and everything that belongs only to it."""
+    prefix = f"{programme.code}-"
+    TaskForce.objects.filter(project__programme=programme).delete()
+    Project.objects.filter(programme=programme).delete()
+    RoleAssignment.objects.filter(programme=programme).delete()
+    User.objects.filter(username__startswith=prefix, roles__isnull=True).delete()
+    programme.delete()
+
+
+def build_synth(
+    *,
+    projects: int,
+    seed: int,
+    code: str | None = None,
+    replace: bool = False,
+    password: str | None = None,
+) -> SynthResult:
+    """Build the synthetic programme `code` (default `synth-<seed>`)."""
+    started = time.monotonic()
+    code = code or f"synth-{seed}"
+    created: Counter = Counter()
+    with transaction.atomic():
+        existing = Programme.objects.filter(code=code).first()
+        if existing is not None:
+            if not replace:
+                raise SynthExistsError(
+                    f"计划 {code} 已存在；加 --replace 删除后重建 / Programme {code} exists;"
+                    " use --replace to rebuild it"
+                )
+            if not (existing.is_demo and existing.region.code == PROVINCE["code"]):
+                raise SynthExistsError(
+                    f"计划 {code} 不是合成数据，不能替换 / Programme {code} is not synthetic"
+                    " data and cannot be replaced"
+                )
+            delete_programme(existing)
+        items = plan(projects, seed)
+        cities = geography()
+        regions = _ensure_regions(cities, created)
+        province = regions[PROVINCE["code"]]
+        programme = Programme.objects.create(
+            code=code,
+            name=f"合成省2025年重点项目（合成数据 {seed}）",
+            year=2025,
+            region=province,
+            is_demo=True,
+        )
+        categories = {
+            c: Category.objects.create(programme=programme, code=c, name=n, sort=i)
+            for i, (c, n) in enumerate(CATEGORIES, start=1)
+        }
+
+        # Units: departments and district governments (shared), owner enterprises.
+        unit_rows = [
+            {
+                "name": f"合成省{name}",
+                "short_name": name,
+                "kind": Unit.Kind.DEPARTMENT,
+                "region": province,
+            }
+            for _s, name in DEPARTMENTS
+        ]
+        for c in cities:
+            for d in c["districts"]:
+                unit_rows.append(
+                    {
+                        "name": f"{c['name']}{d['name']}人民政府",
+                        "short_name": d["name"],
+                        "kind": Unit.Kind.DISTRICT,
+                        "region": regions[d["code"]],
+                    }
+                )
+        seen = {r["name"] for r in unit_rows}
+        for item in items:
+            if item["owner"] and item["owner"] not in seen:
+                seen.add(item["owner"])
+                region_code = item["districts"][0]
+                unit_rows.append(
+                    {
+                        "name": item["owner"],
+                        "kind": Unit.Kind.ENTERPRISE,
+                        "credit_code": credit_code_for(item["owner"], region_code),
+                        "region": regions[region_code],
+                    }
+                )
+        units = _ensure_units(unit_rows, created)
+        departments = {s: units[f"合成省{name}"] for s, name in DEPARTMENTS}
+        district_gov = {
+            d["code"]: units[f"{c['name']}{d['name']}人民政府"]
+            for c in cities
+            for d in c["districts"]
+        }
+
+        # Task forces, then projects pointing at them.
+        task_forces = TaskForce.objects.bulk_create(
+            [
+                TaskForce(name=f"{i['name']}专班", lead_official=i["lead"], lead_title="牵头领导")
+                for i in items
+            ],
+            batch_size=BATCH,
+        )
+        rows = []
+        for item, task_force in zip(items, task_forces, strict=True):
+            responsible = (
+                district_gov[item["districts"][0]]
+                if item["responsible"] == "district"
+                else departments[item["department"]]
+            )
+            rows.append(
+                Project(
+                    programme=programme,
+                    seq=item["seq"],
+                    name=item["name"],
+                    code=item["code"],
+                    category=categories[item["category"]],
+                    grade=item["grade"],
+                    stage=item["stage"],
+                    address=item["address"],
+                    longitude=item["lng"],
+                    latitude=item["lat"],
+                    owner=units[item["owner"]] if item["owner"] else None,
+                    responsible_unit=responsible,
+                    task_force=task_force,
+                    total_investment=item["total"],
+                    completed_investment=item["completed"],
+                    annual_investment=item["annual"],
+                    planned_start=item["planned_start"],
+                    planned_finish=item["planned_finish"],
+                    actual_start=item["actual_start"],
+                    actual_finish=item["actual_finish"],
+                    annual_target=item["annual_target"],
+                    content=f"{item['name']}：建设内容为合成数据 / synthetic data",
+                )
+            )
+        project_rows = Project.objects.bulk_create(rows, batch_size=BATCH)
+        through = Project.districts.through
+        through.objects.bulk_create(
+            [
+                through(project_id=p.pk, region_id=regions[code].pk)
+                for p, item in zip(project_rows, items, strict=True)
+                for code in item["districts"]
+            ],
+            batch_size=BATCH,
+        )
+        Milestone.objects.bulk_create(
+            [
+                Milestone(
+                    project_id=p.pk, name=name, planned_date=planned, actual_date=actual, sort=k
+                )
+                for p, item in zip(project_rows, items, strict=True)
+                for k, (name, planned, actual) in enumerate(item["milestones"])
+            ],
+            batch_size=BATCH,
+        )
+        created.update(
+            projects=len(project_rows),
+            task_forces=len(task_forces),
+            milestones=sum(len(i["milestones"]) for i in items),
+        )
+
+        # People: programme-wide roles, one task-force sign-in per project, district and
+        # department coordinators. One password hash for all (same demo password).
+        hashed = make_password(password or settings.DEMO_PASSWORD)
+        prefix = f"{code}-"
+
+        def person(username, full_name, title, unit=None, staff=False) -> User:
+            return User(
+                username=prefix + username,
+                password=hashed,
+                full_name=full_name,
+                title=title,
+                unit=unit,
+                is_staff=staff,
+            )
+
+        rng = random.Random(seed * 7919 + 1)
+        people = [
+            (person("office", _person(rng), "指挥部办公室", staff=True), {"role": Role.OFFICE}),
+            (person("leader", _person(rng), "指挥部领导"), {"role": Role.LEADER}),
+            (person("inspector", _person(rng), "督导组"), {"role": Role.INSPECTOR}),
+        ]
+        for item, task_force in zip(items, task_forces, strict=True):
+            name = item["members"][1][0]
+            people.append(
+                (
+                    person(f"tf{item['seq']:05d}", name, "专班联络员"),
+                    {"role": Role.TASKFORCE, "task_force": task_force},
+                )
+            )
+        for c in cities:
+            for d in c["districts"]:
+                people.append(
+                    (
+                        person(
+                            f"d{d['code']}",
+                            _person(rng),
+                            "县(市、区)联络员",
+                            district_gov[d["code"]],
+                        ),
+                        {"role": Role.DISTRICT, "region": regions[d["code"]]},
+                    )
+                )
+        for suffix, _name in DEPARTMENTS:
+            people.append(
+                (
+                    person(f"dept-{suffix}", _person(rng), "部门联络员", departments[suffix]),
+                    {"role": Role.DEPARTMENT, "unit": departments[suffix]},
+                )
+            )
+        users = User.objects.bulk_create([u for u, _ in people], batch_size=BATCH)
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(user=u, programme=programme, **scope)
+                for u, (_, scope) in zip(users, people, strict=True)
+            ],
+            batch_size=BATCH,
+        )
+        tf_users = {
+            p[1]["task_force"].pk: u
+            for u, p in zip(users, people, strict=True)
+            if p[1]["role"] == Role.TASKFORCE
+        }
+        members = []
+        for item, task_force in zip(items, task_forces, strict=True):
+            for k, (name, position) in enumerate(item["members"]):
+                members.append(
+                    TaskForceMember(
+                        task_force=task_force,
+                        name=name,
+                        position=position,
+                        sort=k,
+                        user=tf_users[task_force.pk] if position == "联络员" else None,
+                        phone=f"139{(item['seq'] * 10 + k) % 10**8:08d}",
+                    )
+                )
+        TaskForceMember.objects.bulk_create(members, batch_size=BATCH)
+        created.update(users=len(users), roles=len(users), members=len(members))
+
+        record_change(
+            by=None,
+            action="import",
+            obj=programme,
+            after={"seed": seed, **dict(sorted(created.items()))},
+            reason="生成合成数据 / Synthetic data generated",
+            programme_id=programme.pk,
+        )
+    return SynthResult(programme=programme, created=created, seconds=time.monotonic() - started)

@@ -1,0 +1,136 @@
+"""Ledger export (.xlsx) and the import pages: upload → preview → confirm.
+
+The uploaded file is kept for the preview step in the default storage under
+``imports/<token>.xlsx`` (object storage in production, so app servers keep no
+state); the token is bound to the user's session. Confirming re-reads the stored
+file and never trusts posted data.
+"""
+
+import secrets
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
+from keyworks.orgs import access
+
+from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_ledger_xlsx
+from .importer import LedgerImportError, apply_ledger_import, parse_ledger
+from .views import current_programme, filtered_projects
+
+SESSION_KEY = "ledger_imports"
+PREVIEW_ROW_LIMIT = 500  # rows listed on the preview page; counts always cover every row
+PREVIEW_ERROR_LIMIT = 500
+
+
+@login_required
+def export_ledger(request):
+    """The filtered ledger (every page of it) as a 台账 workbook."""
+    programme = current_programme(request)
+    access.require(request.user, "export", programme)
+    projects = filtered_projects(request, programme).qs
+    # Spooled: small exports stay in memory, large ones go to a temporary file.
+    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write_ledger_xlsx(programme, projects, buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer, as_attachment=True, filename=export_filename(programme),
+        content_type=XLSX_CONTENT_TYPE,
+    )  # fmt: skip
+
+
+def _pending(request) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _forget(request, token: str) -> None:
+    pending = _pending(request)
+    entry = pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    if entry:
+        default_storage.delete(entry["path"])
+
+
+@login_required
+def import_upload(request):
+    programme = current_programme(request)
+    access.require(request.user, "import", programme)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择要导入的 Excel (.xlsx) 文件 / Choose an Excel (.xlsx) file to import"
+        else:
+            try:
+                check_xlsx_upload(upload, max_bytes=settings.IMPORT_MAX_BYTES)
+            except XlsxRejected as exc:
+                error = exc.message
+        if not error:
+            for token in list(_pending(request)):  # one pending import per session
+                _forget(request, token)
+            token = secrets.token_hex(16)
+            path = default_storage.save(f"imports/{token}.xlsx", upload)
+            pending = _pending(request)
+            pending[token] = {"path": path, "name": upload.name[:200], "programme": programme.code}
+            request.session[SESSION_KEY] = pending
+            return redirect("ledger:import_preview", token=token)
+    context = {
+        "programme": programme,
+        "error": error,
+        "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "ledger/import_upload.html", context, status=400 if error else 200)
+
+
+@login_required
+def import_preview(request, token):
+    entry = _pending(request).get(token)
+    if entry is None:
+        raise Http404(
+            "导入文件不存在或已过期，请重新上传 / Import not found or expired; upload again"
+        )
+    programme = access.get_programme(request.user, entry["programme"], "import")
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        _forget(request, token)
+        messages.info(request, "已取消导入 / Import cancelled")
+        return redirect(f"{reverse('ledger:project_list')}?programme={programme.code}")
+    try:
+        with default_storage.open(entry["path"], "rb") as stored:
+            parsed = parse_ledger(stored, programme)
+    except FileNotFoundError:
+        _forget(request, token)
+        raise Http404(
+            "导入文件已不存在，请重新上传 / The uploaded file is gone; upload again"
+        ) from None
+    apply_errors = []
+    if request.method == "POST" and parsed.ok:
+        try:
+            summary = apply_ledger_import(parsed, by=request.user, file_name=entry["name"])
+        except LedgerImportError as exc:
+            apply_errors = exc.issues
+        else:
+            _forget(request, token)
+            messages.success(request, f"台账导入完成：{summary} / Ledger imported")
+            return redirect(f"{reverse('ledger:project_list')}?programme={programme.code}")
+    order = {"invalid": 0, "create": 1, "update": 2, "unchanged": 3}
+    rows = sorted(parsed.rows, key=lambda r: (order[r.action], r.row))
+    context = {
+        "programme": programme,
+        "token": token,
+        "file_name": entry["name"],
+        "parsed": parsed,
+        "errors": (apply_errors or parsed.errors)[:PREVIEW_ERROR_LIMIT],
+        "error_count": len(apply_errors or parsed.errors),
+        "rows": rows[:PREVIEW_ROW_LIMIT],
+        "rows_hidden": max(0, len(rows) - PREVIEW_ROW_LIMIT),
+        "can_confirm": parsed.ok and not apply_errors,
+        "wide_layout": True,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ledger/import_preview.html", context, status=status)

@@ -1,0 +1,34 @@
+from django.test import Client
+
+
+def test_openapi_lists_the_paths(db):
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "keyworks API"
+    assert (
+        "认证" in schema["info"]["description"]
+        and "Authentication" in schema["info"]["description"]
+    )
+    paths = schema["paths"]
+    assert {
+        "/api/me",
+        "/api/programmes",
+        "/api/programmes/{code}",
+        "/api/regions",
+        "/api/units",
+        "/api/projects",
+        "/api/projects/{project_id}",
+    } <= set(paths)
+    assert set(paths["/api/projects"]) == {"get", "post"}
+    assert set(paths["/api/projects/{project_id}"]) == {"get", "patch"}
+    params = {p["name"] for p in paths["/api/projects"]["get"]["parameters"]}
+    assert {"programme", "category", "district", "stage", "q", "page", "page_size"} <= params
+    schemes = schema["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+
+
+def test_docs_page_renders(db):
+    response = Client().get("/api/docs")
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content

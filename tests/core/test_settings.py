@@ -1,0 +1,55 @@
+"""Configuration from the environment, checked in a fresh process as production would run."""
+
+import os
+import subprocess
+import sys
+
+PROD = {
+    "KEYWORKS_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+    "KEYWORKS_ALLOWED_HOSTS": "keyworks.example.gov.cn",
+    "KEYWORKS_DEBUG": "false",
+}
+
+
+def run(*args, env_extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("KEYWORKS_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    } | env_extra
+    env["KEYWORKS_VAR_DIR"] = env_extra.get("KEYWORKS_VAR_DIR", "/tmp/keyworks-settings-test")
+    return subprocess.run(
+        [sys.executable, "-m", "keyworks", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_flags_the_development_secret_key():
+    env = {k: v for k, v in PROD.items() if k != "KEYWORKS_SECRET_KEY"}
+    result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_a_bad_boolean_stops_start_up_naming_the_variable():
+    result = run("check", env_extra=PROD | {"KEYWORKS_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "KEYWORKS_DEBUG" in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text(PROD["KEYWORKS_SECRET_KEY"])
+    env = {k: v for k, v in PROD.items() if k != "KEYWORKS_SECRET_KEY"} | {
+        "KEYWORKS_SECRET_KEY_FILE": str(secret)
+    }
+    result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode == 0, result.stdout + result.stderr
