@@ -173,6 +173,8 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W008",
 ]
 
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 DEMO_PASSWORD = env("DEMO_PASSWORD", "keyworks-demo") or "keyworks-demo"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

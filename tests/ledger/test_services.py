@@ -86,3 +86,41 @@ def test_archive_needs_office_and_a_reason(world):
     assert project.is_archived
     restored = services.restore_project(project, by=world.office)
     assert not restored.is_archived
+
+
+def test_bulk_create_audits_each_project_and_builds_task_forces(world):
+    items = [
+        {"name": f"批量项目{i}", "category": world.industry, "total_investment": Decimal("100"),
+         "districts": [world.district_a], "lead_official": "张副市长"}
+        for i in range(3)
+    ]  # fmt: skip
+    projects = services.create_projects(world.programme, items, by=world.office, reason="导入")
+    assert [p.seq for p in projects] == [3, 4, 5]
+    for project in projects:
+        project.refresh_from_db()
+        assert project.task_force.lead_official == "张副市长"
+        assert list(project.districts.all()) == [world.district_a]
+        record = ChangeRecord.objects.get(project_id=project.pk, action="create")
+        assert record.after["districts"] == [world.district_a.pk] and record.reason == "导入"
+
+
+def test_bulk_create_refuses_bad_rows_and_writes_nothing(world):
+    from keyworks.ledger.models import Project
+
+    before = Project.objects.count(), ChangeRecord.objects.count()
+    items = [
+        {"name": "好项目", "category": world.industry, "total_investment": Decimal("1")},
+        {"name": world.own.name, "category": world.industry, "total_investment": Decimal("1")},
+    ]
+    with pytest.raises(ValidationError) as exc:
+        services.create_projects(world.programme, items, by=world.office)
+    assert "name" in exc.value.error_dict
+    with pytest.raises(ValidationError):
+        services.create_projects(
+            world.programme,
+            [{"name": "负数", "category": world.industry, "total_investment": Decimal("-1")}],
+            by=world.office,
+        )
+    with pytest.raises(PermissionDenied):
+        services.create_projects(world.programme, items[:1], by=world.member)
+    assert (Project.objects.count(), ChangeRecord.objects.count()) == before

@@ -50,7 +50,7 @@ def actor_label(user) -> str:
     return getattr(user, "full_name", "") or user.get_username()
 
 
-def record_change(
+def build_change(
     *,
     by,
     action: str,
@@ -61,7 +61,8 @@ def record_change(
     project_id: int | None = None,
     programme_id: int | None = None,
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
+    """An unsaved change record (for `record_change` or a bulk write)."""
+    return ChangeRecord(
         actor=by if by is not None and by.pk else None,
         actor_name=actor_label(by)[:100],
         request_id=current_request_id(),
@@ -75,3 +76,15 @@ def record_change(
         after=after,
         reason=reason[:500],
     )
+
+
+def record_change(**kwargs) -> ChangeRecord:
+    """Write one change record; call inside the service's transaction."""
+    record = build_change(**kwargs)
+    record.save()
+    return record
+
+
+def record_changes(records: list[ChangeRecord]) -> None:
+    """Write many change records at once (bulk imports)."""
+    ChangeRecord.objects.bulk_create(records, batch_size=1000)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.audit.services import build_change, diff, record_change, record_changes, snapshot
 from keyworks.orgs import access
 
 from .models import Milestone, Photo, Programme, Project, TaskForce, TaskForceMember
@@ -307,3 +307,72 @@ def add_photo(project: Project, upload, *, caption: str = "", by) -> Photo:
         programme_id=project.programme_id,
     )
     return photo
+
+
+# Fields whose values the importer already resolved to rows; re-checking each costs a query.
+RESOLVED_FIELDS = ["programme", "category", "owner", "responsible_unit", "task_force"]
+
+
+@transaction.atomic
+def create_projects(
+    programme: Programme, items: list[dict], *, by, reason: str = ""
+) -> list[Project]:
+    """Create many projects at once (imports): the same validation and audit as
+    `create_project`, written in bulk. Each item is project data plus optional
+    "districts" (regions) and "lead_official" (for the new task force)."""
+    access.require(by, "create_project", programme)
+    existing = Project.objects.filter(programme=programme)
+    names = set(existing.values_list("name", flat=True))
+    codes = set(existing.exclude(code="").values_list("code", flat=True))
+    seq = next_seq(programme)
+    projects, task_forces, district_lists = [], [], []
+    for item in items:
+        data = dict(item)
+        districts = data.pop("districts", [])
+        lead_official = data.pop("lead_official", "") or ""
+        project = Project(programme=programme, **data)
+        if not project.seq:
+            project.seq, seq = seq, seq + 1
+        errors = {}
+        try:
+            project.clean_fields(exclude=RESOLVED_FIELDS)
+            check_dates(project)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        if project.name in names:
+            errors.setdefault("name", []).append("项目名称重复 / Duplicate project name")
+        if project.code and project.code in codes:
+            errors.setdefault("code", []).append("项目代码重复 / Duplicate project code")
+        if errors:
+            raise ValidationError(errors)
+        names.add(project.name)
+        if project.code:
+            codes.add(project.code)
+        projects.append(project)
+        task_forces.append(TaskForce(name=f"{project.name}专班"[:100], lead_official=lead_official))
+        district_lists.append(districts)
+    TaskForce.objects.bulk_create(task_forces, batch_size=1000)
+    for project, task_force in zip(projects, task_forces, strict=True):
+        project.task_force = task_force
+    Project.objects.bulk_create(projects, batch_size=1000)
+    through = Project.districts.through
+    through.objects.bulk_create(
+        [
+            through(project_id=project.pk, region_id=getattr(region, "pk", region))
+            for project, regions in zip(projects, district_lists, strict=True)
+            for region in regions
+        ],
+        batch_size=1000,
+    )
+    records = []
+    for project, regions in zip(projects, district_lists, strict=True):
+        after = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
+        after["districts"] = sorted(getattr(r, "pk", r) for r in regions)
+        records.append(
+            build_change(
+                by=by, action="create", obj=project, after=after, reason=reason,
+                project_id=project.pk, programme_id=programme.pk,
+            )
+        )  # fmt: skip
+    record_changes(records)
+    return projects
