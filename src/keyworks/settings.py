@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_filters",
+    "ninja",
     "keyworks.core",
     "keyworks.orgs",
     "keyworks.audit",

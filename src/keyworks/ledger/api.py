@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -223,16 +223,7 @@ class ProjectPatch(ProjectFields):
 # --- reading -------------------------------------------------------------------------
 
 
-def programme_for(user, code: str | None) -> Programme | None:
-    """`code` among the user's programmes (404 if not visible), else the newest visible one.
-    Mirrors `ledger.views.current_programme` without the session."""
-    programmes = access.visible_programmes(user)
-    if code:
-        programme = programmes.filter(code=code).first()
-        if programme is None:
-            raise Http404("项目计划不存在 / Programme not found")
-        return programme
-    return programmes.order_by("-year", "code").first()
+programme_for = access.choose_programme
 
 
 def money(value: Decimal | None) -> str | None:

@@ -23,10 +23,15 @@ PAGE_SIZE = 50
 
 def current_programme(request) -> Programme:
     """The programme chosen by ?programme=CODE, else the last one used, else the newest."""
-    code = request.GET.get("programme") or request.session.get("programme")
-    programmes = access.visible_programmes(request.user)
-    programme = programmes.filter(code=code).first() if code else None
-    programme = programme or programmes.order_by("-year", "code").first()
+    code = request.GET.get("programme")
+    if not code and request.session.get("programme"):
+        remembered = request.session["programme"]
+        code = (
+            remembered
+            if access.visible_programmes(request.user).filter(code=remembered).exists()
+            else None
+        )
+    programme = access.choose_programme(request.user, code)
     if programme is None:
         raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
     request.session["programme"] = programme.code

@@ -194,6 +194,17 @@ def get_project(user, pk, action: str = "view") -> Project:
     return project
 
 
+def choose_programme(user, code: str | None) -> Programme | None:
+    """`code` among the user's programmes (404 if not visible), else their newest one."""
+    programmes = visible_programmes(user)
+    if code:
+        programme = programmes.filter(code=code).first()
+        if programme is None:
+            raise Http404("项目计划不存在 / Programme not found")
+        return programme
+    return programmes.order_by("-year", "code").first()
+
+
 def get_programme(user, code_or_pk, action: str = "view") -> Programme:
     qs = visible_programmes(user)
     lookup = {"pk": code_or_pk} if str(code_or_pk).isdigit() else {"code": code_or_pk}
