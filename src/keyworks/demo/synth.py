@@ -40,6 +40,8 @@ from keyworks.ledger.models import (
 )
 from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
 
+from . import data
+
 PROVINCE = {"code": "990000", "name": "合成省", "kind": Region.Kind.PROVINCE}
 CITY_COUNT = 18
 DISTRICT_COUNTS = [8] * 12 + [9] * 6  # 150 districts and counties in all
@@ -132,35 +134,7 @@ SUBJECTS = {
 PROJECT_KINDS = ["项目", "工程", "建设项目", "产业园", "提升工程"]
 COMPANY_WORDS = "华恒鑫盛源通达信诚泰丰润宏远博创新锦辉德"
 COMPANY_TRADES = ["科技", "实业", "新材料", "能源", "建设", "投资", "制造", "物流", "医药", "环保"]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余"
-GIVEN = [
-    "伟",
-    "芳",
-    "娜",
-    "敏",
-    "静",
-    "磊",
-    "洋",
-    "艳",
-    "勇",
-    "军",
-    "杰",
-    "娟",
-    "涛",
-    "明",
-    "超",
-    "霞",
-    "平",
-    "刚",
-    "建华",
-    "志强",
-    "晓东",
-    "红梅",
-    "海燕",
-    "春生",
-    "文博",
-    "振宇",
-]
+SURNAMES, GIVEN = data.SURNAMES, data.GIVEN_NAMES  # the same generic names as the demo
 MILESTONES = {
     Stage.PLANNED: ["项目谋划论证", "纳入年度计划", "立项批复"],
     Stage.PREPARATION: ["立项备案", "用地预审与选址", "环评批复", "施工许可"],
