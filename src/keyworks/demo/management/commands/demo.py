@@ -82,7 +82,10 @@ class Command(BaseCommand):
             return
         self._allow_plain_http(host)
         bind = f"[{host}]" if ":" in host else host
-        call_command("runserver", f"{bind}:{port}", use_reloader=False)
+        # runserver's own banner would push the login lines off the end; errors and the
+        # request log still reach the terminal through stderr.
+        with open(os.devnull, "w") as quiet:
+            call_command("runserver", f"{bind}:{port}", use_reloader=False, stdout=quiet)
 
     def _print_accounts(self, programme, login_url: str) -> None:
         password = settings.DEMO_PASSWORD
