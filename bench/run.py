@@ -118,19 +118,20 @@ def main(argv: list[str] | None = None) -> int:
         (size, seed, cases.ensure_synth(size, seed, rebuild=args.rebuild))
         for size, seed in ((args.projects, LARGE_SEED), (SMALL, SMALL_SEED))
     ]
+    cases.analyze()
     results = cases.run_all(
         large=built[0][2].programme,
         small=built[1][2].programme,
         runs=args.runs,
         heavy_runs=args.heavy_runs,
     )
-    command = " ".join([".venv/bin/python", "bench/run.py", *redact_args(sys.argv[1:])])
+    command = "`" + " ".join([".venv/bin/python", "bench/run.py", *redact_args(sys.argv[1:])]) + "`"
     if not sys.argv[1:]:
-        command = "make bench   # = .venv/bin/python bench/run.py"
+        command = f"`make bench` ({command})"
     section = report.section(
         results,
         command=command,
-        database_url=redact(url),
+        database_url=redact(url).replace(f"///{ROOT}/", "///"),
         builds=built,
         seconds=time.monotonic() - started,
         load=(load_at_start, os.getloadavg()[0]),

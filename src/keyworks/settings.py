@@ -63,7 +63,9 @@ INSTALLED_APPS = [
     "keyworks.orgs",
     "keyworks.audit",
     "keyworks.ledger",
+    "keyworks.reporting",
     "keyworks.demo",
+    "keyworks.dashboards",
     "keyworks.api",
 ]
 

@@ -11,8 +11,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("keyworks.ledger.urls")),
+    path("reporting/", include("keyworks.reporting.urls")),
     path("orgs/", include("keyworks.orgs.urls")),
     path("audit/", include("keyworks.audit.urls")),
+    path("dashboards/", include("keyworks.dashboards.urls")),
     path("api/", include("keyworks.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,14 @@ ACTION_LABELS = {
     "set_password": "重置密码",
     "create_token": "创建令牌",
     "revoke_token": "撤销令牌",
+    "submit": "提交",
+    "review": "县区审核",
+    "accept": "采纳",
+    "return": "退回",
+    "request_correction": "申请更正",
+    "approve_correction": "批准更正",
+    "reject_correction": "驳回更正",
+    "import_boundary": "导入边界",
 }
 CONTACT_KEYS = {"phone"}
 

@@ -475,3 +475,34 @@ def _people(programme, projects, units, by_code, password, created) -> None:
             )
     created["members"] += len(TaskForceMember.objects.bulk_create(new_members))
     created["roles"] += len(RoleAssignment.objects.bulk_create(new_roles))
+
+
+def load_demo_boundaries(path=None) -> str:
+    """Load Jiaozuo's district boundaries from the vendored ECharts map, if installed.
+
+    Separate from `load_demo` so that the demo data never depends on front-end assets.
+    Returns a one-line note for the console (also when the assets are missing).
+    """
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from keyworks.dashboards.geo import read_collection
+    from keyworks.dashboards.services import import_boundaries
+
+    path = Path(path or Path(settings.BASE_DIR) / "static/vendor/echarts-cities/jiaozuo.js")
+    if not path.is_file():
+        return (
+            "未找到焦作市边界文件，地图将没有区域边界（运行 make assets 后重试）/ Jiaozuo "
+            f"boundaries not installed ({path.name}); run `make assets` for the map"
+        )
+    city = Region.objects.filter(code=data.CITY["code"]).first()
+    if city is None:
+        return "未找到焦作市区域 / Region Jiaozuo not found; boundaries skipped"
+    if Region.objects.filter(parent=city, boundary__isnull=False).exists():
+        return "区域边界已存在，未改动 / Boundaries already present, left unchanged"
+    try:
+        result = import_boundaries(read_collection(path), by=None, parent=city)
+    except ValidationError as exc:
+        return f"区域边界未导入 / Boundaries not loaded: {'; '.join(exc.messages)}"
+    return f"已导入区域边界 {len(result.matched)} 个 / {len(result.matched)} boundaries loaded"

@@ -246,3 +246,102 @@ LEDGER_FIELDS = frozenset(
         "district_progress",
     }
 )
+
+
+# --- reporting ---------------------------------------------------------------------
+# Monthly reports. The project's task force drafts and submits; the district coordinator
+# (where the project has one) reviews; the office accepts or returns. Accepted reports are
+# locked; a correction request (task force or office) approved by the office reopens one.
+
+REPORT_ACTIONS = frozenset(
+    {
+        "view",
+        "edit",
+        "submit",
+        "review",
+        "accept",
+        "return",
+        "request_correction",
+        "decide_correction",
+    }
+)
+
+
+def project_has_district_coordinator(project: Project) -> bool:
+    """A district role exists for one of the project's districts in its programme."""
+    return RoleAssignment.objects.filter(
+        programme_id=project.programme_id,
+        role=Role.DISTRICT,
+        region__in=project.districts.all(),
+    ).exists()
+
+
+def reportable_projects(user) -> QuerySet[Project]:
+    """Projects whose monthly reports the user sees: programme-wide readers all; task
+    forces their own; district coordinators those in their districts."""
+    if is_superuser(user):
+        return Project.objects.all()
+    wide = programme_ids(user, *PROGRAMME_WIDE_READ)
+    condition = Q(programme_id__in=wide) | Q(task_force_id__in=own_task_force_ids(user))
+    regions = own_region_ids(user)
+    if regions:
+        condition |= Q(programme_id__in=programme_ids(user, Role.DISTRICT), districts__in=regions)
+    return Project.objects.filter(condition).distinct()
+
+
+def visible_reports(user):
+    from keyworks.reporting.models import MonthlyReport
+
+    return MonthlyReport.objects.filter(project__in=reportable_projects(user))
+
+
+def can_report(user, action: str, report) -> bool:
+    """May `user` do `action` on `report` (a MonthlyReport, possibly not yet saved)?"""
+    from keyworks.reporting.models import EDITABLE_STATUSES, ReportStatus
+
+    if action not in REPORT_ACTIONS:
+        raise ValueError(f"unknown report action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    project = report.project
+    office = is_office(user, project.programme_id)
+    own = is_own_task_force(user, project)
+    if action == "view":
+        return reportable_projects(user).filter(pk=project.pk).exists()
+    if project.is_archived:
+        return False
+    status = report.status
+    if action in {"edit", "submit"}:
+        return status in EDITABLE_STATUSES and own
+    if action == "review":
+        return status == ReportStatus.SUBMITTED and is_district_of(user, project)
+    if action == "accept":
+        if not office:
+            return False
+        if status == ReportStatus.REVIEWED:
+            return True
+        return status == ReportStatus.SUBMITTED and not project_has_district_coordinator(project)
+    if action == "return":
+        return office and status in {ReportStatus.SUBMITTED, ReportStatus.REVIEWED}
+    if action == "request_correction":
+        return status == ReportStatus.ACCEPTED and (own or office)
+    if action == "decide_correction":
+        return office
+    return False
+
+
+def require_report(user, action: str, report) -> None:
+    if not can_report(user, action, report):
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_report(user, pk, action: str = "view"):
+    """Fetch a report for `action`: 404 if the user cannot see it, 403 if not allowed."""
+    from keyworks.reporting.models import MonthlyReport
+
+    try:
+        report = visible_reports(user).select_related("project", "project__programme").get(pk=pk)
+    except (MonthlyReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("月报不存在 / Report not found") from None
+    require_report(user, action, report)
+    return report

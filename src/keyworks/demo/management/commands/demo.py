@@ -8,7 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from keyworks.demo import data
-from keyworks.demo.loader import DemoConflictError, demo_accounts, load_demo
+from keyworks.demo.loader import (
+    DemoConflictError,
+    demo_accounts,
+    load_demo,
+    load_demo_boundaries,
+)
 from keyworks.ledger.models import Programme
 
 GROUPS = [
@@ -71,6 +76,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("演示数据已存在，未改动 / Demo data already present, left unchanged")
+        self.stdout.write(load_demo_boundaries())
 
         display_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
         if ":" in display_host:

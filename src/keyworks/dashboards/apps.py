@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    name = "keyworks.dashboards"
+    verbose_name = "挂图作战 / Dashboards"

@@ -1,0 +1,186 @@
+/* The battle map (挂图作战).
+ *
+ * Reads its URLs from #map-chart data-* attributes, registers the programme's district
+ * boundaries (geo.json), and plots the filtered projects (data.json) with ECharts'
+ * SVG renderer. After each render #map-chart gets data-point-count (plotted points).
+ *
+ * window.kwMap (for tests and other scripts):
+ *   kwMap.chart          the ECharts instance
+ *   kwMap.data           the last data.json payload
+ *   kwMap.reload()       fetch data.json again for the current filters (a Promise)
+ *   kwMap.openCard(id)   show the project's card in the side panel (a Promise)
+ *   kwMap.locate(id, lng, lat)  set a project's location (as a map click in locate mode)
+ */
+(function () {
+  "use strict";
+  const el = document.getElementById("map-chart");
+  if (!el || typeof echarts === "undefined") return;
+  const form = document.getElementById("map-filters");
+  const colourBy = document.getElementById("map-colour-by");
+  const measure = document.getElementById("map-measure");
+  const cardBox = document.getElementById("project-card");
+  const banner = document.getElementById("map-locate-banner");
+  const unplaced = document.getElementById("map-unplaced");
+  const csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  const MAP = "kw-programme";
+  const PALETTE = ["#206bc4", "#2fb344", "#f76707", "#d63939", "#ae3ec9", "#0ca678",
+    "#f59f00", "#4263eb", "#74b816", "#17a2b8"];
+  const chart = echarts.init(el, null, { renderer: "svg" });
+  const state = { data: null, locating: null, hasMap: false };
+  window.addEventListener("resize", () => chart.resize());
+
+  function url(template, id) { return template.replace(/\/0\//, "/" + id + "/"); }
+  function query() {
+    const params = new URLSearchParams(new FormData(form));
+    for (const [k, v] of [...params.entries()]) if (!v) params.delete(k);
+    return params.toString();
+  }
+
+  function render() {
+    const data = state.data;
+    if (!data) return;
+    const dim = data.dims.find((d) => d.k === colourBy.value) || data.dims[0];
+    const m = data.m.findIndex((x) => x[0] === measure.value);
+    const mi = m < 0 ? 0 : m;
+    const regions = Object.entries(data.d).map(([name, v]) => ({ name, value: v[mi], figures: v }));
+    const max = Math.max(1, ...regions.map((r) => r.value));
+    const placed = data.p.filter((p) => p[1] !== null);
+    const series = [{
+      type: "map", geoIndex: 0, name: data.m[mi][1], data: regions,
+    }];
+    dim.v.forEach((label, idx) => {
+      series.push({
+        type: "scatter", coordinateSystem: "geo", name: label, symbolSize: 11, z: 5,
+        itemStyle: { color: PALETTE[idx % PALETTE.length], borderColor: "#fff", borderWidth: 1 },
+        data: placed.filter((p) => p[dim.i] === idx).map((p) => ({
+          name: p[5], value: [p[1], p[2]], id: p[0], total: p[6], pct: p[7],
+          stage: data.dims[0].v[p[3]],
+        })),
+      });
+      const lines = data.p.filter((p) => p[dim.i] === idx && data.l[p[0]]);
+      if (lines.length) {
+        series.push({
+          type: "lines", coordinateSystem: "geo", polyline: true, name: label, z: 4,
+          lineStyle: { color: PALETTE[idx % PALETTE.length], width: 3, opacity: 0.8 },
+          data: lines.map((p) => ({ name: p[5], coords: data.l[p[0]], id: p[0], total: p[6], pct: p[7],
+            stage: data.dims[0].v[p[3]] })),
+        });
+      }
+    });
+    chart.setOption({
+      tooltip: {
+        trigger: "item",
+        formatter: (p) => {
+          if (p.seriesType === "map") {
+            const f = (p.data && p.data.figures) || [0, 0, 0];
+            return `${p.name}<br>项目 ${f[0]} 个<br>总投资 ${f[1].toLocaleString()} 万元<br>完成投资 ${f[2].toLocaleString()} 万元`;
+          }
+          const d = p.data || {};
+          return `${d.name}<br>${d.stage} · 总投资 ${Number(d.total).toLocaleString()} 万元 · 完成 ${d.pct}%`;
+        },
+      },
+      legend: { top: 4, left: 4, orient: "vertical", data: dim.v },
+      visualMap: {
+        type: "continuous", min: 0, max, seriesIndex: 0, left: 4, bottom: 4, calculable: true,
+        text: [data.m[mi][1], ""], inRange: { color: ["#f1f5fb", "#90b4e8", "#3d74c6"] },
+      },
+      geo: {
+        map: MAP, roam: true, layoutCenter: ["50%", "52%"], layoutSize: "95%",
+        label: { show: true, color: "#1d273b", fontSize: 12 },
+        itemStyle: { areaColor: "#f1f5fb", borderColor: "#667382" },
+        emphasis: { label: { show: true }, itemStyle: { areaColor: "#ffe8a3" } },
+      },
+      series,
+    }, { replaceMerge: ["series"] });
+    el.dataset.pointCount = String(placed.length);
+    document.getElementById("map-summary").textContent =
+      `${data.n} 个项目，已定位 ${placed.length} / ${data.n} projects, ${placed.length} placed`;
+    const missing = data.p.filter((p) => p[1] === null);
+    document.getElementById("map-unplaced-count").textContent = String(missing.length);
+    unplaced.replaceChildren(new Option("—", ""), ...missing.map((p) => new Option(p[5], p[0])));
+  }
+
+  function fillColourBy() {
+    if (colourBy.options.length) return;
+    for (const d of state.data.dims) colourBy.add(new Option(d.label, d.k));
+  }
+
+  async function reload() {
+    const q = query();
+    history.replaceState(null, "", q ? "?" + q : location.pathname);
+    const response = await fetch(el.dataset.dataUrl + "?" + q, { headers: { Accept: "application/json" } });
+    state.data = await response.json();
+    fillColourBy();
+    if (state.hasMap) render();
+  }
+
+  async function openCard(id) {
+    const response = await fetch(url(el.dataset.cardUrl, id));
+    cardBox.innerHTML = await response.text();
+    const button = document.getElementById("card-locate");
+    if (button) button.addEventListener("click", () => startLocate(id));
+  }
+
+  function startLocate(id) {
+    state.locating = id;
+    banner.classList.remove("d-none");
+    el.style.cursor = "crosshair";
+  }
+  function stopLocate() {
+    state.locating = null;
+    banner.classList.add("d-none");
+    el.style.cursor = "";
+  }
+
+  async function locate(id, lng, lat) {
+    const card = document.getElementById("map-project-card");
+    const body = new FormData();
+    body.append("lng", lng.toFixed(6));
+    body.append("lat", lat.toFixed(6));
+    if (card && String(card.dataset.project) === String(id)) body.append("version", card.dataset.version);
+    const response = await fetch(url(el.dataset.locateUrl, id), {
+      method: "POST", body, headers: { "X-CSRFToken": csrf },
+    });
+    const result = await response.json();
+    stopLocate();
+    if (!response.ok) { window.alert(result.error || response.statusText); return result; }
+    await reload();
+    await openCard(id);
+    return result;
+  }
+
+  chart.on("click", (params) => {
+    if (state.locating) return;
+    if ((params.seriesType === "scatter" || params.seriesType === "lines") && params.data) {
+      openCard(params.data.id);
+    }
+  });
+  chart.getZr().on("click", (event) => {
+    if (!state.locating) return;
+    const point = chart.convertFromPixel({ geoIndex: 0 }, [event.offsetX, event.offsetY]);
+    if (point && isFinite(point[0]) && isFinite(point[1])) locate(state.locating, point[0], point[1]);
+  });
+  document.getElementById("map-locate-cancel").addEventListener("click", stopLocate);
+  form.addEventListener("change", () => reload());
+  form.addEventListener("submit", (event) => { event.preventDefault(); reload(); });
+  for (const select of [colourBy, measure]) {
+    select.addEventListener("change", (event) => { event.stopPropagation(); render(); });
+  }
+  unplaced.addEventListener("change", () => { if (unplaced.value) openCard(unplaced.value); });
+
+  window.kwMap = { chart, state, reload, openCard, locate,
+    get data() { return state.data; } };
+
+  (async function start() {
+    const geo = await (await fetch(el.dataset.geoUrl)).json();
+    if (!geo.features.length) {
+      document.getElementById("map-no-boundaries").classList.remove("d-none");
+      el.dataset.pointCount = "0";
+    } else {
+      echarts.registerMap(MAP, geo);
+      state.hasMap = true;
+    }
+    await reload();
+    el.dataset.ready = "1";
+  })();
+})();

@@ -1,0 +1,230 @@
+"""The battle map (挂图作战). Thin views: access, filter, serialise."""
+
+import json
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from keyworks.ledger import services as ledger_services
+from keyworks.ledger.models import Project, Stage
+from keyworks.ledger.views import current_programme, filtered_projects
+from keyworks.orgs import access
+from keyworks.orgs.models import Region
+
+from .geo import round_geometry
+
+COORD_DIGITS = 5
+MEASURES = [
+    ("count", "项目数 / Projects"),
+    ("total", "总投资（万元）/ Total investment"),
+    ("completed", "完成投资（万元）/ Completed investment"),
+]
+
+
+def compact_json(data) -> HttpResponse:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def whole(value: Decimal | None) -> int:
+    """万元 rounded to a whole number, for hover text and shading (cards show 2 dp)."""
+    return int((value or Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percent(completed: Decimal | None, total: Decimal | None) -> int:
+    if not total:
+        return 0
+    return int((Decimal(100) * (completed or 0) / total).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def programme_regions(programme):
+    return Region.objects.filter(Q(parent=programme.region) | Q(pk=programme.region_id))
+
+
+def can_locate(user, project: Project) -> bool:
+    """May the user set the project's coordinates (the service decides in the end)?"""
+    if not access.can(user, "change", project):
+        return False
+    fields = access.editable_fields(user, project)
+    return fields is None or {"longitude", "latitude"} <= fields
+
+
+@login_required
+def map_page(request):
+    programme = current_programme(request)
+    project_filter = filtered_projects(request, programme)
+    changeable = access.changeable_projects(request.user).filter(programme=programme)
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "filter": project_filter,
+        "measures": MEASURES,
+        "may_locate": changeable.exists(),
+        "demo_notice": programme.is_demo,
+        "wide_layout": True,
+    }
+    return render(request, "dashboards/map.html", context)
+
+
+@login_required
+def geo_json(request):
+    """The programme's districts (or the programme region itself) as a FeatureCollection."""
+    programme = current_programme(request)
+    regions = [
+        r
+        for r in Region.objects.filter(parent=programme.region, boundary__isnull=False).order_by(
+            "sort", "code", "pk"
+        )
+        if r.boundary
+    ]
+    if not regions and programme.region.boundary:
+        regions = [programme.region]
+    features = [
+        {
+            "type": "Feature",
+            "id": r.code or str(r.pk),
+            "properties": {"name": r.name, "code": r.code, "pk": r.pk},
+            "geometry": round_geometry(r.boundary, COORD_DIGITS),
+        }
+        for r in regions
+    ]
+    return compact_json({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def map_data(request):
+    """Compact map data for the filtered projects.
+
+    `p`: [id, lng, lat, stage index, category index, name, total 万元, completion %]
+    (lng/lat null when unplaced); `dims`: the colour-by choices, whose `i` is the point
+    position holding the index into `v`; `l`: {id: LineString coordinates};
+    `d`: {district name: [count, total, completed]}; `m`: the district measures.
+    """
+    programme = current_programme(request)
+    qs = filtered_projects(request, programme).qs
+    categories = list(programme.categories.order_by("sort", "pk").values_list("pk", "name"))
+    category_index = {pk: i for i, (pk, _name) in enumerate(categories)}
+    stages = list(Stage.choices)
+    stage_index = {value: i for i, (value, _label) in enumerate(stages)}
+    points, lines = [], {}
+    rows = qs.values_list(
+        "pk",
+        "longitude",
+        "latitude",
+        "stage",
+        "category_id",
+        "name",
+        "total_investment",
+        "completed_investment",
+        "geometry",
+    )
+    for pk, lng, lat, stage, category, name, total, completed, geometry in rows:
+        placed = lng is not None and lat is not None
+        points.append(
+            [
+                pk,
+                round(float(lng), COORD_DIGITS) if placed else None,
+                round(float(lat), COORD_DIGITS) if placed else None,
+                stage_index.get(stage, 0),
+                category_index.get(category, 0),
+                name,
+                whole(total),
+                percent(completed, total),
+            ]
+        )
+        line = line_coordinates(geometry)
+        if line:
+            lines[pk] = line
+    through = Project.districts.through.objects.filter(project__in=qs.order_by().values("pk"))
+    districts = {
+        row["region__name"]: [row["n"], whole(row["t"]), whole(row["c"])]
+        for row in through.values("region__name")
+        .annotate(
+            n=Count("project_id"),
+            t=Sum("project__total_investment"),
+            c=Sum("project__completed_investment"),
+        )
+        .order_by("region__name")
+    }
+    data = {
+        "n": len(points),
+        "dims": [
+            {"k": "stage", "label": "建设阶段 / Stage", "i": 3, "v": [str(s[1]) for s in stages]},
+            {
+                "k": "category",
+                "label": "项目类别 / Category",
+                "i": 4,
+                "v": [c[1] for c in categories],
+            },
+        ],
+        "p": points,
+        "l": lines,
+        "d": districts,
+        "m": [[key, label] for key, label in MEASURES],
+    }
+    return compact_json(data)
+
+
+def line_coordinates(geometry) -> list | None:
+    if not isinstance(geometry, dict) or geometry.get("type") != "LineString":
+        return None
+    try:
+        return [
+            [round(float(x), COORD_DIGITS), round(float(y), COORD_DIGITS)]
+            for x, y, *_rest in geometry.get("coordinates") or []
+        ] or None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def project_card(request, pk):
+    project = access.get_project(request.user, pk)
+    context = {
+        "project": project,
+        "districts": project.districts.all(),
+        "completion": percent(project.completed_investment, project.total_investment),
+        "can_locate": can_locate(request.user, project),
+    }
+    return render(request, "dashboards/project_card.html", context)
+
+
+@require_POST
+@login_required
+def set_location(request, pk):
+    project = access.get_project(request.user, pk, "change")
+    try:
+        lng = Decimal(request.POST["lng"]).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+        lat = Decimal(request.POST["lat"]).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+        version = int(request.POST["version"]) if request.POST.get("version") else None
+    except (KeyError, InvalidOperation, ValueError):
+        return JsonResponse({"error": "经纬度格式错误 / Invalid coordinates"}, status=400)
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90) or not lng.is_finite():
+        return JsonResponse({"error": "经纬度超出范围 / Coordinates out of range"}, status=400)
+    try:
+        project = ledger_services.update_project(
+            project,
+            {"longitude": lng, "latitude": lat},
+            by=request.user,
+            expected_version=version,
+            reason="在地图上设置位置 / location set on the map",
+        )
+    except PermissionDenied as exc:
+        return JsonResponse({"error": str(exc)}, status=403)
+    except ledger_services.ConcurrentEditError as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"error": "；".join(exc.messages)}, status=400)
+    return JsonResponse(
+        {
+            "id": project.pk,
+            "lng": str(project.longitude),
+            "lat": str(project.latitude),
+            "version": project.version,
+        }
+    )

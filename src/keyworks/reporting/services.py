@@ -1,0 +1,353 @@
+"""Monthly report services: every write checks, validates, writes and audits in one
+transaction."""
+
+import calendar
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.ledger.models import Project
+from keyworks.orgs import access
+
+from .models import (
+    COUNTED_STATUSES,
+    CorrectionRequest,
+    CorrectionStatus,
+    MonthlyReport,
+    ReportStatus,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DRAFT_FIELDS = (
+    "completed_this_month",
+    "milestones_reached",
+    "output_figures",
+    "progress_text",
+    "next_plan_investment",
+    "next_plan_milestones",
+    "next_plan_content",
+)
+MONEY_FIELDS = ("completed_this_month", "next_plan_investment")
+
+
+class ConcurrentEditError(Exception):
+    """Somebody saved the report after this user opened it."""
+
+    message = (
+        "该月报已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新填写。"
+        " / This report was changed by someone else since you opened it; your changes were"
+        " not saved. Reload and edit again."
+    )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def local_today() -> datetime.date:
+    return timezone.now().astimezone(SHANGHAI).date()
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def previous_month(day: datetime.date | None = None) -> datetime.date:
+    day = first_of_month(day or local_today())
+    return first_of_month(day - datetime.timedelta(days=1))
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return first_of_month(first_of_month(month) + datetime.timedelta(days=32))
+
+
+def due_at(programme, month: datetime.date) -> datetime.datetime:
+    """23:59:59 Asia/Shanghai on the programme's due day of the month after `month`."""
+    following = next_month(month)
+    last_day = calendar.monthrange(following.year, following.month)[1]
+    day = min(max(programme.report_due_day, 1), last_day)
+    return datetime.datetime(following.year, following.month, day, 23, 59, 59, tzinfo=SHANGHAI)
+
+
+def check_month(month: datetime.date) -> datetime.date:
+    month = first_of_month(month)
+    if month > first_of_month(local_today()):
+        raise ValidationError(
+            {"month": "不能填报未来月份的月报 / A report cannot be for a future month"}
+        )
+    return month
+
+
+def _report_snapshot(report: MonthlyReport) -> dict:
+    data = snapshot(report)
+    for key in ("created_at", "updated_at", "version"):
+        data.pop(key, None)
+    return data
+
+
+def _audit(report, *, by, action, before=None, after=None, reason=""):
+    record_change(
+        by=by,
+        action=action,
+        obj=report,
+        before=before,
+        after=after,
+        reason=reason,
+        project_id=report.project_id,
+        programme_id=report.project.programme_id,
+    )
+
+
+def _locked(report: MonthlyReport) -> MonthlyReport:
+    return (
+        MonthlyReport.objects.select_for_update()
+        .select_related("project", "project__programme")
+        .get(pk=report.pk)
+    )
+
+
+def _bump(report: MonthlyReport) -> MonthlyReport:
+    report.version = F("version") + 1
+    report.save()
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def start_report(project: Project, month: datetime.date, *, by) -> MonthlyReport:
+    """The draft for (project, month), created if missing; starting twice gives one report."""
+    month = check_month(month)
+    existing = MonthlyReport.objects.filter(project=project, month=month).first()
+    if existing is not None:
+        access.require_report(by, "view", existing)
+        return existing
+    access.require_report(by, "edit", MonthlyReport(project=project, month=month))
+    try:
+        with transaction.atomic():
+            report = MonthlyReport.objects.create(project=project, month=month)
+    except IntegrityError:  # somebody created it a moment ago
+        return MonthlyReport.objects.get(project=project, month=month)
+    _audit(report, by=by, action="create", after=_report_snapshot(report))
+    return report
+
+
+def _validate_amounts(data: dict) -> None:
+    errors = {}
+    for field in MONEY_FIELDS:
+        value = data.get(field)
+        if value is not None and Decimal(value) < 0:
+            label = MonthlyReport._meta.get_field(field).verbose_name
+            errors[field] = f"{label}不能为负数 / {field} cannot be negative"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_draft(
+    report: MonthlyReport, data: dict, *, by, expected_version: int | None = None
+) -> MonthlyReport:
+    """Save the fields in `data` on a draft (or returned) report of the user's task force."""
+    current = _locked(report)
+    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        access.require_report(by, "view", current)
+        raise PermissionDenied(
+            "月报已提交或已采纳，不能直接修改；如需更正请提出更正申请。"
+            " / This report is submitted or accepted; request a correction to change it."
+        )
+    access.require_report(by, "edit", current)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError()
+    unknown = set(data) - set(DRAFT_FIELDS)
+    if unknown:
+        raise ValueError(f"not report fields: {sorted(unknown)}")
+    _validate_amounts(data)
+    before = _report_snapshot(current)
+    for field, value in data.items():
+        setattr(current, field, value)
+    current.full_clean(exclude=["project", "submitted_by", "reviewed_by", "decided_by"])
+    _bump(current)
+    b, a = diff(before, _report_snapshot(current))
+    if a:
+        _audit(current, by=by, action="update", before=b, after=a)
+    return current
+
+
+def compute_totals(report: MonthlyReport) -> tuple[Decimal, Decimal]:
+    """(year-to-date, since-start) totals including `report`, from the project's counted
+    earlier reports."""
+    earlier = MonthlyReport.objects.filter(
+        project_id=report.project_id, month__lt=report.month, status__in=COUNTED_STATUSES
+    ).exclude(pk=report.pk)
+    since = earlier.aggregate(s=Sum("completed_this_month"))["s"] or Decimal("0")
+    ytd = earlier.filter(month__year=report.month.year).aggregate(s=Sum("completed_this_month"))[
+        "s"
+    ] or Decimal("0")
+    this = report.completed_this_month
+    return ytd + this, since + this
+
+
+@transaction.atomic
+def submit(report: MonthlyReport, *, by, expected_version: int | None = None) -> MonthlyReport:
+    """Submit a draft. Submitting an already submitted report changes nothing."""
+    current = _locked(report)
+    if current.status in COUNTED_STATUSES:
+        access.require_report(by, "view", current)
+        return current  # idempotent: a double click submits once
+    access.require_report(by, "submit", current)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError()
+    check_month(current.month)
+    if current.completed_this_month < 0 or current.next_plan_investment < 0:
+        raise ValidationError(
+            {"completed_this_month": "金额不能为负数 / Amounts cannot be negative"}
+        )
+    ytd, since = compute_totals(current)
+    later = (
+        MonthlyReport.objects.filter(
+            project_id=current.project_id,
+            month__gt=current.month,
+            month__year=current.month.year,
+            status__in=COUNTED_STATUSES,
+            ytd_total__lt=ytd,
+        )
+        .order_by("month")
+        .first()
+    )
+    if later is not None:
+        raise ValidationError(
+            {
+                "completed_this_month": (
+                    f"本月完成投资使年度累计（{ytd}万元）超过{later.month:%Y年%m月}已报的年度累计"
+                    f"（{later.ytd_total}万元），累计数将倒减，请核实。"
+                    f" / This would make the year-to-date total go down in {later.month:%Y-%m}."
+                )
+            }
+        )
+    before = _report_snapshot(current)
+    now = timezone.now()
+    current.status = ReportStatus.SUBMITTED
+    current.ytd_total = ytd
+    current.since_start_total = since
+    current.submitted_at = now
+    current.submitted_by = by
+    current.is_late = current.is_late or now > due_at(current.project.programme, current.month)
+    _bump(current)
+    b, a = diff(before, _report_snapshot(current))
+    _audit(current, by=by, action="submit", before=b, after=a)
+    return current
+
+
+def _transition(report, *, by, action, permission, apply, reason=""):
+    current = _locked(report)
+    access.require_report(by, permission, current)
+    before = _report_snapshot(current)
+    apply(current)
+    _bump(current)
+    b, a = diff(before, _report_snapshot(current))
+    _audit(current, by=by, action=action, before=b, after=a, reason=reason)
+    return current
+
+
+@transaction.atomic
+def review(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
+    """The district coordinator's review of a submitted report."""
+
+    def apply(r):
+        r.status = ReportStatus.REVIEWED
+        r.reviewed_by = by
+        r.reviewed_at = timezone.now()
+        r.review_comment = comment
+
+    return _transition(report, by=by, action="review", permission="review", apply=apply)
+
+
+@transaction.atomic
+def accept(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
+    def apply(r):
+        r.status = ReportStatus.ACCEPTED
+        r.decided_by = by
+        r.decided_at = timezone.now()
+        r.decision_comment = comment
+
+    return _transition(report, by=by, action="accept", permission="accept", apply=apply)
+
+
+@transaction.atomic
+def return_report(report: MonthlyReport, *, by, comment: str) -> MonthlyReport:
+    if not comment.strip():
+        raise ValidationError({"comment": "退回时请填写意见 / Give comments when returning"})
+
+    def apply(r):
+        r.status = ReportStatus.RETURNED
+        r.decided_by = by
+        r.decided_at = timezone.now()
+        r.decision_comment = comment
+
+    return _transition(
+        report, by=by, action="return", permission="return", apply=apply, reason=comment
+    )
+
+
+@transaction.atomic
+def request_correction(report: MonthlyReport, *, by, reason: str) -> CorrectionRequest:
+    current = _locked(report)
+    access.require_report(by, "request_correction", current)
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写更正理由 / Give a reason for the correction"})
+    if current.corrections.filter(status=CorrectionStatus.PENDING).exists():
+        raise ValidationError(
+            {"reason": "已有待审批的更正申请 / A correction request is already pending"}
+        )
+    correction = CorrectionRequest.objects.create(report=current, reason=reason, requested_by=by)
+    _audit(
+        current,
+        by=by,
+        action="request_correction",
+        after={"correction": correction.pk},
+        reason=reason,
+    )
+    return correction
+
+
+@transaction.atomic
+def decide_correction(
+    correction: CorrectionRequest, *, by, approve: bool, comment: str = ""
+) -> CorrectionRequest:
+    """The office approves (report reopens as a draft; its history stays) or rejects."""
+    correction = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
+    report = _locked(correction.report)
+    access.require_report(by, "decide_correction", report)
+    if correction.status != CorrectionStatus.PENDING:
+        raise ValidationError("该更正申请已处理 / This request was already decided")
+    correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED
+    correction.decided_by = by
+    correction.decided_at = timezone.now()
+    correction.decision_comment = comment
+    correction.save()
+    if approve:
+        before = _report_snapshot(report)
+        report.status = ReportStatus.DRAFT
+        _bump(report)
+        b, a = diff(before, _report_snapshot(report))
+        _audit(
+            report,
+            by=by,
+            action="approve_correction",
+            before=b,
+            after=a,
+            reason=correction.reason,
+        )
+    else:
+        _audit(
+            report,
+            by=by,
+            action="reject_correction",
+            after={"correction": correction.pk},
+            reason=comment,
+        )
+    return correction

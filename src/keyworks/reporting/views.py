@@ -1,0 +1,254 @@
+"""Monthly report pages. Thin: parse input, call access/services, render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from keyworks.audit.models import ChangeRecord
+from keyworks.audit.views import history_rows
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import services
+from .forms import CommentForm, ReasonForm, ReportForm
+from .models import CorrectionRequest, MonthlyReport
+
+
+def parse_month(value: str | None) -> datetime.date:
+    if not value:
+        return services.previous_month()
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise Http404("月份格式应为 YYYY-MM / Month must be YYYY-MM") from None
+
+
+@login_required
+def report_list(request):
+    programme = current_programme(request)
+    month = parse_month(request.GET.get("month"))
+    projects = (
+        access.reportable_projects(request.user)
+        .filter(programme=programme, archived_at__isnull=True)
+        .select_related("programme")
+        .order_by("seq", "id")
+    )
+    reports = {
+        r.project_id: r for r in MonthlyReport.objects.filter(project__in=projects, month=month)
+    }
+    due = services.due_at(programme, month)
+    overdue = timezone.now() > due
+    future = month > services.first_of_month(services.local_today())
+    rows = []
+    for project in projects:
+        report = reports.get(project.pk)
+        can_start = (
+            report is None
+            and not future
+            and access.can_report(request.user, "edit", MonthlyReport(project=project))
+        )
+        missing = overdue and (report is None or report.submitted_at is None)
+        rows.append(
+            {"project": project, "report": report, "can_start": can_start, "missing": missing}
+        )
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "month": month,
+        "previous": services.previous_month(month),
+        "following": services.next_month(month),
+        "due": due,
+        "rows": rows,
+        "counts": {
+            "submitted": sum(1 for r in rows if r["report"] and r["report"].submitted_at),
+            "late": sum(1 for r in rows if r["report"] and r["report"].is_late),
+            "missing": sum(1 for r in rows if r["missing"]),
+        },
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "reporting/report_list.html", context)
+
+
+@login_required
+@require_POST
+def report_start(request, project_pk, year, month):
+    project = access.get_project(request.user, project_pk)
+    try:
+        day = datetime.date(year, month, 1)
+        report = services.start_report(project, day, by=request.user)
+    except ValueError:
+        raise Http404("月份无效 / Invalid month") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:report_list")
+    if access.can_report(request.user, "edit", report):
+        return redirect("reporting:report_edit", pk=report.pk)
+    return redirect("reporting:report_detail", pk=report.pk)
+
+
+@login_required
+def report_edit(request, pk):
+    report = access.get_report(request.user, pk, "edit")
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.save_draft(
+                report,
+                form.data_dict(),
+                by=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+            if request.POST.get("action") == "submit":
+                report = services.submit(report, by=request.user)
+                messages.success(request, "月报已提交 / Report submitted")
+                if report.is_late:
+                    messages.warning(request, "本月报为逾期提交 / This report was submitted late")
+            else:
+                messages.success(request, "草稿已保存 / Draft saved")
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            return redirect("reporting:report_detail", pk=report.pk)
+    context = {
+        "form": form,
+        "report": report,
+        "project": report.project,
+        "programme": report.project.programme,
+        "due": services.due_at(report.project.programme, report.month),
+    }
+    return render(request, "reporting/report_form.html", context)
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def report_detail(request, pk):
+    report = access.get_report(request.user, pk)
+    user = request.user
+    records = ChangeRecord.objects.filter(
+        Q(object_type="reporting.monthlyreport", object_id=str(report.pk))
+    ).order_by("-at", "-id")
+    actions = {
+        name: access.can_report(user, name, report)
+        for name in (
+            "edit",
+            "review",
+            "accept",
+            "return",
+            "request_correction",
+            "decide_correction",
+        )
+    }
+    context = {
+        "report": report,
+        "project": report.project,
+        "programme": report.project.programme,
+        "due": services.due_at(report.project.programme, report.month),
+        "can": actions,
+        "corrections": report.corrections.select_related("requested_by", "decided_by"),
+        "history": [
+            {**row, "action": ACTION_LABELS.get(row["record"].action, row["action"])}
+            for row in history_rows(records, show_contacts=False)
+        ],
+        "comment_form": CommentForm(),
+        "reason_form": ReasonForm(),
+        "demo_notice": report.project.programme.is_demo,
+    }
+    return render(request, "reporting/report_detail.html", context)
+
+
+ACTION_LABELS = {
+    "create": "新建",
+    "update": "保存草稿",
+    "submit": "提交",
+    "review": "县区审核",
+    "accept": "采纳",
+    "return": "退回",
+    "request_correction": "申请更正",
+    "approve_correction": "批准更正（重新打开）",
+    "reject_correction": "驳回更正",
+}
+ACTIONS = {
+    "submit": "submit",
+    "review": "review",
+    "accept": "accept",
+    "return": "return",
+    "request_correction": "request_correction",
+}
+DONE = {
+    "submit": "月报已提交 / Report submitted",
+    "review": "已审核 / Reviewed",
+    "accept": "已采纳 / Accepted",
+    "return": "已退回 / Returned",
+    "request_correction": "更正申请已提交 / Correction requested",
+}
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404()
+    report = access.get_report(request.user, pk)
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "submit":
+            services.submit(report, by=request.user)
+        elif action == "review":
+            services.review(report, by=request.user, comment=comment)
+        elif action == "accept":
+            services.accept(report, by=request.user, comment=comment)
+        elif action == "return":
+            services.return_report(report, by=request.user, comment=comment)
+        else:
+            services.request_correction(
+                report, by=request.user, reason=request.POST.get("reason", "")
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, DONE[action])
+    return redirect("reporting:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def correction_decide(request, correction_pk, decision):
+    if decision not in {"approve", "reject"}:
+        raise Http404()
+    visible = access.visible_reports(request.user)
+    correction = get_object_or_404(
+        CorrectionRequest.objects.filter(report__in=visible), pk=correction_pk
+    )
+    try:
+        services.decide_correction(
+            correction,
+            by=request.user,
+            approve=decision == "approve",
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "已批准更正，月报已退回草稿 / Correction approved; the report is a draft again"
+            if decision == "approve"
+            else "已驳回更正申请 / Correction rejected",
+        )
+    return redirect("reporting:report_detail", pk=correction.report_id)
