@@ -284,8 +284,9 @@ def test_reimport_updates_and_never_duplicates(world, tmp_path):
     assert project.total_investment == Decimal("20000.00") and project.version == 2
     assert project.task_force.lead_official == "王副市长"
     update = ChangeRecord.objects.get(action="update", object_type="ledger.project")
-    assert update.before == {"total_investment": "12345.60"}
-    assert update.after == {"total_investment": "20000.00"}
+    # one record per row: the task force's lead official changes with the project
+    assert update.before == {"total_investment": "12345.60", "lead_official": "刘副市长"}
+    assert update.after == {"total_investment": "20000.00", "lead_official": "王副市长"}
 
 
 def test_rows_match_on_code_then_on_name(world, tmp_path):

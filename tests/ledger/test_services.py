@@ -124,3 +124,28 @@ def test_bulk_create_refuses_bad_rows_and_writes_nothing(world):
     with pytest.raises(PermissionDenied):
         services.create_projects(world.programme, items[:1], by=world.member)
     assert (Project.objects.count(), ChangeRecord.objects.count()) == before
+
+
+def test_bulk_update_audits_changes_and_guards_versions(world):
+    from keyworks.ledger.models import Project
+
+    changes = [
+        (world.own, {"total_investment": Decimal("11000"), "districts": [world.district_b],
+                     "lead_official": "王副市长"}),
+        (world.other, {"total_investment": world.other.total_investment}),  # no real change
+    ]  # fmt: skip
+    assert services.update_projects(world.programme, changes, by=world.office, reason="导入") == 1
+    own = Project.objects.get(pk=world.own.pk)
+    assert own.version == 2 and list(own.districts.all()) == [world.district_b]
+    assert own.task_force.lead_official == "王副市长"
+    record = ChangeRecord.objects.get(action="update", project_id=own.pk)
+    assert record.before == {
+        "total_investment": "10000.00", "districts": [world.district_a.pk], "lead_official": "",
+    }  # fmt: skip
+    assert not ChangeRecord.objects.filter(action="update", project_id=world.other.pk).exists()
+    stale = [(world.own, {"address": "旧版本"})]  # world.own still carries version 1
+    with pytest.raises(services.ConcurrentEditError) as exc:
+        services.update_projects(world.programme, stale, by=world.office)
+    assert exc.value.item_index == 0
+    with pytest.raises(PermissionDenied):
+        services.update_projects(world.programme, [(own, {"address": "x"})], by=world.member)

@@ -579,6 +579,18 @@ def _resolve(data: dict, units: dict[str, Unit]) -> dict:
     return {k: units[v.name] if isinstance(v, UnitRef) else v for k, v in data.items()}
 
 
+def _write_issue(exc: Exception, rows: list) -> ImportIssue:
+    """The error a bulk write raised, naming the file row when the service says which."""
+    text = "；".join(getattr(exc, "messages", None) or [str(exc)])
+    index = getattr(exc, "item_index", None)
+    if index is None:
+        return ImportIssue(f"{text}（未导入任何数据）/ {text} (nothing was imported)")
+    row = rows[index].row
+    return ImportIssue(
+        f"第{row}行：{text}（未导入任何数据）/ Row {row}: {text} (nothing was imported)", row=row
+    )
+
+
 def apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportSummary:
     """Write a parse without errors in one transaction; raise LedgerImportError otherwise.
 
@@ -609,37 +621,37 @@ def apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportSu
             services.create_projects(programme, items, by=by, reason=reason)
             summary.created = len(creates)
         except (ValidationError, PermissionDenied) as exc:
-            text = "；".join(getattr(exc, "messages", None) or [str(exc)])
+            raise LedgerImportError([_write_issue(exc, creates)]) from exc
+        invalid = [
+            row for row in parsed.rows if row.action not in ("unchanged", "create", "update")
+        ]
+        if invalid:
             raise LedgerImportError(
-                [ImportIssue(f"{text}（未导入任何数据）/ {text} (nothing was imported)")]
-            ) from exc
-        for row in parsed.rows:
-            if row.action in ("unchanged", "create"):
-                continue
-            data = _resolve(row.data, units)
-            try:
-                if row.action == "update":
-                    project = row.project
-                    if data:
-                        project = services.update_project(
-                            project, data, by=by, expected_version=project.version, reason=reason
-                        )
-                    summary.updated += 1
-                else:
-                    raise LedgerImportError([ImportIssue(f"第{row.row}行有错误 / Row {row.row}")])
-                if row.lead_official is not None:
-                    services.update_task_force(project, {"lead_official": row.lead_official}, by=by)
-            except (ValidationError, PermissionDenied, services.ConcurrentEditError) as exc:
-                text = "；".join(getattr(exc, "messages", None) or [str(exc)])
-                raise LedgerImportError(
-                    [
-                        ImportIssue(
-                            f"第{row.row}行：{text}（未导入任何数据）/ Row {row.row}: {text}"
-                            " (nothing was imported)",
-                            row=row.row,
-                        )
-                    ]
-                ) from exc
+                [ImportIssue(f"第{r.row}行有错误 / Row {r.row}") for r in invalid]
+            )
+        updates = [row for row in parsed.rows if row.action == "update"]
+        try:
+            # Changed projects go in bulk too (same checks, version guard and audit).
+            services.update_projects(
+                programme,
+                [
+                    (
+                        row.project,
+                        _resolve(row.data, units)
+                        | (
+                            {"lead_official": row.lead_official}
+                            if row.lead_official is not None
+                            else {}
+                        ),
+                    )
+                    for row in updates
+                ],
+                by=by,
+                reason=reason,
+            )
+            summary.updated = len(updates)
+        except (ValidationError, PermissionDenied, services.ConcurrentEditError) as exc:
+            raise LedgerImportError([_write_issue(exc, updates)]) from exc
         record_change(
             by=by, action="import", obj=programme, reason=reason, programme_id=programme.pk,
             after={

@@ -309,6 +309,12 @@ def add_photo(project: Project, upload, *, caption: str = "", by) -> Photo:
     return photo
 
 
+def at_item(exc: Exception, index: int) -> Exception:
+    """Mark which item of a bulk write failed, so an importer can name the row."""
+    exc.item_index = index
+    return exc
+
+
 # Fields whose values the importer already resolved to rows; re-checking each costs a query.
 RESOLVED_FIELDS = ["programme", "category", "owner", "responsible_unit", "task_force"]
 
@@ -326,7 +332,7 @@ def create_projects(
     codes = set(existing.exclude(code="").values_list("code", flat=True))
     seq = next_seq(programme)
     projects, task_forces, district_lists = [], [], []
-    for item in items:
+    for index, item in enumerate(items):
         data = dict(item)
         districts = data.pop("districts", [])
         lead_official = data.pop("lead_official", "") or ""
@@ -344,7 +350,7 @@ def create_projects(
         if project.code and project.code in codes:
             errors.setdefault("code", []).append("项目代码重复 / Duplicate project code")
         if errors:
-            raise ValidationError(errors)
+            raise at_item(ValidationError(errors), index)
         names.add(project.name)
         if project.code:
             codes.add(project.code)
@@ -376,3 +382,88 @@ def create_projects(
         )  # fmt: skip
     record_changes(records)
     return projects
+
+
+@transaction.atomic
+def update_projects(
+    programme: Programme, changes: list[tuple[Project, dict]], *, by, reason: str = ""
+) -> int:
+    """Apply many updates at once (imports, by the office): the same checks and audit as
+    `update_project`, written in bulk. Each change is (project as read, data); data may
+    hold "districts" and "lead_official" (the task force's). Returns the number changed."""
+    access.require(by, "import", programme)
+    if not changes:
+        return 0
+    ids = [project.pk for project, _ in changes]
+    current = {}
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        rows = Project.objects.select_for_update().filter(programme=programme, pk__in=chunk)
+        current.update({p.pk: p for p in rows.select_related("task_force")})
+    district_rows = Project.districts.through.objects.filter(project__programme=programme)
+    districts_of: dict[int, list[int]] = {}
+    for project_id, region_id in district_rows.values_list("project_id", "region_id"):
+        districts_of.setdefault(project_id, []).append(region_id)
+    owner_of_name = dict(
+        Project.objects.filter(programme=programme).values_list("name", "pk")
+    )  # fmt: skip
+    now = timezone.now()
+    changed_fields: set[str] = set()
+    updated, task_forces, new_districts, records = [], [], {}, []
+    for index, (read, data) in enumerate(changes):
+        project = current.get(read.pk)
+        if project is None or project.version != read.version:
+            raise at_item(ConcurrentEditError(), index)
+        data = dict(data)
+        lead_official = data.pop("lead_official", None)
+        districts = data.pop("districts", None)
+        before = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
+        before["districts"] = sorted(districts_of.get(project.pk, []))
+        for field, value in data.items():
+            setattr(project, field, value)
+        try:
+            project.clean_fields(exclude=RESOLVED_FIELDS)
+            check_dates(project)
+        except ValidationError as exc:
+            raise at_item(exc, index) from None
+        if owner_of_name.get(project.name, project.pk) != project.pk:
+            duplicate = {"name": f"项目名称重复：{project.name} / Duplicate project name"}
+            raise at_item(ValidationError(duplicate), index)
+        owner_of_name[project.name] = project.pk
+        after = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
+        after["districts"] = before["districts"]
+        if districts is not None:
+            after["districts"] = sorted(getattr(r, "pk", r) for r in districts)
+            if after["districts"] != before["districts"]:
+                new_districts[project.pk] = after["districts"]
+        b, a = diff(before, after)
+        if lead_official is not None and project.task_force is not None:
+            if project.task_force.lead_official != lead_official:
+                b["lead_official"] = project.task_force.lead_official
+                a["lead_official"] = lead_official
+                project.task_force.lead_official = lead_official
+                task_forces.append(project.task_force)
+        if not a:
+            continue
+        changed_fields |= set(data)
+        project.version += 1
+        project.updated_at = now
+        updated.append(project)
+        records.append(
+            build_change(
+                by=by, action="update", obj=project, before=b, after=a, reason=reason,
+                project_id=project.pk, programme_id=programme.pk,
+            )
+        )  # fmt: skip
+    fields = sorted((changed_fields - {"districts"}) | {"version", "updated_at"})
+    Project.objects.bulk_update(updated, fields, batch_size=500)
+    TaskForce.objects.bulk_update(task_forces, ["lead_official"], batch_size=500)
+    through = Project.districts.through
+    if new_districts:
+        through.objects.filter(project_id__in=list(new_districts)).delete()
+        through.objects.bulk_create(
+            [through(project_id=p, region_id=r) for p, rs in new_districts.items() for r in rs],
+            batch_size=1000,
+        )
+    record_changes(records)
+    return len(updated)
