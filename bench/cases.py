@@ -76,18 +76,19 @@ class Result:
     queries_large: int | None = None
     constant_queries: bool = False  # the aim includes "queries do not grow with the data"
     notes: list[str] = field(default_factory=list)
+    error: str | None = None  # the measured operation failed
 
     @property
     def median_ms(self) -> float:
-        return statistics.median(self.app) * 1000
+        return statistics.median(self.app) * 1000 if self.app else float("nan")
 
     @property
     def cpu_ms(self) -> float:
-        return statistics.median(self.cpu) * 1000
+        return statistics.median(self.cpu) * 1000 if self.cpu else float("nan")
 
     @property
     def baseline_ms(self) -> float:
-        return statistics.median(self.baseline) * 1000
+        return statistics.median(self.baseline) * 1000 if self.baseline else float("nan")
 
     @property
     def ratio(self) -> float:
@@ -103,7 +104,20 @@ class Result:
 
     @property
     def met(self) -> bool:
-        return self.time_met and self.queries_met
+        return self.error is None and self.time_met and self.queries_met
+
+
+def failed(key: str, title: str, error: str, aim_ms: float | None = None) -> Result:
+    return Result(key, title, aim_ms, app=[], baseline=[], cpu=[], baseline_label="—", error=error)
+
+
+class ChildError(RuntimeError):
+    """The measured operation raised in the child; `summary` is the exception's last line."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        lines = [line for line in text.strip().splitlines() if line.strip()]
+        self.summary = lines[-1].strip() if lines else "unknown error"
 
 
 def log(text: str) -> None:
@@ -218,7 +232,7 @@ def in_child(run: Callable[[Any], Any], prepare: Callable[[], Any] | None = None
         raise RuntimeError("the benchmark child process died without a result")
     status, result = pickle.loads(data)
     if status != "ok":
-        raise RuntimeError(f"benchmark child failed:\n{result}")
+        raise ChildError(result)
     return result
 
 
@@ -634,27 +648,32 @@ def import_sequence(
     """create (an empty programme each run) → update every row (files B, A, B…) →
     unchanged (the last file again)."""
     done: dict[str, list[Run]] = {"create": [], "update": [], "unchanged": []}
+    errors: dict[str, str] = {}
+    current = [file_a]  # the file the database now matches
 
     def repeat(action: str, next_file: Callable[[], bytes], before=None) -> None:
         for i in range(runs):
             if before:
                 before()
-            done[action].append(target.run(next_file(), action, n))
+            data = next_file()
+            try:
+                done[action].append(target.run(data, action, n))
+            except ChildError as exc:  # rolled back: the database is as before
+                errors[action] = exc.summary
+                log(f"{label} {action} FAILED:\n{exc}")
+                return
+            current[0] = data
             log(f"{label} {action} run {i + 1}: {done[action][-1].seconds:,.2f} s")
             if sum(r.seconds for r in done[action]) >= HEAVY_BUDGET_S and i + 1 < runs:
                 log(f"{label} {action}: stopping after {i + 1} run(s), over the budget")
-                break
-
-    current = [file_a]
-
-    def alternate() -> bytes:
-        current[0] = file_b if current[0] is file_a else file_a
-        return current[0]
+                return
 
     repeat("create", lambda: file_a, before=target.reset)
-    repeat("update", alternate)
+    if errors:
+        return {"done": done, "errors": errors | {"update": "not run", "unchanged": "not run"}}
+    repeat("update", lambda: file_b if current[0] is file_a else file_a)
     repeat("unchanged", lambda: current[0])
-    return done
+    return {"done": done, "errors": errors}
 
 
 def measure_import(large: Programme, small: Programme, runs: int) -> list[Result]:
@@ -682,7 +701,12 @@ def measure_import(large: Programme, small: Programme, runs: int) -> list[Result
         "unchanged": f"re-import {n:,} rows, none changed",
     }
     results = []
-    for action, done in large_runs.items():
+    for action, done in large_runs["done"].items():
+        if action in large_runs["errors"]:
+            results.append(failed(f"import-{action}", titles[action],
+                                  large_runs["errors"][action], IMPORT_AIM_MS))  # fmt: skip
+            continue
+        small_done = small_runs["done"][action]
         result = Result(
             key=f"import-{action}",
             title=titles[action],
@@ -694,7 +718,7 @@ def measure_import(large: Programme, small: Programme, runs: int) -> list[Result
             peak_mib=max(r.peak_mib for r in done),
             baseline_peak_mib=max(r.peak_mib for r in baseline),
             memory="rss",
-            queries_small=small_runs[action][0].queries,
+            queries_small=small_done[0].queries if small_done else None,
             queries_large=done[0].queries,
         )
         parse = statistics.median(r.value[0] for r in done)
@@ -717,10 +741,21 @@ def measure_import(large: Programme, small: Programme, runs: int) -> list[Result
 
 
 def run_all(*, large: Programme, small: Programme, runs: int, heavy_runs: int) -> list[Result]:
-    results = [
-        measure_list("list", "ledger list page, 2 filters", app_page, sql_page, large, small, runs),
-        measure_list("api", "API list, 2 filters", app_api, sql_api, large, small, runs),
+    """Every measure; one that raises is reported as failed and the others still run."""
+    page, api = "ledger list page, 2 filters", "API list, 2 filters"
+    cases: list[tuple[str, str, Callable[[], Result | list[Result]]]] = [
+        ("list", page, lambda: measure_list("list", page, app_page, sql_page, large, small, runs)),
+        ("api", api, lambda: measure_list("api", api, app_api, sql_api, large, small, runs)),
+        ("export", "Excel export", lambda: measure_export(large, small, heavy_runs)),
+        ("import", "import", lambda: measure_import(large, small, heavy_runs)),
     ]
-    results.append(measure_export(large, small, heavy_runs))
-    results.extend(measure_import(large, small, heavy_runs))
+    results: list[Result] = []
+    for key, title, measure in cases:
+        try:
+            outcome = measure()
+        except Exception as exc:  # noqa: BLE001 - reported in BENCHMARKS.md, run goes on
+            summary = exc.summary if isinstance(exc, ChildError) else f"{type(exc).__name__}: {exc}"
+            log(f"{title} FAILED:\n{traceback.format_exc()}")
+            outcome = failed(key, title, summary.splitlines()[0])
+        results.extend(outcome if isinstance(outcome, list) else [outcome])
     return results

@@ -126,6 +126,10 @@ def _mib(value: float | None, memory: str = "tracemalloc") -> str:
     return f"{value:,.1f}" + (" (RSS)" if memory == "rss" else "")
 
 
+def _count(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
 def _aim(result) -> str:
     if result.aim_ms is None:
         return "—"
@@ -134,6 +138,8 @@ def _aim(result) -> str:
 
 
 def _met(result) -> str:
+    if result.error:
+        return "**no** (failed)"
     if result.met:
         return "yes"
     why = []
@@ -152,9 +158,12 @@ def table(results, sizes: tuple[int, int]) -> str:
         "|---|--:|--:|--:|--:|---|--:|--:|--:|---|---|",
     ]
     for r in results:
+        if r.error:
+            lines.append(f"| {r.title} | failed | | | | | | | | {_aim(r)} | {_met(r)} |")
+            continue
         lines.append(
             f"| {r.title} | {_ms(r.median_ms)} | {_ms(r.cpu_ms)} | {_mib(r.peak_mib, r.memory)} | "
-            f"{r.queries_small:,} / {r.queries_large:,} | {r.baseline_label} | "
+            f"{_count(r.queries_small)} / {_count(r.queries_large)} | {r.baseline_label} | "
             f"{_ms(r.baseline_ms)} | {_mib(r.baseline_peak_mib, r.memory)} | {r.ratio:,.1f}× | "
             f"{_aim(r)} | {_met(r)} |"
         )
@@ -183,6 +192,8 @@ def section(results, *, command, database_url, builds, seconds, load, runs) -> S
         "",
     ]
     for r in results:
+        if r.error:
+            lines.append(f"- {r.title}: **failed**: `{r.error}`.")
         for note in r.notes:
             lines.append(f"- {r.title}: {note}.")
     built = [
@@ -196,10 +207,11 @@ def section(results, *, command, database_url, builds, seconds, load, runs) -> S
         lines.append("- data: `synth-1` and `synth-2` reused from an earlier run (`--rebuild`"
                      " rebuilds them).")  # fmt: skip
     cores = os.cpu_count() or 1
-    if max(load) > cores / 2:
+    if max(load) - 1 > cores / 2:  # the benchmark itself adds 1
         lines.append(
-            f"- the machine was busy (load average up to {max(load):.1f} on {cores} cores):"
-            " other processes shared the CPU, so times are longer than on an idle machine."
+            f"- the machine was busy (load average up to {max(load):.1f} on {cores} cores,"
+            " the benchmark included): other processes shared the CPU, so times are longer"
+            " than on an idle machine."
         )
     missed = [r for r in results if not r.met]
     lines += ["", f"Aims missed: {', '.join(r.title for r in missed) if missed else 'none'}."]

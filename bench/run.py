@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         report.update_file(args.output, section)
         print(f"wrote {args.output}")
-    return 0
+    return 1 if any(r.error for r in results) else 0
 
 
 def redact_args(args: list[str]) -> list[str]:

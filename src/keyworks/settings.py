@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "keyworks.audit",
     "keyworks.ledger",
     "keyworks.reporting",
+    "keyworks.coordination",
     "keyworks.demo",
     "keyworks.dashboards",
     "keyworks.api",

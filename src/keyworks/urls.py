@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("keyworks.ledger.urls")),
     path("reporting/", include("keyworks.reporting.urls")),
+    path("coordination/", include("keyworks.coordination.urls")),
     path("orgs/", include("keyworks.orgs.urls")),
     path("audit/", include("keyworks.audit.urls")),
     path("dashboards/", include("keyworks.dashboards.urls")),

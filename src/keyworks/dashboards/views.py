@@ -15,6 +15,8 @@ from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.views import current_programme, filtered_projects
 from keyworks.orgs import access
 from keyworks.orgs.models import Region
+from keyworks.reporting import lights as warning_lights
+from keyworks.reporting.measures import default_month
 
 from .geo import round_geometry
 
@@ -103,7 +105,10 @@ def map_data(request):
     `p`: [id, lng, lat, stage index, category index, name, total 万元, completion %]
     (lng/lat null when unplaced); `dims`: the colour-by choices, whose `i` is the point
     position holding the index into `v`; `l`: {id: LineString coordinates};
-    `d`: {district name: [count, total, completed]}; `m`: the district measures.
+    `d`: {district name: [count, total, completed]}; `m`: the district measures;
+    `g`: {id: index into the light dim's `v`} (warning light of the last finished month;
+    archived projects have none). A dim with `g` names that lookup instead of `i`, and
+    may carry its own colours `c`.
     """
     programme = current_programme(request)
     qs = filtered_projects(request, programme).qs
@@ -151,6 +156,9 @@ def map_data(request):
         )
         .order_by("region__name")
     }
+    month = default_month(programme)
+    lights = warning_lights.project_lights(programme, month)
+    light_index = {color: i for i, color in enumerate(warning_lights.COLORS)}
     data = {
         "n": len(points),
         "dims": [
@@ -161,7 +169,15 @@ def map_data(request):
                 "i": 4,
                 "v": [c[1] for c in categories],
             },
+            {
+                "k": "light",
+                "label": f"预警灯（{month:%Y-%m}）/ Warning light",
+                "g": "g",
+                "v": [warning_lights.LABELS[c] for c in warning_lights.COLORS],
+                "c": [warning_lights.HEX[c] for c in warning_lights.COLORS],
+            },
         ],
+        "g": {pk: light_index[lights[pk].color] for pk, *_rest in points if pk in lights},
         "p": points,
         "l": lines,
         "d": districts,

@@ -398,7 +398,9 @@ def update_projects(
     current = {}
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
-        rows = Project.objects.select_for_update().filter(programme=programme, pk__in=chunk)
+        rows = Project.objects.select_for_update(of=("self",)).filter(
+            programme=programme, pk__in=chunk
+        )
         current.update({p.pk: p for p in rows.select_related("task_force")})
     district_rows = Project.districts.through.objects.filter(project__programme=programme)
     districts_of: dict[int, list[int]] = {}

@@ -98,6 +98,7 @@ def project_detail(request, pk):
         "can_change_task_force": access.can(user, "change_task_force", project),
         "can_change_milestones": access.can(user, "change_milestones", project),
         "can_archive": access.can(user, "archive", project),
+        "can_raise_problem": access.can_raise_problem(user, project),
         "warnings": services.ledger_warnings(project),
         "member_form": MemberForm(),
         "milestone_form": MilestoneForm(),

@@ -345,3 +345,155 @@ def get_report(user, pk, action: str = "view"):
         raise Http404("月报不存在 / Report not found") from None
     require_report(user, action, report)
     return report
+
+
+# --- measures ---
+# Measures and warning lights (reporting/measures.py, lights.py). The ledger is readable
+# by everyone in a programme, and so are its measures and lights; only the office pauses
+# and resumes projects.
+
+
+def can_view_measures(user, programme: Programme) -> bool:
+    return can(user, "view", programme)
+
+
+def can_pause_project(user, project: Project) -> bool:
+    """Pause or resume a project (grey light): the programme's office, never archived."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return not project.is_archived and is_office(user, project.programme_id)
+
+
+def require_pause_project(user, project: Project) -> None:
+    if not can_pause_project(user, project):
+        raise PermissionDenied("只有指挥部办公室可以暂停或恢复项目 / Only the office may do this")
+
+
+# --- coordination ------------------------------------------------------------------
+# The task & problem list. Office acts on all problems of its programme; district
+# coordinators on problems of projects in their districts; a task force on its own
+# project's problems; a department on problems where its unit is lead or assisting.
+# Leaders and inspectors read everything; only inspectors and the office see discipline
+# clues (纪检绿色通道).
+
+PROBLEM_ACTIONS = frozenset(
+    {"view", "note", "assign", "resolve", "close", "return", "escalate", "void", "flag"}
+)
+
+
+def own_unit_ids(user, programme_id: int | None = None) -> set[int]:
+    return {
+        a.unit_id
+        for a in assignments(user)
+        if a.role == Role.DEPARTMENT
+        and a.unit_id
+        and (programme_id is None or a.programme_id == programme_id)
+    }
+
+
+def visible_problems(user):
+    from keyworks.coordination.models import Problem
+
+    if is_superuser(user):
+        return Problem.objects.all()
+    wide = programme_ids(user, *PROGRAMME_WIDE_READ)
+    condition = Q(project__programme_id__in=wide) | Q(
+        project__task_force_id__in=own_task_force_ids(user)
+    )
+    regions = own_region_ids(user)
+    if regions:
+        condition |= Q(
+            project__programme_id__in=programme_ids(user, Role.DISTRICT),
+            project__districts__in=regions,
+        )
+    units = own_unit_ids(user)
+    if units:
+        departments = programme_ids(user, Role.DEPARTMENT)
+        condition |= Q(project__programme_id__in=departments) & (
+            Q(lead_unit_id__in=units) | Q(assisting_units__in=units)
+        )
+    ids = Problem.objects.filter(condition).values("pk")
+    return Problem.objects.filter(pk__in=ids)
+
+
+def can_see_discipline(user, programme_id: int) -> bool:
+    return has_role(user, programme_id, Role.OFFICE, Role.INSPECTOR)
+
+
+def can_raise_problem(user, project: Project) -> bool:
+    """Task force (own project), office, district coordinator (its district), inspector."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or project.is_archived:
+        return False
+    return (
+        has_role(user, project.programme_id, Role.OFFICE, Role.INSPECTOR)
+        or is_own_task_force(user, project)
+        or is_district_of(user, project)
+    )
+
+
+def problem_unit_roles(user, problem) -> tuple[bool, bool]:
+    """(is a user of the lead unit, is a user of the lead or an assisting unit)."""
+    units = own_unit_ids(user, problem.project.programme_id)
+    if not units:
+        return False, False
+    lead = problem.lead_unit_id in units
+    assisting = any(u.pk in units for u in problem.assisting_units.all())
+    return lead, lead or assisting
+
+
+def can_problem(user, action: str, problem) -> bool:
+    """May `user` do `action` on `problem`?"""
+    from keyworks.coordination.models import FINAL_STATUSES, ProblemStatus
+
+    if action not in PROBLEM_ACTIONS:
+        raise ValueError(f"unknown problem action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action == "view":
+        return visible_problems(user).filter(pk=problem.pk).exists()
+    project = problem.project
+    programme_id = project.programme_id
+    office = is_office(user, programme_id)
+    status = problem.status
+    if status in FINAL_STATUSES:
+        return False
+    if action == "flag":
+        return has_role(user, programme_id, Role.INSPECTOR) and not problem.discipline_flag
+    if action in {"close", "void"}:
+        return office
+    if action == "return":
+        return office and status == ProblemStatus.RESOLVED
+    if action in {"assign", "escalate"}:
+        return office or is_district_of(user, project)
+    lead, involved = problem_unit_roles(user, problem)
+    if action == "resolve":
+        handling = (ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED)
+        return status in handling and (office or lead)
+    if action == "note":
+        if status == ProblemStatus.RAISED:
+            return office or is_district_of(user, project) or is_own_task_force(user, project)
+        return (
+            office or involved or is_district_of(user, project) or is_own_task_force(user, project)
+        )
+    return False
+
+
+def require_problem(user, action: str, problem) -> None:
+    if not can_problem(user, action, problem):
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_problem(user, pk, action: str = "view"):
+    """Fetch a problem for `action`: 404 if the user cannot see it, 403 if not allowed."""
+    from keyworks.coordination.models import Problem
+
+    try:
+        problem = (
+            visible_problems(user)
+            .select_related("project", "project__programme", "lead_unit", "raised_by")
+            .get(pk=pk)
+        )
+    except (Problem.DoesNotExist, ValueError, TypeError):
+        raise Http404("问题不存在 / Problem not found") from None
+    require_problem(user, action, problem)
+    return problem

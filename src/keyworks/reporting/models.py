@@ -142,3 +142,84 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"更正申请：{self.report}"
+
+
+# --- measures: warning rules and project pauses -------------------------------------
+
+
+class WarningRules(models.Model):
+    """A programme's thresholds for the red/yellow/green warning lights.
+
+    Without a row the defaults below apply (`for_programme`). Yellow: the completion rate
+    trails 序时进度 by `yellow_lag_points` to `red_lag_points` points, a milestone is
+    overdue, or the month's report was late. Red: lag beyond `red_lag_points`, a milestone
+    overdue more than `red_milestone_days` days, or no report after the due day."""
+
+    programme = models.OneToOneField(
+        "ledger.Programme",
+        verbose_name=_("项目计划"),
+        on_delete=models.CASCADE,
+        related_name="warning_rules",
+    )
+    yellow_lag_points = models.DecimalField(
+        _("黄灯：落后序时进度（百分点）"), max_digits=5, decimal_places=1, default=Decimal("10")
+    )
+    red_lag_points = models.DecimalField(
+        _("红灯：落后序时进度超过（百分点）"), max_digits=5, decimal_places=1, default=Decimal("30")
+    )
+    red_milestone_days = models.PositiveIntegerField(_("红灯：节点逾期超过（天）"), default=30)
+    yellow_on_late_report = models.BooleanField(_("黄灯：月报逾期提交"), default=True)
+    red_on_missing_report = models.BooleanField(_("红灯：截止日后仍未报"), default=True)
+
+    class Meta:
+        verbose_name = _("预警规则")
+        verbose_name_plural = _("预警规则")
+
+    def __str__(self) -> str:
+        return f"{self.programme} 预警规则"
+
+    @classmethod
+    def for_programme(cls, programme) -> "WarningRules":
+        """The programme's rules, or the defaults (unsaved) when it has none."""
+        return cls.objects.filter(programme=programme).first() or cls(programme=programme)
+
+
+class ProjectPause(models.Model):
+    """A project put on hold (暂缓/暂停) by the office: grey light, out of the measures."""
+
+    project = models.ForeignKey(
+        "ledger.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="pauses"
+    )
+    reason = models.TextField(_("暂停原因"))
+    review_date = models.DateField(_("复核日期"), null=True, blank=True)
+    started_at = models.DateTimeField(_("暂停时间"))
+    ended_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("恢复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("项目暂停")
+        verbose_name_plural = _("项目暂停")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_pause_per_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} 暂停"

@@ -40,6 +40,9 @@
     const data = state.data;
     if (!data) return;
     const dim = data.dims.find((d) => d.k === colourBy.value) || data.dims[0];
+    // A dim either points at a position in each point (i) or names a lookup by id (g).
+    const at = (p) => (dim.g ? (data[dim.g] || {})[p[0]] : p[dim.i]);
+    const colour = (idx) => (dim.c ? dim.c[idx] : PALETTE[idx % PALETTE.length]);
     const m = data.m.findIndex((x) => x[0] === measure.value);
     const mi = m < 0 ? 0 : m;
     const regions = Object.entries(data.d).map(([name, v]) => ({ name, value: v[mi], figures: v }));
@@ -51,17 +54,17 @@
     dim.v.forEach((label, idx) => {
       series.push({
         type: "scatter", coordinateSystem: "geo", name: label, symbolSize: 11, z: 5,
-        itemStyle: { color: PALETTE[idx % PALETTE.length], borderColor: "#fff", borderWidth: 1 },
-        data: placed.filter((p) => p[dim.i] === idx).map((p) => ({
+        itemStyle: { color: colour(idx), borderColor: "#fff", borderWidth: 1 },
+        data: placed.filter((p) => at(p) === idx).map((p) => ({
           name: p[5], value: [p[1], p[2]], id: p[0], total: p[6], pct: p[7],
           stage: data.dims[0].v[p[3]],
         })),
       });
-      const lines = data.p.filter((p) => p[dim.i] === idx && data.l[p[0]]);
+      const lines = data.p.filter((p) => at(p) === idx && data.l[p[0]]);
       if (lines.length) {
         series.push({
           type: "lines", coordinateSystem: "geo", polyline: true, name: label, z: 4,
-          lineStyle: { color: PALETTE[idx % PALETTE.length], width: 3, opacity: 0.8 },
+          lineStyle: { color: colour(idx), width: 3, opacity: 0.8 },
           data: lines.map((p) => ({ name: p[5], coords: data.l[p[0]], id: p[0], total: p[6], pct: p[7],
             stage: data.dims[0].v[p[3]] })),
         });

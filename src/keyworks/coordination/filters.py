@@ -1,0 +1,128 @@
+"""The one filter definition for the problem list, shared by the page and the export.
+
+`as_of` (YYYY-MM-DD) shows the list as it stood at the end of that day (Asia/Shanghai):
+the problems open then, with their status and level then, computed from ProblemEvent."""
+
+import django_filters
+from django import forms
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from keyworks.core.forms import style_fields
+from keyworks.ledger.models import Project
+from keyworks.orgs.models import Unit
+
+from .models import (
+    HANDLING_STATUSES,
+    OPEN_STATUSES,
+    Problem,
+    ProblemCategory,
+    ProblemEvent,
+    ProblemStatus,
+)
+from .services import end_of_day, local_today
+
+STATE_CHOICES = [("open", _("未销号")), ("closed", _("已销号")), ("all", _("全部（含作废）"))]
+
+
+def with_state(queryset, cutoff=None):
+    """Annotate `status_then`, `level_then` and `progress` (the latest handling note),
+    as of `cutoff` (an aware datetime) or now."""
+    events = ProblemEvent.objects.filter(problem=OuterRef("pk"))
+    notes = events.filter(kind=ProblemEvent.Kind.NOTE)
+    if cutoff is not None:
+        events = events.filter(at__lt=cutoff)
+        notes = notes.filter(at__lt=cutoff)
+    latest = events.order_by("-at", "-id")
+    return queryset.annotate(
+        status_then=Subquery(latest.values("status")[:1]),
+        level_then=Subquery(latest.values("level")[:1]),
+        progress=Subquery(notes.order_by("-at", "-id").values("note")[:1]),
+    )
+
+
+class ProblemFilter(django_filters.FilterSet):
+    as_of = django_filters.DateFilter(
+        label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    project = django_filters.ModelChoiceFilter(
+        label=_("项目"), queryset=Project.objects.none(), empty_label="全部"
+    )
+    category = django_filters.ChoiceFilter(label=_("问题类别"), choices=ProblemCategory.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ProblemStatus.choices, method="filter_noop"
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("范围"), choices=STATE_CHOICES, method="filter_noop", empty_label=None
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label=_("牵头单位"), queryset=Unit.objects.none(), empty_label="全部"
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("仅逾期"),
+        method="filter_noop",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Problem
+        fields = ["q", "project", "category", "lead_unit"]
+
+    def __init__(self, data=None, *args, programme=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("state", "open")
+        super().__init__(data, *args, **kwargs)
+        if programme is not None:
+            self.filters["project"].queryset = Project.objects.filter(programme=programme)
+            self.filters["lead_unit"].queryset = Unit.objects.filter(
+                lead_problems__project__programme=programme
+            ).distinct()
+        style_fields(self.form)
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied together in `qs` (they depend on as_of)
+
+    def filter_keyword(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(description__icontains=value)
+            | Q(need__icontains=value)
+            | Q(resolution_note__icontains=value)
+            | Q(project__name__icontains=value)
+        )
+
+    @property
+    def as_of_date(self):
+        return self.form.cleaned_data.get("as_of") if self.is_bound and self.is_valid() else None
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs_state"):
+            qs = super().qs
+            data = self.form.cleaned_data if self.is_valid() else {}
+            as_of = data.get("as_of")
+            cutoff = end_of_day(as_of) if as_of else None
+            if cutoff is not None:
+                qs = qs.filter(raised_at__lt=cutoff)
+            qs = with_state(qs, cutoff)
+            day = as_of or local_today()
+            state = data.get("state") or "open"
+            if data.get("status"):
+                state = "all"  # a chosen status wins over the open/closed scope
+            if state == "open":
+                qs = qs.filter(status_then__in=OPEN_STATUSES)
+            elif state == "closed":
+                qs = qs.filter(status_then=ProblemStatus.CLOSED)
+            if data.get("status"):
+                qs = qs.filter(status_then=data["status"])
+            if data.get("overdue"):
+                qs = qs.filter(status_then__in=HANDLING_STATUSES, deadline__lt=day)
+            self._qs_state = (
+                qs.select_related("project", "project__programme", "lead_unit")
+                .prefetch_related("assisting_units")
+                .order_by("project__seq", "raised_at", "id")
+            )
+        return self._qs_state

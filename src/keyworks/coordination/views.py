@@ -1,0 +1,204 @@
+"""Problem list pages. Thin: parse input, call access/services, render."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import services
+from .excel_export import XLSX_CONTENT_TYPE, write_problems_xlsx
+from .filters import ProblemFilter
+from .forms import AssignForm, EscalateForm, NoteForm, ProblemForm
+from .models import HANDLING_STATUSES, EscalationLevel, ProblemStatus
+
+STATUS_LABELS = dict(ProblemStatus.choices)
+LEVEL_LABELS = dict(EscalationLevel.choices)
+
+
+def filtered_problems(request, programme) -> ProblemFilter:
+    base = access.visible_problems(request.user).filter(project__programme=programme)
+    return ProblemFilter(request.GET, queryset=base, programme=programme)
+
+
+@login_required
+def problem_list(request):
+    programme = current_programme(request)
+    problem_filter = filtered_problems(request, programme)
+    problems = list(problem_filter.qs)
+    day = problem_filter.as_of_date or services.local_today()
+    for p in problems:
+        p.status_label = STATUS_LABELS.get(p.status_then, p.status_then)
+        p.level_label = LEVEL_LABELS.get(p.level_then, "")
+        p.overdue = p.status_then in HANDLING_STATUSES and p.deadline < day
+    base = access.visible_problems(request.user).filter(project__programme=programme)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "programme": programme,
+        "filter": problem_filter,
+        "problems": problems,
+        "as_of": problem_filter.as_of_date,
+        "today": services.local_today(),
+        "show_discipline": access.can_see_discipline(request.user, programme.pk),
+        "measures": services.unit_measures(base),
+        "query": query.urlencode(),
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "coordination/problem_list.html", context)
+
+
+@login_required
+def problem_export(request):
+    programme = current_programme(request)
+    problem_filter = filtered_problems(request, programme)
+    buffer = io.BytesIO()
+    today = services.local_today()
+    write_problems_xlsx(
+        programme, problem_filter.qs, buffer, as_of=problem_filter.as_of_date, today=today
+    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    name = f"问题清单-{programme.code}-{(problem_filter.as_of_date or today):%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def problem_raise(request, project_pk):
+    project = access.get_project(request.user, project_pk)
+    if not access.can_raise_problem(request.user, project):
+        return HttpResponse(
+            "您没有权限对该项目提出问题 / You may not raise problems on this project", status=403
+        )
+    form = ProblemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            problem = services.raise_problem(project, form.data_dict(), by=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "问题已提出 / Problem raised")
+            return redirect("coordination:problem_detail", pk=problem.pk)
+    context = {"form": form, "project": project, "programme": project.programme}
+    return render(request, "coordination/problem_form.html", context)
+
+
+@login_required
+def problem_detail(request, pk):
+    problem = access.get_problem(request.user, pk)
+    user = request.user
+    show_discipline = access.can_see_discipline(user, problem.project.programme_id)
+    events = problem.events.select_related("actor", "unit").order_by("at", "id")
+    if not show_discipline:
+        events = events.filter(confidential=False)
+    can = {
+        action: access.can_problem(user, action, problem)
+        for action in ("note", "assign", "resolve", "close", "return", "escalate", "void", "flag")
+    }
+    initial = {"version": problem.version}
+    context = {
+        "problem": problem,
+        "project": problem.project,
+        "programme": problem.project.programme,
+        "assisting": list(problem.assisting_units.all()),
+        "events": events,
+        "can": can,
+        "show_discipline": show_discipline,
+        "note_forms": {
+            action: NoteForm(initial=initial, auto_id=f"id_{action}_%s")
+            for action in ("note", "resolve", "close", "return", "void", "flag")
+        },
+        "assign_form": AssignForm(
+            initial={
+                **initial,
+                "lead_unit": problem.lead_unit_id,
+                "assisting_units": [u.pk for u in problem.assisting_units.all()],
+                "deadline": problem.deadline,
+            }
+        ),
+        "escalate_form": EscalateForm(initial=initial),
+        "overdue": problem.status in HANDLING_STATUSES
+        and problem.deadline < services.local_today(),
+    }
+    return render(request, "coordination/problem_detail.html", context)
+
+
+DONE = {
+    "note": "办理情况已记录 / Note added",
+    "assign": "已交办 / Assigned",
+    "resolve": "已报办结 / Reported resolved",
+    "close": "已销号 / Closed",
+    "return": "已退回 / Returned",
+    "escalate": "已升级 / Escalated",
+    "void": "已作废 / Voided",
+    "flag": "已标记为纪检线索 / Flagged as a discipline clue",
+}
+
+
+@login_required
+@require_POST
+def problem_action(request, pk, action):
+    if action not in DONE:
+        raise Http404()
+    problem = access.get_problem(request.user, pk)
+    post = request.POST
+    note = post.get("note", "")
+    version = post.get("version")
+    version = int(version) if version and version.isdigit() else None
+    by = request.user
+    try:
+        if action == "note":
+            services.add_note(problem, note, by=by)
+        elif action == "assign":
+            form = AssignForm(post)
+            if not form.is_valid():
+                raise ValidationError(
+                    "请选择牵头责任单位，并检查时限格式"
+                    " / Choose the lead unit and check the deadline"
+                )
+            data = form.cleaned_data
+            services.assign(
+                problem,
+                by=by,
+                lead_unit=data["lead_unit"],
+                assisting_units=data["assisting_units"],
+                deadline=data["deadline"],
+                note=data["note"],
+                expected_version=version,
+            )
+        elif action == "resolve":
+            services.resolve(problem, by=by, note=note, expected_version=version)
+        elif action == "close":
+            services.close(problem, by=by, note=note, expected_version=version)
+        elif action == "return":
+            services.return_problem(problem, by=by, note=note, expected_version=version)
+        elif action == "escalate":
+            services.escalate(
+                problem, by=by, level=post.get("level") or 0, note=note, expected_version=version
+            )
+        elif action == "void":
+            services.void(problem, by=by, reason=note, expected_version=version)
+        else:
+            services.flag_discipline(problem, by=by, note=note)
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, DONE[action])
+    return redirect("coordination:problem_detail", pk=problem.pk)

@@ -1,0 +1,91 @@
+"""The measures page (考核指标与预警): programme figures, rollups and per-project lights,
+plus the office's pause/resume actions. Thin: parse, access, compute, render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import lights as lights_module
+from . import pauses, services
+from .measures import default_month, project_measures, rollup
+from .models import WarningRules
+
+
+def parse_month(value: str | None, programme) -> datetime.date:
+    if not value:
+        return default_month(programme)
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise Http404("月份格式应为 YYYY-MM / Month must be YYYY-MM") from None
+
+
+@login_required
+def measures_page(request):
+    programme = current_programme(request)
+    if not access.can_view_measures(request.user, programme):
+        raise PermissionDenied("您没有权限查看考核指标 / You may not see the measures")
+    month = parse_month(request.GET.get("month"), programme)
+    measures = project_measures(programme, month)
+    lights = lights_module.project_lights(programme, month, measures=measures)
+    may_pause = access.is_office(request.user, programme.pk)
+    rows = [
+        {"m": m, "light": lights[pk], "hex": lights_module.HEX[lights[pk].color]}
+        for pk, m in measures.items()
+    ]
+    totals = rollup(measures, "programme")
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "month": month,
+        "previous": services.previous_month(month),
+        "following": services.next_month(month),
+        "total": totals[0] if totals else None,
+        "by_category": rollup(measures, "category"),
+        "by_district": rollup(measures, "district"),
+        "rows": rows,
+        "light_counts": lights_module.count_lights(lights),
+        "light_labels": lights_module.LABELS,
+        "rules": WarningRules.for_programme(programme),
+        "may_pause": may_pause,
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "reporting/measures.html", context)
+
+
+@login_required
+@require_POST
+def project_pause(request, pk, action):
+    if action not in {"pause", "resume"}:
+        raise Http404()
+    project = access.get_project(request.user, pk)
+    try:
+        if action == "pause":
+            review = request.POST.get("review_date") or None
+            review_date = datetime.date.fromisoformat(review) if review else None
+            pauses.pause_project(
+                project,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                review_date=review_date,
+            )
+            messages.success(request, "项目已暂停 / Project paused")
+        else:
+            pauses.resume_project(project, by=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, "项目已恢复 / Project resumed")
+    except ValueError:
+        messages.error(request, "复核日期格式错误 / Invalid review date")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    url = f"/reporting/measures/?programme={project.programme.code}"
+    if request.POST.get("month"):
+        url += f"&month={request.POST['month']}"
+    return redirect(url)

@@ -1,0 +1,360 @@
+"""Measures the office lives by (domain.md §8), per project and rolled up.
+
+Everything is computed for a whole programme and one month at once, with a constant
+number of queries (one per kind of data), then assembled in Python.
+
+Definitions (month M of year Y; "the month's end" is the last day of M, Asia/Shanghai):
+
+- annual investment completion rate = year-to-date completed / annual target, where the
+  annual target is `Project.annual_investment` and year-to-date is the sum of
+  `completed_this_month` of the project's **accepted** reports for January..M of Y.
+  Submitted and reviewed reports are not counted: a figure enters the measures only once
+  the office has accepted it (the reports page shows the not-yet-accepted ones).
+- 序时进度 (time-elapsed share) = M / 12 at the month's end; gap = rate − 序时进度 (points).
+  Percentages are rounded to 0.1 first and the gap is taken between the rounded values,
+  so the numbers in a reason add up.
+- start rate: of the projects with `planned_start` in Y, the share with `actual_start`
+  set on or before the month's end.
+- milestone on-time rate: of the milestones planned in Y up to the month's end, the share
+  with `actual_date` on or before `planned_date`. Overdue milestones (any year) are those
+  planned before the as-of day and not done by it; the as-of day is the month's end, or
+  today for the current month.
+- report timeliness of M's report: on time / late (submitted after the due day) /
+  missing (not submitted and the due day has passed) / pending (not yet due).
+- Archived projects are left out. A project is paused for M when one of its
+  `ProjectPause`s overlaps M or the month after it (the month in which M is reported
+  on and judged), up to now: pausing a project in September greys August too, but
+  leaves July's record alone. Paused projects are measured but marked `paused`, get a
+  grey light and are left out of every rollup.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from keyworks.ledger.models import Milestone, Project
+
+from .models import MonthlyReport, ProjectPause, ReportStatus
+from .services import SHANGHAI, due_at, first_of_month, next_month, previous_month
+
+TENTH = Decimal("0.1")
+ZERO = Decimal("0")
+
+ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+TIMELINESS_LABELS = {
+    ON_TIME: "按时 / On time",
+    LATE: "逾期提交 / Late",
+    MISSING: "逾期未报 / Missing",
+    PENDING: "未到截止日 / Not yet due",
+}
+ROLLUP_KINDS = ("programme", "category", "district", "task_force")
+
+
+def percent(part, whole) -> Decimal | None:
+    """100 × part / whole rounded to 0.1 (half up); None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(100) * Decimal(part) / Decimal(whole)).quantize(TENTH, ROUND_HALF_UP)
+
+
+def elapsed_share(month: datetime.date) -> Decimal:
+    """序时进度 at the end of `month`: months elapsed / 12, in percent."""
+    return percent(month.month, 12)
+
+
+def default_month(programme) -> datetime.date:
+    """The last finished month, kept inside the programme's year."""
+    month = previous_month()
+    if month.year > programme.year:
+        return datetime.date(programme.year, 12, 1)
+    if month.year < programme.year:
+        return datetime.date(programme.year, 1, 1)
+    return month
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def as_of_moment(month: datetime.date, now: datetime.datetime | None = None):
+    """The moment the month is judged at: its end, or now while it is still running."""
+    following = next_month(month)
+    end = datetime.datetime(following.year, following.month, 1, tzinfo=SHANGHAI)
+    now = now or timezone.now()
+    return min(end, now)
+
+
+@dataclass
+class OverdueMilestone:
+    name: str
+    planned_date: datetime.date
+    days: int
+
+
+@dataclass
+class ProjectMeasures:
+    project_id: int
+    seq: int
+    name: str
+    category_id: int | None
+    category: str
+    category_sort: int
+    task_force_id: int | None
+    task_force: str
+    districts: list[tuple[int, str, tuple]]  # (region id, name, sort key)
+    month: datetime.date
+    annual_target: Decimal
+    ytd_completed: Decimal
+    completion_rate: Decimal | None
+    elapsed: Decimal
+    gap: Decimal | None  # completion rate − 序时进度, points (negative = behind)
+    is_new: bool
+    started: bool
+    milestones_due: int
+    milestones_on_time: int
+    overdue_milestones: list[OverdueMilestone]
+    report: str  # ON_TIME | LATE | MISSING | PENDING
+    report_due: datetime.datetime
+    paused: bool = False
+    pause_reason: str = ""
+    pause_review_date: datetime.date | None = None
+
+    @property
+    def milestone_rate(self) -> Decimal | None:
+        return percent(self.milestones_on_time, self.milestones_due)
+
+    @property
+    def report_label(self) -> str:
+        return TIMELINESS_LABELS[self.report]
+
+
+def project_measures(
+    programme, month: datetime.date, *, now: datetime.datetime | None = None
+) -> dict[int, ProjectMeasures]:
+    """Measures of every current (not archived) project of `programme` for `month`,
+    keyed by project id, in ledger order. Seven queries whatever the number of projects."""
+    month = first_of_month(month)
+    now = now or timezone.now()
+    year_start = month.replace(month=1)
+    end = month_end(month)
+    moment = as_of_moment(month, now)
+    as_of_day = min(end, moment.astimezone(SHANGHAI).date())
+    elapsed = elapsed_share(month)
+    due = due_at(programme, month)
+    projects = Project.objects.filter(programme=programme, archived_at__isnull=True)
+    in_programme = {"project__programme": programme, "project__archived_at__isnull": True}
+
+    rows = projects.order_by("seq", "pk").values_list(
+        "pk",
+        "seq",
+        "name",
+        "category_id",
+        "category__name",
+        "category__sort",
+        "task_force_id",
+        "task_force__name",
+        "annual_investment",
+        "planned_start",
+        "actual_start",
+    )
+    districts = defaultdict(list)
+    through = Project.districts.through.objects.filter(**in_programme)
+    for project_id, region_id, name, sort, code in through.order_by(
+        "region__sort", "region__code", "region_id"
+    ).values_list("project_id", "region_id", "region__name", "region__sort", "region__code"):
+        districts[project_id].append((region_id, name, (sort, code or "", region_id)))
+    ytd = dict(
+        MonthlyReport.objects.filter(
+            **in_programme,
+            status=ReportStatus.ACCEPTED,
+            month__gte=year_start,
+            month__lte=month,
+        )
+        .values("project_id")
+        .annotate(total=Sum("completed_this_month"))
+        .order_by()
+        .values_list("project_id", "total")
+    )
+    reports = {
+        project_id: (submitted_at, is_late)
+        for project_id, submitted_at, is_late in MonthlyReport.objects.filter(
+            **in_programme, month=month
+        ).values_list("project_id", "submitted_at", "is_late")
+    }
+    milestone_counts = {
+        row["project_id"]: (row["due"], row["on_time"])
+        for row in Milestone.objects.filter(
+            **in_programme, planned_date__gte=year_start, planned_date__lte=end
+        )
+        .values("project_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count(
+                "pk", filter=Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
+            ),
+        )
+        .order_by()
+    }
+    overdue = defaultdict(list)
+    for project_id, name, planned in (
+        Milestone.objects.filter(**in_programme, planned_date__lt=as_of_day)
+        .filter(Q(actual_date__isnull=True) | Q(actual_date__gt=as_of_day))
+        .order_by("project_id", "planned_date", "pk")
+        .values_list("project_id", "name", "planned_date")
+    ):
+        overdue[project_id].append(OverdueMilestone(name, planned, (as_of_day - planned).days))
+    window_start = datetime.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
+    following = next_month(next_month(month))
+    window_end = min(now, datetime.datetime(following.year, following.month, 1, tzinfo=SHANGHAI))
+    pauses = {
+        project_id: (reason, review_date)
+        for project_id, reason, review_date in ProjectPause.objects.filter(
+            **in_programme, started_at__lt=window_end
+        )
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=window_start))
+        .order_by("project_id", "started_at")
+        .values_list("project_id", "reason", "review_date")
+    }
+
+    result = {}
+    for (
+        pk,
+        seq,
+        name,
+        category_id,
+        category,
+        category_sort,
+        task_force_id,
+        task_force,
+        annual,
+        planned_start,
+        actual_start,
+    ) in rows:
+        target = annual or ZERO
+        completed = ytd.get(pk) or ZERO
+        rate = percent(completed, target)
+        submitted_at, is_late = reports.get(pk, (None, False))
+        if submitted_at is not None:
+            timeliness = LATE if is_late else ON_TIME
+        else:
+            timeliness = MISSING if now > due else PENDING
+        due_count, on_time = milestone_counts.get(pk, (0, 0))
+        pause = pauses.get(pk)
+        result[pk] = ProjectMeasures(
+            project_id=pk,
+            seq=seq,
+            name=name,
+            category_id=category_id,
+            category=category or "未分类",
+            category_sort=category_sort if category_sort is not None else 1_000_000,
+            task_force_id=task_force_id,
+            task_force=task_force or "未设专班",
+            districts=districts.get(pk, []),
+            month=month,
+            annual_target=target,
+            ytd_completed=completed,
+            completion_rate=rate,
+            elapsed=elapsed,
+            gap=None if rate is None else rate - elapsed,
+            is_new=planned_start is not None and planned_start.year == month.year,
+            started=actual_start is not None and actual_start <= end,
+            milestones_due=due_count,
+            milestones_on_time=on_time,
+            overdue_milestones=overdue.get(pk, []),
+            report=timeliness,
+            report_due=due,
+            paused=pause is not None,
+            pause_reason=pause[0] if pause else "",
+            pause_review_date=pause[1] if pause else None,
+        )
+    return result
+
+
+@dataclass
+class Rollup:
+    """Measures summed over a group of (not paused) projects."""
+
+    key: object
+    label: str
+    projects: int = 0
+    annual_target: Decimal = ZERO
+    ytd_completed: Decimal = ZERO
+    elapsed: Decimal = ZERO
+    new_projects: int = 0
+    started: int = 0
+    milestones_due: int = 0
+    milestones_on_time: int = 0
+    reports: dict = field(default_factory=lambda: dict.fromkeys(TIMELINESS_LABELS, 0))
+    sort_key: tuple = ()
+
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return percent(self.ytd_completed, self.annual_target)
+
+    @property
+    def gap(self) -> Decimal | None:
+        rate = self.completion_rate
+        return None if rate is None else rate - self.elapsed
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        return percent(self.started, self.new_projects)
+
+    @property
+    def milestone_rate(self) -> Decimal | None:
+        return percent(self.milestones_on_time, self.milestones_due)
+
+    @property
+    def report_rate(self) -> Decimal | None:
+        """Share of the month's reports submitted on time."""
+        return percent(self.reports[ON_TIME], self.projects)
+
+    def add(self, m: ProjectMeasures) -> None:
+        self.projects += 1
+        self.annual_target += m.annual_target
+        self.ytd_completed += m.ytd_completed
+        self.elapsed = m.elapsed
+        self.new_projects += int(m.is_new)
+        self.started += int(m.is_new and m.started)
+        self.milestones_due += m.milestones_due
+        self.milestones_on_time += m.milestones_on_time
+        self.reports[m.report] += 1
+
+
+def _groups(m: ProjectMeasures, by: str) -> list[tuple[object, str, tuple]]:
+    if by == "programme":
+        return [(None, "全部项目 / All projects", ())]
+    if by == "category":
+        return [(m.category_id, m.category, (m.category_sort, m.category_id or 0))]
+    if by == "task_force":
+        return [(m.task_force_id, m.task_force, (m.seq, m.task_force_id or 0))]
+    if by == "district":
+        return [(pk, name, key) for pk, name, key in m.districts] or [
+            (None, "未定位 / No district", (1_000_000, "", 0))
+        ]
+    raise ValueError(f"unknown rollup {by!r}; one of {ROLLUP_KINDS}")
+
+
+def rollup(measures: dict[int, ProjectMeasures], by: str = "programme") -> list[Rollup]:
+    """Sum the measures by programme (one row), category, district or task force.
+
+    Paused projects are left out. A project in several districts counts in each of them,
+    so district rows may add up to more than the programme row."""
+    groups: dict[object, Rollup] = {}
+    for m in measures.values():
+        if m.paused:
+            continue
+        for key, label, sort_key in _groups(m, by):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Rollup(key=key, label=label, sort_key=sort_key)
+            group.add(m)
+    if by == "programme" and not groups and measures:
+        any_measure = next(iter(measures.values()))
+        return [Rollup(key=None, label="全部项目 / All projects", elapsed=any_measure.elapsed)]
+    return sorted(groups.values(), key=lambda g: g.sort_key)
