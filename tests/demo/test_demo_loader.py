@@ -200,10 +200,13 @@ def test_load_records_one_import_change_by_system(demo):
 
 def test_missing_rows_are_restored_without_touching_the_rest(demo):
     Milestone.objects.filter(project__seq=1).order_by("planned_date").first().delete()
-    User.objects.get(username="tf05").delete()
+    # The inspector has no demo activity; task-force users have submitted reports (PROTECT).
+    User.objects.get(username="inspector").delete()
     result = load_demo()
     assert result.created["milestones"] == 1 and result.created["users"] == 1
-    assert RoleAssignment.objects.filter(user__username="tf05", role=Role.TASKFORCE).count() == 1
+    assert (
+        RoleAssignment.objects.filter(user__username="inspector", role=Role.INSPECTOR).count() == 1
+    )
 
 
 def test_it_refuses_to_mix_into_a_real_programme(world):

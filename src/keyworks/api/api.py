@@ -7,8 +7,10 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
+from keyworks.coordination.api import router as coordination_router
 from keyworks.ledger.api import router as ledger_router
 from keyworks.orgs.api import router as orgs_router
+from keyworks.reporting.api import router as reporting_router
 
 from . import errors
 from .auth import SessionAuth, TokenAuth
@@ -60,3 +62,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", orgs_router)
 api.add_router("", ledger_router)
+api.add_router("", reporting_router)
+api.add_router("", coordination_router)

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from keyworks.ledger.services import ConcurrentEditError
+from keyworks.core.errors import ConcurrentEditError
 
 from .auth import UNAUTHENTICATED
 

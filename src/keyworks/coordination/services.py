@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
 
@@ -27,7 +28,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 Kind = ProblemEvent.Kind
 
 
-class ConcurrentEditError(Exception):
+class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody changed the problem's status after this user opened it."""
 
     message = (
@@ -35,9 +36,6 @@ class ConcurrentEditError(Exception):
         " / This problem was changed by someone else since you opened it; your action was"
         " not saved. Reload and try again."
     )
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def local_today() -> datetime.date:

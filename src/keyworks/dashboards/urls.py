@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_command
 
 app_name = "dashboards"
 urlpatterns = [
+    path("", views_command.command_page, name="command"),
+    path("command/data.json", views_command.command_data, name="command_data"),
     path("map/", views.map_page, name="map"),
     path("map/geo.json", views.geo_json, name="map_geo"),
     path("map/data.json", views.map_data, name="map_data"),

@@ -31,6 +31,7 @@ from keyworks.ledger.models import (
 from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
 
 from . import data
+from .activity import load_demo_activity
 
 
 class DemoConflictError(Exception):
@@ -271,6 +272,8 @@ def _load(password: str) -> DemoResult:
 
     projects = _projects(programme, categories, regions, units, enterprises, created)
     _people(programme, projects, units, by_code, password, created)
+    # Reports, pauses and problems (each part only while the programme has none).
+    created.update(load_demo_activity(programme, audit=False))
 
     if any(created.values()):
         record_change(

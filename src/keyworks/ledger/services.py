@@ -8,12 +8,13 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from keyworks.audit.services import build_change, diff, record_change, record_changes, snapshot
+from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.orgs import access
 
 from .models import Milestone, Photo, Programme, Project, TaskForce, TaskForceMember
 
 
-class ConcurrentEditError(Exception):
+class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody saved the object after this user opened it."""
 
     message = (
@@ -21,9 +22,6 @@ class ConcurrentEditError(Exception):
         " / This project was changed by someone else since you opened it; your changes were"
         " not saved. Reload and edit again."
     )
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def ledger_warnings(project: Project) -> list[str]:

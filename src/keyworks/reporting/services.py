@@ -12,6 +12,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
 
@@ -36,7 +37,7 @@ DRAFT_FIELDS = (
 MONEY_FIELDS = ("completed_this_month", "next_plan_investment")
 
 
-class ConcurrentEditError(Exception):
+class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody saved the report after this user opened it."""
 
     message = (
@@ -44,9 +45,6 @@ class ConcurrentEditError(Exception):
         " / This report was changed by someone else since you opened it; your changes were"
         " not saved. Reload and edit again."
     )
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def local_today() -> datetime.date:

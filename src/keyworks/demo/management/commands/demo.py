@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from keyworks.demo import data
+from keyworks.demo.activity import load_demo_activity
 from keyworks.demo.loader import (
     DemoConflictError,
     demo_accounts,
@@ -76,6 +77,10 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("演示数据已存在，未改动 / Demo data already present, left unchanged")
+            added = load_demo_activity(programme)
+            if added:
+                counts = ", ".join(f"{k} {v}" for k, v in sorted(added.items()))
+                self.stdout.write(f"已补充演示月报与问题 / Demo activity added: {counts}")
         self.stdout.write(load_demo_boundaries())
 
         display_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host

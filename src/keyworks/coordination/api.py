@@ -1,0 +1,405 @@
+"""The task & problem list over JSON.
+
+The list uses `ProblemFilter`, the same filter as the page and the export (incl. `as_of`:
+the list as it stood at the end of that day). Permissions come from `orgs.access`: a
+problem you cannot see is 404, an action you may not take 403; discipline clues (纪检)
+are shown to inspectors and the office only. Writes go through `coordination.services`.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.orgs import access
+from keyworks.orgs.models import Unit
+
+from . import services
+from .filters import ProblemFilter
+from .models import (
+    HANDLING_STATUSES,
+    EscalationLevel,
+    Problem,
+    ProblemCategory,
+    ProblemEvent,
+    ProblemStatus,
+)
+
+router = Router()
+
+MAX_PAGE_SIZE = 500
+STATUS_LABELS = {k: str(v) for k, v in ProblemStatus.choices}
+LEVEL_LABELS = {k: str(v) for k, v in EscalationLevel.choices}
+CATEGORY_LABELS = {k: str(v) for k, v in ProblemCategory.choices}
+ACTIONS = ("note", "assign", "resolve", "close", "return", "escalate", "void", "flag")
+DISCIPLINE_HELP = "仅督导与办公室可见，否则为 null / inspectors and office only, else null"
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class ProjectRef(Schema):
+    id: int
+    seq: int
+    name: str
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class ProblemItem(Schema):
+    id: int
+    programme: str
+    project: ProjectRef
+    category: str = Field(description=" | ".join(ProblemCategory.values))
+    category_label: str
+    description: str
+    need: str
+    lead_unit: UnitRef | None
+    assisting_units: list[UnitRef]
+    deadline: datetime.date
+    status: str = Field(description="状态（截至 as_of） / status as of `as_of` (else now)")
+    status_label: str
+    level: int | None = Field(description="协调层级（截至 as_of） / level as of `as_of`")
+    level_label: str
+    progress: str | None = Field(description="最新办理情况 / latest handling note")
+    overdue: bool
+    raised_at: datetime.datetime
+    discipline_flag: bool | None = Field(description=DISCIPLINE_HELP)
+    version: int = Field(description="send it back with actions / 办理时原样提交")
+
+
+class ProblemPage(Schema):
+    count: int
+    as_of: datetime.date | None
+    items: list[ProblemItem]
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    at: datetime.datetime
+    status: str
+    level: int
+    actor: str
+    unit: UnitRef | None
+    note: str
+
+
+class ProblemDetail(ProblemItem):
+    deadline_reason: str
+    resolution_note: str
+    resolved_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    void_reason: str
+    raised_by: str
+    discipline_note: str | None = Field(description=DISCIPLINE_HELP)
+    events: list[EventOut]
+    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+
+
+class ProblemQuery(Schema):
+    programme: str | None = Field(None, description="计划代码 / programme code")
+    as_of: datetime.date | None = Field(
+        None, description="截至日期 YYYY-MM-DD（当日结束时的清单） / the list as of that day"
+    )
+    q: str | None = Field(None, description="关键词 / keyword")
+    project: int | None = Field(None, description="项目 id / project id")
+    category: str | None = Field(None, description=" | ".join(ProblemCategory.values))
+    status: str | None = Field(None, description=" | ".join(ProblemStatus.values))
+    state: str | None = Field(None, description="open (default) | closed | all")
+    lead_unit: int | None = Field(None, description="牵头单位 id / lead unit id")
+    overdue: bool | None = Field(None, description="仅逾期 / overdue only")
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class ProblemCreate(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    project: int = Field(description="项目 id / project id")
+    category: str = Field(description=" | ".join(ProblemCategory.values))
+    description: str
+    need: str = ""
+    deadline: datetime.date
+    deadline_reason: str = ""
+    lead_unit: int | None = Field(None, description="牵头责任单位 id / lead unit id")
+    assisting_units: list[int] = Field([], description="配合单位 id / assisting unit ids")
+
+
+class NoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(max_length=5000)
+
+
+class ActionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=5000)
+    version: int | None = Field(None, description="the version you read; 409 if stale")
+
+
+class EscalateIn(ActionIn):
+    level: int = Field(description=" | ".join(str(v) for v in EscalationLevel.values))
+
+
+class VoidIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=5000)
+    version: int | None = Field(None, description="the version you read; 409 if stale")
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def unit_ref(unit: Unit | None) -> dict | None:
+    return None if unit is None else {"id": unit.pk, "name": unit.name}
+
+
+def problem_item(problem: Problem, *, day: datetime.date, discipline: bool) -> dict:
+    status = getattr(problem, "status_then", None) or problem.status
+    level = getattr(problem, "level_then", problem.level)
+    project = problem.project
+    return {
+        "id": problem.pk,
+        "programme": project.programme.code,
+        "project": {"id": project.pk, "seq": project.seq, "name": project.name},
+        "category": problem.category,
+        "category_label": CATEGORY_LABELS.get(problem.category, problem.category),
+        "description": problem.description,
+        "need": problem.need,
+        "lead_unit": unit_ref(problem.lead_unit),
+        "assisting_units": [
+            unit_ref(u) for u in sorted(problem.assisting_units.all(), key=lambda u: u.pk)
+        ],
+        "deadline": problem.deadline,
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, status),
+        "level": level,
+        "level_label": LEVEL_LABELS.get(level, ""),
+        "progress": getattr(problem, "progress", None),
+        "overdue": status in HANDLING_STATUSES and problem.deadline < day,
+        "raised_at": problem.raised_at,
+        "discipline_flag": problem.discipline_flag if discipline else None,
+        "version": problem.version,
+    }
+
+
+def problem_detail(user, pk: int) -> dict:
+    problem = (
+        Problem.objects.filter(pk=pk)
+        .select_related("project", "project__programme", "lead_unit", "raised_by")
+        .prefetch_related("assisting_units")
+        .get()
+    )
+    discipline = access.can_see_discipline(user, problem.project.programme_id)
+    latest_note = problem.events.filter(kind=ProblemEvent.Kind.NOTE).order_by("-at", "-id").first()
+    problem.progress = latest_note.note if latest_note else None
+    events = problem.events.select_related("actor", "unit").order_by("at", "id")
+    if not discipline:
+        events = events.filter(confidential=False)
+    data = problem_item(problem, day=services.local_today(), discipline=discipline)
+    data.update(
+        deadline_reason=problem.deadline_reason,
+        resolution_note=problem.resolution_note,
+        resolved_at=problem.resolved_at,
+        closed_at=problem.closed_at,
+        void_reason=problem.void_reason,
+        raised_by=problem.raised_by.full_name or problem.raised_by.username,
+        discipline_note=problem.discipline_note if discipline else None,
+        events=[
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "kind_label": e.get_kind_display(),
+                "at": e.at,
+                "status": e.status,
+                "level": e.level,
+                "actor": e.actor.full_name or e.actor.username,
+                "unit": unit_ref(e.unit),
+                "note": e.note,
+            }
+            for e in events
+        ],
+        can={action: access.can_problem(user, action, problem) for action in ACTIONS},
+    )
+    return data
+
+
+@router.get("/problems", response={200: ProblemPage, **READ_ERRORS}, tags=["problems"])
+def list_problems(request, filters: Query[ProblemQuery]):
+    """任务问题清单（与页面同一筛选，`as_of` 为截至某日的清单）
+    / The problem list, filtered exactly like the page; `as_of` gives the list as it stood
+    at the end of that day. Outsiders (in no programme) get an empty page."""
+    user = request.auth
+    programme = access.choose_programme(user, filters.programme)
+    if programme is None:
+        return {"count": 0, "as_of": filters.as_of, "items": []}
+    base = access.visible_problems(user).filter(project__programme=programme)
+    problem_filter = ProblemFilter(request.GET, queryset=base, programme=programme)
+    if not problem_filter.is_valid():
+        raise ValidationError({k: list(v) for k, v in problem_filter.errors.items()})
+    qs = problem_filter.qs
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    day = problem_filter.as_of_date or services.local_today()
+    discipline = access.can_see_discipline(user, programme.pk)
+    items = [
+        problem_item(p, day=day, discipline=discipline)
+        for p in qs[start : start + filters.page_size]
+    ]
+    return {"count": count, "as_of": problem_filter.as_of_date, "items": items}
+
+
+@router.get(
+    "/problems/{int:problem_id}", response={200: ProblemDetail, **READ_ERRORS}, tags=["problems"]
+)
+def get_problem(request, problem_id: int):
+    """一个问题及其办理记录；纪检线索仅督导与办公室可见
+    / One problem with its history; discipline clues for inspectors and the office only."""
+    problem = access.get_problem(request.auth, problem_id)
+    return problem_detail(request.auth, problem.pk)
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def units_by_id(lead: int | None, assisting: list[int]) -> tuple[Unit | None, list[Unit]]:
+    ids = set(assisting) | ({lead} if lead is not None else set())
+    known = {u.pk: u for u in Unit.objects.filter(pk__in=ids).exclude(kind=Unit.Kind.ENTERPRISE)}
+    errors = {}
+    if lead is not None and lead not in known:
+        errors["lead_unit"] = [f"未知的单位 id：{lead} / Unknown unit id"]
+    unknown = [str(pk) for pk in assisting if pk not in known]
+    if unknown:
+        errors["assisting_units"] = [f"未知的单位 id：{'、'.join(unknown)} / Unknown unit ids"]
+    if errors:
+        raise ValidationError(errors)
+    return known.get(lead), [known[pk] for pk in assisting]
+
+
+def conflict(exc: Exception):
+    return HttpError(409, str(exc))
+
+
+@router.post("/problems", response={201: ProblemDetail, **WRITE_ERRORS}, tags=["problems"])
+def raise_problem(request, payload: ProblemCreate):
+    """提出问题（本专班、办公室、所在县区、督导）；有牵头单位即交办
+    / Raise a problem (own task force, office, its district, inspectors); with a lead unit
+    it is assigned at once."""
+    user = request.auth
+    project = access.get_project(user, payload.project)
+    lead, assisting = units_by_id(payload.lead_unit, payload.assisting_units)
+    data = payload.model_dump(exclude={"project", "lead_unit", "assisting_units"})
+    data.update(lead_unit=lead, assisting_units=assisting)
+    problem = services.raise_problem(project, data, by=user)
+    return Status(201, problem_detail(user, problem.pk))
+
+
+@router.post(
+    "/problems/{int:problem_id}/notes",
+    response={201: ProblemDetail, **WRITE_ERRORS},
+    tags=["problems"],
+)
+def add_note(request, problem_id: int, payload: NoteIn):
+    """记录办理情况 / Add a handling note."""
+    user = request.auth
+    problem = access.get_problem(user, problem_id)
+    services.add_note(problem, payload.note, by=user)
+    return Status(201, problem_detail(user, problem.pk))
+
+
+def act(request, problem_id: int, call):
+    user = request.auth
+    problem = access.get_problem(user, problem_id)
+    try:
+        call(problem, user)
+    except services.ConcurrentEditError as exc:
+        raise conflict(exc) from None
+    return problem_detail(user, problem.pk)
+
+
+@router.post(
+    "/problems/{int:problem_id}/resolve",
+    response={200: ProblemDetail, **WRITE_ERRORS},
+    tags=["problems"],
+)
+def resolve_problem(request, problem_id: int, payload: ActionIn):
+    """牵头单位报办结（须填写解决情况） / The lead unit reports it resolved, with a note."""
+    return act(
+        request,
+        problem_id,
+        lambda p, by: services.resolve(
+            p, by=by, note=payload.note, expected_version=payload.version
+        ),
+    )
+
+
+@router.post(
+    "/problems/{int:problem_id}/close",
+    response={200: ProblemDetail, **WRITE_ERRORS},
+    tags=["problems"],
+)
+def close_problem(request, problem_id: int, payload: ActionIn):
+    """办公室销号 / The office closes (销号) a problem."""
+    return act(
+        request,
+        problem_id,
+        lambda p, by: services.close(p, by=by, note=payload.note, expected_version=payload.version),
+    )
+
+
+@router.post(
+    "/problems/{int:problem_id}/escalate",
+    response={200: ProblemDetail, **WRITE_ERRORS},
+    tags=["problems"],
+)
+def escalate_problem(request, problem_id: int, payload: EscalateIn):
+    """升级协调层级（办公室、所在县区） / Escalate to a higher level (office, its district)."""
+    return act(
+        request,
+        problem_id,
+        lambda p, by: services.escalate(
+            p, by=by, level=payload.level, note=payload.note, expected_version=payload.version
+        ),
+    )
+
+
+@router.post(
+    "/problems/{int:problem_id}/return",
+    response={200: ProblemDetail, **WRITE_ERRORS},
+    tags=["problems"],
+)
+def return_problem(request, problem_id: int, payload: ActionIn):
+    """办公室退回已报办结的问题（须说明理由） / The office returns a resolved problem."""
+    return act(
+        request,
+        problem_id,
+        lambda p, by: services.return_problem(
+            p, by=by, note=payload.note, expected_version=payload.version
+        ),
+    )
+
+
+@router.post(
+    "/problems/{int:problem_id}/void",
+    response={200: ProblemDetail, **WRITE_ERRORS},
+    tags=["problems"],
+)
+def void_problem(request, problem_id: int, payload: VoidIn):
+    """办公室作废（须说明理由；问题从不删除） / The office voids a problem, with a reason."""
+    return act(
+        request,
+        problem_id,
+        lambda p, by: services.void(
+            p, by=by, reason=payload.reason, expected_version=payload.version
+        ),
+    )

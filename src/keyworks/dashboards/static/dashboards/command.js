@@ -1,0 +1,110 @@
+/* The command dashboard (指挥中心) charts.
+ *
+ * Fetches #command-charts[data-url] (dashboards/command/data.json) and draws each
+ * [data-chart] element with ECharts' SVG renderer; then sets data-ready="1" on
+ * #command-charts. Clicking a chart opens the list behind it (the card title's link).
+ * window.kwCommand.charts holds the ECharts instances (for tests).
+ */
+(function () {
+  "use strict";
+  const box = document.getElementById("command-charts");
+  if (!box || typeof echarts === "undefined") return;
+  const charts = {};
+  window.kwCommand = { charts: charts, data: null };
+  const BLUE = "#206bc4", GREEN = "#2fb344", ORANGE = "#f76707", GREY = "#868e96";
+  const grid = { left: 48, right: 16, top: 36, bottom: 8, containLabel: true };
+  const num = (v) => (v === null || v === undefined ? null : Number(v));
+
+  function bars(rows, color) {
+    return {
+      animation: false,
+      grid: grid,
+      tooltip: {
+        trigger: "axis",
+        formatter: (items) => {
+          const row = rows[items[0].dataIndex];
+          return `${row[0]}<br>完成率 ${row[1] === null ? "—" : row[1] + "%"}<br>` +
+            `完成 ${row[2]} / 目标 ${row[3]} 万元`;
+        },
+      },
+      xAxis: { type: "category", data: rows.map((r) => r[0]), axisLabel: { interval: 0 } },
+      yAxis: { type: "value", name: "%" },
+      series: [{
+        type: "bar", data: rows.map((r) => num(r[1])), itemStyle: { color: color },
+        label: { show: true, position: "top", formatter: (p) => (p.value === null ? "" : p.value + "%") },
+      }],
+    };
+  }
+
+  function options(data) {
+    return {
+      s: {
+        animation: false,
+        grid: grid,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0, data: ["计划 / Plan", "实际 / Actual"] },
+        xAxis: { type: "category", data: data.s.months },
+        yAxis: { type: "value", name: "万元" },
+        series: [
+          { name: "计划 / Plan", type: "line", data: data.s.plan.map(num),
+            lineStyle: { type: "dashed", color: GREY }, itemStyle: { color: GREY } },
+          { name: "实际 / Actual", type: "line", data: data.s.actual.map(num),
+            itemStyle: { color: BLUE }, areaStyle: { opacity: 0.15 } },
+        ],
+      },
+      district: bars(data.district, BLUE),
+      category: bars(data.category, GREEN),
+      problems: {
+        animation: false,
+        grid: grid,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0, data: ["新增 / Raised", "销号 / Closed"] },
+        xAxis: { type: "category", data: data.problems.weeks },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [
+          { name: "新增 / Raised", type: "bar", data: data.problems.raised, itemStyle: { color: ORANGE } },
+          { name: "销号 / Closed", type: "bar", data: data.problems.closed, itemStyle: { color: GREEN } },
+        ],
+      },
+      lights: {
+        animation: false,
+        grid: grid,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0, data: data.lights.series.map((s) => s.name) },
+        xAxis: { type: "category", data: data.lights.districts, axisLabel: { interval: 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: data.lights.series.map((s) => ({
+          name: s.name, type: "bar", stack: "lights", data: s.data, itemStyle: { color: s.color },
+        })),
+      },
+    };
+  }
+
+  function draw(data) {
+    window.kwCommand.data = data;
+    const all = options(data);
+    box.querySelectorAll("[data-chart]").forEach((el) => {
+      const key = el.dataset.chart;
+      const chart = charts[key] || (charts[key] = echarts.init(el, null, { renderer: "svg" }));
+      chart.setOption(all[key], true);
+      const target = el.closest(".card").querySelector(".card-title a");
+      chart.off("click");
+      if (target) chart.on("click", () => { window.location.href = target.href; });
+    });
+    box.dataset.ready = "1";
+  }
+
+  // Charts follow their boxes, which are smaller in print (one-page print stylesheet).
+  const resize = () => Object.values(charts).forEach((c) => c.resize());
+  window.addEventListener("resize", resize);
+  window.addEventListener("beforeprint", resize);
+  window.addEventListener("afterprint", resize);
+  window.matchMedia("print").addEventListener("change", resize);
+  fetch(box.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((r) => {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    })
+    .then(draw)
+    .catch(() => { box.dataset.ready = "error"; });
+})();

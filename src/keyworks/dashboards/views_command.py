@@ -1,0 +1,254 @@
+"""The command dashboard (指挥中心): the figures the office reports upward.
+
+Every number comes from the code behind the list it links to: project counts from the
+ledger's `ProjectFilter`, investment, starts and report timeliness from
+`reporting.measures` (`project_measures` / `rollup`), lights from `reporting.lights`,
+problems from the coordination `ProblemFilter`. Nothing is re-aggregated here.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+
+from keyworks.coordination.filters import ProblemFilter
+from keyworks.coordination.models import ProblemStatus
+from keyworks.coordination.services import SHANGHAI, local_today
+from keyworks.ledger.filters import ProjectFilter
+from keyworks.ledger.models import Stage
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+from keyworks.reporting import lights as warning_lights
+from keyworks.reporting.measures import (
+    LATE,
+    MISSING,
+    ON_TIME,
+    PENDING,
+    TIMELINESS_LABELS,
+    default_month,
+    month_end,
+    project_measures,
+    rollup,
+)
+
+from .views import compact_json
+
+WEEKS = 12
+CENT = Decimal("0.01")
+
+
+def money(value) -> str:
+    """万元 as a string with 2 decimals (the database may drop trailing zeros)."""
+    return str(Decimal(value or 0).quantize(CENT, ROUND_HALF_UP))
+
+
+def parse_month(value: str | None, programme) -> datetime.date:
+    if not value:
+        return default_month(programme)
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise Http404("月份格式应为 YYYY-MM / Month must be YYYY-MM") from None
+
+
+def link(name: str, programme, **params) -> str:
+    query = {"programme": programme.code, **{k: v for k, v in params.items() if v is not None}}
+    return f"{reverse(name)}?{urlencode(query)}"
+
+
+def as_of_day(month: datetime.date) -> datetime.date:
+    return min(month_end(month), local_today())
+
+
+def stage_counts(user, programme) -> dict[str, int]:
+    """Projects per stage, through the ledger list's own filter (current ledger)."""
+    qs = ProjectFilter(
+        QueryDict(),
+        queryset=access.visible_projects(user).filter(programme=programme),
+        programme=programme,
+    ).qs
+    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
+    return {value: counts.get(value, 0) for value in Stage.values}
+
+
+def problem_count(user, programme, **params) -> int:
+    base = access.visible_problems(user).filter(project__programme=programme)
+    return ProblemFilter(
+        QueryDict(urlencode(params)), queryset=base, programme=programme
+    ).qs.count()
+
+
+def command_figures(request, programme, month):
+    measures = project_measures(programme, month)
+    total = rollup(measures, "programme")
+    total = total[0] if total else None
+    stages = stage_counts(request.user, programme)
+    month_text = f"{month:%Y-%m}"
+    day = as_of_day(month)
+    problems_open = {"state": "open", "as_of": day.isoformat()}
+    problems_overdue = {**problems_open, "overdue": "on"}
+    measures_url = link("reporting:measures", programme, month=month_text)
+    reports = total.reports if total else dict.fromkeys(TIMELINESS_LABELS, 0)
+    figures = {
+        "stages": [
+            {
+                "key": value,
+                "label": label,
+                "count": stages[value],
+                "url": link("ledger:project_list", programme, stage=value),
+            }
+            for value, label in Stage.choices
+        ],
+        "projects": sum(stages.values()),
+        "ledger_url": link("ledger:project_list", programme),
+        "completed": stages[Stage.COMPLETED],
+        "completed_url": link("ledger:project_list", programme, stage=Stage.COMPLETED),
+        "new_projects": total.new_projects if total else 0,
+        "started": total.started if total else 0,
+        "start_rate": total.start_rate if total else None,
+        "annual_target": total.annual_target if total else None,
+        "ytd_completed": total.ytd_completed if total else None,
+        "completion_rate": total.completion_rate if total else None,
+        "elapsed": total.elapsed if total else None,
+        "gap": total.gap if total else None,
+        "measures_url": measures_url,
+        "problems_open": problem_count(request.user, programme, **problems_open),
+        "problems_open_url": link("coordination:problem_list", programme, **problems_open),
+        "problems_overdue": problem_count(request.user, programme, **problems_overdue),
+        "problems_overdue_url": link("coordination:problem_list", programme, **problems_overdue),
+        "problems_as_of": day,
+        "reports": [
+            {"key": key, "label": TIMELINESS_LABELS[key], "count": reports[key]}
+            for key in (ON_TIME, LATE, MISSING, PENDING)
+        ],
+        "report_rate": total.report_rate if total else None,
+        "reports_url": link("reporting:report_list", programme, month=month_text),
+    }
+    return figures, measures
+
+
+@login_required
+def command_page(request):
+    programme = current_programme(request)
+    month = parse_month(request.GET.get("month"), programme)
+    figures, _measures = command_figures(request, programme, month)
+    months = [datetime.date(programme.year, m, 1) for m in range(1, 13)]
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "month": month,
+        "months": months,
+        "f": figures,
+        "data_url": link("dashboards:command_data", programme, month=f"{month:%Y-%m}"),
+        "demo_notice": programme.is_demo,
+        "wide_layout": True,
+    }
+    return render(request, "dashboards/command.html", context)
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def problem_weeks(user, programme, day: datetime.date) -> dict:
+    """Problems raised and closed per week (Monday–Sunday, Asia/Shanghai) over the
+    `WEEKS` weeks up to `day`. Voided problems are left out, as in the problem list's
+    measures. One query."""
+    last = week_start(day)
+    weeks = [last - datetime.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+    start = datetime.datetime.combine(weeks[0], datetime.time(), tzinfo=SHANGHAI)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), SHANGHAI)
+    raised = defaultdict(int)
+    closed = defaultdict(int)
+    rows = (
+        access.visible_problems(user)
+        .filter(project__programme=programme, raised_at__lt=end)
+        .exclude(status=ProblemStatus.VOIDED)
+        .values_list("raised_at", "closed_at", "status")
+        .order_by()
+    )
+    for raised_at, closed_at, status in rows:
+        if raised_at >= start:
+            raised[week_start(raised_at.astimezone(SHANGHAI).date())] += 1
+        if status == ProblemStatus.CLOSED and closed_at and start <= closed_at < end:
+            closed[week_start(closed_at.astimezone(SHANGHAI).date())] += 1
+    return {
+        "weeks": [f"{w:%m-%d}" for w in weeks],
+        "raised": [raised[w] for w in weeks],
+        "closed": [closed[w] for w in weeks],
+    }
+
+
+@login_required
+def command_data(request):
+    """Chart data for the dashboard, constant queries whatever the number of projects.
+
+    `s`: S-curve {months, plan, actual} (万元; plan = annual target × m/12, actual = the
+    programme rollup's year-to-date accepted completion at each month's end);
+    `district` / `category`: [[label, completion rate %, ytd, target], …] (rollups);
+    `problems`: weekly {weeks, raised, closed}; `lights`: {districts, series:
+    [{name, color, data}]} (projects per light per district)."""
+    programme = current_programme(request)
+    month = parse_month(request.GET.get("month"), programme)
+    measures = project_measures(programme, month)
+    total = rollup(measures, "programme")
+    target = total[0].annual_target if total else None
+    months, plan, actual = [], [], []
+    for m in range(1, month.month + 1):
+        point = datetime.date(month.year, m, 1)
+        rows = measures if m == month.month else project_measures(programme, point)
+        cumulative = rollup(rows, "programme")
+        months.append(f"{m}月")
+        plan.append(money(target * m / 12) if target else money(0))
+        actual.append(money(cumulative[0].ytd_completed) if cumulative else money(0))
+
+    def rates(by):
+        return [
+            [
+                r.label,
+                str(r.completion_rate) if r.completion_rate is not None else None,
+                money(r.ytd_completed),
+                money(r.annual_target),
+            ]
+            for r in rollup(measures, by)
+        ]
+
+    lights = warning_lights.project_lights(programme, month, measures=measures)
+    per_district: dict = {}
+    for pk, m in measures.items():
+        places = m.districts or [(None, "未定位 / No district", (1_000_000, "", 0))]
+        for _rid, name, sort_key in places:
+            entry = per_district.setdefault(
+                name, [sort_key, dict.fromkeys(warning_lights.COLORS, 0)]
+            )
+            entry[1][lights[pk].color] += 1
+    ordered = sorted(per_district.items(), key=lambda item: item[1][0])
+    data = {
+        "month": f"{month:%Y-%m}",
+        "s": {"months": months, "plan": plan, "actual": actual},
+        "district": rates("district"),
+        "category": rates("category"),
+        "problems": problem_weeks(request.user, programme, as_of_day(month)),
+        "lights": {
+            "districts": [name for name, _entry in ordered],
+            "series": [
+                {
+                    "name": warning_lights.LABELS[color],
+                    "color": warning_lights.HEX[color],
+                    "data": [entry[1][color] for _name, entry in ordered],
+                }
+                for color in warning_lights.COLORS
+            ],
+        },
+        "links": {
+            "measures": link("reporting:measures", programme, month=f"{month:%Y-%m}"),
+            "problems": link("coordination:problem_list", programme, state="all"),
+        },
+    }
+    return compact_json(data)

@@ -1,0 +1,466 @@
+"""Monthly reports, measures and warning lights over JSON.
+
+Permissions come from `orgs.access` (a report you cannot see is 404, one you may only
+read is 403 for changes); every write goes through `reporting.services`. Amounts (万元)
+and percentages travel as strings so that no client ever sees float noise.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import ConfigDict
+
+from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS, exact, money
+from keyworks.orgs import access
+
+from . import lights as lights_module
+from . import services
+from .measures import (
+    TIMELINESS_LABELS,
+    default_month,
+    elapsed_share,
+    project_measures,
+    rollup,
+)
+from .models import MonthlyReport, ReportStatus
+
+router = Router()
+
+MONEY_HELP = '万元，两位小数的字符串 / 10,000 yuan as a string with 2 decimals, e.g. "1234.50"'
+MONTH_HELP = "月份 YYYY-MM / month as YYYY-MM"
+MAX_PAGE_SIZE = 500
+ACTIONS = ("edit", "submit", "review", "accept", "return", "request_correction")
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class ProjectRef(Schema):
+    id: int
+    seq: int
+    name: str
+
+
+class ReportItem(Schema):
+    id: int
+    programme: str
+    project: ProjectRef
+    month: str = Field(description=MONTH_HELP)
+    status: str = Field(description=" | ".join(ReportStatus.values))
+    status_label: str
+    completed_this_month: str = Field(description=MONEY_HELP)
+    ytd_total: str | None = Field(description=MONEY_HELP)
+    since_start_total: str | None = Field(description=MONEY_HELP)
+    next_plan_investment: str = Field(description=MONEY_HELP)
+    submitted_at: datetime.datetime | None
+    is_late: bool
+    reviewed_at: datetime.datetime | None
+    decided_at: datetime.datetime | None
+    version: int = Field(description="send it back with PATCH / 修改时原样提交")
+    updated_at: datetime.datetime
+
+
+class ReportDetail(ReportItem):
+    milestones_reached: str
+    output_figures: str
+    progress_text: str
+    next_plan_milestones: str
+    next_plan_content: str
+    review_comment: str
+    decision_comment: str
+    due_at: datetime.datetime
+    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+
+
+class ReportPage(Schema):
+    count: int
+    items: list[ReportItem]
+
+
+class ReportQuery(Schema):
+    programme: str | None = Field(None, description="计划代码 / programme code")
+    month: str | None = Field(None, description=MONTH_HELP)
+    project: int | None = Field(None, description="项目 id / project id")
+    status: str | None = Field(None, description=" | ".join(ReportStatus.values))
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class DraftFields(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    completed_this_month: Decimal | None = Field(None, description=MONEY_HELP)
+    milestones_reached: str | None = None
+    output_figures: str | None = None
+    progress_text: str | None = None
+    next_plan_investment: Decimal | None = Field(None, description=MONEY_HELP)
+    next_plan_milestones: str | None = None
+    next_plan_content: str | None = None
+
+
+class ReportStart(DraftFields):
+    project: int = Field(description="项目 id / project id")
+    month: str = Field(description=MONTH_HELP)
+
+
+class ReportPatch(DraftFields):
+    version: int = Field(description="the version you read; 409 if someone saved since")
+
+
+class SubmitIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+
+
+class CommentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = Field("", max_length=2000, description="意见 / comment")
+
+
+class ReturnIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = Field(max_length=2000, description="退回意见（必填） / why it is returned")
+
+
+class RollupOut(Schema):
+    key: int | None
+    label: str
+    projects: int
+    annual_target: str = Field(description=MONEY_HELP)
+    ytd_completed: str = Field(description=MONEY_HELP)
+    completion_rate: str | None = Field(description="% (0.1)")
+    elapsed: str = Field(description="序时进度 %")
+    gap: str | None = Field(description="完成率 − 序时进度（百分点） / points")
+    new_projects: int
+    started: int
+    start_rate: str | None
+    milestones_due: int
+    milestones_on_time: int
+    milestone_rate: str | None
+    reports: dict[str, int] = Field(description=" | ".join(TIMELINESS_LABELS))
+    report_rate: str | None
+
+
+class MeasuresOut(Schema):
+    programme: str
+    month: str
+    elapsed: str
+    programme_total: RollupOut | None
+    by_category: list[RollupOut]
+    by_district: list[RollupOut]
+
+
+class LightOut(Schema):
+    project: ProjectRef
+    color: str = Field(description=" | ".join(lights_module.COLORS))
+    label: str
+    reasons: list[str]
+    completion_rate: str | None
+    gap: str | None
+    report: str
+    paused: bool
+
+
+class LightsOut(Schema):
+    programme: str
+    month: str
+    counts: dict[str, int]
+    items: list[LightOut]
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def parse_month(value: str | None, field: str = "month") -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.datetime.strptime(value.strip(), "%Y-%m").date()
+    except ValueError:
+        raise ValidationError(
+            {field: f"月份格式应为 YYYY-MM：{value} / Month must be YYYY-MM"}
+        ) from None
+
+
+def text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def project_ref(project) -> dict:
+    return {"id": project.pk, "seq": project.seq, "name": project.name}
+
+
+def report_item(report: MonthlyReport) -> dict:
+    return {
+        "id": report.pk,
+        "programme": report.project.programme.code,
+        "project": project_ref(report.project),
+        "month": f"{report.month:%Y-%m}",
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "completed_this_month": money(report.completed_this_month),
+        "ytd_total": money(report.ytd_total),
+        "since_start_total": money(report.since_start_total),
+        "next_plan_investment": money(report.next_plan_investment),
+        "submitted_at": report.submitted_at,
+        "is_late": report.is_late,
+        "reviewed_at": report.reviewed_at,
+        "decided_at": report.decided_at,
+        "version": report.version,
+        "updated_at": report.updated_at,
+    }
+
+
+def report_detail(user, pk: int) -> dict:
+    report = MonthlyReport.objects.select_related("project", "project__programme").get(pk=pk)
+    data = report_item(report)
+    data.update(
+        milestones_reached=report.milestones_reached,
+        output_figures=report.output_figures,
+        progress_text=report.progress_text,
+        next_plan_milestones=report.next_plan_milestones,
+        next_plan_content=report.next_plan_content,
+        review_comment=report.review_comment,
+        decision_comment=report.decision_comment,
+        due_at=services.due_at(report.project.programme, report.month),
+        can={action: access.can_report(user, action, report) for action in ACTIONS},
+    )
+    return data
+
+
+def draft_data(payload: DraftFields) -> dict:
+    data = payload.model_dump(exclude_unset=True, include=set(DraftFields.model_fields))
+    for field in services.MONEY_FIELDS:
+        if field in data:
+            if data[field] is None:
+                raise ValidationError({field: "请填写金额 / Give an amount"})
+            data[field] = exact(data[field], 2)
+    for field, value in list(data.items()):
+        if value is None:
+            data[field] = ""
+    return data
+
+
+def conflict(exc: Exception):
+    return HttpError(409, str(exc))
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+@router.get("/reports", response={200: ReportPage, **READ_ERRORS}, tags=["reports"])
+def list_reports(request, filters: Query[ReportQuery]):
+    """月报列表（您可见的项目） / Monthly reports of the projects you may see, newest month
+    first. Outsiders (in no programme) get an empty page."""
+    user = request.auth
+    programme = access.choose_programme(user, filters.programme)
+    if programme is None:
+        return {"count": 0, "items": []}
+    qs = access.visible_reports(user).filter(project__programme=programme)
+    month = parse_month(filters.month)
+    if month is not None:
+        qs = qs.filter(month=month)
+    if filters.project is not None:
+        qs = qs.filter(project_id=filters.project)
+    if filters.status:
+        if filters.status not in ReportStatus.values:
+            raise ValidationError({"status": f"未知的状态：{filters.status} / Unknown status"})
+        qs = qs.filter(status=filters.status)
+    qs = qs.order_by("-month", "project__seq", "id")
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    page = qs.select_related("project", "project__programme")[start : start + filters.page_size]
+    return {"count": count, "items": [report_item(r) for r in page]}
+
+
+@router.get(
+    "/reports/{int:report_id}", response={200: ReportDetail, **READ_ERRORS}, tags=["reports"]
+)
+def get_report(request, report_id: int):
+    """一份月报；`can` 列出您可执行的操作 / One report; `can` lists what you may do."""
+    report = access.get_report(request.auth, report_id)
+    return report_detail(request.auth, report.pk)
+
+
+@router.post(
+    "/reports", response={200: ReportDetail, 201: ReportDetail, **WRITE_ERRORS}, tags=["reports"]
+)
+def start_report(request, payload: ReportStart):
+    """开始（或取回）某项目某月的月报草稿，可同时保存字段；新建返回 201，已存在返回 200。
+    / Start (or fetch) the draft for a project and month, optionally saving fields;
+    201 when created, 200 when it already existed."""
+    user = request.auth
+    project = access.get_project(user, payload.project)
+    month = parse_month(payload.month)
+    data = draft_data(payload)
+    existed = MonthlyReport.objects.filter(project=project, month=month).exists()
+    report = services.start_report(project, month, by=user)
+    if data:
+        try:
+            report = services.save_draft(report, data, by=user)
+        except services.ConcurrentEditError as exc:
+            raise conflict(exc) from None
+    detail = report_detail(user, report.pk)
+    return Status(200, detail) if existed else Status(201, detail)
+
+
+@router.patch(
+    "/reports/{int:report_id}", response={200: ReportDetail, **WRITE_ERRORS}, tags=["reports"]
+)
+def save_draft(request, report_id: int, payload: ReportPatch):
+    """保存草稿（或退回的月报）；须提交读取时的 version，过期则 409。
+    / Save a draft (or returned) report; send the `version` you read (409 if stale)."""
+    user = request.auth
+    report = access.get_report(user, report_id)
+    try:
+        services.save_draft(report, draft_data(payload), by=user, expected_version=payload.version)
+    except services.ConcurrentEditError as exc:
+        raise conflict(exc) from None
+    return report_detail(user, report.pk)
+
+
+@router.post(
+    "/reports/{int:report_id}/submit",
+    response={200: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+)
+def submit_report(request, report_id: int, payload: SubmitIn | None = None):
+    """提交月报（本专班）；重复提交不产生变化 / Submit (own task force); submitting twice
+    changes nothing."""
+    user = request.auth
+    report = access.get_report(user, report_id)
+    version = payload.version if payload is not None else None
+    try:
+        services.submit(report, by=user, expected_version=version)
+    except services.ConcurrentEditError as exc:
+        raise conflict(exc) from None
+    return report_detail(user, report.pk)
+
+
+@router.post(
+    "/reports/{int:report_id}/review",
+    response={200: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+)
+def review_report(request, report_id: int, payload: CommentIn | None = None):
+    """县区审核已提交的月报 / The district coordinator reviews a submitted report."""
+    user = request.auth
+    report = access.get_report(user, report_id)
+    services.review(report, by=user, comment=payload.comment if payload else "")
+    return report_detail(user, report.pk)
+
+
+@router.post(
+    "/reports/{int:report_id}/accept",
+    response={200: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+)
+def accept_report(request, report_id: int, payload: CommentIn | None = None):
+    """办公室采纳 / The office accepts a report."""
+    user = request.auth
+    report = access.get_report(user, report_id)
+    services.accept(report, by=user, comment=payload.comment if payload else "")
+    return report_detail(user, report.pk)
+
+
+@router.post(
+    "/reports/{int:report_id}/return",
+    response={200: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+)
+def return_report(request, report_id: int, payload: ReturnIn):
+    """办公室退回（须填写意见） / The office returns a report, with a comment."""
+    user = request.auth
+    report = access.get_report(user, report_id)
+    services.return_report(report, by=user, comment=payload.comment)
+    return report_detail(user, report.pk)
+
+
+# --- measures and lights ---------------------------------------------------------------
+
+
+class MeasuresQuery(Schema):
+    programme: str | None = Field(None, description="计划代码 / programme code")
+    month: str | None = Field(None, description=f"{MONTH_HELP}; default: the last finished")
+
+
+def measured_programme(user, filters: MeasuresQuery):
+    programme = access.choose_programme(user, filters.programme)
+    if programme is None:
+        raise Http404("项目计划不存在 / Programme not found")
+    if not access.can_view_measures(user, programme):
+        raise PermissionDenied("您没有权限查看考核指标 / You may not see the measures")
+    month = parse_month(filters.month) or default_month(programme)
+    return programme, month
+
+
+def rollup_out(group) -> dict:
+    return {
+        "key": group.key,
+        "label": group.label,
+        "projects": group.projects,
+        "annual_target": money(group.annual_target),
+        "ytd_completed": money(group.ytd_completed),
+        "completion_rate": text(group.completion_rate),
+        "elapsed": text(group.elapsed),
+        "gap": text(group.gap),
+        "new_projects": group.new_projects,
+        "started": group.started,
+        "start_rate": text(group.start_rate),
+        "milestones_due": group.milestones_due,
+        "milestones_on_time": group.milestones_on_time,
+        "milestone_rate": text(group.milestone_rate),
+        "reports": dict(group.reports),
+        "report_rate": text(group.report_rate),
+    }
+
+
+@router.get("/measures", response={200: MeasuresOut, **READ_ERRORS}, tags=["measures"])
+def get_measures(request, filters: Query[MeasuresQuery]):
+    """考核指标：全计划合计及按类别、县区汇总（暂停项目不计）
+    / Programme figures and rollups by category and district (paused projects left out)."""
+    programme, month = measured_programme(request.auth, filters)
+    measures = project_measures(programme, month)
+    totals = rollup(measures, "programme")
+    return {
+        "programme": programme.code,
+        "month": f"{month:%Y-%m}",
+        "elapsed": text(elapsed_share(month)),
+        "programme_total": rollup_out(totals[0]) if totals else None,
+        "by_category": [rollup_out(g) for g in rollup(measures, "category")],
+        "by_district": [rollup_out(g) for g in rollup(measures, "district")],
+    }
+
+
+@router.get("/lights", response={200: LightsOut, **READ_ERRORS}, tags=["measures"])
+def get_lights(request, filters: Query[MeasuresQuery]):
+    """每个项目的红黄绿灯及原因 / Each project's warning light with its reasons."""
+    programme, month = measured_programme(request.auth, filters)
+    measures = project_measures(programme, month)
+    lights = lights_module.project_lights(programme, month, measures=measures)
+    items = [
+        {
+            "project": {"id": m.project_id, "seq": m.seq, "name": m.name},
+            "color": lights[pk].color,
+            "label": lights[pk].label,
+            "reasons": lights[pk].reasons,
+            "completion_rate": text(m.completion_rate),
+            "gap": text(m.gap),
+            "report": m.report,
+            "paused": m.paused,
+        }
+        for pk, m in measures.items()
+    ]
+    return {
+        "programme": programme.code,
+        "month": f"{month:%Y-%m}",
+        "counts": lights_module.count_lights(lights),
+        "items": items,
+    }
