@@ -725,7 +725,7 @@ def measure_import(large: Programme, small: Programme, runs: int) -> list[Result
         apply = statistics.median(r.value[1] for r in done)
         result.notes.append(
             f"parse_ledger {parse * 1000:,.0f} ms + apply_ledger_import {apply * 1000:,.0f} ms"
-            f"; per row: {apply / n * 1000:.2f} ms applying, {done[0].queries / n:.2g} SQL queries"
+            f" ({apply / n * 1000:.2f} ms per row applied)"
         )
         if len(done) < runs:
             result.notes.append(f"{len(done)} run(s), over the {HEAVY_BUDGET_S} s budget")

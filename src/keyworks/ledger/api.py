@@ -20,7 +20,7 @@ from keyworks.orgs.models import Region, Unit
 
 from . import services
 from .filters import ProjectFilter
-from .models import Grade, Programme, Project, Stage
+from .models import Grade, Programme, Project, Stage, districts_prefetch
 
 router = Router()
 
@@ -341,7 +341,7 @@ def project_detail(user, project: Project) -> dict:
 def with_relations(queryset):
     return queryset.select_related(
         "programme", "category", "owner", "responsible_unit", "task_force"
-    ).prefetch_related("districts")
+    ).prefetch_related(districts_prefetch())
 
 
 def load_detail(pk: int) -> Project:

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .models import Grade, Programme, Project, Stage
+from .models import Grade, Programme, Project, Stage, districts_prefetch
 
 __all__ = ["COLUMNS", "export_filename", "ledger_title", "prepare_queryset", "write_ledger_xlsx"]
 
@@ -115,7 +115,7 @@ def prepare_queryset(projects: QuerySet[Project]) -> QuerySet[Project]:
     ordering = list(projects.query.order_by) or list(Project._meta.ordering)
     return (
         projects.select_related("category", "owner", "responsible_unit", "task_force")
-        .prefetch_related("districts")
+        .prefetch_related(districts_prefetch())
         .only(*EXPORT_FIELDS)
         .order_by("category__sort", "category__code", "category_id", *ordering)
     )

@@ -243,3 +243,10 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+
+def districts_prefetch() -> models.Prefetch:
+    """Prefetch projects' districts without their boundary polygons (large, unused in lists)."""
+    from keyworks.orgs.models import Region
+
+    return models.Prefetch("districts", queryset=Region.objects.defer("boundary"))

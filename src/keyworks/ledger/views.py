@@ -16,7 +16,7 @@ from keyworks.orgs import access
 from . import services
 from .filters import ProjectFilter
 from .forms import ArchiveForm, MemberForm, MilestoneForm, PhotoForm, ProjectForm
-from .models import Milestone, Photo, Programme, TaskForceMember
+from .models import Milestone, Photo, Programme, TaskForceMember, districts_prefetch
 
 PAGE_SIZE = 50
 
@@ -55,7 +55,8 @@ def project_list(request):
         annual=Sum("annual_investment"),
     )
     page = Paginator(
-        qs.select_related("category", "responsible_unit").prefetch_related("districts"), PAGE_SIZE
+        qs.select_related("category", "responsible_unit").prefetch_related(districts_prefetch()),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
