@@ -22,6 +22,7 @@ database replaces only its section).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import sys
 import time
@@ -84,6 +85,19 @@ def ensure_postgres_database(url: str) -> None:
             print(f"created PostgreSQL database {name}")
 
 
+def one_at_a_time():
+    """Hold var/bench/run.lock: two benchmark runs at once would share the CPU (and, on one
+    database, the import's target programme). A second run waits for the first."""
+    BENCH_VAR.mkdir(parents=True, exist_ok=True)
+    lock = open(BENCH_VAR / "run.lock", "w")  # kept open: the lock lasts as long as the run
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print("another benchmark run is in progress; waiting for it to finish…", flush=True)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
 def configure(args: argparse.Namespace) -> str:
     """Point the settings at the bench database and start Django; return the URL used."""
     url = args.database_url or DEFAULT_DATABASE_URL
@@ -105,6 +119,7 @@ def configure(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    _lock = one_at_a_time()  # held (and released) with the process
     started = time.monotonic()
     load_at_start = os.getloadavg()[0]
     url = configure(args)
