@@ -2,7 +2,6 @@
 and audits in one transaction."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
@@ -24,7 +24,6 @@ from .models import (
     ProblemStatus,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 Kind = ProblemEvent.Kind
 
 
@@ -36,10 +35,6 @@ class ConcurrentEditError(BaseConcurrentEditError):
         " / This problem was changed by someone else since you opened it; your action was"
         " not saved. Reload and try again."
     )
-
-
-def local_today() -> datetime.date:
-    return timezone.now().astimezone(SHANGHAI).date()
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

@@ -8,6 +8,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from keyworks.audit.services import build_change, diff, record_change, record_changes, snapshot
+from keyworks.core.calendar import SHANGHAI
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.orgs import access
 
@@ -286,13 +287,11 @@ def save_milestone(
 
 @transaction.atomic
 def add_photo(project: Project, upload, *, caption: str = "", by) -> Photo:
-    from zoneinfo import ZoneInfo
-
     from keyworks.core.images import inspect_photo
 
     access.require(by, "add_photo", project)
     info = inspect_photo(upload)
-    taken_at = info.taken_at.replace(tzinfo=ZoneInfo("Asia/Shanghai")) if info.taken_at else None
+    taken_at = info.taken_at.replace(tzinfo=SHANGHAI) if info.taken_at else None
     photo = Photo.objects.create(
         project=project, image=upload, caption=caption[:200], taken_at=taken_at, uploaded_by=by
     )

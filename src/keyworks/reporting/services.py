@@ -4,7 +4,6 @@ transaction."""
 import calendar
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +11,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
@@ -24,7 +24,6 @@ from .models import (
     ReportStatus,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 DRAFT_FIELDS = (
     "completed_this_month",
     "milestones_reached",
@@ -45,10 +44,6 @@ class ConcurrentEditError(BaseConcurrentEditError):
         " / This report was changed by someone else since you opened it; your changes were"
         " not saved. Reload and edit again."
     )
-
-
-def local_today() -> datetime.date:
-    return timezone.now().astimezone(SHANGHAI).date()
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
