@@ -32,6 +32,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections
+from django.db.models import Q
 from django.http import QueryDict
 from django.test import Client
 from openpyxl import Workbook, load_workbook
@@ -51,6 +52,7 @@ PAGE_SIZE = 50  # the ledger page and the API default
 FILTER_STAGE = Stage.CONSTRUCTION
 FILTER_CATEGORY = "industry"
 IMPORT_TARGET = "bench-import"  # fresh programmes the workbooks are imported into
+BENCH_FILE = "keyworks-bench.xlsx"  # the import's file name, kept in its change records
 LIST_AIM_MS = 100
 EXPORT_AIM_MS = 5_000
 IMPORT_AIM_MS = 10_000
@@ -625,7 +627,7 @@ class ImportTarget:
             if parsed.errors:
                 problems = "; ".join(map(str, parsed.errors[:5]))
                 raise RuntimeError(f"the file does not parse: {problems}")
-            summary = apply_ledger_import(parsed, by=user, file_name="bench.xlsx")
+            summary = apply_ledger_import(parsed, by=user, file_name=BENCH_FILE)
             if getattr(summary, ATTRIBUTE[expect]) != count:
                 raise RuntimeError(f"import expected {count} {expect}, got: {summary}")
             return parsed_at - start, time.perf_counter() - parsed_at
@@ -635,11 +637,31 @@ class ImportTarget:
     def clean_up(self) -> None:
         programme = Programme.objects.filter(code=self.code).first()
         if programme is not None:
+            self.programme_ids.append(programme.pk)
             delete_programme(programme)
         try:
             ChangeRecord.objects.filter(programme_id__in=self.programme_ids).delete()
         except DatabaseError as exc:  # should the audit table ever refuse deletes
             log(f"change records of {self.code} kept: {exc}")
+
+
+def sweep_leftovers() -> None:
+    """What an interrupted run left behind: its target programmes, and the change records
+    of target programmes that no longer exist (recognised by the benchmark's file name and
+    the targets' synth seed 0)."""
+    for code in (IMPORT_TARGET, f"{IMPORT_TARGET}-small"):
+        ImportTarget(code).clean_up()
+    live = Programme.objects.values_list("pk", flat=True)
+    leftovers = ChangeRecord.objects.exclude(programme_id__in=live).filter(
+        Q(reason__contains=BENCH_FILE) | Q(action="import", object_label__endswith="（合成数据 0）")
+    )
+    try:
+        count, _ = leftovers.delete()
+    except DatabaseError as exc:
+        log(f"change records of earlier runs kept: {exc}")
+    else:
+        if count:
+            log(f"removed {count:,} change records left by an interrupted run")
 
 
 def import_sequence(
@@ -686,6 +708,7 @@ def measure_import(large: Programme, small: Programme, runs: int) -> list[Result
     baseline = child_runs(lambda _: read_plain(file_a), runs, label="import baseline")
     full_load = in_child(lambda _: load_workbook_for_import(io.BytesIO(file_a)) and None)
 
+    sweep_leftovers()
     small_target = ImportTarget(f"{IMPORT_TARGET}-small")
     large_target = ImportTarget(IMPORT_TARGET)
     try:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -118,8 +119,11 @@ def configure(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
     _lock = one_at_a_time()  # held (and released) with the process
+    # `kill` ends the run through SystemExit, so the import targets are still cleaned up.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     started = time.monotonic()
     load_at_start = os.getloadavg()[0]
     url = configure(args)
@@ -140,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         runs=args.runs,
         heavy_runs=args.heavy_runs,
     )
-    command = "`" + " ".join([".venv/bin/python", "bench/run.py", *redact_args(sys.argv[1:])]) + "`"
-    if not sys.argv[1:]:
+    command = "`" + " ".join([".venv/bin/python", "bench/run.py", *redact_args(argv)]) + "`"
+    if not argv:
         command = f"`make bench` ({command})"
     section = report.section(
         results,
@@ -163,7 +167,7 @@ def redact_args(args: list[str]) -> list[str]:
     out = []
     for arg in args:
         if "://" in arg:
-            prefix, _, value = arg.rpartition("=") if arg.startswith("--") else ("", "", arg)
+            prefix, _, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
             arg = f"{prefix}={redact(value)}" if prefix else redact(value)
         out.append(arg)
     return out
