@@ -280,7 +280,7 @@ def ensure_synth(size: int, seed: int, *, rebuild: bool) -> Built:
 
 def analyze() -> None:
     """PostgreSQL: fresh planner statistics, as autovacuum would give soon after a bulk load
-    (without them it estimates 1 row where 1,358 match). SQLite is left as deployed."""
+    (without them it estimated 1 row where 1,358 matched). SQLite is left as deployed."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -448,7 +448,7 @@ def measure_list(
     result.peak_mib, result.queries_large = traced(run_app)
     result.baseline_peak_mib = traced(run_sql)[0]
     run_small = app(small, small.categories.get(code=FILTER_CATEGORY))
-    run_small()  # the first request of a client is no different, but keep both alike
+    run_small()  # warm up, as the large set was
     result.queries_small = queries_of(run_small)
     result.notes.append(
         f"{expected:,} of {total:,} projects match (stage={FILTER_STAGE.value}, "
