@@ -10,7 +10,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
@@ -286,10 +285,6 @@ def units_by_id(lead: int | None, assisting: list[int]) -> tuple[Unit | None, li
     return known.get(lead), [known[pk] for pk in assisting]
 
 
-def conflict(exc: Exception):
-    return HttpError(409, str(exc))
-
-
 @router.post("/problems", response={201: ProblemDetail, **WRITE_ERRORS}, tags=["problems"])
 def raise_problem(request, payload: ProblemCreate):
     """提出问题（本专班、办公室、所在县区、督导）；有牵头单位即交办
@@ -320,10 +315,7 @@ def add_note(request, problem_id: int, payload: NoteIn):
 def act(request, problem_id: int, call):
     user = request.auth
     problem = access.get_problem(user, problem_id)
-    try:
-        call(problem, user)
-    except services.ConcurrentEditError as exc:
-        raise conflict(exc) from None
+    call(problem, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
     return problem_detail(user, problem.pk)
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from pydantic import ConfigDict
 
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS, exact, money
@@ -248,10 +247,6 @@ def draft_data(payload: DraftFields) -> dict:
     return data
 
 
-def conflict(exc: Exception):
-    return HttpError(409, str(exc))
-
-
 # --- reports -------------------------------------------------------------------------
 
 
@@ -303,10 +298,7 @@ def start_report(request, payload: ReportStart):
     existed = MonthlyReport.objects.filter(project=project, month=month).exists()
     report = services.start_report(project, month, by=user)
     if data:
-        try:
-            report = services.save_draft(report, data, by=user)
-        except services.ConcurrentEditError as exc:
-            raise conflict(exc) from None
+        report = services.save_draft(report, data, by=user)
     detail = report_detail(user, report.pk)
     return Status(200, detail) if existed else Status(201, detail)
 
@@ -319,10 +311,8 @@ def save_draft(request, report_id: int, payload: ReportPatch):
     / Save a draft (or returned) report; send the `version` you read (409 if stale)."""
     user = request.auth
     report = access.get_report(user, report_id)
-    try:
-        services.save_draft(report, draft_data(payload), by=user, expected_version=payload.version)
-    except services.ConcurrentEditError as exc:
-        raise conflict(exc) from None
+    # A stale version raises ConcurrentEditError, which api/errors.py answers with 409.
+    services.save_draft(report, draft_data(payload), by=user, expected_version=payload.version)
     return report_detail(user, report.pk)
 
 
@@ -337,10 +327,7 @@ def submit_report(request, report_id: int, payload: SubmitIn | None = None):
     user = request.auth
     report = access.get_report(user, report_id)
     version = payload.version if payload is not None else None
-    try:
-        services.submit(report, by=user, expected_version=version)
-    except services.ConcurrentEditError as exc:
-        raise conflict(exc) from None
+    services.submit(report, by=user, expected_version=version)
     return report_detail(user, report.pk)
 
 
