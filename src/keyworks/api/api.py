@@ -8,9 +8,16 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from keyworks.coordination.api import router as coordination_router
+from keyworks.factors.api import router as factors_router
+from keyworks.fieldwork.api import router as fieldwork_router
 from keyworks.ledger.api import router as ledger_router
+from keyworks.meetings.api import router as meetings_router
 from keyworks.orgs.api import router as orgs_router
+from keyworks.rankings.api import router as rankings_router
+from keyworks.reminders.api import router as reminders_router
 from keyworks.reporting.api import router as reporting_router
+from keyworks.targets.api import router as targets_router
+from keyworks.tasks.api import router as tasks_router
 
 from . import errors
 from .auth import SessionAuth, TokenAuth
@@ -64,3 +71,10 @@ api.add_router("", orgs_router)
 api.add_router("", ledger_router)
 api.add_router("", reporting_router)
 api.add_router("", coordination_router)
+api.add_router("", targets_router)
+api.add_router("", fieldwork_router)
+api.add_router("", reminders_router)
+api.add_router("", tasks_router)
+api.add_router("", meetings_router)
+api.add_router("", rankings_router)
+api.add_router("", factors_router)

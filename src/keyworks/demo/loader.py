@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -32,6 +33,10 @@ from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
 
 from . import data
 from .activity import load_demo_activity
+
+# Apps that add their part of the demo (targets, visits, meetings, …) after the reports
+# and problems; each `keyworks.<app>.demo.load_demo(programme)` is idempotent.
+EXTENSIONS = ("targets", "fieldwork", "factors", "tasks", "meetings", "rankings", "reminders")
 
 
 class DemoConflictError(Exception):
@@ -274,6 +279,8 @@ def _load(password: str) -> DemoResult:
     _people(programme, projects, units, by_code, password, created)
     # Reports, pauses and problems (each part only while the programme has none).
     created.update(load_demo_activity(programme, audit=False))
+    for app in EXTENSIONS:
+        created.update(import_module(f"keyworks.{app}.demo").load_demo(programme))
 
     if any(created.values()):
         record_change(

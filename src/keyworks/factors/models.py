@@ -1,0 +1,1 @@
+"""Factor guarantees (要素保障清单): land, energy, water, environment, funding, labour."""

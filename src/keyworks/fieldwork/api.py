@@ -1,0 +1,5 @@
+"""Field work over JSON."""
+
+from ninja import Router
+
+router = Router()

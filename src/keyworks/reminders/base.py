@@ -1,0 +1,21 @@
+"""What every app's reminder provider returns.
+
+Each app that has something for a user to do exposes `keyworks.<app>.reminders.
+reminders_for(user, today) -> Iterable[Reminder]`; `reminders.services` collects them.
+Reminders are computed from the data on every call: there is nothing to keep in step.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str  # stable key, e.g. "report_due", "problem_overdue"
+    title: str  # what the user reads (Chinese first)
+    url: str  # where the user acts on it
+    programme_id: int
+    due: datetime.date | None = None
+    overdue: bool = False

@@ -1,0 +1,5 @@
+"""Tracked tasks over JSON."""
+
+from ninja import Router
+
+router = Router()
