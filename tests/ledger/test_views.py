@@ -146,6 +146,18 @@ def test_list_query_count_does_not_grow(world):
     assert len(many) == len(few)
 
 
+def test_list_counts_once_and_leaves_the_session_alone(world):
+    """The paginator reuses the totals' count, and a repeat visit writes no session row."""
+    client = world.client(world.leader)
+    client.get(reverse("ledger:project_list"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("ledger:project_list"))
+    sql = [q["sql"].upper() for q in ctx.captured_queries]
+    assert sum("COUNT(" in q for q in sql) == 1
+    assert not [q for q in sql if "DJANGO_SESSION" in q and q.startswith(("UPDATE", "INSERT"))]
+    assert response.context["page"].paginator.count == 2
+
+
 def test_archived_projects_leave_the_default_list(world):
     services.archive_project(world.own, by=world.office, reason="合并")
     client = world.client(world.office)

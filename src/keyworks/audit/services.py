@@ -29,9 +29,10 @@ def to_json(value):
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     """Concrete field values of `obj` (FKs as ids), or just `fields`."""
+    wanted = None if fields is None else set(fields)
     data = {}
     for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
+        if wanted is not None and field.name not in wanted:
             continue
         data[field.name] = to_json(getattr(obj, field.attname))
     return data

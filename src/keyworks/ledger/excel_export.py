@@ -41,7 +41,8 @@ _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _districts(p: Project) -> str:
-    return "、".join(r.name for r in p.districts.all())
+    regions = getattr(p, "district_list", None)  # prepare_queryset's plain list
+    return "、".join(r.name for r in (p.districts.all() if regions is None else regions))
 
 
 _LABELS: dict[tuple[type, str], str] = {}
@@ -115,7 +116,7 @@ def prepare_queryset(projects: QuerySet[Project]) -> QuerySet[Project]:
     ordering = list(projects.query.order_by) or list(Project._meta.ordering)
     return (
         projects.select_related("category", "owner", "responsible_unit", "task_force")
-        .prefetch_related(districts_prefetch())
+        .prefetch_related(districts_prefetch(names_only=True))
         .only(*EXPORT_FIELDS)
         .order_by("category__sort", "category__code", "category_id", *ordering)
     )

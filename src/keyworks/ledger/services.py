@@ -8,6 +8,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from keyworks.audit.services import build_change, diff, record_change, record_changes, snapshot
+from keyworks.core.bulk import bulk_set
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.orgs import access
@@ -407,6 +408,8 @@ def update_projects(
         Project.objects.filter(programme=programme).values_list("name", "pk")
     )  # fmt: skip
     now = timezone.now()
+    ledger_fields = access.LEDGER_FIELDS - {"districts"}
+    all_fields = [f.name for f in Project._meta.fields]
     changed_fields: set[str] = set()
     updated, task_forces, new_districts, records = [], [], {}, []
     for index, (read, data) in enumerate(changes):
@@ -416,12 +419,15 @@ def update_projects(
         data = dict(data)
         lead_official = data.pop("lead_official", None)
         districts = data.pop("districts", None)
-        before = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
+        before = snapshot(project, ledger_fields)
         before["districts"] = sorted(districts_of.get(project.pk, []))
         for field, value in data.items():
             setattr(project, field, value)
         try:
-            project.clean_fields(exclude=RESOLVED_FIELDS)
+            # The stored values were validated when written: check only what changes.
+            project.clean_fields(
+                exclude=[f for f in all_fields if f not in data or f in RESOLVED_FIELDS]
+            )
             check_dates(project)
         except ValidationError as exc:
             raise at_item(exc, index) from None
@@ -429,8 +435,7 @@ def update_projects(
             duplicate = {"name": f"项目名称重复：{project.name} / Duplicate project name"}
             raise at_item(ValidationError(duplicate), index)
         owner_of_name[project.name] = project.pk
-        after = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
-        after["districts"] = before["districts"]
+        after = before | snapshot(project, ledger_fields & set(data))
         if districts is not None:
             after["districts"] = sorted(getattr(r, "pk", r) for r in districts)
             if after["districts"] != before["districts"]:
@@ -444,7 +449,7 @@ def update_projects(
                 task_forces.append(project.task_force)
         if not a:
             continue
-        changed_fields |= set(data)
+        changed_fields |= (set(a) & set(data)) | (set(data) - ledger_fields)
         project.version += 1
         project.updated_at = now
         updated.append(project)
@@ -454,9 +459,9 @@ def update_projects(
                 project_id=project.pk, programme_id=programme.pk,
             )
         )  # fmt: skip
-    fields = sorted((changed_fields - {"districts"}) | {"version", "updated_at"})
-    Project.objects.bulk_update(updated, fields, batch_size=500)
-    TaskForce.objects.bulk_update(task_forces, ["lead_official"], batch_size=500)
+    # Only the fields some row changed, each row's own values, one statement per batch.
+    bulk_set(Project, updated, sorted(changed_fields | {"version", "updated_at"}))
+    bulk_set(TaskForce, task_forces, ["lead_official"])
     through = Project.districts.through
     if new_districts:
         through.objects.filter(project_id__in=list(new_districts)).delete()

@@ -34,7 +34,8 @@ def current_programme(request) -> Programme:
     programme = access.choose_programme(request.user, code)
     if programme is None:
         raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
-    request.session["programme"] = programme.code
+    if request.session.get("programme") != programme.code:
+        request.session["programme"] = programme.code  # a session write only on a change
     return programme
 
 
@@ -54,10 +55,12 @@ def project_list(request):
         completed=Sum("completed_investment"),
         annual=Sum("annual_investment"),
     )
-    page = Paginator(
+    paginator = Paginator(
         qs.select_related("category", "responsible_unit").prefetch_related(districts_prefetch()),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
+    paginator.count = totals["count"]  # already counted with the sums: no second COUNT
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "programme": programme,
         "programmes": access.visible_programmes(request.user),
