@@ -29,6 +29,7 @@ from django.db import transaction
 from openpyxl.utils import get_column_letter
 
 from keyworks.audit.services import record_change
+from keyworks.core.imports import ImportIssue, ImportRefused
 from keyworks.core.money import format_wan
 from keyworks.core.xlsx import (
     XlsxRejected,
@@ -69,25 +70,8 @@ __all__ = [
 ]  # fmt: skip
 
 
-class LedgerImportError(Exception):
-    """The import was refused; ``issues`` say why. Nothing was written."""
-
-    def __init__(self, issues: Sequence[ImportIssue]) -> None:
-        self.issues = list(issues)
-        super().__init__("\n".join(str(i) for i in self.issues))
-
-
-@dataclass
-class ImportIssue:
-    """One problem (or warning): ``message`` is what users see."""
-
-    message: str
-    row: int | None = None
-    column: str = ""  # the header text as in the file
-    letter: str = ""  # column letter, e.g. "D"
-
-    def __str__(self) -> str:
-        return self.message
+class LedgerImportError(ImportRefused):
+    """The ledger import was refused; ``issues`` say why. Nothing was written."""
 
 
 @dataclass

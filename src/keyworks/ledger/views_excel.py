@@ -1,12 +1,6 @@
-"""Ledger export (.xlsx) and the import pages: upload → preview → confirm.
+"""Ledger export (.xlsx) and the import pages: upload → preview → confirm (the upload
+waits in `core.imports.PendingUploads`; confirming re-reads the stored file)."""
 
-The uploaded file is kept for the preview step in the default storage under
-``imports/<token>.xlsx`` (object storage in production, so app servers keep no
-state); the token is bound to the user's session. Confirming re-reads the stored
-file and never trusts posted data.
-"""
-
-import secrets
 import tempfile
 
 from django.conf import settings
@@ -17,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from keyworks.core.imports import PendingUploads
 from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
 from keyworks.orgs import access
 
@@ -24,7 +19,7 @@ from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_ledger_xlsx
 from .importer import LedgerImportError, apply_ledger_import, parse_ledger
 from .views import current_programme, filtered_projects
 
-SESSION_KEY = "ledger_imports"
+PENDING = PendingUploads("ledger_imports")
 PREVIEW_ROW_LIMIT = 500  # rows listed on the preview page; counts always cover every row
 PREVIEW_ERROR_LIMIT = 500
 
@@ -45,18 +40,6 @@ def export_ledger(request):
     )  # fmt: skip
 
 
-def _pending(request) -> dict:
-    return request.session.get(SESSION_KEY, {})
-
-
-def _forget(request, token: str) -> None:
-    pending = _pending(request)
-    entry = pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    if entry:
-        default_storage.delete(entry["path"])
-
-
 @login_required
 def import_upload(request):
     programme = current_programme(request)
@@ -72,13 +55,7 @@ def import_upload(request):
             except XlsxRejected as exc:
                 error = exc.message
         if not error:
-            for token in list(_pending(request)):  # one pending import per session
-                _forget(request, token)
-            token = secrets.token_hex(16)
-            path = default_storage.save(f"imports/{token}.xlsx", upload)
-            pending = _pending(request)
-            pending[token] = {"path": path, "name": upload.name[:200], "programme": programme.code}
-            request.session[SESSION_KEY] = pending
+            token = PENDING.keep(request, upload, programme=programme.code)
             return redirect("ledger:import_preview", token=token)
     context = {
         "programme": programme,
@@ -90,21 +67,21 @@ def import_upload(request):
 
 @login_required
 def import_preview(request, token):
-    entry = _pending(request).get(token)
+    entry = PENDING.get(request, token)
     if entry is None:
         raise Http404(
             "导入文件不存在或已过期，请重新上传 / Import not found or expired; upload again"
         )
     programme = access.get_programme(request.user, entry["programme"], "import")
     if request.method == "POST" and request.POST.get("action") == "cancel":
-        _forget(request, token)
+        PENDING.forget(request, token)
         messages.info(request, "已取消导入 / Import cancelled")
         return redirect(f"{reverse('ledger:project_list')}?programme={programme.code}")
     try:
         with default_storage.open(entry["path"], "rb") as stored:
             parsed = parse_ledger(stored, programme)
     except FileNotFoundError:
-        _forget(request, token)
+        PENDING.forget(request, token)
         raise Http404(
             "导入文件已不存在，请重新上传 / The uploaded file is gone; upload again"
         ) from None
@@ -115,7 +92,7 @@ def import_preview(request, token):
         except LedgerImportError as exc:
             apply_errors = exc.issues
         else:
-            _forget(request, token)
+            PENDING.forget(request, token)
             messages.success(request, f"台账导入完成：{summary} / Ledger imported")
             return redirect(f"{reverse('ledger:project_list')}?programme={programme.code}")
     order = {"invalid": 0, "create": 1, "update": 2, "unchanged": 3}
