@@ -1,0 +1,93 @@
+"""Reminders from annual targets: the office's targets awaiting review; a task force's
+target for its programme's year not yet submitted, or returned to fix. Computed from the
+data on every call."""
+
+import datetime
+
+from django.urls import reverse
+
+from keyworks.ledger.models import Project
+from keyworks.orgs import access
+from keyworks.orgs.models import Role
+from keyworks.reminders.base import Reminder
+
+from .models import AnnualTarget, TargetStatus
+
+REVIEW = "target_review"
+MISSING = "target_missing"
+RETURNED = "target_returned"
+LABELS = {
+    REVIEW: "待审核的年度目标 / Annual targets to review",
+    MISSING: "未提交的年度目标 / Annual targets not submitted",
+    RETURNED: "退回待修改的年度目标 / Returned annual targets",
+}
+
+
+def project_url(project: Project, year: int) -> str:
+    return reverse("targets:project", kwargs={"project_pk": project.pk, "year": year})
+
+
+def _office(user) -> list[Reminder]:
+    programmes = access.programme_ids(user, Role.OFFICE)
+    if not programmes:
+        return []
+    waiting = (
+        AnnualTarget.objects.filter(
+            project__programme_id__in=programmes,
+            project__archived_at__isnull=True,
+            status=TargetStatus.SUBMITTED,
+        )
+        .select_related("project")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        Reminder(
+            kind=REVIEW,
+            title=f"{t.project.name}：{t.year}年度目标（第{t.revision}版）待审核",
+            url=reverse("targets:review", kwargs={"pk": t.pk}),
+            programme_id=t.project.programme_id,
+            kind_label=LABELS[REVIEW],
+            detail=f"调整理由：{t.reason}"[:200] if t.reason else "",
+        )
+        for t in waiting
+    ]
+
+
+def _task_force(user) -> list[Reminder]:
+    task_forces = access.own_task_force_ids(user)
+    if not task_forces:
+        return []
+    projects = list(
+        Project.objects.filter(task_force_id__in=task_forces, archived_at__isnull=True)
+        .select_related("programme")
+        .order_by("seq", "pk")
+    )
+    years = {p.pk: p.programme.year for p in projects}
+    latest: dict[int, AnnualTarget] = {}
+    for target in AnnualTarget.objects.filter(project__in=projects).order_by("revision"):
+        if target.year == years[target.project_id]:
+            latest[target.project_id] = target
+    result = []
+    for project in projects:
+        year = project.programme.year
+        target = latest.get(project.pk)
+        if target is not None and target.status == TargetStatus.RETURNED:
+            kind, title = RETURNED, f"{project.name}：{year}年度目标被退回，请按意见修改后重新提交"
+        elif target is None or target.status == TargetStatus.DRAFT:
+            kind, title = MISSING, f"{project.name}：{year}年度目标尚未提交"
+        else:
+            continue
+        result.append(
+            Reminder(
+                kind=kind,
+                title=title,
+                url=project_url(project, year),
+                programme_id=project.programme_id,
+                kind_label=LABELS[kind],
+            )
+        )
+    return result
+
+
+def reminders_for(user, today: datetime.date) -> list[Reminder]:
+    return _office(user) + _task_force(user)
