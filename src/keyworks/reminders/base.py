@@ -19,3 +19,5 @@ class Reminder:
     programme_id: int
     due: datetime.date | None = None
     overdue: bool = False
+    kind_label: str = ""  # heading of the kind's group; services.KIND_LABELS is the fallback
+    detail: str = ""  # one more line: project, status, who is waiting

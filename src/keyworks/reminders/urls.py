@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The reminder list (工作提醒清单): what needs each user's attention, computed from the data."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "reminders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.reminder_list, name="list"),
+]

@@ -1,0 +1,221 @@
+"""Monthly-report reminders (工作提醒), computed from the reports on every call.
+
+- task force: the report for a month is due soon (within `DUE_SOON_DAYS` days before the
+  programme's due day) or missing after it; returned reports to fix.
+- district coordinator: submitted reports of its districts awaiting review.
+- office: reports awaiting acceptance (one line per month when there are several) and
+  correction requests awaiting approval.
+Paused (停工/缓建) and archived projects owe no report.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from keyworks.core.calendar import SHANGHAI
+from keyworks.ledger.models import Project
+from keyworks.orgs import access
+from keyworks.orgs.models import Role, RoleAssignment
+from keyworks.reminders.base import Reminder
+
+from .models import CorrectionRequest, CorrectionStatus, MonthlyReport, ProjectPause, ReportStatus
+from .services import due_at, first_of_month, previous_month
+
+DUE_SOON_DAYS = 5
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def due_day(programme, month: datetime.date) -> datetime.date:
+    return due_at(programme, month).date()
+
+
+def list_url(programme, month: datetime.date) -> str:
+    return f"{reverse('reporting:report_list')}?programme={programme.code}&month={month:%Y-%m}"
+
+
+def detail_url(report_pk: int) -> str:
+    return reverse("reporting:report_detail", args=[report_pk])
+
+
+def owing_months(programme, today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """(month, due day) of the reports a project may owe as of `today`: last month's (due
+    this month, maybe already passed) and this month's once its due day is near."""
+    result = []
+    for month in (previous_month(today), first_of_month(today)):
+        due = due_day(programme, month)
+        if today > due or due - datetime.timedelta(days=DUE_SOON_DAYS) <= today:
+            result.append((month, due))
+    return result
+
+
+def _task_force_reminders(user, today) -> list[Reminder]:
+    task_forces = access.own_task_force_ids(user)
+    if not task_forces:
+        return []
+    programmes = access.programme_ids(user, Role.TASKFORCE)
+    projects = list(
+        Project.objects.filter(
+            task_force_id__in=task_forces, programme_id__in=programmes, archived_at__isnull=True
+        )
+        .annotate(paused=Exists(ProjectPause.objects.filter(project=OuterRef("pk"), ended_at=None)))
+        .select_related("programme")
+        .order_by("programme_id", "seq", "pk")
+    )
+    if not projects:
+        return []
+    months = {p.programme_id: owing_months(p.programme, today) for p in projects}
+    wanted = {m for pairs in months.values() for m, _ in pairs}
+    reports = {
+        (r.project_id, r.month): r
+        for r in MonthlyReport.objects.filter(project__in=projects, month__in=wanted)
+    }
+    result = []
+    for project in projects:
+        if project.paused:
+            continue
+        for month, due in months[project.programme_id]:
+            report = reports.get((project.pk, month))
+            if report is not None and report.submitted_at is not None:
+                continue  # submitted (a returned one is reminded below)
+            overdue = today > due
+            state = "逾期未报 / missing" if overdue else f"将于 {due:%m月%d日} 截止 / due soon"
+            result.append(
+                Reminder(
+                    kind="report_due",
+                    title=f"{project.name}：{month_label(month)}月报{state}",
+                    url=(
+                        reverse("reporting:report_edit", args=[report.pk])
+                        if report is not None
+                        else list_url(project.programme, month)
+                    ),
+                    programme_id=project.programme_id,
+                    due=due,
+                    overdue=overdue,
+                    detail=f"截止日 {due:%Y-%m-%d}" + ("（已有草稿）" if report else ""),
+                )
+            )
+    returned = MonthlyReport.objects.filter(
+        project__in=[p.pk for p in projects], status=ReportStatus.RETURNED
+    ).select_related("project")
+    for report in returned.order_by("month", "project__seq"):
+        result.append(
+            Reminder(
+                kind="report_returned",
+                title=f"{report.project.name}：{month_label(report.month)}月报被退回，请修改后重新提交",
+                url=reverse("reporting:report_edit", args=[report.pk]),
+                programme_id=report.project.programme_id,
+                detail=f"退回意见：{report.decision_comment}"[:200],
+            )
+        )
+    return result
+
+
+def _district_reminders(user, today) -> list[Reminder]:
+    pairs = [
+        (a.programme_id, a.region_id)
+        for a in access.assignments(user)
+        if a.role == Role.DISTRICT and a.region_id
+    ]
+    if not pairs:
+        return []
+    where = Q()
+    for programme_id, region_id in pairs:
+        where |= Q(project__programme_id=programme_id, project__districts=region_id)
+    ids = MonthlyReport.objects.filter(where).values("pk")
+    reports = (
+        MonthlyReport.objects.filter(
+            pk__in=ids, status=ReportStatus.SUBMITTED, project__archived_at__isnull=True
+        )
+        .select_related("project")
+        .order_by("month", "project__seq")
+    )
+    return [
+        Reminder(
+            kind="report_review",
+            title=f"{r.project.name}：{month_label(r.month)}月报已提交，待县区审核",
+            url=detail_url(r.pk),
+            programme_id=r.project.programme_id,
+            detail=f"提交于 {r.submitted_at.astimezone(SHANGHAI):%Y-%m-%d}"
+            if r.submitted_at
+            else "",
+        )
+        for r in reports
+    ]
+
+
+def _office_reminders(user, today) -> list[Reminder]:
+    programmes = access.programme_ids(user, Role.OFFICE)
+    if not programmes:
+        return []
+    coordinated = set(
+        RoleAssignment.objects.filter(role=Role.DISTRICT, programme_id__in=programmes).values_list(
+            "programme_id", "region_id"
+        )
+    )
+    waiting = (
+        MonthlyReport.objects.filter(
+            project__programme_id__in=programmes,
+            project__archived_at__isnull=True,
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.REVIEWED),
+        )
+        .select_related("project", "project__programme")
+        .prefetch_related("project__districts")
+        .order_by("month", "project__seq")
+    )
+    by_month = defaultdict(list)
+    for report in waiting:
+        project = report.project
+        if report.status == ReportStatus.SUBMITTED and any(
+            (project.programme_id, d.pk) in coordinated for d in project.districts.all()
+        ):
+            continue  # the district coordinator reviews it first
+        by_month[(project.programme, report.month)].append(report)
+    result = []
+    for (programme, month), reports in by_month.items():
+        if len(reports) == 1:
+            title = f"{reports[0].project.name}：{month_label(month)}月报待采纳"
+            url = detail_url(reports[0].pk)
+        else:
+            title = f"{month_label(month)}有 {len(reports)} 份月报待采纳"
+            url = list_url(programme, month)
+        result.append(
+            Reminder(
+                kind="report_accept",
+                title=title,
+                url=url,
+                programme_id=programme.pk,
+                detail=programme.name,
+            )
+        )
+    corrections = (
+        CorrectionRequest.objects.filter(
+            report__project__programme_id__in=programmes, status=CorrectionStatus.PENDING
+        )
+        .select_related("report", "report__project")
+        .order_by("requested_at", "pk")
+    )
+    for correction in corrections:
+        report = correction.report
+        result.append(
+            Reminder(
+                kind="correction_pending",
+                title=f"{report.project.name}：{month_label(report.month)}月报更正申请待审批",
+                url=detail_url(report.pk),
+                programme_id=report.project.programme_id,
+                detail=f"理由：{correction.reason}"[:200],
+            )
+        )
+    return result
+
+
+def reminders_for(user, today: datetime.date) -> list[Reminder]:
+    return (
+        _task_force_reminders(user, today)
+        + _district_reminders(user, today)
+        + _office_reminders(user, today)
+    )
