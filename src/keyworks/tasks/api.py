@@ -1,5 +1,305 @@
-"""Tracked tasks over JSON."""
+"""Tracked tasks over JSON (督办事项: supervision items, leaders' instructions, decisions).
 
-from ninja import Router
+The list uses `TaskFilter`, the same filter as the page and the export (incl. `as_of`).
+Permissions come from `orgs.access`: a task you cannot see is 404, an action you may not
+take 403, a stale `version` 409. Writes go through `tasks.services`."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.orgs import access
+from keyworks.orgs.models import Unit, User
+
+from . import services
+from .filters import TaskFilter
+from .models import Task, TaskKind, TaskStatus
 
 router = Router()
+
+MAX_PAGE_SIZE = 500
+STATUS_LABELS = {k: str(v) for k, v in TaskStatus.choices}
+KIND_LABELS = {k: str(v) for k, v in TaskKind.choices}
+ACTIONS = ("answer", "accept", "return")
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class TaskItem(Schema):
+    id: int
+    programme: str
+    kind: str = Field(description=" | ".join(TaskKind.values))
+    kind_label: str
+    text: str
+    project: Ref | None
+    problem_id: int | None
+    report_id: int | None
+    subject_label: str
+    subject_url: str
+    issued_by: Ref
+    issued_on: datetime.date
+    lead_unit: Ref
+    assisting_units: list[Ref]
+    deadline: datetime.date
+    status: str = Field(description="状态（截至 as_of） / status as of `as_of` (else now)")
+    status_label: str
+    answer: str | None = Field(description="最新反馈（截至 as_of） / latest answer")
+    overdue: bool
+    version: int = Field(description="send it back with actions / 办理时原样提交")
+
+
+class TaskPage(Schema):
+    count: int
+    as_of: datetime.date | None
+    items: list[TaskItem]
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    at: datetime.datetime
+    status: str
+    actor: str
+    unit: Ref | None
+    note: str
+
+
+class TaskDetail(TaskItem):
+    recorded_by: Ref
+    answered_at: datetime.datetime | None
+    accepted_at: datetime.datetime | None
+    events: list[EventOut]
+    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+
+
+class TaskQuery(Schema):
+    programme: str | None = Field(None, description="计划代码 / programme code")
+    as_of: datetime.date | None = Field(None, description="截至日期 YYYY-MM-DD / list as of")
+    q: str | None = Field(None, description="关键词 / keyword")
+    kind: str | None = Field(None, description=" | ".join(TaskKind.values))
+    status: str | None = Field(None, description=" | ".join(TaskStatus.values))
+    state: str | None = Field(None, description="open (default) | closed | all")
+    unit: int | None = Field(None, description="责任单位 id（牵头或配合） / unit id")
+    project: int | None = Field(None, description="项目 id / project id")
+    overdue: bool | None = Field(None, description="仅逾期 / overdue only")
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class TaskCreate(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    programme: str | None = Field(None, description="计划代码 / programme code")
+    kind: str = Field(description=" | ".join(TaskKind.values))
+    text: str = Field(max_length=5000)
+    lead_unit: int = Field(description="牵头责任单位 id / lead unit id")
+    assisting_units: list[int] = Field([], description="配合单位 id / assisting unit ids")
+    deadline: datetime.date
+    project: int | None = None
+    problem: int | None = None
+    report: int | None = None
+    subject_label: str = Field("", max_length=200)
+    subject_url: str = Field("", max_length=300)
+    issued_by: int | None = Field(None, description="批示领导 user id / the leader (instructions)")
+    issued_on: datetime.date | None = Field(None, description="交办日期，默认今天 / default today")
+
+
+class ActionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=5000)
+    version: int | None = Field(None, description="the version you read; 409 if stale")
+
+
+def ref(obj) -> dict | None:
+    if obj is None:
+        return None
+    return {"id": obj.pk, "name": getattr(obj, "full_name", "") or str(obj)}
+
+
+def task_item(task: Task, *, day: datetime.date) -> dict:
+    status = getattr(task, "status_then", None) or task.status
+    answer = getattr(task, "answer_then", task.answer or None)
+    return {
+        "id": task.pk,
+        "programme": task.programme.code,
+        "kind": task.kind,
+        "kind_label": KIND_LABELS.get(task.kind, task.kind),
+        "text": task.text,
+        "project": ref(task.project),
+        "problem_id": task.problem_id,
+        "report_id": task.report_id,
+        "subject_label": task.subject_label,
+        "subject_url": task.subject_url,
+        "issued_by": ref(task.issued_by),
+        "issued_on": task.issued_on,
+        "lead_unit": ref(task.lead_unit),
+        "assisting_units": [ref(u) for u in sorted(task.assisting_units.all(), key=lambda u: u.pk)],
+        "deadline": task.deadline,
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, status),
+        "answer": answer,
+        "overdue": services.is_overdue(status, task.deadline, day),
+        "version": task.version,
+    }
+
+
+def task_detail(user, pk: int) -> dict:
+    task = (
+        Task.objects.filter(pk=pk)
+        .select_related("programme", "project", "lead_unit", "issued_by", "recorded_by")
+        .prefetch_related("assisting_units")
+        .get()
+    )
+    events = task.events.select_related("actor", "unit").order_by("at", "id")
+    data = task_item(task, day=services.local_today())
+    data.update(
+        recorded_by=ref(task.recorded_by),
+        answered_at=task.answered_at,
+        accepted_at=task.accepted_at,
+        events=[
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "kind_label": e.get_kind_display(),
+                "at": e.at,
+                "status": e.status,
+                "actor": e.actor.full_name or e.actor.username,
+                "unit": ref(e.unit),
+                "note": e.note,
+            }
+            for e in events
+        ],
+        can={action: access.can_task(user, action, task) for action in ACTIONS},
+    )
+    return data
+
+
+@router.get("/tasks", response={200: TaskPage, **READ_ERRORS}, tags=["tasks"])
+def list_tasks(request, filters: Query[TaskQuery]):
+    """督办事项清单（与页面同一筛选，`as_of` 为截至某日的清单）
+    / The task list, filtered like the page; `as_of` gives the list as it stood at the end
+    of that day. Outsiders (in no programme) get an empty page."""
+    user = request.auth
+    programme = access.choose_programme(user, filters.programme)
+    if programme is None:
+        return {"count": 0, "as_of": filters.as_of, "items": []}
+    base = access.visible_tasks(user).filter(programme=programme)
+    task_filter = TaskFilter(request.GET, queryset=base, programme=programme)
+    if not task_filter.is_valid():
+        raise ValidationError({k: list(v) for k, v in task_filter.errors.items()})
+    qs = task_filter.qs
+    start = (filters.page - 1) * filters.page_size
+    day = task_filter.as_of_date or services.local_today()
+    items = [task_item(t, day=day) for t in qs[start : start + filters.page_size]]
+    return {"count": qs.count(), "as_of": task_filter.as_of_date, "items": items}
+
+
+@router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS}, tags=["tasks"])
+def get_task(request, task_id: int):
+    """一个督办事项及其办理记录 / One task with its history."""
+    task = access.get_task(request.auth, task_id)
+    return task_detail(request.auth, task.pk)
+
+
+def _lookup(model, pk, field, label, queryset=None):
+    if pk is None:
+        return None
+    obj = (queryset if queryset is not None else model.objects).filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: f"未知的{label} id：{pk} / Unknown {field} id"})
+    return obj
+
+
+@router.post("/tasks", response={201: TaskDetail, **WRITE_ERRORS}, tags=["tasks"])
+def create_task(request, payload: TaskCreate):
+    """交办督导事项（办公室、督导）、录入领导批示（领导、办公室）或会议议定事项（办公室）
+    / Issue a supervision item (office, inspector), record a leader's instruction (leader,
+    office) or a meeting decision (office)."""
+    user = request.auth
+    programme = access.get_programme(user, payload.programme) if payload.programme else None
+    programme = programme or access.choose_programme(user, None)
+    if programme is None:
+        raise Http404("项目计划不存在 / Programme not found")
+    project = None
+    if payload.project is not None:
+        project = access.get_project(user, payload.project)
+    problems = access.visible_problems(user)
+    reports = access.visible_reports(user)
+    assisting = list(Unit.objects.filter(pk__in=payload.assisting_units))
+    if len(assisting) != len(set(payload.assisting_units)):
+        raise ValidationError({"assisting_units": "未知的单位 id / Unknown unit ids"})
+    task = services.create_task(
+        user,
+        programme=programme,
+        kind=payload.kind,
+        text=payload.text,
+        lead_unit=_lookup(Unit, payload.lead_unit, "lead_unit", "单位"),
+        deadline=payload.deadline,
+        assisting_units=assisting,
+        project=project,
+        problem=_lookup(None, payload.problem, "problem", "问题", problems),
+        report=_lookup(None, payload.report, "report", "月报", reports),
+        subject_label=payload.subject_label,
+        subject_url=payload.subject_url,
+        issued_by=_lookup(User, payload.issued_by, "issued_by", "用户"),
+        issued_on=payload.issued_on,
+    )
+    return Status(201, task_detail(user, task.pk))
+
+
+def act(request, task_id: int, call):
+    user = request.auth
+    task = access.get_task(user, task_id)
+    call(task, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
+    return task_detail(user, task.pk)
+
+
+@router.post(
+    "/tasks/{int:task_id}/answer", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
+)
+def answer_task(request, task_id: int, payload: ActionIn):
+    """牵头单位反馈办理情况（须填写） / The lead unit answers (text required)."""
+    return act(
+        request,
+        task_id,
+        lambda t, by: services.answer(
+            t, by=by, text=payload.note, expected_version=payload.version
+        ),
+    )
+
+
+@router.post(
+    "/tasks/{int:task_id}/accept", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
+)
+def accept_task(request, task_id: int, payload: ActionIn):
+    """交办人或办公室验收办结 / The issuer or the office accepts the answer (closes it)."""
+    return act(
+        request,
+        task_id,
+        lambda t, by: services.accept(
+            t, by=by, note=payload.note, expected_version=payload.version
+        ),
+    )
+
+
+@router.post(
+    "/tasks/{int:task_id}/return", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
+)
+def return_task(request, task_id: int, payload: ActionIn):
+    """交办人或办公室退回（须说明理由） / The issuer or the office returns it, with a comment."""
+    return act(
+        request,
+        task_id,
+        lambda t, by: services.return_task(
+            t, by=by, note=payload.note, expected_version=payload.version
+        ),
+    )

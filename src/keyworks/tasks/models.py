@@ -1,1 +1,142 @@
-"""Tracked tasks: supervision items (督导清单) and leaders' instructions (领导批示)."""
+"""Tracked tasks: supervision items (督导清单), leaders' instructions (领导批示) and meeting
+decisions (会议议定事项). One model for all three: issued to a lead unit (with assisting
+units) with a deadline; the lead unit answers; the issuer (or the office) accepts or
+returns. `TaskEvent` is an append-only history from which the list as it stood on any
+past date is computed (动态销号)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskKind(models.TextChoices):
+    SUPERVISION = "supervision", _("督导事项")
+    INSTRUCTION = "instruction", _("领导批示")
+    DECISION = "decision", _("会议议定事项")
+
+
+class TaskStatus(models.TextChoices):
+    ISSUED = "issued", _("已交办")
+    ANSWERED = "answered", _("已反馈待验收")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已办结")
+
+
+OPEN_STATUSES = (TaskStatus.ISSUED, TaskStatus.ANSWERED, TaskStatus.RETURNED)
+# Statuses in which the lead unit is expected to act (answer).
+WAITING_FOR_UNIT = (TaskStatus.ISSUED, TaskStatus.RETURNED)
+
+
+class Task(models.Model):
+    programme = models.ForeignKey(
+        "ledger.Programme", verbose_name=_("项目计划"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=TaskKind.choices)
+    text = models.TextField(_("事项内容"))
+    # What the task is about (all optional). A meeting is referred to by label and link so
+    # that this app does not depend on the meetings app.
+    project = models.ForeignKey(
+        "ledger.Project",
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    problem = models.ForeignKey(
+        "coordination.Problem",
+        verbose_name=_("问题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    report = models.ForeignKey(
+        "reporting.MonthlyReport",
+        verbose_name=_("月报"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    subject_label = models.CharField(_("涉及事项"), max_length=200, blank=True)
+    subject_url = models.CharField(_("涉及事项链接"), max_length=300, blank=True)
+    lead_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("牵头责任单位"),
+        on_delete=models.PROTECT,
+        related_name="lead_tasks",
+    )
+    assisting_units = models.ManyToManyField(
+        "orgs.Unit", verbose_name=_("配合单位"), blank=True, related_name="assisting_tasks"
+    )
+    deadline = models.DateField(_("办理时限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.ISSUED
+    )
+    # The issuer: the inspector/office user, or the leader whose instruction it is.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交办人"),
+        on_delete=models.PROTECT,
+        related_name="issued_tasks",
+    )
+    # Who entered it (the office records instructions on a leader's behalf).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_on = models.DateField(_("交办日期"))
+    issued_at = models.DateTimeField(_("录入时间"), db_index=True)
+    answer = models.TextField(_("最新反馈"), blank=True)
+    answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}#{self.pk} {self.text[:30]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TaskEvent(models.Model):
+    """One step in a task's life with the status after it. Append-only."""
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("交办")
+        ANSWER = "answer", _("反馈")
+        ACCEPT = "accept", _("验收办结")
+        RETURN = "return", _("退回")
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("事项"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        indexes = [models.Index(fields=["task", "at"], name="taskevent_task_at")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.kind} {self.at:%Y-%m-%d}"

@@ -1,0 +1,122 @@
+"""The one filter definition for the task list, shared by the page, the export and the API.
+
+`as_of` (YYYY-MM-DD) shows the list as it stood at the end of that day (Asia/Shanghai):
+the tasks issued by then, with their status and latest answer then, computed from
+TaskEvent (the same approach as coordination.filters)."""
+
+import django_filters
+from django import forms
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from keyworks.core.forms import style_fields
+from keyworks.ledger.models import Project
+from keyworks.orgs.models import Unit
+
+from .models import OPEN_STATUSES, Task, TaskEvent, TaskKind, TaskStatus
+from .services import end_of_day, local_today
+
+STATE_CHOICES = [("open", _("未办结")), ("closed", _("已办结")), ("all", _("全部"))]
+
+
+def with_state(queryset, cutoff=None):
+    """Annotate `status_then` and `answer_then` (the latest answer) as of `cutoff` (an
+    aware datetime) or now."""
+    events = TaskEvent.objects.filter(task=OuterRef("pk"))
+    answers = events.filter(kind=TaskEvent.Kind.ANSWER)
+    if cutoff is not None:
+        events = events.filter(at__lt=cutoff)
+        answers = answers.filter(at__lt=cutoff)
+    return queryset.annotate(
+        status_then=Subquery(events.order_by("-at", "-id").values("status")[:1]),
+        answer_then=Subquery(answers.order_by("-at", "-id").values("note")[:1]),
+    )
+
+
+class TaskFilter(django_filters.FilterSet):
+    as_of = django_filters.DateFilter(
+        label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=TaskKind.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=TaskStatus.choices, method="filter_noop"
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("范围"), choices=STATE_CHOICES, method="filter_noop", empty_label=None
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("责任单位"), queryset=Unit.objects.none(), empty_label="全部", method="filter_unit"
+    )
+    project = django_filters.ModelChoiceFilter(
+        label=_("项目"), queryset=Project.objects.none(), empty_label="全部"
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("仅逾期"), method="filter_noop", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Task
+        fields = ["q", "kind", "unit", "project"]
+
+    def __init__(self, data=None, *args, programme=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("state", "open")
+        super().__init__(data, *args, **kwargs)
+        if programme is not None:
+            self.filters["project"].queryset = Project.objects.filter(programme=programme)
+            self.filters["unit"].queryset = Unit.objects.filter(
+                Q(lead_tasks__programme=programme) | Q(assisting_tasks__programme=programme)
+            ).distinct()
+        style_fields(self.form)
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied together in `qs` (they depend on as_of)
+
+    def filter_unit(self, queryset, name, value):
+        ids = Task.objects.filter(Q(lead_unit=value) | Q(assisting_units=value)).values("pk")
+        return queryset.filter(pk__in=ids)
+
+    def filter_keyword(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(answer__icontains=value)
+            | Q(subject_label__icontains=value)
+            | Q(project__name__icontains=value)
+            | Q(lead_unit__name__icontains=value)
+        )
+
+    @property
+    def as_of_date(self):
+        return self.form.cleaned_data.get("as_of") if self.is_bound and self.is_valid() else None
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs_state"):
+            qs = super().qs
+            data = self.form.cleaned_data if self.is_valid() else {}
+            as_of = data.get("as_of")
+            cutoff = end_of_day(as_of) if as_of else None
+            if cutoff is not None:
+                qs = qs.filter(issued_at__lt=cutoff)
+            qs = with_state(qs, cutoff)
+            day = as_of or local_today()
+            state = data.get("state") or "open"
+            if data.get("status"):
+                state = "all"  # a chosen status wins over the open/closed scope
+                qs = qs.filter(status_then=data["status"])
+            if state == "open":
+                qs = qs.filter(status_then__in=OPEN_STATUSES)
+            elif state == "closed":
+                qs = qs.filter(status_then=TaskStatus.ACCEPTED)
+            if data.get("overdue"):
+                qs = qs.filter(status_then__in=OPEN_STATUSES, deadline__lt=day)
+            self._qs_state = (
+                qs.select_related("programme", "project", "lead_unit", "issued_by")
+                .prefetch_related("assisting_units")
+                .order_by("deadline", "issued_at", "id")
+            )
+        return self._qs_state

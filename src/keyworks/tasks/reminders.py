@@ -1,0 +1,92 @@
+"""Task reminders (工作提醒), computed from the tasks on every call.
+
+- users of the lead unit: tasks waiting for their answer (issued or returned) whose
+  deadline is within `NEAR_DAYS` days or has passed;
+- issuers: answered tasks waiting for their acceptance (验收).
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+
+from keyworks.core.calendar import SHANGHAI
+from keyworks.orgs import access
+from keyworks.reminders.base import Reminder
+
+from .models import WAITING_FOR_UNIT, Task, TaskStatus
+
+NEAR_DAYS = 3
+
+
+def _url(task: Task) -> str:
+    return reverse("tasks:task_detail", args=[task.pk])
+
+
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
+    mine = Q()
+    for programme_id in access.programme_ids(user):
+        units = access.task_unit_ids(user, programme_id)
+        if units:
+            mine |= Q(programme_id=programme_id, lead_unit_id__in=units)
+    if not mine:
+        return []
+    tasks = (
+        Task.objects.filter(mine)
+        .filter(
+            status__in=WAITING_FOR_UNIT, deadline__lte=today + datetime.timedelta(days=NEAR_DAYS)
+        )
+        .order_by("deadline", "pk")
+    )
+    result = []
+    for task in tasks:
+        overdue = task.deadline < today
+        if overdue:
+            state = f"已超过办理时限 {(today - task.deadline).days} 天 / overdue"
+        else:
+            state = f"将于 {task.deadline:%m月%d日} 到期 / due soon"
+        result.append(
+            Reminder(
+                kind="task_deadline",
+                kind_label="督办事项待反馈",
+                title=f"{task.get_kind_display()}“{_short(task.text)}”{state}",
+                url=_url(task),
+                programme_id=task.programme_id,
+                due=task.deadline,
+                overdue=overdue,
+                detail=f"状态：{task.get_status_display()}",
+            )
+        )
+    return result
+
+
+def _acceptance_reminders(user, today: datetime.date) -> list[Reminder]:
+    tasks = Task.objects.filter(
+        issued_by_id=user.pk,
+        status=TaskStatus.ANSWERED,
+        programme_id__in=access.programme_ids(user),
+    ).select_related("lead_unit")
+    return [
+        Reminder(
+            kind="task_acceptance",
+            kind_label="督办事项待验收",
+            title=f"{t.lead_unit.name}已反馈{t.get_kind_display()}“{_short(t.text)}”，待验收",
+            url=_url(t),
+            programme_id=t.programme_id,
+            due=t.deadline,
+            detail=(
+                f"反馈于 {t.answered_at.astimezone(SHANGHAI):%Y-%m-%d}" if t.answered_at else ""
+            ),
+        )
+        for t in tasks.order_by("answered_at", "pk")
+    ]
+
+
+def reminders_for(user, today: datetime.date) -> list[Reminder]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return _deadline_reminders(user, today) + _acceptance_reminders(user, today)

@@ -1,0 +1,321 @@
+"""Tracked-task services: supervision items (督导清单), leaders' instructions (领导批示) and
+meeting decisions. Every write checks the permission, validates, writes, appends a
+TaskEvent and audits in one transaction.
+
+The stable entry point for other apps is `create_task` (the meetings app calls it with
+kind="decision" for each meeting decision)."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.core.calendar import SHANGHAI, local_today
+from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.orgs import access
+from keyworks.orgs.models import Role
+
+from .models import OPEN_STATUSES, Task, TaskEvent, TaskKind, TaskStatus
+
+Kind = TaskEvent.Kind
+
+__all__ = [
+    "ConcurrentEditError",
+    "accept",
+    "answer",
+    "create_task",
+    "end_of_day",
+    "is_overdue",
+    "local_today",
+    "return_task",
+    "unit_measures",
+]
+
+
+class ConcurrentEditError(BaseConcurrentEditError):
+    """Somebody acted on the task after this user opened it."""
+
+    message = (
+        "该督办事项已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。"
+        " / This task was changed by someone else since you opened it; your action was"
+        " not saved. Reload and try again."
+    )
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the programme's calendar (Asia/Shanghai)."""
+    following = day + datetime.timedelta(days=1)
+    return datetime.datetime(following.year, following.month, following.day, tzinfo=SHANGHAI)
+
+
+def is_overdue(status: str, deadline: datetime.date, day: datetime.date) -> bool:
+    """逾期: the deadline has passed and the task is not accepted (办结)."""
+    return status in OPEN_STATUSES and deadline < day
+
+
+def _snapshot(task: Task) -> dict:
+    data = snapshot(task)
+    data.pop("version", None)
+    data["assisting_units"] = sorted(u.pk for u in task.assisting_units.all())
+    return data
+
+
+def _audit(task: Task, *, by, action, before=None, after=None, reason="") -> None:
+    record_change(
+        by=by,
+        action=action,
+        obj=task,
+        before=before,
+        after=after,
+        reason=reason,
+        project_id=task.project_id,
+        programme_id=task.programme_id,
+    )
+
+
+def _event(task: Task, *, by, kind, note="", unit=None) -> TaskEvent:
+    return TaskEvent.objects.create(
+        task=task, kind=kind, at=timezone.now(), status=task.status, actor=by, unit=unit, note=note
+    )
+
+
+def _issuer(actor, programme, kind: str, issued_by):
+    """Who the task is issued in the name of. Instructions are a leader's: the office may
+    record them on any leader's behalf, a leader only their own."""
+    office = access.is_office(actor, programme.pk)
+    if kind == TaskKind.INSTRUCTION:
+        issuer = issued_by or actor
+        if not access.is_leader(issuer, programme.pk):
+            raise ValidationError({"issued_by": "请选择作出批示的领导 / Choose the leader"})
+        if issuer.pk != actor.pk and not office:
+            raise PermissionDenied("只能录入本人的批示 / You may record only your own instructions")
+        return issuer
+    if issued_by is not None and issued_by.pk != actor.pk:
+        if not office or not access.can_issue_task(issued_by, programme, kind):
+            raise ValidationError({"issued_by": "交办人无权交办此类事项 / Invalid issuer"})
+        return issued_by
+    return actor
+
+
+def _subject(programme, project, problem, report):
+    """Check the optional links belong to `programme`; a problem or report names its project."""
+    errors = {}
+    for name, obj in (("problem", problem), ("report", report)):
+        if obj is None:
+            continue
+        if project is None:
+            project = obj.project
+        elif obj.project_id != project.pk:
+            errors[name] = "所选事项不属于该项目 / It does not belong to the project"
+    if project is not None and project.programme_id != programme.pk:
+        errors["project"] = "项目不属于该项目计划 / The project is not in this programme"
+    if errors:
+        raise ValidationError(errors)
+    return project
+
+
+@transaction.atomic
+def create_task(
+    actor,
+    *,
+    programme,
+    kind: str,
+    text: str,
+    lead_unit,
+    deadline: datetime.date,
+    assisting_units=(),
+    project=None,
+    problem=None,
+    report=None,
+    subject_label: str = "",
+    subject_url: str = "",
+    issued_by=None,
+    issued_on: datetime.date | None = None,
+) -> Task:
+    """Issue a tracked task and return it (status 已交办).
+
+    - `actor`: the user recording it; must be allowed to issue `kind` in `programme`
+      (supervision: office/inspector; instruction: leader/office; decision: office).
+    - `kind`: "supervision" | "instruction" | "decision" (`TaskKind`).
+    - `lead_unit` (orgs.Unit) answers; `assisting_units` help (the lead is dropped from them).
+    - `deadline` (date): not before `issued_on` (default today, Asia/Shanghai).
+    - `project` / `problem` / `report`: optional links inside `programme` (a problem or
+      report fills in its project); `subject_label` / `subject_url`: free reference, e.g.
+      a meeting ("2025年第12次周调度会", "/meetings/12/").
+    - `issued_by`: the issuer if not `actor` (the leader for an instruction the office
+      records); accepts/returns answers together with the office.
+
+    Raises PermissionDenied (not allowed) or ValidationError (field → message)."""
+    if kind not in TaskKind.values:
+        raise ValidationError({"kind": "事项类型无效 / Invalid kind"})
+    if not access.can_issue_task(actor, programme, kind):
+        raise PermissionDenied("您没有权限交办此类事项 / You may not issue this kind of task")
+    issuer = _issuer(actor, programme, kind, issued_by)
+    issued_on = issued_on or local_today()
+    errors = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = "请填写事项内容 / Write the task"
+    if lead_unit is None:
+        errors["lead_unit"] = "请选择牵头责任单位 / Choose the lead unit"
+    if deadline is None:
+        errors["deadline"] = "请填写办理时限 / Give a deadline"
+    elif deadline < issued_on:
+        errors["deadline"] = "办理时限不能早于交办日期 / The deadline is before the issue date"
+    if issued_on > local_today():
+        errors["issued_on"] = "交办日期不能晚于今天 / The issue date is in the future"
+    if errors:
+        raise ValidationError(errors)
+    project = _subject(programme, project, problem, report)
+    task = Task.objects.create(
+        programme=programme,
+        kind=kind,
+        text=text,
+        project=project,
+        problem=problem,
+        report=report,
+        subject_label=(subject_label or "").strip()[:200],
+        subject_url=(subject_url or "").strip()[:300],
+        lead_unit=lead_unit,
+        deadline=deadline,
+        issued_by=issuer,
+        recorded_by=actor,
+        issued_on=issued_on,
+        issued_at=timezone.now(),
+    )
+    task.assisting_units.set([u for u in assisting_units if u.pk != lead_unit.pk])
+    _event(task, by=actor, kind=Kind.ISSUE, note=text, unit=lead_unit)
+    _audit(task, by=actor, action="create", after=_snapshot(task))
+    return task
+
+
+def _transition(task, *, by, permission, kind, apply, expected_version, note="", unit=None):
+    current = Task.objects.select_for_update().get(pk=task.pk)
+    if current.status == TaskStatus.ACCEPTED:
+        access.require_task(by, "view", current)
+        raise ValidationError("该事项已办结，不能再办理 / This task is closed; no further action")
+    access.require_task(by, permission, current)
+    if expected_version is not None and current.version != expected_version:
+        raise ConcurrentEditError()
+    before = _snapshot(current)
+    apply(current)
+    current.version = F("version") + 1
+    current.save()
+    current.refresh_from_db()
+    b, a = diff(before, _snapshot(current))
+    _event(current, by=by, kind=kind, note=note, unit=unit)
+    _audit(current, by=by, action=kind, before=b, after=a, reason=note)
+    return current
+
+
+def _require_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({"note": message})
+    return value
+
+
+@transaction.atomic
+def answer(task: Task, *, by, text: str, expected_version=None) -> Task:
+    """The lead unit answers (反馈); the task waits for the issuer's acceptance. A unit may
+    answer again (a fuller answer) until it is accepted."""
+    text = _require_text(text, "请填写反馈内容 / Write the answer")
+    now = timezone.now()
+
+    def apply(t):
+        t.status = TaskStatus.ANSWERED
+        t.answer = text
+        t.answered_at = now
+
+    return _transition(
+        task,
+        by=by,
+        permission="answer",
+        kind=Kind.ANSWER,
+        apply=apply,
+        expected_version=expected_version,
+        note=text,
+        unit=task.lead_unit,
+    )
+
+
+@transaction.atomic
+def accept(task: Task, *, by, note: str = "", expected_version=None) -> Task:
+    """The issuer (or the office) accepts the answer: the task is closed (办结)."""
+    note = (note or "").strip()
+
+    def apply(t):
+        t.status = TaskStatus.ACCEPTED
+        t.accepted_at = timezone.now()
+
+    return _transition(
+        task,
+        by=by,
+        permission="accept",
+        kind=Kind.ACCEPT,
+        apply=apply,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+@transaction.atomic
+def return_task(task: Task, *, by, note: str, expected_version=None) -> Task:
+    """The issuer (or the office) returns the answer to the unit, with a comment."""
+    note = _require_text(note, "退回时请说明理由 / Give a reason for returning")
+
+    def apply(t):
+        t.status = TaskStatus.RETURNED
+
+    return _transition(
+        task,
+        by=by,
+        permission="return",
+        kind=Kind.RETURN,
+        apply=apply,
+        expected_version=expected_version,
+        note=note,
+    )
+
+
+def leaders(programme):
+    """The programme's leaders (for the instruction form)."""
+    from keyworks.orgs.models import User
+
+    return User.objects.filter(
+        roles__programme=programme, roles__role=Role.LEADER, is_active=True
+    ).distinct()
+
+
+def unit_measures(tasks, today: datetime.date | None = None) -> list[dict]:
+    """Per lead unit: tasks open, overdue, accepted, and the on-time closure rate
+    (accepted by the deadline / accepted, in %). One query. For issue 4 point 9."""
+    today = today or local_today()
+    rows: dict = {}
+    values = tasks.values("lead_unit_id", "lead_unit__name", "status", "deadline", "accepted_at")
+    for t in values.order_by("lead_unit__name", "lead_unit_id"):
+        row = rows.setdefault(
+            t["lead_unit_id"],
+            {
+                "unit_id": t["lead_unit_id"],
+                "unit": t["lead_unit__name"],
+                "open": 0,
+                "overdue": 0,
+                "accepted": 0,
+                "on_time": 0,
+            },
+        )
+        if t["status"] == TaskStatus.ACCEPTED:
+            row["accepted"] += 1
+            row["on_time"] += t["accepted_at"].astimezone(SHANGHAI).date() <= t["deadline"]
+        else:
+            row["open"] += 1
+            row["overdue"] += t["deadline"] < today
+    for row in rows.values():
+        row["on_time_rate"] = (
+            round(100 * row["on_time"] / row["accepted"], 1) if row["accepted"] else None
+        )
+    return list(rows.values())
