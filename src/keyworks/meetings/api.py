@@ -1,5 +1,468 @@
-"""The weekly dispatch meeting (一星期一调度) over JSON."""
+"""The weekly dispatch meeting (一星期一调度) over JSON.
 
-from ninja import Router
+Same permissions as the pages (`orgs.access`): a meeting or decision you cannot see is
+404, an action you may not take 403, a stale `version` 409. Writes go through
+`meetings.services`."""
 
-router = Router()
+import datetime
+import io
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from keyworks.core.calendar import local_today
+from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.orgs import access
+from keyworks.orgs.models import Unit
+
+from . import services
+from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
+from .models import AgendaKind, DecisionStatus
+from .views import agenda_items
+
+router = Router(tags=["meetings"])
+
+STATUS_HELP = " | ".join(DecisionStatus.values)
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class DecisionOut(Schema):
+    id: int
+    meeting: int
+    meeting_title: str
+    item: int
+    text: str
+    unit: UnitRef
+    deadline: datetime.date
+    status: str = Field(description=STATUS_HELP)
+    status_label: str
+    overdue: bool
+    done_note: str
+    version: int = Field(description="send it back with actions / 办理时原样提交")
+
+
+class EventOut(Schema):
+    kind: str
+    kind_label: str
+    at: datetime.datetime
+    status: str
+    actor: str
+    note: str
+
+
+class DecisionDetail(DecisionOut):
+    events: list[EventOut]
+    can: dict[str, bool]
+
+
+class ItemOut(Schema):
+    id: int
+    kind: str = Field(description=" | ".join(AgendaKind.values))
+    kind_label: str
+    title: str
+    summary: str
+    sort: int
+    problem: int | None
+    project: int | None
+    carried: int | None = Field(description="延续的议定事项 id / carried-over decision id")
+    version: int
+    decisions: list[DecisionOut]
+
+
+class MeetingOut(Schema):
+    id: int
+    programme: str
+    number: int
+    title: str
+    date: datetime.date
+    place: str
+    chair: str
+    attendees: str
+    status: str = Field(description="open | closed")
+    version: int
+
+
+class MeetingDetail(MeetingOut):
+    items: list[ItemOut]
+    can_edit: bool
+
+
+class MeetingIn(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    programme: str | None = Field(None, description="计划代码 / programme code")
+    date: datetime.date
+    title: str = ""
+    place: str = ""
+    chair: str = ""
+    attendees: str = ""
+
+
+class MeetingPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    date: datetime.date | None = None
+    place: str | None = None
+    chair: str | None = None
+    attendees: str | None = None
+    version: int | None = None
+
+
+class VersionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = None
+
+
+class ItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(max_length=200)
+    summary: str = ""
+
+
+class ItemPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, max_length=200)
+    summary: str | None = None
+    version: int | None = None
+
+
+class OrderIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[int] = Field(description="全部议题 id，按新顺序 / every item id in the new order")
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=5000)
+    unit: int | None = Field(None, description="责任单位 id / responsible unit id")
+    deadline: datetime.date | None = None
+
+
+class DecisionPatch(DecisionIn):
+    text: str | None = Field(None, max_length=5000)
+    version: int | None = None
+
+
+class ProgressIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    action: str = Field(description="note | report | confirm | return")
+    note: str = Field("", max_length=5000)
+    version: int | None = None
+
+
+class DecisionQuery(Schema):
+    programme: str | None = None
+    status: str | None = Field(None, description=STATUS_HELP)
+    unit: int | None = None
+    meeting: int | None = None
+    overdue: bool | None = None
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def decision_out(d, today) -> dict:
+    return {
+        "id": d.pk,
+        "meeting": d.meeting_id,
+        "meeting_title": d.meeting.title,
+        "item": d.item_id,
+        "text": d.text,
+        "unit": {"id": d.unit_id, "name": d.unit.name},
+        "deadline": d.deadline,
+        "status": d.status,
+        "status_label": d.get_status_display(),
+        "overdue": d.is_overdue(today),
+        "done_note": d.done_note,
+        "version": d.version,
+    }
+
+
+def meeting_out(m) -> dict:
+    return {
+        "id": m.pk,
+        "programme": m.programme.code,
+        "number": m.number,
+        "title": m.title,
+        "date": m.date,
+        "place": m.place,
+        "chair": m.chair,
+        "attendees": m.attendees,
+        "status": m.status,
+        "version": m.version,
+    }
+
+
+def meeting_detail(user, meeting) -> dict:
+    meeting.refresh_from_db()
+    today = local_today()
+    items = agenda_items(meeting, today)
+    data = meeting_out(meeting)
+    data["can_edit"] = access.can_meeting(user, "edit", meeting)
+    data["items"] = [
+        {
+            "id": i.pk,
+            "kind": i.kind,
+            "kind_label": i.get_kind_display(),
+            "title": i.title,
+            "summary": i.summary,
+            "sort": i.sort,
+            "problem": i.problem_id,
+            "project": i.project_id,
+            "carried": i.carried_id,
+            "version": i.version,
+            "decisions": [decision_out(d, today) for d in i.decision_list],
+        }
+        for i in items
+    ]
+    return data
+
+
+def decision_detail(user, decision) -> dict:
+    decision.refresh_from_db()
+    data = decision_out(decision, local_today())
+    data["events"] = [
+        {
+            "kind": e.kind,
+            "kind_label": e.get_kind_display(),
+            "at": e.at,
+            "status": e.status,
+            "actor": e.actor.full_name or e.actor.username,
+            "note": e.note,
+        }
+        for e in decision.events.select_related("actor").order_by("at", "id")
+    ]
+    data["can"] = {
+        action: access.can_decision(user, action, decision)
+        for action in ("edit", "progress", "confirm")
+    }
+    return data
+
+
+@router.get("/meetings", response={200: list[MeetingOut], **READ_ERRORS})
+def list_meetings(request, programme: str | None = None):
+    """周调度会列表（新的在前） / The programme's meetings, newest first."""
+    user = request.auth
+    chosen = access.choose_programme(user, programme)
+    if chosen is None:
+        return []
+    meetings = access.visible_meetings(user).filter(programme=chosen).select_related("programme")
+    return [meeting_out(m) for m in meetings.order_by("-date", "-number")]
+
+
+@router.get("/meetings/decisions", response={200: list[DecisionOut], **READ_ERRORS})
+def list_decisions(request, filters: Query[DecisionQuery]):
+    """议定事项跟踪（可按状态、责任单位、会议、逾期筛选）
+    / Decisions across meetings, filtered by status, unit, meeting, overdue."""
+    user = request.auth
+    chosen = access.choose_programme(user, filters.programme)
+    if chosen is None:
+        return []
+    qs = (
+        access.visible_decisions(user)
+        .filter(meeting__programme=chosen)
+        .select_related("meeting", "unit")
+        .order_by("-meeting__date", "item__sort", "sort", "id")
+    )
+    today = local_today()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
+    if filters.meeting:
+        qs = qs.filter(meeting_id=filters.meeting)
+    if filters.overdue:
+        qs = qs.filter(status=DecisionStatus.OPEN, deadline__lt=today)
+    return [decision_out(d, today) for d in qs]
+
+
+@router.get("/meetings/decisions/{int:decision_id}", response={200: DecisionDetail, **READ_ERRORS})
+def get_decision(request, decision_id: int):
+    """一项议定事项及其办理记录 / One decision with its history."""
+    decision = access.get_decision(request.auth, decision_id)
+    return decision_detail(request.auth, decision)
+
+
+@router.get("/meetings/{int:meeting_id}", response={200: MeetingDetail, **READ_ERRORS})
+def get_meeting(request, meeting_id: int):
+    """一次会议：议程与各议题的议定事项 / One meeting: its agenda and decisions."""
+    meeting = access.get_meeting(request.auth, meeting_id)
+    return meeting_detail(request.auth, meeting)
+
+
+@router.get("/meetings/{int:meeting_id}/minutes.docx", response={200: None, **READ_ERRORS})
+def minutes(request, meeting_id: int):
+    """会议纪要 .docx / The minutes as a Word document."""
+    meeting = access.get_meeting(request.auth, meeting_id, "export")
+    buffer = io.BytesIO()
+    write_minutes(meeting, agenda_items(meeting), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=DOCX_CONTENT_TYPE)
+    name = f"{minutes_title(meeting)}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+@router.post("/meetings", response={201: MeetingDetail, **WRITE_ERRORS})
+def open_meeting(request, payload: MeetingIn):
+    """办公室召开本周调度会，议程按数据生成 / The office opens a meeting; the agenda is
+    compiled from the data (carry-over, new, overdue, escalated, red lights, factors)."""
+    user = request.auth
+    programme = access.get_programme(user, payload.programme) if payload.programme else None
+    programme = programme or access.choose_programme(user, None)
+    if programme is None:
+        raise Http404("项目计划不存在 / Programme not found")
+    data = payload.model_dump(exclude={"programme"})
+    meeting = services.open_meeting(programme, data, by=user)
+    return Status(201, meeting_detail(user, meeting))
+
+
+@router.patch("/meetings/{int:meeting_id}", response={200: MeetingDetail, **WRITE_ERRORS})
+def update_meeting(request, meeting_id: int, payload: MeetingPatch):
+    """修改会议信息（会议结束前） / Edit the meeting's details while it is open."""
+    user = request.auth
+    meeting = access.get_meeting(user, meeting_id, "edit")
+    data = payload.model_dump(exclude={"version"}, exclude_none=True)
+    services.update_meeting(meeting, data, by=user, expected_version=payload.version)
+    return meeting_detail(user, meeting)
+
+
+@router.post("/meetings/{int:meeting_id}/close", response={200: MeetingDetail, **WRITE_ERRORS})
+def close_meeting(request, meeting_id: int, payload: VersionIn):
+    """结束会议：锁定议程与议定事项 / Close the meeting: agenda and decisions lock."""
+    user = request.auth
+    meeting = access.get_meeting(user, meeting_id, "edit")
+    services.close_meeting(meeting, by=user, expected_version=payload.version)
+    return meeting_detail(user, meeting)
+
+
+@router.post("/meetings/{int:meeting_id}/agenda", response={201: MeetingDetail, **WRITE_ERRORS})
+def add_item(request, meeting_id: int, payload: ItemIn):
+    """增加议题（其他事项） / Add a free item to the agenda."""
+    user = request.auth
+    meeting = access.get_meeting(user, meeting_id, "edit")
+    services.add_item(meeting, by=user, title=payload.title, summary=payload.summary)
+    return Status(201, meeting_detail(user, meeting))
+
+
+@router.put(
+    "/meetings/{int:meeting_id}/agenda/order", response={200: MeetingDetail, **WRITE_ERRORS}
+)
+def reorder(request, meeting_id: int, payload: OrderIn):
+    """调整议程顺序 / Reorder the agenda."""
+    user = request.auth
+    meeting = access.get_meeting(user, meeting_id, "edit")
+    services.reorder(meeting, payload.items, by=user)
+    return meeting_detail(user, meeting)
+
+
+def item_of(user, meeting_id: int, item_id: int):
+    meeting = access.get_meeting(user, meeting_id, "edit")
+    item = meeting.items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404("议题不存在 / Agenda item not found")
+    return meeting, item
+
+
+@router.patch(
+    "/meetings/{int:meeting_id}/agenda/{int:item_id}", response={200: MeetingDetail, **WRITE_ERRORS}
+)
+def edit_item(request, meeting_id: int, item_id: int, payload: ItemPatch):
+    """修改议题 / Edit an agenda item's title or summary."""
+    user = request.auth
+    meeting, item = item_of(user, meeting_id, item_id)
+    services.edit_item(
+        item,
+        by=user,
+        title=payload.title,
+        summary=payload.summary,
+        expected_version=payload.version,
+    )
+    return meeting_detail(user, meeting)
+
+
+@router.delete(
+    "/meetings/{int:meeting_id}/agenda/{int:item_id}", response={200: MeetingDetail, **WRITE_ERRORS}
+)
+def remove_item(request, meeting_id: int, item_id: int):
+    """移除议题（已有议定事项的不能移除） / Remove an item (not once it has decisions)."""
+    user = request.auth
+    meeting, item = item_of(user, meeting_id, item_id)
+    services.remove_item(item, by=user)
+    return meeting_detail(user, meeting)
+
+
+def unit_or_none(pk: int | None):
+    if pk is None:
+        return None
+    unit = Unit.objects.exclude(kind=Unit.Kind.ENTERPRISE).filter(pk=pk).first()
+    if unit is None:
+        raise ValidationError({"unit": f"未知的单位 id：{pk} / Unknown unit id"})
+    return unit
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/agenda/{int:item_id}/decisions",
+    response={201: DecisionDetail, **WRITE_ERRORS},
+)
+def record_decision(request, meeting_id: int, item_id: int, payload: DecisionIn):
+    """记录议定事项（事项、责任单位、完成时限均必填） / Record a decision on an item."""
+    user = request.auth
+    _meeting, item = item_of(user, meeting_id, item_id)
+    data = {"text": payload.text, "unit": unit_or_none(payload.unit), "deadline": payload.deadline}
+    decision = services.record_decision(item, data, by=user)
+    return Status(201, decision_detail(user, decision))
+
+
+@router.patch(
+    "/meetings/decisions/{int:decision_id}", response={200: DecisionDetail, **WRITE_ERRORS}
+)
+def edit_decision(request, decision_id: int, payload: DecisionPatch):
+    """修改议定事项（会议结束前，办公室） / Edit a decision while the meeting is open."""
+    user = request.auth
+    decision = access.get_decision(user, decision_id)
+    data = {"text": payload.text, "unit": unit_or_none(payload.unit), "deadline": payload.deadline}
+    services.edit_decision(decision, data, by=user, expected_version=payload.version)
+    return decision_detail(user, decision)
+
+
+@router.post(
+    "/meetings/decisions/{int:decision_id}/progress",
+    response={200: DecisionDetail, **WRITE_ERRORS},
+)
+def progress(request, decision_id: int, payload: ProgressIn):
+    """办理：note 报送进展、report 报完成（责任单位）；confirm 确认办结、return 退回（办公室）
+    / Follow-up: note, report done (the unit); confirm or return (the office)."""
+    user = request.auth
+    decision = access.get_decision(user, decision_id)
+    note, version = payload.note, payload.version
+    if payload.action == "note":
+        services.add_note(decision, note, by=user)
+    elif payload.action == "report":
+        services.report_done(decision, note, by=user, expected_version=version)
+    elif payload.action == "confirm":
+        services.confirm(decision, by=user, note=note, expected_version=version)
+    elif payload.action == "return":
+        services.return_decision(decision, by=user, note=note, expected_version=version)
+    else:
+        raise ValidationError({"action": "action 须为 note/report/confirm/return / Unknown action"})
+    return decision_detail(user, decision)

@@ -1,1 +1,193 @@
-"""The weekly dispatch meeting (一星期一调度): agenda, decisions followed as tasks, minutes."""
+"""The weekly dispatch meeting (一星期一调度): agenda, decisions followed as tasks, minutes.
+
+The agenda is compiled from the data when the office opens a meeting and stored as a
+snapshot (`AgendaItem`), so the minutes keep what was discussed even after the problems
+move on. Each `Decision` is a tracked task; `DecisionEvent` is its append-only history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+class Meeting(models.Model):
+    programme = models.ForeignKey(
+        "ledger.Programme",
+        verbose_name=_("项目计划"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    number = models.PositiveIntegerField(_("期次"))
+    title = models.CharField(_("会议名称"), max_length=100)
+    date = models.DateField(_("会议日期"))
+    place = models.CharField(_("会议地点"), max_length=100, blank=True)
+    chair = models.CharField(_("主持人"), max_length=100, blank=True)
+    attendees = models.TextField(_("参会人员"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=MeetingStatus.choices, default=MeetingStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("召集人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("创建时间"))
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["-date", "-number"]
+        verbose_name = _("周调度会")
+        verbose_name_plural = _("周调度会")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="unique_meeting_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == MeetingStatus.OPEN
+
+
+class AgendaKind(models.TextChoices):
+    CARRY_OVER = "carry_over", _("上次会议未办结事项")
+    NEW_PROBLEM = "new_problem", _("本周新增问题")
+    OVERDUE = "overdue", _("逾期未解决问题")
+    ESCALATED = "escalated", _("提请调度会协调问题")
+    RED_LIGHT = "red_light", _("红灯预警项目")
+    FACTOR = "factor", _("要素保障缺口")
+    FREE = "free", _("其他事项")
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda: a snapshot taken when the agenda was compiled."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    kind = models.CharField(_("类别"), max_length=12, choices=AgendaKind.choices)
+    problem = models.ForeignKey(
+        "coordination.Problem",
+        verbose_name=_("问题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    project = models.ForeignKey(
+        "ledger.Project",
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    carried = models.ForeignKey(
+        "Decision",
+        verbose_name=_("延续的议定事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_into",
+    )
+    title = models.CharField(_("议题"), max_length=200)
+    summary = models.TextField(_("情况说明"), blank=True)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["sort", "id"]
+        verbose_name = _("议题")
+        verbose_name_plural = _("议题")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    DONE = "done", _("已报完成")
+    CONFIRMED = "confirmed", _("已确认办结")
+
+
+UNFINISHED_STATUSES = (DecisionStatus.OPEN, DecisionStatus.DONE)
+
+
+class Decision(models.Model):
+    """A decision of the meeting (议定事项): what, which unit, by when. Followed like a
+    problem: open → done (the unit reports) → confirmed (the office checks)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField(_("议定事项"))
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    deadline = models.DateField(_("完成时限"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
+    )
+    done_note = models.TextField(_("完成情况"), blank=True)
+    done_at = models.DateTimeField(_("报完成时间"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    sort = models.PositiveIntegerField(_("排序"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"))
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["item__sort", "item_id", "sort", "id"]
+        verbose_name = _("议定事项")
+        verbose_name_plural = _("议定事项")
+
+    def __str__(self) -> str:
+        return f"议定事项#{self.pk} {self.text[:30]}"
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in UNFINISHED_STATUSES
+
+    def is_overdue(self, today) -> bool:
+        return self.status == DecisionStatus.OPEN and self.deadline < today
+
+
+class DecisionEvent(models.Model):
+    """One step in a decision's life, with its status after the step. Append-only."""
+
+    class Kind(models.TextChoices):
+        RECORD = "record", _("记录")
+        EDIT = "edit", _("修改")
+        NOTE = "note", _("进展情况")
+        REPORT = "report", _("报完成")
+        CONFIRM = "confirm", _("确认办结")
+        RETURN = "return", _("退回")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("事项"), max_length=8, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    status = models.CharField(_("状态"), max_length=10, choices=DecisionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("议定事项办理记录")
+        verbose_name_plural = _("议定事项办理记录")
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} {self.kind} {self.at:%Y-%m-%d}"

@@ -1,0 +1,214 @@
+"""Compiling a meeting's agenda from the data, as the data stood at the end of the meeting
+day (Asia/Shanghai): last meetings' unfinished decisions first, then the week's new
+problems, overdue problems, problems escalated to the dispatch meeting, projects with red
+lights and factor shortfalls. A problem appears once, under the first section it fits."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from keyworks.coordination.filters import with_state
+from keyworks.coordination.models import (
+    HANDLING_STATUSES,
+    OPEN_STATUSES,
+    EscalationLevel,
+    Problem,
+    ProblemStatus,
+)
+from keyworks.coordination.services import end_of_day
+from keyworks.reporting.lights import RED, project_lights
+from keyworks.reporting.models import MonthlyReport
+
+from .models import UNFINISHED_STATUSES, AgendaKind, Decision, DecisionStatus
+
+STATUS_LABELS = dict(ProblemStatus.choices)
+DECISION_LABELS = dict(DecisionStatus.choices)
+WEEK = datetime.timedelta(days=7)
+
+
+def cn_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass
+class Entry:
+    """An agenda item before it is stored."""
+
+    kind: str
+    title: str
+    summary: str
+    problem: Problem | None = None
+    project: object = None
+    carried: Decision | None = None
+
+
+def compile_agenda(programme, day: datetime.date, *, before_meeting=None) -> list[Entry]:
+    """The agenda of a meeting of `programme` held on `day`. `before_meeting` (a Meeting)
+    limits carried-over decisions to meetings before it."""
+    entries = carry_over(programme, before_meeting)
+    entries += problem_entries(programme, day)
+    entries += red_light_entries(programme, day)
+    entries += factor_entries(programme, day)
+    return entries
+
+
+def carry_over(programme, before_meeting=None) -> list[Entry]:
+    """Unfinished decisions (open, or reported done but not yet confirmed) of earlier
+    meetings: the next meeting starts by following them up."""
+    decisions = Decision.objects.filter(
+        meeting__programme=programme, status__in=UNFINISHED_STATUSES
+    ).select_related("meeting", "unit")
+    if before_meeting is not None:
+        decisions = decisions.filter(meeting__date__lte=before_meeting.date).exclude(
+            meeting=before_meeting
+        )
+    entries = []
+    for d in decisions.order_by("meeting__date", "meeting__number", "item__sort", "sort", "id"):
+        summary = (
+            f"{d.meeting.title}议定：{d.text.rstrip('。')}。责任单位：{d.unit.name}；"
+            f"完成时限：{cn_date(d.deadline)}；当前状态：{DECISION_LABELS[d.status]}。"
+        )
+        if d.done_note:
+            summary += f"完成情况：{d.done_note}"
+        entries.append(
+            Entry(
+                kind=AgendaKind.CARRY_OVER,
+                title=f"{d.meeting.title}议定事项：{d.text.rstrip('。')[:60]}",
+                summary=summary,
+                carried=d,
+            )
+        )
+    return entries
+
+
+def problem_summary(p) -> str:
+    status = STATUS_LABELS.get(p.status_then, p.status_then)
+    lead = p.lead_unit.name if p.lead_unit else "未交办"
+    parts = [f"{p.project.name}：{p.description}"]
+    if p.need:
+        parts.append(f"需协调事项：{p.need}")
+    parts.append(f"牵头单位：{lead}；办理时限：{cn_date(p.deadline)}；状态：{status}")
+    if p.progress:
+        parts.append(f"最新进展：{p.progress}")
+    return "。".join(part.rstrip("。") for part in parts) + "。"
+
+
+def open_problems(programme, day: datetime.date):
+    """The programme's problems open at the end of `day`, with their state then."""
+    cutoff = end_of_day(day)
+    qs = with_state(
+        Problem.objects.filter(project__programme=programme, raised_at__lt=cutoff), cutoff
+    ).filter(status_then__in=OPEN_STATUSES)
+    return qs.select_related("project", "lead_unit").order_by("project__seq", "raised_at", "id")
+
+
+def problem_entries(programme, day: datetime.date) -> list[Entry]:
+    """New problems of the week ending on `day`, overdue problems, and problems at the
+    dispatch-meeting level or higher; each problem once. One query."""
+    week_start = end_of_day(day - WEEK)
+    qs = open_problems(programme, day)
+    sections = {AgendaKind.NEW_PROBLEM: [], AgendaKind.OVERDUE: [], AgendaKind.ESCALATED: []}
+    for p in qs:
+        if p.raised_at >= week_start:
+            kind = AgendaKind.NEW_PROBLEM
+        elif p.status_then in HANDLING_STATUSES and p.deadline < day:
+            kind = AgendaKind.OVERDUE
+        elif (p.level_then or 0) >= EscalationLevel.DISPATCH:
+            kind = AgendaKind.ESCALATED
+        else:
+            continue
+        label = AgendaKind(kind).label
+        sections[kind].append(
+            Entry(
+                kind=kind,
+                title=f"{label}：{p.project.name}（{p.get_category_display()}）",
+                summary=problem_summary(p),
+                problem=p,
+                project=p.project,
+            )
+        )
+    return [entry for entries in sections.values() for entry in entries]
+
+
+def lights_month(programme, day: datetime.date) -> datetime.date | None:
+    """The latest month before `day`'s month with reports submitted by the end of `day`
+    (a month is reported on in the month after it); None when there is no data."""
+    latest = MonthlyReport.objects.filter(
+        project__programme=programme,
+        month__lt=day.replace(day=1),
+        submitted_at__lt=end_of_day(day),
+    ).aggregate(latest=Max("month"))["latest"]
+    return latest
+
+
+def red_light_entries(programme, day: datetime.date) -> list[Entry]:
+    month = lights_month(programme, day)
+    if month is None:
+        return []
+    lights = project_lights(programme, month, now=end_of_day(day))
+    red = [pk for pk, light in lights.items() if light.color == RED]
+    if not red:
+        return []
+    projects = programme.projects.filter(pk__in=red).order_by("seq")
+    entries = []
+    for project in projects:
+        reasons = "；".join(lights[project.pk].reasons)
+        entries.append(
+            Entry(
+                kind=AgendaKind.RED_LIGHT,
+                title=f"红灯预警：{project.name}",
+                summary=f"{month.year}年{month.month}月预警为红灯：{reasons}。",
+                project=project,
+            )
+        )
+    return entries
+
+
+def factor_shortfalls(programme, day: datetime.date) -> list:
+    """The factor list's shortfalls (current data), if the factors app provides them."""
+    try:
+        from keyworks.factors.services import shortfalls
+
+        return list(shortfalls(programme, day))
+    except (ImportError, AttributeError, TypeError):
+        return []
+
+
+def _number(value) -> str:
+    text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def factor_line(item) -> str:
+    unit = getattr(item, "unit_label", "") or ""
+    line = (
+        f"{getattr(item, 'kind_label', '要素')}需求{_number(item.demand)}{unit}，"
+        f"已落实{_number(item.secured)}{unit}，缺口{_number(item.shortfall)}{unit}"
+    )
+    if getattr(item, "responsible_unit", None) is not None:
+        line += f"，责任单位{item.responsible_unit.name}"
+    if getattr(item, "deadline", None):
+        line += f"，保障时限{cn_date(item.deadline)}"
+    return line
+
+
+def factor_entries(programme, day: datetime.date) -> list[Entry]:
+    """One item per project with factor shortfalls (要素保障缺口)."""
+    by_project: dict = {}
+    for item in factor_shortfalls(programme, day):
+        project = getattr(item, "project", None)
+        if project is None or not getattr(item, "has_shortfall", True):
+            continue
+        by_project.setdefault(project.pk, (project, []))[1].append(item)
+    entries = []
+    for project, items in sorted(by_project.values(), key=lambda pair: pair[0].seq):
+        entries.append(
+            Entry(
+                kind=AgendaKind.FACTOR,
+                title=f"要素保障缺口：{project.name}",
+                summary="；".join(factor_line(i) for i in items) + "。",
+                project=project,
+            )
+        )
+    return entries

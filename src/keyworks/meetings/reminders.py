@@ -1,0 +1,95 @@
+"""Meeting decision reminders (工作提醒), computed from the decisions on every call.
+
+- users of a decision's responsible unit: open decisions whose deadline is within
+  `NEAR_DAYS` days or has passed;
+- office: decisions reported done and waiting for confirmation.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+
+from keyworks.core.calendar import SHANGHAI
+from keyworks.orgs import access
+from keyworks.orgs.models import Role
+from keyworks.reminders.base import Reminder
+
+from .models import Decision, DecisionStatus
+
+NEAR_DAYS = 3
+
+
+def _url(decision) -> str:
+    return reverse("meetings:decision_detail", args=[decision.pk])
+
+
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
+    condition = Q(pk__in=[])
+    for programme_id in access.programme_ids(user):
+        units = access.meeting_unit_ids(user, programme_id)
+        if units:
+            condition |= Q(meeting__programme_id=programme_id, unit_id__in=units)
+    decisions = (
+        Decision.objects.filter(condition)
+        .filter(
+            status=DecisionStatus.OPEN,
+            deadline__lte=today + datetime.timedelta(days=NEAR_DAYS),
+        )
+        .select_related("meeting", "unit")
+        .order_by("deadline", "pk")
+    )
+    result = []
+    for d in decisions:
+        overdue = d.deadline < today
+        if overdue:
+            state = f"已超过完成时限 {(today - d.deadline).days} 天 / overdue"
+        else:
+            state = f"将于 {d.deadline:%m月%d日} 到期 / due soon"
+        result.append(
+            Reminder(
+                kind="decision_deadline",
+                kind_label="调度会议定事项 / Meeting decisions",
+                title=f"{d.meeting.title}议定事项“{_short(d.text)}”{state}",
+                url=_url(d),
+                programme_id=d.meeting.programme_id,
+                due=d.deadline,
+                overdue=overdue,
+                detail=f"责任单位：{d.unit.name}",
+            )
+        )
+    return result
+
+
+def _confirm_reminders(user, today: datetime.date) -> list[Reminder]:
+    programmes = access.programme_ids(user, Role.OFFICE)
+    if not programmes:
+        return []
+    decisions = (
+        Decision.objects.filter(meeting__programme_id__in=programmes, status=DecisionStatus.DONE)
+        .select_related("meeting", "unit")
+        .order_by("done_at", "pk")
+    )
+    return [
+        Reminder(
+            kind="decision_confirm",
+            kind_label="议定事项待确认 / Decisions to confirm",
+            title=f"{d.meeting.title}议定事项“{_short(d.text)}”已报完成，待确认办结",
+            url=_url(d),
+            programme_id=d.meeting.programme_id,
+            detail=(
+                f"{d.unit.name} 报完成于 {d.done_at.astimezone(SHANGHAI):%Y-%m-%d}"
+                if d.done_at
+                else d.unit.name
+            ),
+        )
+        for d in decisions
+    ]
+
+
+def reminders_for(user, today: datetime.date) -> list[Reminder]:
+    return _deadline_reminders(user, today) + _confirm_reminders(user, today)

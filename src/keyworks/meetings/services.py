@@ -1,0 +1,441 @@
+"""Dispatch meeting services: every write checks permission, validates, writes, appends
+the decision's event where there is one, and audits, in one transaction."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.core.calendar import local_today
+from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.orgs import access
+from keyworks.orgs.models import Unit
+
+from .agenda import compile_agenda
+from .models import (
+    AgendaItem,
+    AgendaKind,
+    Decision,
+    DecisionEvent,
+    DecisionStatus,
+    Meeting,
+    MeetingStatus,
+)
+
+Kind = DecisionEvent.Kind
+INFO_FIELDS = ("title", "date", "place", "chair", "attendees")
+
+
+class ConcurrentEditError(BaseConcurrentEditError):
+    message = (
+        "该内容已被他人修改，您的操作未保存。请刷新页面后重试。"
+        " / This was changed by someone else since you opened it; nothing was saved."
+        " Reload and try again."
+    )
+
+
+def default_title(number: int) -> str:
+    return f"第{number}次周调度会"
+
+
+def _audit(obj, meeting, *, by, action, before=None, after=None, reason=""):
+    record_change(
+        by=by,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        reason=reason,
+        project_id=getattr(obj, "project_id", None),
+        programme_id=meeting.programme_id,
+    )
+
+
+def _snap(obj) -> dict:
+    data = snapshot(obj)
+    data.pop("version", None)
+    return data
+
+
+def _check_version(current, expected_version) -> None:
+    if expected_version is not None and current.version != int(expected_version):
+        raise ConcurrentEditError()
+
+
+def _bump(obj):
+    obj.version = F("version") + 1
+    obj.save()
+    obj.refresh_from_db()
+    return obj
+
+
+def _text(value, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _locked_meeting(meeting, by, action="edit") -> Meeting:
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    access.require_meeting(by, action, current)
+    return current
+
+
+# --- meetings --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_meeting(programme, data: dict, *, by) -> Meeting:
+    """The office opens the week's meeting; the agenda is compiled from the data as it
+    stands at the end of the meeting day. One meeting is open at a time per programme."""
+    if not access.can_open_meeting(by, programme):
+        raise PermissionDenied("只有指挥部办公室可以召开调度会 / Only the office opens meetings")
+    day = data.get("date")
+    if not isinstance(day, datetime.date):
+        raise ValidationError({"date": "请填写会议日期 / Give the meeting date"})
+    if Meeting.objects.filter(programme=programme, status=MeetingStatus.OPEN).exists():
+        raise ValidationError(
+            "上一次调度会尚未结束，请先结束会议 / Close the open meeting before opening another"
+        )
+    last = Meeting.objects.filter(programme=programme).aggregate(n=Max("number"))["n"] or 0
+    number = data.get("number") or last + 1
+    if Meeting.objects.filter(programme=programme, number=number).exists():
+        raise ValidationError({"number": f"第{number}次会议已存在 / Meeting {number} exists"})
+    if Meeting.objects.filter(programme=programme, date__gt=day).exists():
+        raise ValidationError(
+            {"date": "已有更晚日期的会议 / A later meeting exists; give a later date"}
+        )
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                programme=programme,
+                number=number,
+                title=(data.get("title") or "").strip() or default_title(number),
+                date=day,
+                place=(data.get("place") or "").strip(),
+                chair=(data.get("chair") or "").strip(),
+                attendees=(data.get("attendees") or "").strip(),
+                opened_by=by,
+                opened_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise ConcurrentEditError() from None
+    _audit(meeting, meeting, by=by, action="create", after=_snap(meeting))
+    items = [
+        AgendaItem(
+            meeting=meeting,
+            kind=entry.kind,
+            problem=entry.problem,
+            project=entry.project,
+            carried=entry.carried,
+            title=entry.title[:200],
+            summary=entry.summary,
+            sort=(i + 1) * 10,
+        )
+        for i, entry in enumerate(compile_agenda(programme, day, before_meeting=meeting))
+    ]
+    AgendaItem.objects.bulk_create(items)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(meeting, data: dict, *, by, expected_version=None) -> Meeting:
+    """Title, date, place, chair and attendees, while the meeting is open."""
+    current = _locked_meeting(meeting, by)
+    _check_version(current, expected_version)
+    before = _snap(current)
+    for field in INFO_FIELDS:
+        if field in data and data[field] is not None:
+            value = data[field]
+            setattr(current, field, value.strip() if isinstance(value, str) else value)
+    if not current.title:
+        raise ValidationError({"title": "请填写会议名称 / Give the title"})
+    _bump(current)
+    b, a = diff(before, _snap(current))
+    _audit(current, current, by=by, action="update", before=b, after=a)
+    return current
+
+
+@transaction.atomic
+def close_meeting(meeting, *, by, expected_version=None) -> Meeting:
+    """Closing locks the agenda and the decisions' content (their follow-up goes on)."""
+    current = _locked_meeting(meeting, by)
+    _check_version(current, expected_version)
+    current.status = MeetingStatus.CLOSED
+    current.closed_at = timezone.now()
+    _bump(current)
+    _audit(
+        current,
+        current,
+        by=by,
+        action="close",
+        before={"status": MeetingStatus.OPEN},
+        after={"status": MeetingStatus.CLOSED},
+    )
+    return current
+
+
+# --- agenda ----------------------------------------------------------------------------
+
+
+def _locked_item(item, by) -> AgendaItem:
+    current = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    _locked_meeting(current.meeting, by)
+    return current
+
+
+@transaction.atomic
+def add_item(meeting, *, by, title: str, summary: str = "") -> AgendaItem:
+    """A free item (其他事项) at the end of the agenda."""
+    current = _locked_meeting(meeting, by)
+    title = _text(title, "title", "请填写议题 / Give the item's title")
+    last = current.items.aggregate(s=Max("sort"))["s"] or 0
+    item = AgendaItem.objects.create(
+        meeting=current,
+        kind=AgendaKind.FREE,
+        title=title[:200],
+        summary=(summary or "").strip(),
+        sort=last + 10,
+    )
+    _audit(item, current, by=by, action="create", after=_snap(item))
+    return item
+
+
+@transaction.atomic
+def edit_item(item, *, by, title=None, summary=None, expected_version=None) -> AgendaItem:
+    current = _locked_item(item, by)
+    _check_version(current, expected_version)
+    before = _snap(current)
+    if title is not None:
+        current.title = _text(title, "title", "请填写议题 / Give the item's title")[:200]
+    if summary is not None:
+        current.summary = summary.strip()
+    _bump(current)
+    b, a = diff(before, _snap(current))
+    _audit(current, current.meeting, by=by, action="update", before=b, after=a)
+    return current
+
+
+@transaction.atomic
+def remove_item(item, *, by, expected_version=None) -> None:
+    """Remove an item from the agenda; not once decisions were recorded on it."""
+    current = _locked_item(item, by)
+    _check_version(current, expected_version)
+    if current.decisions.exists():
+        raise ValidationError(
+            "该议题已有议定事项，不能移除 / This item has decisions and cannot be removed"
+        )
+    before = _snap(current)
+    meeting = current.meeting
+    _audit(current, meeting, by=by, action="delete", before=before)
+    current.delete()
+
+
+@transaction.atomic
+def reorder(meeting, item_ids: list[int], *, by) -> None:
+    """Put the agenda in the order of `item_ids` (all of the meeting's items)."""
+    current = _locked_meeting(meeting, by)
+    items = {i.pk: i for i in current.items.select_for_update()}
+    if sorted(item_ids) != sorted(items):
+        raise ValidationError(
+            {"items": "须列出本次会议的全部议题 / List every item of the meeting once"}
+        )
+    before = {pk: items[pk].sort for pk in items}
+    for position, pk in enumerate(item_ids, start=1):
+        items[pk].sort = position * 10
+    AgendaItem.objects.bulk_update(items.values(), ["sort"])
+    _audit(
+        current,
+        current,
+        by=by,
+        action="reorder",
+        before={"order": sorted(before, key=lambda pk: (before[pk], pk))},
+        after={"order": list(item_ids)},
+    )
+
+
+def move_item(item, step: int, *, by) -> None:
+    """Move an item one place up (-1) or down (+1)."""
+    ids = list(item.meeting.items.order_by("sort", "id").values_list("pk", flat=True))
+    i = ids.index(item.pk)
+    j = min(max(i + step, 0), len(ids) - 1)
+    ids[i], ids[j] = ids[j], ids[i]
+    reorder(item.meeting, ids, by=by)
+
+
+# --- decisions -------------------------------------------------------------------------
+
+
+def _event(decision, *, by, kind, note="") -> DecisionEvent:
+    return DecisionEvent.objects.create(
+        decision=decision,
+        kind=kind,
+        at=timezone.now(),
+        status=decision.status,
+        actor=by,
+        note=note,
+    )
+
+
+def _decision_fields(data: dict) -> dict:
+    errors = {}
+    text = (data.get("text") or "").strip()
+    if not text:
+        errors["text"] = "请填写议定事项 / Write the decision"
+    unit = data.get("unit")
+    if not isinstance(unit, Unit):
+        errors["unit"] = "请选择责任单位 / Choose the responsible unit"
+    deadline = data.get("deadline")
+    if not isinstance(deadline, datetime.date):
+        errors["deadline"] = "请填写完成时限 / Give a deadline"
+    if errors:
+        raise ValidationError(errors)
+    return {"text": text, "unit": unit, "deadline": deadline}
+
+
+@transaction.atomic
+def record_decision(item, data: dict, *, by) -> Decision:
+    """A decision on an agenda item: text, responsible unit and deadline (all required)."""
+    current = _locked_item(item, by)
+    fields = _decision_fields(data)
+    meeting = current.meeting
+    last = current.decisions.aggregate(s=Max("sort"))["s"] or 0
+    decision = Decision.objects.create(
+        meeting=meeting,
+        item=current,
+        sort=last + 1,
+        created_by=by,
+        created_at=timezone.now(),
+        **fields,
+    )
+    _event(decision, by=by, kind=Kind.RECORD, note=decision.text)
+    _audit(decision, meeting, by=by, action="create", after=_snap(decision))
+    return decision
+
+
+def _locked_decision(decision) -> Decision:
+    return (
+        Decision.objects.select_for_update()
+        .select_related("meeting", "meeting__programme", "unit")
+        .get(pk=decision.pk)
+    )
+
+
+@transaction.atomic
+def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decision:
+    current = _locked_decision(decision)
+    access.require_meeting(by, "edit", current.meeting)
+    access.require_decision(by, "edit", current)
+    _check_version(current, expected_version)
+    merged = {
+        "text": data.get("text", current.text),
+        "unit": data.get("unit") or current.unit,
+        "deadline": data.get("deadline") or current.deadline,
+    }
+    before = _snap(current)
+    for field, value in _decision_fields(merged).items():
+        setattr(current, field, value)
+    _bump(current)
+    b, a = diff(before, _snap(current))
+    _event(current, by=by, kind=Kind.EDIT, note=current.text)
+    _audit(current, current.meeting, by=by, action="update", before=b, after=a)
+    return current
+
+
+def _step(decision, *, by, permission, kind, apply, note, expected_version):
+    current = _locked_decision(decision)
+    access.require_decision(by, permission, current)
+    _check_version(current, expected_version)
+    before = _snap(current)
+    apply(current)
+    _bump(current)
+    b, a = diff(before, _snap(current))
+    _event(current, by=by, kind=kind, note=note)
+    _audit(current, current.meeting, by=by, action=kind, before=b or None, after=a or None)
+    return current
+
+
+@transaction.atomic
+def add_note(decision, note: str, *, by) -> Decision:
+    """A progress note (进展情况) by the responsible unit or the office. No version check:
+    notes are separate events and never overwrite each other."""
+    note = _text(note, "note", "请填写进展情况 / Write the progress note")
+    return _step(
+        decision,
+        by=by,
+        permission="progress",
+        kind=Kind.NOTE,
+        apply=lambda d: None,
+        note=note,
+        expected_version=None,
+    )
+
+
+@transaction.atomic
+def report_done(decision, note: str, *, by, expected_version=None) -> Decision:
+    """The responsible unit reports the decision carried out, with a note."""
+    note = _text(note, "note", "请填写完成情况 / Write how it was carried out")
+
+    def apply(d):
+        if d.status != DecisionStatus.OPEN:
+            raise ValidationError("该事项已报完成 / Already reported done")
+        d.status = DecisionStatus.DONE
+        d.done_note = note
+        d.done_at = timezone.now()
+
+    return _step(
+        decision,
+        by=by,
+        permission="progress",
+        kind=Kind.REPORT,
+        apply=apply,
+        note=note,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def confirm(decision, *, by, note: str = "", expected_version=None) -> Decision:
+    """The office checks and confirms a decision reported done (办结)."""
+
+    def apply(d):
+        d.status = DecisionStatus.CONFIRMED
+        d.confirmed_at = timezone.now()
+
+    return _step(
+        decision,
+        by=by,
+        permission="confirm",
+        kind=Kind.CONFIRM,
+        apply=apply,
+        note=(note or "").strip(),
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def return_decision(decision, *, by, note: str, expected_version=None) -> Decision:
+    """The office finds a decision reported done not carried out and sends it back."""
+    note = _text(note, "note", "退回时请说明理由 / Give a reason for returning")
+
+    def apply(d):
+        d.status = DecisionStatus.OPEN
+        d.done_at = None
+
+    return _step(
+        decision,
+        by=by,
+        permission="confirm",
+        kind=Kind.RETURN,
+        apply=apply,
+        note=note,
+        expected_version=expected_version,
+    )
+
+
+def is_overdue(decision, today: datetime.date | None = None) -> bool:
+    return decision.is_overdue(today or local_today())

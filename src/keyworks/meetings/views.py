@@ -1,0 +1,338 @@
+"""Dispatch meeting pages. Thin: parse input, call access/services, render."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from keyworks.core.calendar import local_today
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import services
+from .forms import DecisionFilterForm, DecisionForm, ItemForm, MeetingForm, NoteForm
+from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
+from .models import Decision, DecisionStatus
+
+INVALID = "提交的内容有误，请检查 / Some values are invalid"
+
+
+def _version(post) -> int | None:
+    value = post.get("version")
+    return int(value) if value and value.isdigit() else None
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def agenda_items(meeting, today=None):
+    """The agenda with each item's decisions in `decision_list` (two queries)."""
+    today = today or local_today()
+    decisions = Decision.objects.select_related("unit").order_by("sort", "id")
+    items = list(
+        meeting.items.select_related("problem", "project", "carried", "carried__unit")
+        .prefetch_related(Prefetch("decisions", queryset=decisions, to_attr="decision_list"))
+        .order_by("sort", "id")
+    )
+    for item in items:
+        for d in item.decision_list:
+            d.overdue = d.is_overdue(today)
+    return items
+
+
+@login_required
+def meeting_list(request):
+    programme = current_programme(request)
+    meetings = (
+        access.visible_meetings(request.user)
+        .filter(programme=programme)
+        .order_by("-date", "-number")
+    )
+    can_open = access.can_open_meeting(request.user, programme)
+    context = {
+        "programme": programme,
+        "meetings": meetings,
+        "can_open": can_open,
+        "form": MeetingForm(initial={"date": local_today()}) if can_open else None,
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@login_required
+@require_POST
+def meeting_open(request):
+    programme = current_programme(request)
+    if not access.can_open_meeting(request.user, programme):
+        raise PermissionDenied("只有指挥部办公室可以召开调度会 / Only the office opens meetings")
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, INVALID)
+        return redirect("meetings:meeting_list")
+    try:
+        meeting = services.open_meeting(programme, form.cleaned_data, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("meetings:meeting_list")
+    messages.success(request, "会议已创建，议程已按数据生成 / Meeting opened, agenda compiled")
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = access.get_meeting(request.user, pk)
+    user = request.user
+    editable = access.can_meeting(user, "edit", meeting)
+    items = agenda_items(meeting)
+    if editable:
+        for item in items:
+            item.form = ItemForm(
+                initial={"title": item.title, "summary": item.summary, "version": item.version},
+                auto_id=f"id_item{item.pk}_%s",
+            )
+            item.decision_form = DecisionForm(auto_id=f"id_dec{item.pk}_%s")
+    context = {
+        "meeting": meeting,
+        "programme": meeting.programme,
+        "items": items,
+        "editable": editable,
+        "info_form": MeetingForm(
+            initial={
+                "title": meeting.title,
+                "date": meeting.date,
+                "place": meeting.place,
+                "chair": meeting.chair,
+                "attendees": meeting.attendees,
+                "version": meeting.version,
+            }
+        )
+        if editable
+        else None,
+        "add_form": ItemForm(auto_id="id_new_%s") if editable else None,
+        "decision_count": sum(len(i.decision_list) for i in items),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+MEETING_DONE = {
+    "info": "会议信息已保存 / Saved",
+    "close": "会议已结束，议程与议定事项已锁定 / Meeting closed",
+    "add_item": "议题已添加 / Item added",
+}
+
+
+@login_required
+@require_POST
+def meeting_action(request, pk, action):
+    if action not in MEETING_DONE:
+        raise Http404()
+    meeting = access.get_meeting(request.user, pk, "edit")
+    post, by = request.POST, request.user
+    try:
+        if action == "info":
+            form = MeetingForm(post)
+            if not form.is_valid():
+                raise ValidationError(INVALID)
+            services.update_meeting(
+                meeting, form.cleaned_data, by=by, expected_version=_version(post)
+            )
+        elif action == "close":
+            services.close_meeting(meeting, by=by, expected_version=_version(post))
+        else:
+            services.add_item(meeting, by=by, title=post.get("title"), summary=post.get("summary"))
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, MEETING_DONE[action])
+    return redirect("meetings:meeting_detail", pk=meeting.pk)
+
+
+ITEM_DONE = {
+    "edit": "议题已保存 / Item saved",
+    "up": "已上移 / Moved up",
+    "down": "已下移 / Moved down",
+    "remove": "议题已移除 / Item removed",
+    "decide": "议定事项已记录 / Decision recorded",
+}
+
+
+@login_required
+@require_POST
+def item_action(request, pk, item_pk, action):
+    if action not in ITEM_DONE:
+        raise Http404()
+    meeting = access.get_meeting(request.user, pk, "edit")
+    item = meeting.items.filter(pk=item_pk).first()
+    if item is None:
+        raise Http404("议题不存在 / Agenda item not found")
+    post, by = request.POST, request.user
+    try:
+        if action == "edit":
+            services.edit_item(
+                item,
+                by=by,
+                title=post.get("title"),
+                summary=post.get("summary", ""),
+                expected_version=_version(post),
+            )
+        elif action in {"up", "down"}:
+            services.move_item(item, -1 if action == "up" else 1, by=by)
+        elif action == "remove":
+            services.remove_item(item, by=by)
+        else:
+            form = DecisionForm(post)
+            if not form.is_valid():
+                raise ValidationError(
+                    "请填写议定事项、责任单位和完成时限"
+                    " / Give the decision, the responsible unit and the deadline"
+                )
+            services.record_decision(item, form.cleaned_data, by=by)
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, ITEM_DONE[action])
+    return redirect(f"{meeting_url(meeting)}#item-{item_pk}")
+
+
+def meeting_url(meeting) -> str:
+    return reverse("meetings:meeting_detail", args=[meeting.pk])
+
+
+@login_required
+def meeting_minutes(request, pk):
+    meeting = access.get_meeting(request.user, pk, "export")
+    buffer = io.BytesIO()
+    write_minutes(meeting, agenda_items(meeting), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=DOCX_CONTENT_TYPE)
+    name = f"{minutes_title(meeting)}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+# --- decisions -------------------------------------------------------------------------
+
+
+def filtered_decisions(user, programme, data):
+    form = DecisionFilterForm(data or None, programme=programme)
+    qs = (
+        access.visible_decisions(user)
+        .filter(meeting__programme=programme)
+        .select_related("meeting", "unit", "item")
+        .order_by("-meeting__date", "item__sort", "sort", "id")
+    )
+    today = local_today()
+    if form.is_valid():
+        values = form.cleaned_data
+        if values.get("status"):
+            qs = qs.filter(status=values["status"])
+        if values.get("unit"):
+            qs = qs.filter(unit=values["unit"])
+        if values.get("overdue"):
+            qs = qs.filter(status=DecisionStatus.OPEN, deadline__lt=today)
+        if values.get("meeting"):
+            qs = qs.filter(meeting=values["meeting"])
+    return form, qs
+
+
+@login_required
+def decision_list(request):
+    programme = current_programme(request)
+    form, qs = filtered_decisions(request.user, programme, request.GET)
+    today = local_today()
+    decisions = list(qs)
+    for d in decisions:
+        d.overdue = d.is_overdue(today)
+    context = {
+        "programme": programme,
+        "form": form,
+        "decisions": decisions,
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "meetings/decision_list.html", context)
+
+
+@login_required
+def decision_detail(request, pk):
+    decision = access.get_decision(request.user, pk)
+    user = request.user
+    can = {
+        action: access.can_decision(user, action, decision)
+        for action in ("edit", "progress", "confirm")
+    }
+    initial = {"version": decision.version}
+    context = {
+        "decision": decision,
+        "meeting": decision.meeting,
+        "programme": decision.meeting.programme,
+        "events": decision.events.select_related("actor").order_by("at", "id"),
+        "can": can,
+        "can_report": can["progress"] and decision.status == DecisionStatus.OPEN,
+        "overdue": decision.is_overdue(local_today()),
+        "forms": {
+            action: NoteForm(initial=initial, auto_id=f"id_{action}_%s")
+            for action in ("note", "report", "confirm", "return")
+        },
+        "edit_form": DecisionForm(
+            initial={
+                "text": decision.text,
+                "unit": decision.unit_id,
+                "deadline": decision.deadline,
+                "version": decision.version,
+            }
+        )
+        if can["edit"]
+        else None,
+    }
+    return render(request, "meetings/decision_detail.html", context)
+
+
+DECISION_DONE = {
+    "edit": "议定事项已修改 / Decision updated",
+    "note": "进展情况已记录 / Progress noted",
+    "report": "已报完成 / Reported done",
+    "confirm": "已确认办结 / Confirmed",
+    "return": "已退回 / Returned",
+}
+
+
+@login_required
+@require_POST
+def decision_action(request, pk, action):
+    if action not in DECISION_DONE:
+        raise Http404()
+    decision = access.get_decision(request.user, pk)
+    post, by = request.POST, request.user
+    note, version = post.get("note", ""), _version(post)
+    try:
+        if action == "edit":
+            form = DecisionForm(post)
+            if not form.is_valid():
+                raise ValidationError(INVALID)
+            services.edit_decision(decision, form.cleaned_data, by=by, expected_version=version)
+        elif action == "note":
+            services.add_note(decision, note, by=by)
+        elif action == "report":
+            services.report_done(decision, note, by=by, expected_version=version)
+        elif action == "confirm":
+            services.confirm(decision, by=by, note=note, expected_version=version)
+        else:
+            services.return_decision(decision, by=by, note=note, expected_version=version)
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, DECISION_DONE[action])
+    return redirect("meetings:decision_detail", pk=decision.pk)

@@ -1,0 +1,160 @@
+"""The /api/meetings endpoints: same permissions as the pages."""
+
+import io
+import json
+
+import docx
+import pytest
+
+from keyworks.meetings import services
+from keyworks.meetings.models import AgendaKind, DecisionStatus
+
+from .conftest import FUTURE, TODAY, decided, opened, other_unit_user, raised
+
+
+def call(world, user, method, url, body=None):
+    client = world.client(user)
+    if method == "get":
+        return client.get(url, body or {})
+    data = json.dumps(body or {})
+    return getattr(client, method)(url, data=data, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["office", "leader", "inspector", "member", "other_member", "district", "department_user"],
+)
+def test_readers(world, who):
+    decision = decided(world)
+    meeting = decision.meeting
+    user = getattr(world, who)
+    listed = call(world, user, "get", "/api/meetings").json()
+    assert [m["id"] for m in listed] == [meeting.pk]
+    detail = call(world, user, "get", f"/api/meetings/{meeting.pk}").json()
+    assert detail["items"][0]["decisions"][0]["id"] == decision.pk
+    assert detail["can_edit"] is (who == "office")
+    decisions = call(world, user, "get", "/api/meetings/decisions").json()
+    assert [d["id"] for d in decisions] == [decision.pk]
+    one = call(world, user, "get", f"/api/meetings/decisions/{decision.pk}").json()
+    assert one["events"][0]["kind"] == "record"
+    assert one["can"]["progress"] is (who in ("office", "department_user"))
+    response = call(world, user, "get", f"/api/meetings/{meeting.pk}/minutes.docx")
+    assert response.status_code == 200
+    assert docx.Document(io.BytesIO(response.content)).paragraphs[0].text.endswith("会议纪要")
+
+
+def test_outsider_gets_404(world):
+    decision = decided(world)
+    meeting = decision.meeting
+    o = world.outsider
+    assert call(world, o, "get", "/api/meetings").json() == []
+    for url in (
+        f"/api/meetings/{meeting.pk}",
+        f"/api/meetings/decisions/{decision.pk}",
+        f"/api/meetings/{meeting.pk}/minutes.docx",
+    ):
+        assert call(world, o, "get", url).status_code == 404, url
+    assert call(world, o, "post", "/api/meetings", {"date": TODAY.isoformat()}).status_code == 404
+    assert (
+        call(world, o, "post", f"/api/meetings/{meeting.pk}/agenda", {"title": "x"}).status_code
+        == 404
+    )
+    body = {"action": "note", "note": "x"}
+    url = f"/api/meetings/decisions/{decision.pk}/progress"
+    assert call(world, o, "post", url, body).status_code == 404
+    assert call(world, None, "get", "/api/meetings").status_code == 401
+
+
+def test_office_runs_a_meeting(world):
+    problem = raised(world)
+    o = world.office
+    response = call(
+        world, o, "post", "/api/meetings", {"date": TODAY.isoformat(), "place": "第一会议室"}
+    )
+    assert response.status_code == 201, response.content
+    meeting = response.json()
+    base = f"/api/meetings/{meeting['id']}"
+    assert meeting["title"] == "第1次周调度会"
+    assert [(i["kind"], i["problem"]) for i in meeting["items"]] == [
+        (AgendaKind.NEW_PROBLEM, problem.pk)
+    ]
+    item_id = meeting["items"][0]["id"]
+    added = call(world, o, "post", f"{base}/agenda", {"title": "其他事项", "summary": "说明"})
+    assert added.status_code == 201
+    free_id = added.json()["items"][-1]["id"]
+    ordered = call(world, o, "put", f"{base}/agenda/order", {"items": [free_id, item_id]}).json()
+    assert [i["id"] for i in ordered["items"]] == [free_id, item_id]
+    edited = call(world, o, "patch", f"{base}/agenda/{item_id}", {"summary": "改", "version": 1})
+    assert edited.json()["items"][1]["summary"] == "改"
+    stale = call(world, o, "patch", f"{base}/agenda/{item_id}", {"summary": "旧", "version": 1})
+    assert stale.status_code == 409
+    no_owner = call(
+        world,
+        o,
+        "post",
+        f"{base}/agenda/{item_id}/decisions",
+        {"text": "加快办理", "deadline": FUTURE.isoformat()},
+    )
+    assert no_owner.status_code == 422 and "unit" in no_owner.json()["errors"]
+    created = call(
+        world,
+        o,
+        "post",
+        f"{base}/agenda/{item_id}/decisions",
+        {"text": "加快办理", "unit": world.department.pk, "deadline": FUTURE.isoformat()},
+    )
+    assert created.status_code == 201
+    decision = created.json()
+    assert call(world, o, "delete", f"{base}/agenda/{item_id}").status_code == 422
+    assert call(world, o, "delete", f"{base}/agenda/{free_id}").status_code == 200
+    closed = call(world, o, "post", f"{base}/close", {"version": None})
+    assert closed.json()["status"] == "closed"
+    assert call(world, o, "post", f"{base}/agenda", {"title": "会后"}).status_code == 403
+    patch = call(world, o, "patch", f"/api/meetings/decisions/{decision['id']}", {"text": "改"})
+    assert patch.status_code == 403
+
+    progress = f"/api/meetings/decisions/{decision['id']}/progress"
+    unit = world.department_user
+    assert call(world, unit, "post", progress, {"action": "confirm"}).status_code == 403
+    reported = call(world, unit, "post", progress, {"action": "report", "note": "已办结"})
+    assert reported.json()["status"] == DecisionStatus.DONE
+    version = reported.json()["version"]
+    confirmed = call(world, o, "post", progress, {"action": "confirm", "version": version})
+    assert confirmed.json()["status"] == DecisionStatus.CONFIRMED
+    assert call(world, o, "post", progress, {"action": "bogus"}).status_code == 422
+
+
+@pytest.mark.parametrize("who", ["leader", "inspector", "member", "district", "department_user"])
+def test_read_only_roles_get_403(world, who):
+    meeting = opened(world)
+    item = services.add_item(meeting, by=world.office, title="甲")
+    user = getattr(world, who)
+    base = f"/api/meetings/{meeting.pk}"
+    assert (
+        call(world, user, "post", "/api/meetings", {"date": TODAY.isoformat()}).status_code == 403
+    )
+    assert call(world, user, "post", f"{base}/agenda", {"title": "x"}).status_code == 403
+    assert call(world, user, "patch", f"{base}/agenda/{item.pk}", {"title": "x"}).status_code == 403
+    assert call(world, user, "delete", f"{base}/agenda/{item.pk}").status_code == 403
+    body = {"text": "x", "unit": world.department.pk, "deadline": FUTURE.isoformat()}
+    assert call(world, user, "post", f"{base}/agenda/{item.pk}/decisions", body).status_code == 403
+    assert call(world, user, "post", f"{base}/close", {}).status_code == 403
+
+
+def test_decision_filters_and_other_unit(world):
+    decision = decided(world)
+    other = other_unit_user(world)
+    late = decided(
+        world, decision.meeting, unit=other.unit, deadline=TODAY.replace(year=TODAY.year - 1)
+    )
+
+    def ids(**q):
+        response = call(world, world.office, "get", "/api/meetings/decisions", q)
+        return [d["id"] for d in response.json()]
+
+    assert set(ids()) == {decision.pk, late.pk}
+    assert ids(overdue=True) == [late.pk]
+    assert ids(unit=world.department.pk) == [decision.pk]
+    assert ids(status="done") == []
+    url = f"/api/meetings/decisions/{decision.pk}/progress"
+    assert call(world, other, "post", url, {"action": "note", "note": "x"}).status_code == 403
