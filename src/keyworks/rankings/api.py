@@ -1,5 +1,199 @@
-"""The bi-monthly progress meeting (两个月一推进、较短比长) over JSON."""
+"""The bi-monthly progress meeting (两个月一推进、较短比长) over JSON: a period's ranking
+with each score's parts and the movement, and the scoring scheme (read: everyone in the
+programme; change and publish: office). Permissions come from `orgs.access`."""
 
-from ninja import Router
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
+
+from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.orgs import access
+
+from . import periods, services
+from .models import PARTS, RankingScheme
+from .scoring import DIMENSION_LABELS, DIMENSIONS
 
 router = Router()
+
+PROGRAMME_HELP = "计划代码（缺省为最新的计划） / programme code (default: the newest)"
+PERIOD_HELP = "期次：起始月份 YYYY-MM（单月，如 2025-09 为9-10月）；缺省为最近一期 / first month"
+PART_CODES = " | ".join(code for code, _l, _w in PARTS)
+
+
+class PartOut(Schema):
+    code: str = Field(description=PART_CODES)
+    label: str
+    weight: int
+    score: Decimal
+    figure: str = Field(description="计分依据 / what was measured")
+    no_data: bool = Field(description="无应考核事项，按满分计 / nothing to judge: full marks")
+
+
+class RowOut(Schema):
+    key: str = Field(description="专班/县区/项目 id（空为未设） / id of the ranked object")
+    label: str
+    rank: int
+    total: Decimal
+    previous_rank: int | None
+    movement: str = Field(description="↑n | ↓n | — | 新 | 空（无上期） / movement label")
+    parts: list[PartOut]
+
+
+class TableOut(Schema):
+    dimension: str
+    group_key: str = Field(description="项目排名的类别 id / category id for projects")
+    title: str
+    rows: list[RowOut]
+    red: list[str] = Field(description="红榜 / red list (keys)")
+    black: list[str] = Field(description="黑榜 / black list (keys)")
+
+
+class RankingOut(Schema):
+    programme: str
+    period: str
+    period_label: str
+    published: bool
+    published_at: str | None
+    previous_period: str | None
+    weights: dict[str, int]
+    tables: list[TableOut]
+
+
+class RankingQuery(Schema):
+    programme: str | None = Field(None, description=PROGRAMME_HELP)
+    period: str | None = Field(None, description=PERIOD_HELP)
+    dimension: str | None = Field(
+        None, description=" | ".join(code for code, _l in DIMENSIONS) + "（缺省为全部 / all）"
+    )
+
+
+class SchemeOut(Schema):
+    programme: str
+    weights: dict[str, int]
+    red_count: int
+    black_count: int
+    version: int
+    saved: bool = Field(description="false: 默认方案，尚未保存 / the defaults, never saved")
+
+
+class SchemeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[str, int] = Field(description=f"{PART_CODES}；之和为 100 / add up to 100")
+    red_count: int
+    black_count: int
+    version: int | None = Field(None, description="the version you read; 409 if stale")
+
+
+class PublishIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    period: str = Field(description=PERIOD_HELP)
+
+
+def scheme_out(scheme: RankingScheme) -> dict:
+    return {
+        "programme": scheme.programme.code,
+        "weights": scheme.weights(),
+        "red_count": scheme.red_count,
+        "black_count": scheme.black_count,
+        "version": scheme.version,
+        "saved": scheme.pk is not None,
+    }
+
+
+def ranking_out(ranking: services.Ranking, dimension: str | None) -> dict:
+    tables = []
+    for code, _label in DIMENSIONS:
+        if dimension and code != dimension:
+            continue
+        for t in ranking.tables.get(code, []):
+            tables.append(
+                {
+                    "dimension": t.dimension,
+                    "group_key": t.group_key,
+                    "title": t.title,
+                    "rows": [
+                        {
+                            "key": r.key,
+                            "label": r.label,
+                            "rank": r.rank,
+                            "total": r.total,
+                            "previous_rank": r.previous_rank,
+                            "movement": r.movement_label,
+                            "parts": [
+                                {
+                                    "code": p.code,
+                                    "label": p.label,
+                                    "weight": p.weight,
+                                    "score": p.score,
+                                    "figure": p.figure,
+                                    "no_data": p.no_data,
+                                }
+                                for p in r.parts
+                            ],
+                        }
+                        for r in t.rows
+                    ],
+                    "red": [r.key for r in t.red],
+                    "black": [r.key for r in t.black],
+                }
+            )
+    snap = ranking.published
+    return {
+        "programme": ranking.programme.code,
+        "period": ranking.period.code,
+        "period_label": ranking.period.label,
+        "published": snap is not None,
+        "published_at": snap.published_at.isoformat() if snap else None,
+        "previous_period": ranking.previous.code if ranking.previous else None,
+        "weights": ranking.weights,
+        "tables": tables,
+    }
+
+
+@router.get("/rankings", response={200: RankingOut, **READ_ERRORS}, tags=["rankings"])
+def get_ranking(request, query: Query[RankingQuery]):
+    """两月推进排名：各项得分、名次、较上期升降、红黑榜 / A period's ranking with parts,
+    ranks, movement and red/black lists. Published periods are frozen snapshots."""
+    programme = access.rankings_programme(request.auth, query.programme)
+    if query.dimension and query.dimension not in DIMENSION_LABELS:
+        raise ValidationError({"dimension": "未知的排名维度 / Unknown dimension"})
+    period = periods.choose(query.period, programme)
+    return ranking_out(services.ranking_for(programme, period), query.dimension)
+
+
+@router.get("/rankings/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["rankings"])
+def get_scheme(request, programme: str | None = None):
+    """计分方案 / The programme's scoring scheme (the defaults until the office saves one)."""
+    found = access.rankings_programme(request.auth, programme)
+    return scheme_out(RankingScheme.for_programme(found))
+
+
+@router.put("/rankings/scheme", response={200: SchemeOut, **WRITE_ERRORS}, tags=["rankings"])
+def put_scheme(request, payload: SchemeIn, programme: str | None = None):
+    """修改计分方案（办公室；权重之和为 100） / Change the scheme (office; weights add up
+    to 100). A stale `version` is 409."""
+    found = access.rankings_programme(request.auth, programme, "manage")
+    values = {f"weight_{code}": payload.weights.get(code) for code, _l, _w in PARTS}
+    unknown = set(payload.weights) - {code for code, _l, _w in PARTS}
+    if unknown:
+        raise ValidationError(
+            {"weights": f"未知的计分项：{'、'.join(sorted(unknown))} / Unknown parts"}
+        )
+    values.update(red_count=payload.red_count, black_count=payload.black_count)
+    scheme = services.update_scheme(
+        found, values, by=request.auth, expected_version=payload.version
+    )
+    return scheme_out(scheme)
+
+
+@router.post("/rankings/publish", response={200: RankingOut, **WRITE_ERRORS}, tags=["rankings"])
+def publish(request, payload: PublishIn, programme: str | None = None):
+    """发布（固定）一期排名（办公室） / Publish (freeze) a period's ranking (office)."""
+    found = access.rankings_programme(request.auth, programme, "manage")
+    period = periods.Period.parse(payload.period, found)
+    services.publish(found, period, by=request.auth)
+    return ranking_out(services.ranking_for(found, period), None)

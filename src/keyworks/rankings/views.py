@@ -1,0 +1,115 @@
+"""Ranking pages: the period's ranking (tabs per dimension), its exports, publishing and
+the scoring scheme. Thin: parse, check access, call services, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import exports, periods, services
+from .forms import SchemeForm
+from .models import PARTS, RankingScheme
+from .scoring import DIMENSIONS, NO_VERIFICATION
+
+
+def _programme(request, action: str = "view"):
+    programme = current_programme(request)  # 404 outside every programme
+    return access.rankings_programme(request.user, programme.code, action)
+
+
+def _ranking(request):
+    programme = _programme(request)
+    period = periods.choose(request.GET.get("period"), programme)
+    return services.ranking_for(programme, period)
+
+
+@login_required
+def ranking_page(request):
+    ranking = _ranking(request)
+    programme = ranking.programme
+    tab = request.GET.get("tab") or "task_force"
+    if tab not in dict(DIMENSIONS):
+        raise Http404("未知的排名维度 / Unknown dimension")
+    tables = [t for code, _l in DIMENSIONS for t in ranking.tables.get(code, [])]
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "ranking": ranking,
+        "period": ranking.period,
+        "periods": periods.periods_of(programme),
+        "dimensions": DIMENSIONS,
+        "tab": tab,
+        "tables": ranking.tables.get(tab, []),
+        "parts": [(code, label, ranking.weights[code]) for code, label, _w in PARTS],
+        "no_verification": any(
+            p.figure == NO_VERIFICATION for t in tables for r in t.rows for p in r.parts
+        ),
+        "previous_label": services.previous_period_label(ranking),
+        "title": exports.title(ranking),
+        "may_manage": access.can_manage_rankings(request.user, programme),
+    }
+    return render(request, "rankings/ranking.html", context)
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def export_xlsx(request):
+    ranking = _ranking(request)
+    return _download(
+        exports.write_xlsx(ranking), exports.XLSX_CONTENT_TYPE, exports.filename(ranking, "xlsx")
+    )
+
+
+@login_required
+def export_docx(request):
+    ranking = _ranking(request)
+    return _download(
+        exports.write_docx(ranking), exports.DOCX_CONTENT_TYPE, exports.filename(ranking, "docx")
+    )
+
+
+@login_required
+@require_POST
+def publish(request):
+    programme = _programme(request, "manage")
+    period = periods.choose(request.POST.get("period"), programme)
+    try:
+        services.publish(programme, period, by=request.user)
+        messages.success(request, f"{period.label}排名已发布 / Ranking published")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"/rankings/?programme={programme.code}&period={period.code}")
+
+
+@login_required
+def scheme_page(request):
+    programme = _programme(request, "manage")
+    scheme = RankingScheme.for_programme(programme)
+    form = SchemeForm.for_scheme(scheme, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.update_scheme(
+                programme, values, by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(None if field == "__all__" else field, errors)
+        else:
+            messages.success(request, "计分方案已保存 / Scoring scheme saved")
+            return redirect(f"/rankings/scheme/?programme={programme.code}")
+    context = {"programme": programme, "form": form, "scheme": scheme}
+    return render(request, "rankings/scheme.html", context, status=400 if form.errors else 200)
