@@ -1,5 +1,196 @@
-"""Factor guarantees (要素保障清单) over JSON."""
+"""Factor guarantees (要素保障清单) over JSON.
 
-from ninja import Router
+The list uses `FactorFilter`, the same filter as the page and the export. Everyone in a
+programme reads; an item you cannot see is 404; a change you may not make is 403; a stale
+`version` is 409. Writes go through `factors.services`."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from keyworks.core.calendar import local_today
+from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.orgs import access
+from keyworks.orgs.models import Unit
+
+from . import services
+from .filters import FactorFilter, programme_base
+from .models import FactorItem, FactorKind
 
 router = Router()
+KINDS = " | ".join(FactorKind.values)
+
+
+class ProjectRef(Schema):
+    id: int
+    seq: int
+    name: str
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class FactorOut(Schema):
+    id: int
+    project: ProjectRef
+    kind: str = Field(description=KINDS)
+    kind_label: str
+    unit: str = Field(description="计量单位 / unit of measure")
+    demand: Decimal
+    secured: Decimal
+    shortfall: Decimal = Field(description="缺口 = 需求 − 已保障（不小于0） / demand − secured")
+    overdue: bool = Field(description="时限已过且仍有缺口 / deadline passed with a shortfall")
+    responsible_unit: UnitRef | None
+    deadline: datetime.date | None
+    note: str
+    version: int = Field(description="send it back when changing / 修改时原样提交")
+    can_change: bool
+
+
+class KindTotalOut(Schema):
+    kind: str
+    kind_label: str
+    unit: str
+    count: int
+    demand: Decimal
+    secured: Decimal
+    shortfall: Decimal
+    short_count: int
+
+
+class FactorPage(Schema):
+    count: int
+    totals: list[KindTotalOut]
+    items: list[FactorOut]
+
+
+class FactorQuery(Schema):
+    programme: str | None = Field(None, description="计划代码 / programme code")
+    q: str | None = Field(None, description="项目名称 / project name")
+    kind: str | None = Field(None, description=KINDS)
+    district: int | None = Field(None, description="县(市、区) id / district id")
+    responsible_unit: int | None = Field(None, description="责任单位 id / unit id")
+    shortfall: bool | None = Field(None, description="仅有缺口 / with a shortfall only")
+    overdue: bool | None = Field(None, description="仅逾期 / overdue only")
+
+
+class FactorCreate(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    project: int
+    kind: str = Field(description=KINDS)
+    demand: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    secured: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
+    unit: str = Field("", max_length=20, description="留空按类别默认 / default by kind")
+    responsible_unit: int | None = None
+    deadline: datetime.date | None = None
+    note: str = Field("", max_length=5000)
+
+
+class FactorPatch(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    version: int = Field(description="the version you read; 409 if someone saved since")
+    kind: str | None = Field(None, description=KINDS)
+    demand: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    secured: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    unit: str | None = Field(None, max_length=20)
+    responsible_unit: int | None = None
+    deadline: datetime.date | None = None
+    note: str | None = Field(None, max_length=5000)
+
+
+def item_out(item: FactorItem, user, today: datetime.date) -> dict:
+    unit = item.responsible_unit
+    return {
+        "id": item.pk,
+        "project": {"id": item.project.pk, "seq": item.project.seq, "name": item.project.name},
+        "kind": item.kind,
+        "kind_label": item.kind_label,
+        "unit": item.unit_label,
+        "demand": item.demand,
+        "secured": item.secured,
+        "shortfall": item.shortfall,
+        "overdue": item.is_overdue(today),
+        "responsible_unit": None if unit is None else {"id": unit.pk, "name": unit.name},
+        "deadline": item.deadline,
+        "note": item.note,
+        "version": item.version,
+        "can_change": access.can_change_factor(user, item),
+    }
+
+
+def unit_by_id(pk: int | None) -> Unit | None:
+    if pk is None:
+        return None
+    unit = Unit.objects.exclude(kind=Unit.Kind.ENTERPRISE).filter(pk=pk).first()
+    if unit is None:
+        raise ValidationError({"responsible_unit": f"未知的单位 id：{pk} / Unknown unit id"})
+    return unit
+
+
+@router.get("/factors", response={200: FactorPage, **READ_ERRORS}, tags=["factors"])
+def list_factors(request, filters: Query[FactorQuery]):
+    """要素保障清单（与页面同一筛选）及按类别合计 / The factor list, filtered like the
+    page, with totals per kind. Outsiders get an empty page."""
+    user = request.auth
+    programme = access.choose_programme(user, filters.programme)
+    if programme is None:
+        return {"count": 0, "totals": [], "items": []}
+    factor_filter = FactorFilter(
+        request.GET, queryset=programme_base(user, programme), programme=programme
+    )
+    if not factor_filter.is_valid():
+        raise ValidationError({k: list(v) for k, v in factor_filter.errors.items()})
+    today = local_today()
+    qs = factor_filter.qs.select_related("project__programme")
+    items = list(qs.prefetch_related("project__districts"))
+    totals = [{**vars(t), "unit": t.unit_label} for t in services.totals_by_kind(items)]
+    return {
+        "count": len(items),
+        "totals": totals,
+        "items": [item_out(i, user, today) for i in items],
+    }
+
+
+@router.get("/factors/{int:item_id}", response={200: FactorOut, **READ_ERRORS}, tags=["factors"])
+def get_factor(request, item_id: int):
+    """一个要素保障事项 / One factor item."""
+    item = access.get_factor_item(request.auth, item_id)
+    return item_out(item, request.auth, local_today())
+
+
+@router.post("/factors", response={201: FactorOut, **WRITE_ERRORS}, tags=["factors"])
+def create_factor(request, payload: FactorCreate):
+    """添加要素保障事项（办公室、本专班、所在县区） / Add an item (office, own task force,
+    its district)."""
+    user = request.auth
+    project = access.get_project(user, payload.project)
+    data = payload.model_dump(exclude={"project", "responsible_unit"})
+    data["responsible_unit"] = unit_by_id(payload.responsible_unit)
+    item = services.create_item(project, data, by=user)
+    item = access.get_factor_item(user, item.pk)
+    return Status(201, item_out(item, user, local_today()))
+
+
+@router.patch("/factors/{int:item_id}", response={200: FactorOut, **WRITE_ERRORS}, tags=["factors"])
+def update_factor(request, item_id: int, payload: FactorPatch):
+    """修改要素保障事项；责任单位只能更新 secured 和 note；须提交 version，过期则 409。
+    / Change an item; the responsible unit may update only `secured` and `note`; send the
+    `version` you read (409 if stale)."""
+    user = request.auth
+    item = access.get_factor_item(user, item_id, "change")
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if "responsible_unit" in data:
+        data["responsible_unit"] = unit_by_id(data["responsible_unit"])
+    for field in ("kind", "demand", "secured", "unit", "note"):
+        if field in data and data[field] is None:
+            raise ValidationError({field: "不能为空 / May not be null"})
+    services.update_item(item, data, by=user, expected_version=payload.version)
+    item = access.get_factor_item(user, item_id)
+    return item_out(item, user, local_today())

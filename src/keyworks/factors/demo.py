@@ -1,8 +1,65 @@
-"""Demo data for the demo programme: Factor guarantees (要素保障清单)."""
+"""Demo data for the demo programme: Factor guarantees (要素保障清单).
 
+Illustrative figures for twelve demo projects; a few carry a shortfall, some past their
+deadline. Seed data, written with the ORM (the demo loader's one import record covers it)."""
+
+import datetime
 from collections import Counter
+from decimal import Decimal
+
+from django.db import transaction
+
+from keyworks.demo import data
+from keyworks.orgs.models import Unit
+
+from .models import DEFAULT_UNITS, FactorItem
+
+DEPT = {suffix: name for suffix, name, _short in data.DEPARTMENTS}
+
+# (project seq, kind, demand, secured, unit or "", department suffix, deadline, note)
+ITEMS = [
+    (1, "land", "1200", "1200", "", "zrzy", "2025-03-31", "用地指标已全部落实"),
+    (1, "energy", "85000", "60000", "", "fgw", "2025-09-30", "能耗指标待省级统筹"),
+    (2, "land", "860", "620", "", "zrzy", "2025-05-31", "剩余240亩待土地征收完成"),
+    (2, "environment", "45", "45", "", "sthj", "2025-04-30", "主要污染物排放总量已核定"),
+    (3, "energy", "3200", "3200", "万千瓦时", "fgw", "2025-06-30", ""),
+    (3, "labour", "600", "420", "", "zzb", "2025-08-31", "技术工人缺口，联系职业院校定向培养"),
+    (4, "water", "120", "120", "", "sl", "2025-05-31", "取水许可已批复"),
+    (4, "talent", "30", "12", "", "zzb", "2025-12-31", "高层次研发人才引进"),
+    (5, "environment", "18", "10", "", "sthj", "2025-07-31", "VOCs排放指标差额待调剂"),
+    (6, "funding", "20000", "20000", "", "fgw", "2025-06-30", "专项债资金已到位"),
+    (7, "land", "350", "350", "", "zrzy", "2025-04-30", ""),
+    (8, "funding", "15000", "9000", "", "fgw", "2025-10-31", "申报超长期特别国债"),
+    (9, "land", "500", "500", "", "zrzy", "2025-03-31", ""),
+    (10, "water", "80", "80", "", "sl", "2025-06-30", ""),
+    (11, "funding", "50000", "32000", "", "fgw", "2026-06-30", "银团贷款审批中"),
+    (12, "labour", "1500", "1500", "", "zjj", "2025-05-31", ""),
+]
 
 
+@transaction.atomic
 def load_demo(programme) -> Counter:
     """Add this part of the demo while the programme has none of it; return what was made."""
-    return Counter()
+    if FactorItem.objects.filter(project__programme=programme).exists():
+        return Counter()
+    projects = {p.seq: p for p in programme.projects.all()}
+    units = {u.name: u for u in Unit.objects.filter(name__in=DEPT.values())}
+    items = []
+    for seq, kind, demand, secured, unit, dept, deadline, note in ITEMS:
+        project = projects.get(seq)
+        if project is None:
+            continue
+        items.append(
+            FactorItem(
+                project=project,
+                kind=kind,
+                demand=Decimal(demand),
+                secured=Decimal(secured),
+                unit=unit or DEFAULT_UNITS[kind],
+                responsible_unit=units.get(DEPT[dept]),
+                deadline=datetime.date.fromisoformat(deadline),
+                note=note,
+            )
+        )
+    FactorItem.objects.bulk_create(items)
+    return Counter({"factor_items": len(items)})

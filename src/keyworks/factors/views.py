@@ -1,0 +1,113 @@
+"""Factor guarantee pages. Thin: parse input, call access/services, render."""
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+
+from keyworks.coordination.excel_export import XLSX_CONTENT_TYPE
+from keyworks.coordination.views import add_errors
+from keyworks.core.calendar import local_today
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import services
+from .excel_export import write_factors_xlsx
+from .filters import FactorFilter, programme_base
+from .forms import FactorItemForm
+
+
+def filtered_items(request, programme) -> FactorFilter:
+    return FactorFilter(
+        request.GET, queryset=programme_base(request.user, programme), programme=programme
+    )
+
+
+@login_required
+def factor_list(request):
+    programme = current_programme(request)
+    factor_filter = filtered_items(request, programme)
+    today = local_today()
+    items = list(factor_filter.qs)
+    for item in items:
+        item.overdue = item.is_overdue(today)
+    query = request.GET.copy()
+    context = {
+        "programme": programme,
+        "filter": factor_filter,
+        "items": items,
+        "totals": services.totals_by_kind(items),
+        "today": today,
+        "query": query.urlencode(),
+        "demo_notice": programme.is_demo,
+    }
+    template = "factors/factor_list.html"
+    if request.htmx and request.htmx.target == "factor-table":
+        template += "#factor-table"
+    return render(request, template, context)
+
+
+@login_required
+def factor_export(request):
+    programme = current_programme(request)
+    access.require(request.user, "export", programme)
+    factor_filter = filtered_items(request, programme)
+    today = local_today()
+    buffer = io.BytesIO()
+    write_factors_xlsx(programme, factor_filter.qs, buffer, today=today)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    name = f"要素保障清单-{programme.code}-{today:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def item_create(request, project_pk):
+    project = access.get_project(request.user, project_pk)
+    if not access.can_edit_factors(request.user, project):
+        raise PermissionDenied(
+            "您没有权限为该项目填报要素保障 / You may not add factor items to this project"
+        )
+    form = FactorItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_item(project, form.changes(), by=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "要素保障事项已添加 / Factor item added")
+            return redirect("ledger:project_detail", pk=project.pk)
+    context = {"form": form, "project": project, "programme": project.programme, "item": None}
+    return render(request, "factors/item_form.html", context)
+
+
+@login_required
+def item_edit(request, pk):
+    item = access.get_factor_item(request.user, pk, "change")
+    fields = access.factor_fields(request.user, item)
+    initial = {"version": item.version}
+    form = FactorItemForm(request.POST or None, instance=item, initial=initial, fields=fields)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data.get("version")
+        try:
+            # The form filled `item` in place; services reload it under lock.
+            services.update_item(item, form.changes(), by=request.user, expected_version=version)
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "要素保障事项已保存 / Factor item saved")
+            return redirect("ledger:project_detail", pk=item.project_id)
+    context = {
+        "form": form,
+        "project": item.project,
+        "programme": item.project.programme,
+        "item": item,
+        "secured_only": fields is not None,
+    }
+    return render(request, "factors/item_form.html", context)
