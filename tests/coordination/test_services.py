@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from keyworks.audit.models import ChangeRecord
-from keyworks.coordination import services
+from keyworks.coordination import measures, services
 from keyworks.coordination.filters import ProblemFilter
 from keyworks.coordination.models import EscalationLevel, Problem, ProblemEvent, ProblemStatus
 from keyworks.orgs import access
@@ -316,15 +316,19 @@ def test_list_as_of_a_past_date_shows_the_state_then(world):
 def test_unit_measures(world):
     problem = raised(world)
     services.close(resolved(world), by=world.office)
-    measures = services.unit_measures(Problem.objects.all())
-    assert measures == [
+    rows = measures.unit_measures(Problem.objects.all())
+    assert rows == [
         {
+            "unit_id": world.department.pk,
             "unit": world.department.name,
             "open": 1,
             "closed": 1,
             "on_time": 1,
+            "resolved": 1,
+            "returned": 0,
             "avg_days": 0.0,
             "on_time_rate": 100.0,
+            "reopened_rate": 0.0,
         }
     ]
     assert problem.pk

@@ -16,7 +16,7 @@ from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
 from keyworks.orgs import access
 from keyworks.orgs.models import Unit
 
-from . import services
+from . import escalation, measures, services
 from .filters import ProblemFilter
 from .models import (
     HANDLING_STATUSES,
@@ -395,3 +395,123 @@ def void_problem(request, problem_id: int, payload: VoidIn):
             p, by=by, reason=payload.reason, expected_version=payload.version
         ),
     )
+
+
+# --- measures and automatic escalation -----------------------------------------------
+
+
+class UnitMeasureOut(Schema):
+    unit_id: int | None = Field(description="牵头单位 id；未交办为 null / lead unit id")
+    unit: str
+    open: int = Field(description="未销号 / open")
+    avg_days: float | None = Field(description="平均办理天数 / average days open")
+    closed: int = Field(description="已销号 / closed")
+    on_time: int = Field(description="按期销号 / closed by the deadline")
+    on_time_rate: float | None = Field(description="按期销号率 % / on-time closure rate")
+    resolved: int = Field(description="报过办结 / ever reported resolved")
+    returned: int = Field(description="报办结后被退回 / returned after resolved")
+    reopened_rate: float | None = Field(description="退回率 % / reopened rate")
+
+
+class WeekOut(Schema):
+    week: str = Field(description="ISO 周，如 2025-W07 / ISO week")
+    start: datetime.date = Field(description="该周星期一 / the week's Monday")
+    raised: int
+    closed: int
+
+
+class MeasureQuery(Schema):
+    programme: str | None = Field(None, description="计划代码 / programme code")
+
+
+class WeekQuery(MeasureQuery):
+    weeks: int = Field(26, ge=1, le=104, description="周数 / number of weeks up to this one")
+
+
+class RuleOut(Schema):
+    programme: str
+    enabled: bool
+    overdue_days: int
+    stuck_days: int
+    max_level: int
+    max_level_label: str
+    version: int
+    can_change: bool
+
+
+class RuleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool
+    overdue_days: int = Field(ge=0, le=365)
+    stuck_days: int = Field(ge=0, le=365)
+    max_level: int = Field(ge=2, le=5, description="2 | 3 | 4 | 5")
+    version: int | None = Field(None, description="the version you read; 409 if stale")
+
+
+def measured_problems(user, code: str | None):
+    programme = access.choose_programme(user, code)
+    if programme is None:
+        return None
+    return access.visible_problems(user).filter(project__programme=programme)
+
+
+@router.get(
+    "/problems/measures/units",
+    response={200: list[UnitMeasureOut], **READ_ERRORS},
+    tags=["problems"],
+)
+def unit_measures(request, filters: Query[MeasureQuery]):
+    """各牵头单位：未销号、平均办理天数、按期销号率、退回率（作废不计）
+    / Per lead unit: open, average days open, on-time closure rate, reopened rate."""
+    problems = measured_problems(request.auth, filters.programme)
+    return [] if problems is None else measures.unit_measures(problems)
+
+
+@router.get(
+    "/problems/measures/weekly", response={200: list[WeekOut], **READ_ERRORS}, tags=["problems"]
+)
+def weekly_measures(request, filters: Query[WeekQuery]):
+    """按 ISO 周统计新增与销号问题数（最早的周在前）
+    / Problems raised and closed per ISO week, oldest first."""
+    problems = measured_problems(request.auth, filters.programme)
+    return [] if problems is None else measures.weekly(problems, weeks=filters.weeks)
+
+
+def rule_out(user, programme) -> dict:
+    rule = escalation.rule_for(programme)
+    return {
+        "programme": programme.code,
+        "enabled": rule.enabled,
+        "overdue_days": rule.overdue_days,
+        "stuck_days": rule.stuck_days,
+        "max_level": rule.max_level,
+        "max_level_label": LEVEL_LABELS.get(rule.max_level, ""),
+        "version": rule.version,
+        "can_change": access.can_edit_escalation_rule(user, programme),
+    }
+
+
+@router.get(
+    "/programmes/{code}/escalation-rule",
+    response={200: RuleOut, **READ_ERRORS},
+    tags=["problems"],
+)
+def get_escalation_rule(request, code: str):
+    """自动升级规则（计划内所有人可读） / The programme's automatic escalation rule."""
+    programme = access.get_programme(request.auth, code)
+    return rule_out(request.auth, programme)
+
+
+@router.put(
+    "/programmes/{code}/escalation-rule",
+    response={200: RuleOut, **WRITE_ERRORS},
+    tags=["problems"],
+)
+def put_escalation_rule(request, code: str, payload: RuleIn):
+    """设置自动升级规则（办公室） / Set the automatic escalation rule (office)."""
+    user = request.auth
+    programme = access.get_programme(user, code)
+    data = payload.model_dump(exclude={"version"})
+    escalation.save_rule(programme, data, by=user, expected_version=payload.version)
+    return rule_out(user, programme)

@@ -5,7 +5,7 @@ from django import forms
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Unit
 
-from .models import EscalationLevel, Problem
+from .models import EscalationLevel, EscalationRule, Problem
 
 
 class ProblemForm(forms.ModelForm):
@@ -86,4 +86,20 @@ class EscalateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class EscalationRuleForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = EscalationRule
+        fields = ["enabled", "overdue_days", "stuck_days", "max_level"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Automatic escalation starts above the first level.
+        self.fields["max_level"].choices = [
+            c for c in EscalationLevel.choices if c[0] > EscalationLevel.DISTRICT
+        ]
         style_fields(self)

@@ -148,3 +148,38 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class EscalationRule(models.Model):
+    """Automatic escalation (自动升级) for one programme: a problem still being handled
+    goes up one level when it is `overdue_days` past its deadline, or when nothing has
+    happened to it for `stuck_days`, counted again from each escalation, up to
+    `max_level`. Applied by `keyworks escalate` (coordination/escalation.py)."""
+
+    programme = models.OneToOneField(
+        "ledger.Programme",
+        verbose_name=_("项目计划"),
+        on_delete=models.CASCADE,
+        related_name="escalation_rule",
+    )
+    enabled = models.BooleanField(_("启用自动升级"), default=False)
+    overdue_days = models.PositiveSmallIntegerField(
+        _("逾期天数"), default=7, help_text=_("逾期满该天数升级一级（0 表示不按逾期升级）")
+    )
+    stuck_days = models.PositiveSmallIntegerField(
+        _("无进展天数"),
+        default=14,
+        help_text=_("连续该天数无任何办理记录升级一级（0 表示不按无进展升级）"),
+    )
+    max_level = models.PositiveSmallIntegerField(
+        _("自动升级最高层级"), choices=EscalationLevel.choices, default=EscalationLevel.DISPATCH
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("自动升级规则")
+        verbose_name_plural = _("自动升级规则")
+
+    def __str__(self) -> str:
+        return f"自动升级规则 {self.programme_id}"

@@ -16,7 +16,7 @@ from keyworks.orgs import access
 
 from .models import (
     FINAL_STATUSES,
-    OPEN_STATUSES,
+    HANDLING_STATUSES,
     EscalationLevel,
     Problem,
     ProblemCategory,
@@ -308,7 +308,7 @@ def return_problem(problem: Problem, *, by, note: str, expected_version=None) ->
 
 @transaction.atomic
 def escalate(problem: Problem, *, by, level: int, note: str, expected_version=None) -> Problem:
-    """Raise the coordination level (by hand; automatic rules later)."""
+    """Raise the coordination level by hand (automatic rules: escalation.py)."""
     note = _require_text(note, "note", "请说明升级理由 / Give a reason for escalating")
     level = int(level)
     if level not in EscalationLevel.values:
@@ -328,6 +328,22 @@ def escalate(problem: Problem, *, by, level: int, note: str, expected_version=No
         expected_version=expected_version,
         note=note,
     )
+
+
+@transaction.atomic
+def auto_escalate(problem: Problem, *, by, level: int, note: str) -> bool:
+    """One level up by the programme's rule (escalation.py), as the system user. Skips
+    (False) a problem that meanwhile left handling or already reached `level`."""
+    current = _locked(problem)
+    if current.status not in HANDLING_STATUSES or current.level >= level:
+        return False
+    before = _snapshot(current)
+    current.level = level
+    _bump(current)
+    b, a = diff(before, _snapshot(current))
+    _event(current, by=by, kind=Kind.ESCALATE, note=note)
+    _audit(current, by=by, action=Kind.ESCALATE, before=b, after=a, reason=note)
+    return True
 
 
 @transaction.atomic
@@ -368,43 +384,3 @@ def flag_discipline(problem: Problem, *, by, note: str) -> Problem:
         after={"discipline_flag": True},
     )
     return current
-
-
-def unit_measures(problems, today: datetime.date | None = None) -> list[dict]:
-    """Per lead unit: problems open, average days open, on-time closure rate (closed by
-    the deadline / closed). One query."""
-    today = today or local_today()
-    rows: dict = {}
-    values = problems.exclude(status=ProblemStatus.VOIDED).values(
-        "lead_unit_id", "lead_unit__name", "status", "raised_at", "closed_at", "deadline"
-    )
-    for p in values.order_by("lead_unit__name", "lead_unit_id"):
-        key = p["lead_unit_id"]
-        row = rows.setdefault(
-            key,
-            {
-                "unit": p["lead_unit__name"] or "未交办",
-                "open": 0,
-                "days": [],
-                "closed": 0,
-                "on_time": 0,
-            },
-        )
-        raised = p["raised_at"].astimezone(SHANGHAI).date()
-        if p["status"] in OPEN_STATUSES:
-            row["open"] += 1
-            row["days"].append((today - raised).days)
-        elif p["status"] == ProblemStatus.CLOSED:
-            closed = p["closed_at"].astimezone(SHANGHAI).date()
-            row["closed"] += 1
-            row["days"].append((closed - raised).days)
-            row["on_time"] += closed <= p["deadline"]
-    result = []
-    for row in rows.values():
-        days = row.pop("days")
-        row["avg_days"] = round(sum(days) / len(days), 1) if days else None
-        row["on_time_rate"] = (
-            round(100 * row["on_time"] / row["closed"], 1) if row["closed"] else None
-        )
-        result.append(row)
-    return result

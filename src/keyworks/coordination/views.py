@@ -4,7 +4,8 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -13,10 +14,10 @@ from django.views.decorators.http import require_POST
 from keyworks.ledger.views import current_programme
 from keyworks.orgs import access
 
-from . import services
+from . import escalation, measures, services
 from .excel_export import XLSX_CONTENT_TYPE, write_problems_xlsx
 from .filters import ProblemFilter
-from .forms import AssignForm, EscalateForm, NoteForm, ProblemForm
+from .forms import AssignForm, EscalateForm, EscalationRuleForm, NoteForm, ProblemForm
 from .models import HANDLING_STATUSES, EscalationLevel, ProblemStatus
 
 STATUS_LABELS = dict(ProblemStatus.choices)
@@ -48,11 +49,14 @@ def problem_list(request):
         "as_of": problem_filter.as_of_date,
         "today": services.local_today(),
         "show_discipline": access.can_see_discipline(request.user, programme.pk),
-        "measures": services.unit_measures(base),
+        "measures": measures.unit_measures(base),
         "query": query.urlencode(),
         "demo_notice": programme.is_demo,
     }
-    return render(request, "coordination/problem_list.html", context)
+    template = "coordination/problem_list.html"
+    if request.htmx and request.htmx.target == "problem-table":
+        template += "#problem-table"
+    return render(request, template, context)
 
 
 @login_required
@@ -85,10 +89,17 @@ def problem_raise(request, project_pk):
         return HttpResponse(
             "您没有权限对该项目提出问题 / You may not raise problems on this project", status=403
         )
-    form = ProblemForm(request.POST or None)
+    # ?description= prefills the form; ?from_update= links a fieldwork progress update.
+    initial = {"description": request.GET.get("description", "")[:5000]}
+    form = ProblemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            problem = services.raise_problem(project, form.data_dict(), by=request.user)
+            with transaction.atomic():
+                problem = services.raise_problem(project, form.data_dict(), by=request.user)
+                if request.GET.get("from_update"):
+                    from keyworks.fieldwork.services import link_raised_problem
+
+                    link_raised_problem(request.GET["from_update"], problem, by=request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -202,3 +213,70 @@ def problem_action(request, pk, action):
     else:
         messages.success(request, DONE[action])
     return redirect("coordination:problem_detail", pk=problem.pk)
+
+
+WEEKS_DEFAULT, WEEKS_MAX = 26, 104
+
+
+def weeks_param(request) -> int:
+    value = request.GET.get("weeks", "")
+    return min(max(int(value), 1), WEEKS_MAX) if value.isdigit() else WEEKS_DEFAULT
+
+
+@login_required
+def problem_stats(request):
+    """问题统计: per lead unit and per ISO week, over the problems the user may read."""
+    programme = current_programme(request)
+    base = access.visible_problems(request.user).filter(project__programme=programme)
+    weeks = measures.weekly(base, weeks=weeks_param(request))
+    chart = {
+        "weeks": [w["week"] for w in weeks],
+        "raised": [w["raised"] for w in weeks],
+        "closed": [w["closed"] for w in weeks],
+    }
+    context = {
+        "programme": programme,
+        "units": measures.unit_measures(base),
+        "weeks": weeks,
+        "weeks_count": len(weeks),
+        "chart": chart,
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "coordination/problem_stats.html", context)
+
+
+@login_required
+def escalation_rules(request):
+    """The programme's automatic escalation rule: everyone in it reads, the office sets."""
+    programme = current_programme(request)
+    rule = escalation.rule_for(programme)
+    can_edit = access.can_edit_escalation_rule(request.user, programme)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("只有指挥部办公室可以设置自动升级规则 / Office only")
+    form = EscalationRuleForm(
+        request.POST or None,
+        instance=escalation.rule_for(programme),
+        initial={"version": rule.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            escalation.save_rule(
+                programme, data, by=request.user, expected_version=form.cleaned_data["version"]
+            )
+        except escalation.RuleConcurrentEditError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "自动升级规则已保存 / Escalation rules saved")
+            return redirect("coordination:escalation_rules")
+    context = {
+        "programme": programme,
+        "rule": rule,
+        "form": form,
+        "can_edit": can_edit,
+        "due": escalation.due(programme) if rule.enabled and can_edit else [],
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "coordination/escalation_rules.html", context)

@@ -1,0 +1,53 @@
+"""`keyworks escalate [--date YYYY-MM-DD] [--programme CODE] [--dry-run]`.
+
+Escalates the problems due by each programme's automatic escalation rule (自动升级规则)
+as of the date (default today, Asia/Shanghai). Safe to run more than once a day: a
+problem goes up at most one level per run, and not again until the rule fires anew from
+that escalation. Run it daily (cron / systemd timer)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from keyworks.coordination import escalation
+from keyworks.coordination.models import EscalationRule
+from keyworks.ledger.models import Programme
+
+
+class Command(BaseCommand):
+    help = (
+        "按自动升级规则升级逾期或无进展的问题 / Escalate overdue or stuck problems by each "
+        "programme's automatic escalation rule."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="按该日评估（YYYY-MM-DD，默认今天） / as of this day")
+        parser.add_argument("--programme", help="只处理该计划代码 / only this programme code")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="只列出，不升级 / list only, change nothing"
+        )
+
+    def handle(self, *args, date, programme, dry_run, **options):
+        try:
+            day = datetime.date.fromisoformat(date) if date else None
+        except ValueError:
+            raise CommandError(f"日期格式应为 YYYY-MM-DD：{date} / Bad date") from None
+        programmes = Programme.objects.filter(
+            pk__in=EscalationRule.objects.filter(enabled=True).values("programme_id")
+        ).order_by("code")
+        if programme:
+            programmes = programmes.filter(code=programme)
+            if not Programme.objects.filter(code=programme).exists():
+                raise CommandError(f"项目计划不存在：{programme} / No such programme")
+        total = 0
+        for item in programmes:
+            try:
+                done = escalation.run(item, day, dry_run=dry_run)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
+            for entry in done:
+                self.stdout.write(f"{item.code} 问题#{entry.problem.pk}：{entry.note}")
+            total += len(done)
+        verb = "应升级" if dry_run else "已升级"
+        self.stdout.write(f"{verb} {total} 个问题 / {total} problem(s) escalated")
