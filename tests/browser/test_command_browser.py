@@ -14,7 +14,8 @@ def test_command_dashboard_shows_figures_and_charts(page, transactional_world, s
     world = transactional_world
     Project.objects.filter(pk=world.other.pk).update(stage=Stage.CONSTRUCTION)
     login(page, "office", PASSWORD)
-    page.click("text=指挥中心")
+    page.click("#nav-command")  # the 挂图作战 menu
+    page.click(".dropdown-item:has-text('指挥中心')")
     expect(page.locator(f"{CHARTS}[data-ready='1']")).to_have_count(1)
     expect(page.locator("[data-figure=projects]")).to_have_text("2")
     expect(page.locator("[data-figure=stage-construction]")).to_contain_text("1")

@@ -36,7 +36,8 @@ def test_map_shows_districts_filters_points_and_opens_cards(page, transactional_
     load_world_boundaries(world)
     place(world)
     login(page, "leader", PASSWORD)
-    page.click("text=挂图作战")
+    page.click("#nav-command")  # the 挂图作战 menu
+    page.click(".dropdown-item:has-text('作战地图')")
     expect(page.locator(f"{CHART}[data-ready='1']")).to_have_count(1)
     chart = page.locator(CHART)
     expect(chart.locator("svg text", has_text="解放区")).to_have_count(1)

@@ -21,6 +21,8 @@ from keyworks.reporting.measures import default_month
 from .geo import round_geometry
 
 COORD_DIGITS = 5
+THIN_ABOVE = 2000  # more projects than this: a thinned payload (see map_payload)
+THIN_DIGITS = 4
 MEASURES = [
     ("count", "项目数 / Projects"),
     ("total", "总投资（万元）/ Total investment"),
@@ -75,8 +77,11 @@ def map_page(request):
 
 @login_required
 def geo_json(request):
+    return compact_json(geo_payload(current_programme(request)))
+
+
+def geo_payload(programme) -> dict:
     """The programme's districts (or the programme region itself) as a FeatureCollection."""
-    programme = current_programme(request)
     regions = [
         r
         for r in Region.objects.filter(parent=programme.region, boundary__isnull=False).order_by(
@@ -95,12 +100,17 @@ def geo_json(request):
         }
         for r in regions
     ]
-    return compact_json({"type": "FeatureCollection", "features": features})
+    return {"type": "FeatureCollection", "features": features}
 
 
 @login_required
 def map_data(request):
-    """Compact map data for the filtered projects.
+    programme = current_programme(request)
+    return compact_json(map_payload(programme, filtered_projects(request, programme).qs))
+
+
+def map_payload(programme, qs) -> dict:
+    """Compact map data for the projects `qs` (filtered, of `programme`).
 
     `p`: [id, lng, lat, stage index, category index, name, total 万元, completion %]
     (lng/lat null when unplaced); `dims`: the colour-by choices, whose `i` is the point
@@ -109,9 +119,12 @@ def map_data(request):
     `g`: {id: index into the light dim's `v`} (warning light of the last finished month;
     archived projects have none). A dim with `g` names that lookup instead of `i`, and
     may carry its own colours `c`.
+
+    Crowded maps (more than `THIN_ABOVE` projects) are thinned: `thin` is 1, placed
+    points carry no name (hover says "click for the card", the card has it) and
+    coordinates have 4 decimals (about 10 m), which keeps 10,000 projects well under
+    1 MB; the client then draws them with ECharts' large-scatter mode.
     """
-    programme = current_programme(request)
-    qs = filtered_projects(request, programme).qs
     categories = list(programme.categories.order_by("sort", "pk").values_list("pk", "name"))
     category_index = {pk: i for i, (pk, _name) in enumerate(categories)}
     stages = list(Stage.choices)
@@ -128,16 +141,19 @@ def map_data(request):
         "completed_investment",
         "geometry",
     )
+    rows = list(rows)
+    thin = len(rows) > THIN_ABOVE
+    digits = THIN_DIGITS if thin else COORD_DIGITS
     for pk, lng, lat, stage, category, name, total, completed, geometry in rows:
         placed = lng is not None and lat is not None
         points.append(
             [
                 pk,
-                round(float(lng), COORD_DIGITS) if placed else None,
-                round(float(lat), COORD_DIGITS) if placed else None,
+                round(float(lng), digits) if placed else None,
+                round(float(lat), digits) if placed else None,
                 stage_index.get(stage, 0),
                 category_index.get(category, 0),
-                name,
+                "" if thin and placed else name,
                 whole(total),
                 percent(completed, total),
             ]
@@ -182,8 +198,9 @@ def map_data(request):
         "l": lines,
         "d": districts,
         "m": [[key, label] for key, label in MEASURES],
+        "thin": int(thin),
     }
-    return compact_json(data)
+    return data
 
 
 def line_coordinates(geometry) -> list | None:

@@ -94,6 +94,69 @@
     box.dataset.ready = "1";
   }
 
+  /* A one-image snapshot for the briefing pack: the page title, the key figures and
+   * every chart (each redrawn off-screen with the canvas renderer and read through
+   * ECharts' getDataURL), two charts a row, on white. Returns a PNG data URL. */
+  async function png() {
+    const W = 1600, PAD = 24, CELL_W = (W - 3 * PAD) / 2, CELL_H = 360, HEAD = 150;
+    const keys = Object.keys(charts);
+    const images = [];
+    for (const key of keys) {
+      const holder = document.createElement("div");
+      holder.style.cssText = `position:fixed;left:-10000px;top:0;width:${CELL_W}px;height:${CELL_H - 30}px`;
+      document.body.appendChild(holder);
+      const copy = echarts.init(holder, null, { renderer: "canvas" });
+      copy.setOption(charts[key].getOption());
+      const url = copy.getDataURL({ type: "png", pixelRatio: 1, backgroundColor: "#fff" });
+      copy.dispose();
+      holder.remove();
+      const img = new Image();
+      await new Promise((ok, fail) => { img.onload = ok; img.onerror = fail; img.src = url; });
+      const el = box.querySelector(`[data-chart="${key}"]`);
+      const title = el.closest(".card").querySelector(".card-title a");
+      images.push({ img, title: title ? title.textContent.trim() : key });
+    }
+    const rows = Math.ceil(images.length / 2);
+    const canvas = document.createElement("canvas");
+    canvas.width = W;
+    canvas.height = HEAD + rows * (CELL_H + PAD) + PAD;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = "#1d273b";
+    ctx.font = "bold 26px sans-serif";
+    ctx.fillText(document.title.split(" · ").slice(0, 2).join(" · ") + " · " + (window.kwCommand.data || {}).month, PAD, 44);
+    ctx.font = "16px sans-serif";
+    const figures = [...document.querySelectorAll("#command-figures .card-body")].map((card) =>
+      `${card.querySelector(".subheader").textContent.split("/")[0].trim()}：${card.querySelector(".kw-figure").textContent.replace(/\s+/g, " ").trim()}`);
+    figures.forEach((text, i) => ctx.fillText(text, PAD + (i % 3) * (W / 3), 84 + Math.floor(i / 3) * 30));
+    images.forEach(({ img, title }, i) => {
+      const x = PAD + (i % 2) * (CELL_W + PAD), y = HEAD + Math.floor(i / 2) * (CELL_H + PAD);
+      ctx.fillStyle = "#1d273b";
+      ctx.font = "bold 17px sans-serif";
+      ctx.fillText(title, x, y + 18);
+      ctx.drawImage(img, x, y + 28, CELL_W, CELL_H - 30);
+    });
+    return canvas.toDataURL("image/png");
+  }
+  window.kwCommand.png = png;
+  const pngButton = document.getElementById("command-png");
+  if (pngButton) {
+    pngButton.addEventListener("click", async () => {
+      pngButton.disabled = true;
+      try {
+        const link = document.createElement("a");
+        link.href = await png();
+        link.download = `指挥中心-${(window.kwCommand.data || {}).month || ""}.png`;
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      } finally {
+        pngButton.disabled = false;
+      }
+    });
+  }
+
   // Charts follow their boxes, which are smaller in print (one-page print stylesheet).
   const resize = () => Object.values(charts).forEach((c) => c.resize());
   window.addEventListener("resize", resize);

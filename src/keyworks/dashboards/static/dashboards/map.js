@@ -10,6 +10,10 @@
  *   kwMap.reload()       fetch data.json again for the current filters (a Promise)
  *   kwMap.openCard(id)   show the project's card in the side panel (a Promise)
  *   kwMap.locate(id, lng, lat)  set a project's location (as a map click in locate mode)
+ *   kwMap.recluster()    re-group a crowded map's bubbles for the current zoom
+ *
+ * A crowded map (data.thin, over 2,000 projects) groups nearby points into bubbles with
+ * their count (data-cluster-count = bubbles + single points); zooming in splits them.
  */
 (function () {
   "use strict";
@@ -36,6 +40,43 @@
     return params.toString();
   }
 
+  // Crowded maps (a thinned payload, `data.thin`): points closer than CLUSTER_PX on screen
+  // form one bubble with their count, per colour; zooming in (or clicking a bubble)
+  // splits them, until every project is its own point again.
+  const CLUSTER_PX = 36;
+  function cellDegrees(sample) {
+    try {
+      const a = chart.convertToPixel({ geoIndex: 0 }, sample);
+      const b = chart.convertToPixel({ geoIndex: 0 }, [sample[0] + 1, sample[1]]);
+      const px = Math.abs(b[0] - a[0]);
+      return px > 0 ? CLUSTER_PX / px : null;
+    } catch (error) { return null; }  // no geo component yet
+  }
+  function cluster(points, cell, item) {
+    const cells = new Map();
+    for (const p of points) {
+      const key = Math.floor(p[1] / cell) + ":" + Math.floor(p[2] / cell);
+      const c = cells.get(key);
+      if (c) { c.n += 1; c.lng += p[1]; c.lat += p[2]; } else cells.set(key, { n: 1, lng: p[1], lat: p[2], p });
+    }
+    state.clusters += cells.size;
+    return [...cells.values()].map((c) => (c.n === 1 ? item(c.p) : {
+      name: "", value: [c.lng / c.n, c.lat / c.n], count: c.n,
+      symbolSize: Math.min(44, 12 + 3 * Math.sqrt(c.n)),
+      label: { show: true, formatter: String(c.n), color: "#fff", fontSize: 11 },
+    }));
+  }
+  let roamTimer = null;
+  function reclusterSoon() {
+    if (!state.data || !state.data.thin) return;
+    clearTimeout(roamTimer);
+    roamTimer = setTimeout(() => {
+      const placed = state.data.p.find((p) => p[1] !== null);
+      const cell = placed && cellDegrees([placed[1], placed[2]]);
+      if (cell && Math.abs(Math.log(cell / (state.cell || 1))) > 0.2) { state.cell = cell; render(); }
+    }, 150);
+  }
+
   function render() {
     const data = state.data;
     if (!data) return;
@@ -51,14 +92,21 @@
     const series = [{
       type: "map", geoIndex: 0, name: data.m[mi][1], data: regions,
     }];
+    const item = (p) => ({
+      name: p[5], value: [p[1], p[2]], id: p[0], total: p[6], pct: p[7], stage: data.dims[0].v[p[3]],
+    });
+    state.clusters = 0;
+    if (data.thin && !state.cell) {
+      const first = placed[0];
+      state.cell = (first && cellDegrees([first[1], first[2]])) || 0.05;
+    }
     dim.v.forEach((label, idx) => {
+      const mine = placed.filter((p) => at(p) === idx);
       series.push({
-        type: "scatter", coordinateSystem: "geo", name: label, symbolSize: 11, z: 5,
-        itemStyle: { color: colour(idx), borderColor: "#fff", borderWidth: 1 },
-        data: placed.filter((p) => at(p) === idx).map((p) => ({
-          name: p[5], value: [p[1], p[2]], id: p[0], total: p[6], pct: p[7],
-          stage: data.dims[0].v[p[3]],
-        })),
+        type: "scatter", coordinateSystem: "geo", name: label, z: 5,
+        symbolSize: data.thin ? (value, params) => (params.data && params.data.symbolSize) || 7 : 11,
+        itemStyle: { color: colour(idx), borderColor: "#fff", borderWidth: 1, opacity: data.thin ? 0.85 : 1 },
+        data: data.thin ? cluster(mine, state.cell, item) : mine.map(item),
       });
       const lines = data.p.filter((p) => at(p) === idx && data.l[p[0]]);
       if (lines.length) {
@@ -79,6 +127,8 @@
             return `${p.name}<br>项目 ${f[0]} 个<br>总投资 ${f[1].toLocaleString()} 万元<br>完成投资 ${f[2].toLocaleString()} 万元`;
           }
           const d = p.data || {};
+          if (d.count) return `${d.count} 个项目（点击放大 / click to zoom in）`;
+          if (!d.name) return `项目 #${d.id}（点击查看详情 / click for details）`;
           return `${d.name}<br>${d.stage} · 总投资 ${Number(d.total).toLocaleString()} 万元 · 完成 ${d.pct}%`;
         },
       },
@@ -96,6 +146,8 @@
       series,
     }, { replaceMerge: ["series"] });
     el.dataset.pointCount = String(placed.length);
+    el.dataset.clusterCount = data.thin ? String(state.clusters) : "";
+    if (data.thin) reclusterSoon();  // the first render had no map scale yet
     document.getElementById("map-summary").textContent =
       `${data.n} 个项目，已定位 ${placed.length} / ${data.n} projects, ${placed.length} placed`;
     const missing = data.p.filter((p) => p[1] === null);
@@ -154,10 +206,17 @@
 
   chart.on("click", (params) => {
     if (state.locating) return;
+    if (params.seriesType === "scatter" && params.data && params.data.count) {
+      const geo = chart.getOption().geo[0];
+      chart.setOption({ geo: { center: params.data.value, zoom: (geo.zoom || 1) * 2 } });
+      reclusterSoon();
+      return;
+    }
     if ((params.seriesType === "scatter" || params.seriesType === "lines") && params.data) {
       openCard(params.data.id);
     }
   });
+  chart.on("georoam", reclusterSoon);
   chart.getZr().on("click", (event) => {
     if (!state.locating) return;
     const point = chart.convertFromPixel({ geoIndex: 0 }, [event.offsetX, event.offsetY]);
@@ -171,7 +230,7 @@
   }
   unplaced.addEventListener("change", () => { if (unplaced.value) openCard(unplaced.value); });
 
-  window.kwMap = { chart, state, reload, openCard, locate,
+  window.kwMap = { chart, state, reload, openCard, locate, recluster: reclusterSoon,
     get data() { return state.data; } };
 
   (async function start() {

@@ -1,0 +1,174 @@
+/* The schedule chart (作战图 / 倒排工期).
+ *
+ * Fetches #schedule-chart[data-url] with the filters of #schedule-filters and draws one
+ * row per project (programme view) or per milestone (project view): the planned span
+ * (light bar, upper half), the actual span (blue bar, lower half; still running → up to
+ * today), milestones as diamonds at their planned date coloured by state (red = overdue)
+ * and dots at their actual date, a red dashed line at today, category bands.
+ * After each render: data-ready="1", data-row-count, data-today on #schedule-chart.
+ * window.kwSchedule = { chart, data, reload() }.
+ */
+(function () {
+  "use strict";
+  const el = document.getElementById("schedule-chart");
+  if (!el || typeof echarts === "undefined") return;
+  const form = document.getElementById("schedule-filters");
+  const exportLink = document.getElementById("schedule-export");
+  const ROW = 26, VISIBLE = 40, DAY = 86400000;
+  const chart = echarts.init(el, null, { renderer: "svg" });
+  const state = { data: null };
+  window.addEventListener("resize", () => chart.resize());
+  window.addEventListener("beforeprint", () => chart.resize());
+  window.addEventListener("afterprint", () => chart.resize());
+
+  // Dates come as whole days after d0 (or null); local midnights, so no time-zone shift.
+  let d0 = [1970, 0, 1];
+  const t = (n) => (n === null || n === undefined ? null : new Date(d0[0], d0[1], d0[2] + n).getTime());
+  const pad = (v) => String(v).padStart(2, "0");
+  const ymd = (n) => {
+    if (n === null || n === undefined) return "—";
+    const d = new Date(d0[0], d0[1], d0[2] + n);
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  };
+  const at = (iso) => { const [y, m, d] = iso.split("-").map(Number); return new Date(y, m - 1, d).getTime(); };
+  function query() {
+    const params = new URLSearchParams(new FormData(form));
+    for (const [k, v] of [...params.entries()]) if (!v) params.delete(k);
+    return params.toString();
+  }
+
+  function bar(api, params, half, colour) {
+    const y = api.value(0), start = api.coord([api.value(1), y]), end = api.coord([api.value(2), y]);
+    const band = api.size([0, 1])[1];
+    const height = band * 0.32;
+    const top = start[1] - band * 0.38 + (half ? height + 2 : 0);
+    const shape = echarts.graphic.clipRectByRect(
+      { x: start[0], y: top, width: Math.max(end[0] - start[0], 2), height },
+      { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });
+    return shape && { type: "rect", shape, style: { fill: colour } };
+  }
+
+  function render() {
+    const d = state.data;
+    const rows = d.rows;
+    const labels = rows.map((r) => r[1]);
+    d0 = d.d0.split("-").map(Number);
+    d0[1] -= 1;
+    const today = at(d.today);
+    const planned = [], actual = [], points = d.states.v.map(() => []), done = [];
+    rows.forEach((r, i) => {
+      if (r[4] !== null || r[5] !== null) planned.push([i, t(r[4] ?? r[5]), t(r[5] ?? r[4]), r[0]]);
+      if (r[6] !== null) actual.push([i, t(r[6]), t(r[7]) ?? today, r[0]]);
+      for (const m of r[8]) {
+        const due = m[4] ?? m[1];  // the derived (backward-planned) date when there is one
+        points[m[3]].push({ value: [t(due), i], name: m[0], planned: ymd(due), actual: ymd(m[2]), row: r[1] });
+        if (m[2] !== null) done.push({ value: [t(m[2]), i], name: m[0], planned: ymd(due), actual: ymd(m[2]), row: r[1] });
+      }
+    });
+    // Category bands (programme view): consecutive rows of one category.
+    const bands = [];
+    rows.forEach((r, i) => {
+      const last = bands[bands.length - 1];
+      if (last && last.group === r[2]) last.to = i;
+      else bands.push({ group: r[2], from: i, to: i });
+    });
+    const rich = {};
+    d.lights.c.forEach((c, i) => { rich["l" + i] = { color: c, fontSize: 14 }; });
+    const start = at(d.range[0]) - 15 * DAY, end = at(d.range[1]) + 15 * DAY;
+    const zoom = rows.length > VISIBLE;
+    el.style.height = Math.max(420, Math.min(rows.length, VISIBLE) * ROW + 110) + "px";
+    chart.resize();
+    chart.setOption({
+      animation: false,
+      grid: { left: 8, right: zoom ? 40 : 16, top: 40, bottom: 24, containLabel: true },
+      tooltip: {
+        trigger: "item",
+        formatter: (p) => {
+          if (p.seriesType === "custom") {
+            const r = rows[p.value[0]];
+            return `${r[1]}<br>计划 ${ymd(r[4])} ～ ${ymd(r[5])}<br>实际 ${ymd(r[6])} ～ ${ymd(r[7])}`;
+          }
+          const m = p.data;
+          return `${m.row}<br>${m.name}<br>计划 ${m.planned} · 实际 ${m.actual}<br>${p.seriesName}`;
+        },
+      },
+      xAxis: {
+        type: "time", position: "top", min: start, max: end,
+        splitLine: { show: true, lineStyle: { color: "#eef1f5" } },
+        axisLabel: { formatter: "{yyyy}-{MM}" },
+      },
+      yAxis: {
+        type: "category", data: labels, inverse: true,
+        axisLabel: {
+          width: 260, overflow: "truncate",
+          formatter: (value, i) => (d.view === "programme" && rows[i] && rows[i][3] !== null
+            ? `{l${rows[i][3]}|●} ${value}` : value),
+          rich,
+        },
+      },
+      dataZoom: zoom ? [
+        { type: "slider", yAxisIndex: 0, right: 4, width: 18, startValue: 0, endValue: VISIBLE - 1,
+          showDetail: false, zoomLock: true },
+        { type: "inside", yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true },
+      ] : [],
+      series: [
+        {
+          type: "custom", name: "计划 / Planned", data: planned, encode: { x: [1, 2], y: 0 },
+          renderItem: (params, api) => bar(api, params, false, "#a5c3ef"),
+          markLine: {
+            silent: true, symbol: "none", lineStyle: { color: "#d63939", type: "dashed", width: 2 },
+            label: { formatter: "今天 " + d.today, color: "#d63939", position: "start" },
+            data: [{ xAxis: today }],
+          },
+          markArea: d.view === "programme" ? {
+            silent: true,
+            data: bands.map((b, k) => [
+              { yAxis: labels[b.from], itemStyle: { color: k % 2 ? "rgba(32,107,196,0.04)" : "rgba(0,0,0,0)" },
+                label: { show: true, position: "insideTopRight", color: "#667382", formatter: d.groups[b.group] || "" } },
+              { yAxis: labels[b.to] },
+            ]),
+          } : undefined,
+        },
+        {
+          type: "custom", name: "实际 / Actual", data: actual, encode: { x: [1, 2], y: 0 },
+          renderItem: (params, api) => bar(api, params, true, "#206bc4"),
+        },
+        ...d.states.v.map((label, s) => ({
+          type: "scatter", name: label, data: points[s], symbol: "diamond", symbolSize: 12, z: 5,
+          itemStyle: { color: d.states.c[s], borderColor: "#fff", borderWidth: 1 },
+        })),
+        { type: "scatter", name: "实际完成 / Actual date", data: done, symbol: "circle", symbolSize: 7, z: 6,
+          itemStyle: { color: "#1d273b" } },
+      ],
+    }, { notMerge: true });
+    el.dataset.rowCount = String(rows.length);
+    el.dataset.today = d.today;
+    el.dataset.ready = "1";
+    document.getElementById("schedule-summary").textContent =
+      `${d.n} 个项目，逾期节点 ${d.overdue} 个 / ${d.n} projects, ${d.overdue} overdue milestones`;
+  }
+
+  async function reload() {
+    el.dataset.ready = "";
+    const q = query();
+    history.replaceState(null, "", q ? "?" + q : location.pathname);
+    if (exportLink) exportLink.href = exportLink.href.split("?")[0] + "?" + q;
+    const response = await fetch(el.dataset.url + "?" + q, { headers: { Accept: "application/json" } });
+    if (!response.ok) { el.dataset.ready = "error"; return; }
+    state.data = await response.json();
+    render();
+  }
+
+  chart.on("click", (p) => {
+    if (!state.data || state.data.view !== "programme") return;
+    const row = state.data.rows[p.seriesType === "custom" ? p.value[0] : p.value[1]];
+    if (!row) return;
+    const params = new URLSearchParams(query());
+    params.set("project", row[0]);
+    window.location.search = "?" + params.toString();
+  });
+  form.addEventListener("change", () => reload());
+  form.addEventListener("submit", (event) => { event.preventDefault(); reload(); });
+  window.kwSchedule = { chart, reload, get data() { return state.data; } };
+  reload();
+})();

@@ -1,0 +1,153 @@
+/* The big screen (大屏).
+ *
+ * Reads #screen[data-geo-url, data-map-url, data-data-url, data-refresh] (the signed-in
+ * endpoints, or a screen link's own), draws the map (same payload as the battle map,
+ * points coloured by warning light), the key figures, the lights and the ranking, and
+ * refreshes everything in place every data-refresh seconds: fetch + chart.setOption
+ * (merged, no page reload, no flicker). Sets data-ready="1" after the first draw and
+ * counts refreshes in data-refreshed; a revoked link shows a notice (data-ready="gone").
+ * window.kwScreen = { charts, refresh(), tick(), data, map }.
+ */
+(function () {
+  "use strict";
+  const box = document.getElementById("screen");
+  if (!box || typeof echarts === "undefined") return;
+  const MAP = "kw-screen";
+  const charts = {
+    map: echarts.init(document.getElementById("scr-map"), null, { renderer: "canvas" }),
+    lights: echarts.init(document.getElementById("scr-lights"), null, { renderer: "canvas" }),
+    ranking: echarts.init(document.getElementById("scr-ranking"), null, { renderer: "canvas" }),
+  };
+  const state = { data: null, map: null, hasMap: false, refreshed: 0 };
+  const AXIS = { color: "#8fb3ff" };
+  window.kwScreen = { charts, refresh, tick, get data() { return state.data; }, get map() { return state.map; } };
+  window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+
+  function clock() {
+    const now = new Date();
+    document.getElementById("scr-clock").textContent = now.toLocaleString("zh-CN", { hour12: false });
+  }
+
+  async function json(url) {
+    const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) {
+      const error = new Error(url + " " + response.status);
+      error.status = response.status;
+      throw error;
+    }
+    return response.json();
+  }
+
+  function drawMap(data) {
+    if (!state.hasMap) return;
+    const dim = data.dims.find((d) => d.k === "light");
+    const lookup = data[dim.g] || {};
+    const placed = data.p.filter((p) => p[1] !== null);
+    charts.map.setOption({
+      backgroundColor: "transparent",
+      tooltip: { trigger: "item", formatter: (p) => (p.seriesType === "map"
+        ? `${p.name}<br>项目 ${(p.data && p.data.value) || 0} 个` : (p.data && p.data.name) || "") },
+      geo: {
+        map: MAP, roam: false, layoutCenter: ["50%", "50%"], layoutSize: "96%",
+        label: { show: true, color: "#cfe3ff", fontSize: 14 },
+        itemStyle: { areaColor: "#0b2d66", borderColor: "#3d8bff", borderWidth: 1.2, shadowColor: "#1f6fff", shadowBlur: 12 },
+        emphasis: { label: { color: "#fff" }, itemStyle: { areaColor: "#1d4f9e" } },
+      },
+      series: [
+        { id: "districts", type: "map", geoIndex: 0,
+          data: Object.entries(data.d).map(([name, v]) => ({ name, value: v[0] })) },
+        ...dim.v.map((label, idx) => ({
+          id: "light-" + idx, type: "scatter", coordinateSystem: "geo", name: label,
+          symbolSize: data.thin ? 4 : 9, large: !!data.thin, largeThreshold: 2000,
+          itemStyle: { color: dim.c[idx], shadowBlur: data.thin ? 0 : 6, shadowColor: dim.c[idx] },
+          data: placed.filter((p) => lookup[p[0]] === idx).map((p) => ({ name: p[5], value: [p[1], p[2]] })),
+        })),
+      ],
+    });
+  }
+
+  function drawData(d) {
+    box.querySelectorAll("[data-fig]").forEach((el) => {
+      const value = d.figures[el.dataset.fig];
+      el.textContent = value === null || value === undefined ? "—" : String(value);
+    });
+    document.getElementById("scr-updated").textContent = d.updated;
+    document.getElementById("scr-month").textContent = d.month;
+    charts.lights.setOption({
+      tooltip: { trigger: "item" },
+      legend: { bottom: 0, textStyle: AXIS },
+      series: [{
+        id: "lights", type: "pie", radius: ["45%", "72%"], center: ["50%", "45%"],
+        label: { color: "#d6e4ff", formatter: "{b} {c}" },
+        data: d.lights.map((l) => ({ name: l[0], value: l[1], itemStyle: { color: l[2] } })),
+      }],
+    });
+    document.getElementById("scr-ranking-title").textContent = d.ranking.title;
+    const rows = d.ranking.rows.slice().reverse();
+    charts.ranking.setOption({
+      grid: { left: 8, right: 48, top: 4, bottom: 4, containLabel: true },
+      xAxis: { type: "value", max: (v) => Math.max(100, v.max), axisLabel: AXIS, splitLine: { lineStyle: { color: "#173a78" } } },
+      yAxis: { type: "category", data: rows.map((r) => r[0]), axisLabel: { color: "#d6e4ff", fontSize: 13 } },
+      series: [{
+        id: "rank", type: "bar", data: rows.map((r) => Number(r[1])), barWidth: "55%",
+        itemStyle: { color: new echarts.graphic.LinearGradient(0, 0, 1, 0, [
+          { offset: 0, color: "#1f6fff" }, { offset: 1, color: "#5fd3ff" }]) },
+        label: { show: true, position: "right", color: "#ffd666",
+          formatter: (p) => `${p.value}${d.ranking.unit}${rows[p.dataIndex][2] ? " " + rows[p.dataIndex][2] : ""}` },
+      }],
+    });
+    document.getElementById("scr-red-total").textContent = String(d.red_total);
+    const list = document.getElementById("scr-red");
+    list.replaceChildren(...d.red.map(([name, reason]) => {
+      const li = document.createElement("li");
+      const b = document.createElement("b");
+      b.textContent = name;
+      const span = document.createElement("span");
+      span.textContent = reason;
+      span.title = reason;
+      li.append(b, span);
+      return li;
+    }));
+  }
+
+  async function refresh() {
+    const [data, map] = await Promise.all([json(box.dataset.dataUrl), json(box.dataset.mapUrl)]);
+    state.data = data;
+    state.map = map;
+    drawData(data);
+    drawMap(map);
+    state.refreshed += 1;
+    box.dataset.refreshed = String(state.refreshed);
+  }
+
+  /* One scheduled refresh. A failed fetch keeps the last figures on screen; a revoked
+   * link (404/403) says so. */
+  function tick() {
+    return refresh().catch((error) => {
+      if (error.status === 404 || error.status === 403) {
+        document.getElementById("scr-gone").hidden = false;
+        box.dataset.ready = "gone";
+      }
+    });
+  }
+
+  (async function start() {
+    clock();
+    setInterval(clock, 1000);
+    const geo = await json(box.dataset.geoUrl);
+    if (geo.features.length) {
+      echarts.registerMap(MAP, geo);
+      state.hasMap = true;
+    } else {
+      document.getElementById("scr-no-map").hidden = false;
+    }
+    try {
+      await refresh();
+      box.dataset.ready = "1";
+    } catch (error) {
+      box.dataset.ready = "error";
+    }
+    const seconds = Math.max(30, Number(box.dataset.refresh) || 180);
+    setInterval(tick, seconds * 1000);
+  })();
+})();

@@ -1,0 +1,100 @@
+"""The schedule chart (作战图): page, JSON data and .xlsx export. Thin views.
+
+Who may see it: like the battle map, everyone in the programme (`current_programme`,
+`filtered_projects` and `access.get_project` decide; outsiders get 404).
+Filters: the ledger's `ProjectFilter` (category, district, stage) plus `light`.
+`?project=<pk>` switches to one project's milestones.
+"""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
+from keyworks.ledger.models import Project
+from keyworks.ledger.views import current_programme, filtered_projects
+from keyworks.orgs import access
+
+from . import schedule as schedule_service
+from .schedule_xlsx import export_filename, write_schedule_xlsx
+from .views import compact_json
+
+
+def chosen_light(request) -> str | None:
+    light = request.GET.get("light") or None
+    if light and light not in dict(schedule_service.LIGHT_CHOICES):
+        raise Http404("预警灯参数无效 / Unknown light")
+    return light
+
+
+def chosen_project(request, programme) -> Project | None:
+    pk = request.GET.get("project")
+    if not pk:
+        return None
+    project = access.get_project(request.user, pk)
+    if project.programme_id != programme.pk:
+        raise Http404("项目不存在 / Project not found")
+    return project
+
+
+def build(request):
+    """(programme, project or None, Schedule) for the request's filters."""
+    programme = current_programme(request)
+    project = chosen_project(request, programme)
+    if project is not None:
+        projects = Project.objects.filter(pk=project.pk)
+        return programme, project, schedule_service.build_schedule(programme, projects)
+    projects = filtered_projects(request, programme).qs
+    light = chosen_light(request)
+    return programme, None, schedule_service.build_schedule(programme, projects, light=light)
+
+
+@login_required
+def schedule_page(request):
+    programme = current_programme(request)
+    project = chosen_project(request, programme)
+    chosen_light(request)
+    query = request.GET.copy()
+    query["programme"] = programme.code
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "project": project,
+        "filter": filtered_projects(request, programme),
+        "lights": schedule_service.LIGHT_CHOICES,
+        "light": request.GET.get("light", ""),
+        "data_url": reverse("dashboards:schedule_data"),
+        "export_url": f"{reverse('dashboards:schedule_export')}?{query.urlencode()}",
+        "states": [
+            (schedule_service.STATE_LABELS[s], schedule_service.STATE_HEX[s])
+            for s in schedule_service.STATES
+        ],
+        "demo_notice": programme.is_demo,
+        "wide_layout": True,
+    }
+    return render(request, "dashboards/schedule.html", context)
+
+
+@login_required
+def schedule_data(request):
+    """The chart's rows (see `schedule.payload`); constant queries as the data grows."""
+    _programme, project, schedule = build(request)
+    return compact_json(schedule_service.payload(schedule, project))
+
+
+@login_required
+def schedule_export(request):
+    programme, _project, schedule = build(request)
+    access.require(request.user, "export", programme)
+    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
+    write_schedule_xlsx(programme, schedule, buffer)
+    buffer.seek(0)
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=export_filename(programme, schedule.today),
+        content_type=XLSX_CONTENT_TYPE,
+    )

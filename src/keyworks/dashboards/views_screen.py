@@ -1,0 +1,243 @@
+"""The big screen (大屏) for the meeting room, and the screen links that open it.
+
+Two ways in:
+- `/dashboards/screen/`: a signed-in programme member (like the map);
+- `/dashboards/screen/<token>/`: a screen link, no login. Its data endpoints (geo, map,
+  figures) live under the same token and read the link's programme as
+  `access.ScreenViewer` (a leader's read-only view). No other page accepts the token.
+The numbers come from the command dashboard's `command_figures` and the measures rollup
+(no second implementation); the map from `views.map_payload` / `views.geo_payload`.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from keyworks.core.calendar import SHANGHAI
+from keyworks.ledger.filters import ProjectFilter
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+from keyworks.reporting import lights as warning_lights
+from keyworks.reporting.measures import rollup
+
+try:  # the rankings app (bi-monthly rankings) may be absent in a deployment
+    from keyworks.rankings import services as ranking_services
+    from keyworks.rankings.periods import Period
+except ImportError:  # pragma: no cover
+    ranking_services = None
+
+from . import screen_links
+from .models import ScreenLink
+from .views import compact_json, geo_payload, map_payload
+from .views_command import command_figures, parse_month
+
+REFRESH_SECONDS = 180
+RED_LIMIT = 12
+RANK_LIMIT = 10
+
+
+def text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def yi(value: Decimal | None) -> str | None:
+    """万元 → 亿元 with 2 decimals."""
+    return None if value is None else str((Decimal(value) / 10000).quantize(Decimal("0.01")))
+
+
+def ranking(programme, measures) -> dict:
+    """The district ranking of the current period (`rankings.services`, published
+    snapshot or live), with each district's movement; without one, completion rate by
+    district from the measures rollup, best first. rows: [label, value, movement]."""
+    if ranking_services is not None:
+        ranked = ranking_services.ranking_for(programme, Period.default(programme))
+        tables = [t for t in ranked.tables.get("district", []) if t.rows]
+        if tables:
+            table = tables[0]
+            return {
+                "title": f"{table.title} · {ranked.period.label}",
+                "unit": "分",
+                "rows": [
+                    [r.label, str(r.total), r.movement_label] for r in table.rows[:RANK_LIMIT]
+                ],
+            }
+    rows = [r for r in rollup(measures, "district") if r.completion_rate is not None]
+    rows.sort(key=lambda r: (-r.completion_rate, r.sort_key))
+    return {
+        "title": "各县区年度投资完成率排名 / Completion rate by district",
+        "unit": "%",
+        "rows": [[r.label, str(r.completion_rate), ""] for r in rows[:RANK_LIMIT]],
+    }
+
+
+def screen_payload(request, programme, month: datetime.date) -> dict:
+    """Key figures, ranking, lights and the latest red lights of `programme`."""
+    f, measures = command_figures(request, programme, month)
+    lights = warning_lights.project_lights(programme, month, measures=measures)
+    red = [
+        [measures[pk].name, light.reasons[0] if light.reasons else ""]
+        for pk, light in lights.items()
+        if light.color == warning_lights.RED
+    ]
+    counts = warning_lights.count_lights(lights)
+    return {
+        "programme": programme.name,
+        "month": f"{month:%Y-%m}",
+        "updated": timezone.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+        "figures": {
+            "projects": f["projects"],
+            "started": f["started"],
+            "new_projects": f["new_projects"],
+            "start_rate": text(f["start_rate"]),
+            "completed": f["completed"],
+            "ytd": yi(f["ytd_completed"]),
+            "target": yi(f["annual_target"]),
+            "rate": text(f["completion_rate"]),
+            "elapsed": text(f["elapsed"]),
+            "problems_open": f["problems_open"],
+            "problems_overdue": f["problems_overdue"],
+            "report_rate": text(f["report_rate"]),
+        },
+        "stages": [[str(s["label"]), s["count"]] for s in f["stages"]],
+        "lights": [
+            [warning_lights.LABELS[c], counts[c], warning_lights.HEX[c]]
+            for c in warning_lights.COLORS
+        ],
+        "ranking": ranking(programme, measures),
+        "red": red[:RED_LIMIT],
+        "red_total": len(red),
+    }
+
+
+def render_screen(request, programme, urls: dict, *, via_link: bool):
+    context = {
+        "programme": programme,
+        "urls": urls,
+        "refresh_seconds": REFRESH_SECONDS,
+        "via_link": via_link,
+    }
+    return render(request, "dashboards/screen.html", context)
+
+
+# --- signed in -------------------------------------------------------------------------
+
+
+@login_required
+def screen_page(request):
+    programme = current_programme(request)
+    query = f"?programme={programme.code}"
+    urls = {
+        "geo": reverse("dashboards:map_geo") + query,
+        "map": reverse("dashboards:map_data") + query,
+        "data": reverse("dashboards:screen_data") + query,
+    }
+    return render_screen(request, programme, urls, via_link=False)
+
+
+@login_required
+def screen_data(request):
+    programme = current_programme(request)
+    month = parse_month(request.GET.get("month"), programme)
+    return compact_json(screen_payload(request, programme, month))
+
+
+# --- through a screen link (no login) --------------------------------------------------
+
+
+def as_link_viewer(request, token: str):
+    """The link's programme, with request.user the read-only viewer; 404 if the token is
+    unknown or revoked."""
+    link = screen_links.link_for_token(token)
+    if link is None:
+        raise Http404("大屏链接无效或已撤销 / Screen link not found or revoked")
+    request.user = access.ScreenViewer(link.programme)
+    return link.programme
+
+
+@never_cache
+@xframe_options_sameorigin
+def link_page(request, token):
+    programme = as_link_viewer(request, token)
+    urls = {
+        "geo": reverse("dashboards:screen_link_geo", args=[token]),
+        "map": reverse("dashboards:screen_link_map", args=[token]),
+        "data": reverse("dashboards:screen_link_data", args=[token]),
+    }
+    return render_screen(request, programme, urls, via_link=True)
+
+
+@never_cache
+def link_geo(request, token):
+    return compact_json(geo_payload(as_link_viewer(request, token)))
+
+
+@never_cache
+def link_map(request, token):
+    programme = as_link_viewer(request, token)
+    base = access.visible_projects(request.user).filter(programme=programme)
+    qs = ProjectFilter(QueryDict(), queryset=base, programme=programme).qs
+    return compact_json(map_payload(programme, qs))
+
+
+@never_cache
+def link_data(request, token):
+    programme = as_link_viewer(request, token)
+    month = parse_month(None, programme)
+    return compact_json(screen_payload(request, programme, month))
+
+
+# --- managing links (office) -----------------------------------------------------------
+
+
+@login_required
+def links_page(request):
+    programme = current_programme(request)
+    access.require_manage_screen_links(request.user, programme)
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "links": ScreenLink.objects.filter(programme=programme).select_related("created_by"),
+        "new_url": request.session.pop("screen_link_url", None),
+    }
+    return render(request, "dashboards/screen_links.html", context)
+
+
+@require_POST
+@login_required
+def link_create(request):
+    programme = current_programme(request)
+    _link, raw = screen_links.create_screen_link(
+        programme, request.POST.get("name", ""), by=request.user
+    )
+    url = request.build_absolute_uri(reverse("dashboards:screen_link", args=[raw]))
+    request.session["screen_link_url"] = url  # shown once on the next page
+    messages.success(request, "已创建大屏链接 / Screen link created")
+    return redirect(f"{reverse('dashboards:screen_links')}?programme={programme.code}")
+
+
+@require_POST
+@login_required
+def link_revoke(request, pk):
+    link = get_object_or_404(
+        ScreenLink.objects.select_related("programme").filter(
+            programme__in=access.visible_programmes(request.user)
+        ),
+        pk=pk,
+    )
+    if not access.can_manage_screen_links(request.user, link.programme):
+        raise PermissionDenied(
+            "只有指挥部办公室可以管理大屏链接 / Only the office manages screen links"
+        )
+    screen_links.revoke_screen_link(link, by=request.user)
+    messages.success(request, "已撤销大屏链接 / Screen link revoked")
+    return redirect(f"{reverse('dashboards:screen_links')}?programme={link.programme.code}")
