@@ -27,6 +27,10 @@ class Light:
     def label(self) -> str:
         return LABELS[self.color]
 
+    @property
+    def hex(self) -> str:
+        return HEX[self.color]
+
 
 def number(value: Decimal) -> str:
     """10 → '10', 12.5 → '12.5' (thresholds as people write them)."""
@@ -80,6 +84,7 @@ def light_for(m: ProjectMeasures, rules: WarningRules) -> Light:
         fine.append(f"{month}月报按时提交")
     else:
         fine.append(f"{month}月报未到截止日（{due}）")
+    red.extend(m.disputes)  # an open disputed on-site verification (fieldwork)
     if red:
         return Light(RED, red + yellow)
     if yellow:

@@ -21,6 +21,9 @@ Definitions (month M of year Y; "the month's end" is the last day of M, Asia/Sha
   today for the current month.
 - report timeliness of M's report: on time / late (submitted after the due day) /
   missing (not submitted and the due day has passed) / pending (not yet due).
+- verified-vs-reported gap: the latest on-site visit of M that had a report to compare
+  with (fieldwork): verified year-to-date investment vs the report's `ytd_total`, in
+  percent of the reported figure; open disputes are listed in `disputes` (red light).
 - Archived projects are left out. A project is paused for M when one of its
   `ProjectPause`s overlaps M or the month after it (the month in which M is reported
   on and judged), up to now: pausing a project in September greys August too, but
@@ -123,6 +126,10 @@ class ProjectMeasures:
     paused: bool = False
     pause_reason: str = ""
     pause_review_date: datetime.date | None = None
+    verified: Decimal | None = None  # on-site verified year-to-date investment (万元)
+    verified_reported: Decimal | None = None  # the report's figure it was compared with
+    verified_gap: Decimal | None = None  # (verified − reported) / reported, percent
+    disputes: list[str] = field(default_factory=list)  # open disputed visits, explained
 
     @property
     def milestone_rate(self) -> Decimal | None:
@@ -137,7 +144,7 @@ def project_measures(
     programme, month: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict[int, ProjectMeasures]:
     """Measures of every current (not archived) project of `programme` for `month`,
-    keyed by project id, in ledger order. Seven queries whatever the number of projects."""
+    keyed by project id, in ledger order. Eight queries whatever the number of projects."""
     month = first_of_month(month)
     now = now or timezone.now()
     year_start = month.replace(month=1)
@@ -221,6 +228,9 @@ def project_measures(
         .values_list("project_id", "reason", "review_date")
     }
 
+    from keyworks.fieldwork.services import VerificationFigures, verification_figures
+
+    verifications = verification_figures(programme, month)
     result = {}
     for (
         pk,
@@ -245,6 +255,7 @@ def project_measures(
             timeliness = MISSING if now > due else PENDING
         due_count, on_time = milestone_counts.get(pk, (0, 0))
         pause = pauses.get(pk)
+        verification = verifications.get(pk) or VerificationFigures()
         result[pk] = ProjectMeasures(
             project_id=pk,
             seq=seq,
@@ -271,6 +282,10 @@ def project_measures(
             paused=pause is not None,
             pause_reason=pause[0] if pause else "",
             pause_review_date=pause[1] if pause else None,
+            verified=verification.verified,
+            verified_reported=verification.reported,
+            verified_gap=verification.gap_percent,
+            disputes=verification.disputes,
         )
     return result
 
@@ -291,6 +306,8 @@ class Rollup:
     milestones_on_time: int = 0
     reports: dict = field(default_factory=lambda: dict.fromkeys(TIMELINESS_LABELS, 0))
     sort_key: tuple = ()
+    verified: Decimal = ZERO  # over the projects with a compared visit this month
+    verified_reported: Decimal = ZERO
 
     @property
     def completion_rate(self) -> Decimal | None:
@@ -314,6 +331,11 @@ class Rollup:
         """Share of the month's reports submitted on time."""
         return percent(self.reports[ON_TIME], self.projects)
 
+    @property
+    def verified_gap(self) -> Decimal | None:
+        """(verified − reported) / reported over the verified projects, percent."""
+        return percent(self.verified - self.verified_reported, self.verified_reported)
+
     def add(self, m: ProjectMeasures) -> None:
         self.projects += 1
         self.annual_target += m.annual_target
@@ -324,6 +346,9 @@ class Rollup:
         self.milestones_due += m.milestones_due
         self.milestones_on_time += m.milestones_on_time
         self.reports[m.report] += 1
+        if m.verified is not None and m.verified_reported is not None:
+            self.verified += m.verified
+            self.verified_reported += m.verified_reported
 
 
 def _groups(m: ProjectMeasures, by: str) -> list[tuple[object, str, tuple]]:

@@ -112,14 +112,17 @@ def _bump(report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def start_report(project: Project, month: datetime.date, *, by) -> MonthlyReport:
-    """The draft for (project, month), created if missing; starting twice gives one report."""
+def start_report(
+    project: Project, month: datetime.date, *, by, permission: str = "edit"
+) -> MonthlyReport:
+    """The draft for (project, month), created if missing; starting twice gives one report.
+    `permission` is "import" when the office enters a template on a task force's behalf."""
     month = check_month(month)
     existing = MonthlyReport.objects.filter(project=project, month=month).first()
     if existing is not None:
         access.require_report(by, "view", existing)
         return existing
-    access.require_report(by, "edit", MonthlyReport(project=project, month=month))
+    access.require_report(by, permission, MonthlyReport(project=project, month=month))
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(project=project, month=month)
@@ -142,9 +145,16 @@ def _validate_amounts(data: dict) -> None:
 
 @transaction.atomic
 def save_draft(
-    report: MonthlyReport, data: dict, *, by, expected_version: int | None = None
+    report: MonthlyReport,
+    data: dict,
+    *,
+    by,
+    expected_version: int | None = None,
+    permission: str = "edit",
+    reason: str = "",
 ) -> MonthlyReport:
-    """Save the fields in `data` on a draft (or returned) report of the user's task force."""
+    """Save the fields in `data` on a draft (or returned) report of the user's task force
+    (`permission="import"`: or of any project, by the office, from a monthly template)."""
     current = _locked(report)
     if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         access.require_report(by, "view", current)
@@ -152,7 +162,7 @@ def save_draft(
             "月报已提交或已采纳，不能直接修改；如需更正请提出更正申请。"
             " / This report is submitted or accepted; request a correction to change it."
         )
-    access.require_report(by, "edit", current)
+    access.require_report(by, permission, current)
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError()
     unknown = set(data) - set(DRAFT_FIELDS)
@@ -166,7 +176,7 @@ def save_draft(
     _bump(current)
     b, a = diff(before, _report_snapshot(current))
     if a:
-        _audit(current, by=by, action="update", before=b, after=a)
+        _audit(current, by=by, action="update", before=b, after=a, reason=reason)
     return current
 
 

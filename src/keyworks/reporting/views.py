@@ -71,6 +71,7 @@ def report_list(request):
             "late": sum(1 for r in rows if r["report"] and r["report"].is_late),
             "missing": sum(1 for r in rows if r["missing"]),
         },
+        "can_import": access.report_importable_projects(request.user, programme).exists(),
         "demo_notice": programme.is_demo,
     }
     return render(request, "reporting/report_list.html", context)

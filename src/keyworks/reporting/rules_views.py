@@ -1,0 +1,48 @@
+"""The office's page for the programme's warning rules (预警规则) and report due day."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import rules as rules_module
+from .models import WarningRules
+
+
+def _initial(programme) -> dict:
+    values = rules_module.current_values(programme, WarningRules.for_programme(programme))
+    return {**values, "fingerprint": rules_module.fingerprint(values)}
+
+
+@login_required
+def warning_rules(request):
+    programme = current_programme(request)  # 404 outside every programme
+    access.require_edit_warning_rules(request.user, programme)  # 403 unless office
+    form = rules_module.RulesForm(request.POST or None, initial=_initial(programme))
+    tried = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rules_module.save_rules(programme, data, by=request.user, expected=data["fingerprint"])
+        except rules_module.ConcurrentEditError as exc:
+            messages.error(request, str(exc))
+            tried = [(form.fields[k].label, v) for k, v in data.items() if k != "fingerprint"]
+            programme.refresh_from_db()
+            form = rules_module.RulesForm(initial=_initial(programme))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "预警规则已保存 / Warning rules saved")
+            return redirect(f"{request.path}?programme={programme.code}")
+    context = {
+        "programme": programme,
+        "programmes": access.managed_programmes(request.user),
+        "form": form,
+        "tried": tried,
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "reporting/warning_rules.html", context)

@@ -1,0 +1,58 @@
+"""The month's summary page (月报汇总表) and its Excel export. Thin: parse, access, compute."""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import render
+
+from keyworks.core.calendar import local_today
+from keyworks.core.sheets import XLSX_CONTENT_TYPE
+from keyworks.ledger.views import current_programme
+from keyworks.orgs import access
+
+from . import services
+from .measure_views import parse_month
+from .summary import month_summary
+from .summary_export import export_filename, write_summary_xlsx
+
+PAGE_SIZE = 100
+
+
+def _summary(request):
+    programme = current_programme(request)
+    if not access.can_view_measures(request.user, programme):
+        raise PermissionDenied("您没有权限查看月报汇总 / You may not see the month's summary")
+    return programme, month_summary(programme, parse_month(request.GET.get("month"), programme))
+
+
+@login_required
+def summary_page(request):
+    programme, summary = _summary(request)
+    rows = [(group, row) for group in summary.groups for row in group.rows]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "programme": programme,
+        "programmes": access.visible_programmes(request.user),
+        "summary": summary,
+        "month": summary.month,
+        "previous": services.previous_month(summary.month),
+        "following": services.next_month(summary.month),
+        "page": page,
+        "demo_notice": programme.is_demo,
+    }
+    return render(request, "reporting/summary.html", context)
+
+
+@login_required
+def summary_export(request):
+    _programme, summary = _summary(request)
+    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write_summary_xlsx(summary, buffer, today=local_today())
+    buffer.seek(0)
+    return FileResponse(
+        buffer, as_attachment=True, filename=export_filename(summary),
+        content_type=XLSX_CONTENT_TYPE,
+    )  # fmt: skip
