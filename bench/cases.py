@@ -263,16 +263,37 @@ class Built:
     seconds: float | None  # None: reused from an earlier run
 
 
+SYNTH_MONTHS = 12  # accepted monthly reports, January to December
+SYNTH_PROBLEMS_PER_PROJECT = 3  # problems with their handling history (30,000 at 10,000)
+
+
 def ensure_synth(size: int, seed: int, *, rebuild: bool) -> Built:
-    """`keyworks synth --projects SIZE --seed SEED` unless that programme is already there."""
+    """`keyworks synth --projects SIZE --seed SEED --months 12 --problems 3×SIZE` unless
+    that programme is already there with its reports and problems."""
+    from keyworks.coordination.models import Problem
+    from keyworks.reporting.models import MonthlyReport
+
     code = f"synth-{seed}"
+    problems = size * SYNTH_PROBLEMS_PER_PROJECT
     existing = Programme.objects.filter(code=code).first()
-    if existing is not None and not rebuild and existing.projects.count() == size:
+    if (
+        existing is not None
+        and not rebuild
+        and existing.projects.count() == size
+        and MonthlyReport.objects.filter(project__programme=existing).count() == size * SYNTH_MONTHS
+        and Problem.objects.filter(project__programme=existing).count() == problems
+    ):
         return Built(existing, None)
-    log(f"building {code} with {size:,} projects (keyworks synth)")
+    log(
+        f"building {code} with {size:,} projects, {SYNTH_MONTHS} months and {problems:,}"
+        " problems (keyworks synth)"
+    )
     start = time.perf_counter()
     out = io.StringIO()
-    call_command("synth", projects=size, seed=seed, replace=existing is not None, stdout=out)
+    call_command(
+        "synth", projects=size, seed=seed, months=SYNTH_MONTHS, problems=problems,
+        replace=existing is not None, stdout=out,
+    )  # fmt: skip
     seconds = time.perf_counter() - start
     log(out.getvalue().strip().replace("\n", " | "))
     return Built(Programme.objects.get(code=code), seconds)
@@ -765,12 +786,19 @@ def measure_import(large: Programme, small: Programme, runs: int) -> list[Result
 
 def run_all(*, large: Programme, small: Programme, runs: int, heavy_runs: int) -> list[Result]:
     """Every measure; one that raises is reported as failed and the others still run."""
+    from coordination_cases import measure_coordination  # these import this module
+    from dashboard_cases import measure_dashboards
+    from reporting_cases import measure_reporting
+
     page, api = "ledger list page, 2 filters", "API list, 2 filters"
     cases: list[tuple[str, str, Callable[[], Result | list[Result]]]] = [
         ("list", page, lambda: measure_list("list", page, app_page, sql_page, large, small, runs)),
         ("api", api, lambda: measure_list("api", api, app_api, sql_api, large, small, runs)),
         ("export", "Excel export", lambda: measure_export(large, small, heavy_runs)),
         ("import", "import", lambda: measure_import(large, small, heavy_runs)),
+        ("dashboards", "dashboard data", lambda: measure_dashboards(large, small, runs)),
+        ("reporting", "reporting", lambda: measure_reporting(large, small, runs, heavy_runs)),
+        ("coordination", "coordination", lambda: measure_coordination(large, small, runs)),
     ]
     results: list[Result] = []
     for key, title, measure in cases:

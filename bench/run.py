@@ -9,7 +9,16 @@ Python memory:
 - the API list endpoint with the same filters;
 - the Excel export of all 10,000 projects (`write_ledger_xlsx`);
 - the import of a 10,000-row ledger workbook (`parse_ledger` + `apply_ledger_import`):
-  creating 10,000 projects, updating all of them, and re-importing an unchanged file.
+  creating 10,000 projects, updating all of them, and re-importing an unchanged file;
+- the dashboard data endpoints (`bench/dashboard_cases.py`): command dashboard, battle
+  map (with its payload size) and schedule chart, each beside raw SQL for the same
+  figures, with query counts at 100 and 10,000 projects;
+- the reporting cases (`bench/reporting_cases.py`) on 12 months of accepted reports: the
+  month's summary page and its Excel export, and the measures for the whole programme;
+- the coordination cases (`bench/coordination_cases.py`) on 3 problems per project with
+  their handling history: the problem list with two filters, the same list as of one year
+  back, the dispatch agenda compilation and the Nov–Dec ranking computation, each beside
+  raw SQL, with query counts at 100 and 10,000 projects.
 
 Beside each, a baseline measured in the same run (raw SQL for the same page; openpyxl
 writing / reading the same cells outside the app) so the ratio shows the app's overhead.

@@ -18,6 +18,7 @@ from keyworks.coordination.models import (
 from keyworks.coordination.services import local_today
 from keyworks.demo.activity import load_demo_activity
 from keyworks.demo.loader import load_demo
+from keyworks.meetings.models import AgendaItem
 from keyworks.reporting.lights import GREEN, GREY, RED, YELLOW, count_lights, project_lights
 from keyworks.reporting.measures import (
     LATE,
@@ -29,6 +30,7 @@ from keyworks.reporting.measures import (
 )
 from keyworks.reporting.models import MonthlyReport, ProjectPause, ReportStatus
 from keyworks.reporting.services import SHANGHAI, compute_totals, due_at, next_month
+from keyworks.tasks.models import Task
 
 MONTHS = [datetime.date(2025, m, 1) for m in range(1, 13)]
 
@@ -166,6 +168,9 @@ def test_loading_twice_duplicates_nothing(demo):
 
 
 def test_activity_is_added_to_an_existing_demo_without_it(demo):
+    # Meetings' agenda items and tasks point at problems (PROTECT): unlink them first.
+    AgendaItem.objects.update(problem=None)
+    Task.objects.update(problem=None)
     ProblemEvent.objects.all().delete()
     Problem.objects.all().delete()
     created = load_demo_activity(demo)

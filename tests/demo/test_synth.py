@@ -139,3 +139,95 @@ def test_command_prints_a_summary():
         "synth", "--projects", "5", "--seed", "11", "--programme", "bench", stdout=StringIO()
     )
     assert Programme.objects.get(code="bench").projects.count() == 5
+
+
+def test_months_adds_accepted_reports_that_the_measures_count():
+    import datetime
+
+    from keyworks.reporting.measures import project_measures, rollup
+    from keyworks.reporting.models import MonthlyReport, ReportStatus
+
+    result = build_synth(projects=20, seed=5, months=3)
+    programme = result.programme
+    reports = MonthlyReport.objects.filter(project__programme=programme)
+    assert result.created["reports"] == reports.count() == 60
+    assert set(reports.values_list("status", flat=True)) == {ReportStatus.ACCEPTED}
+    assert sorted(set(reports.values_list("month", flat=True))) == [
+        datetime.date(2025, m, 1) for m in (1, 2, 3)
+    ]
+    (total,) = rollup(project_measures(programme, datetime.date(2025, 3, 1)), "programme")
+    assert total.ytd_completed == sum(r.completed_this_month for r in reports)
+    assert total.completion_rate is not None and total.completion_rate > 0
+    # Replacing a programme with reports removes them with it.
+    build_synth(projects=20, seed=5, replace=True)
+    assert not MonthlyReport.objects.filter(project__programme__code="synth-5").exists()
+
+
+def test_problems_have_a_history_that_the_as_of_list_replays():
+    import datetime
+
+    from keyworks.coordination.filters import with_state
+    from keyworks.coordination.models import (
+        FINAL_STATUSES,
+        EscalationLevel,
+        Problem,
+        ProblemEvent,
+        ProblemStatus,
+    )
+    from keyworks.coordination.services import end_of_day
+
+    result = build_synth(projects=30, seed=6, problems=90)
+    programme = result.programme
+    problems = Problem.objects.filter(project__programme=programme)
+    events = ProblemEvent.objects.filter(problem__project__programme=programme)
+    assert result.created["problems"] == problems.count() == 90
+    assert result.created["problem_events"] == events.count() > 90
+    # Every problem starts with its raise event; its last event holds its current state.
+    for p in with_state(problems).prefetch_related("events"):
+        history = list(p.events.all())
+        assert history[0].kind == ProblemEvent.Kind.RAISE and history[0].at == p.raised_at
+        assert (p.status_then, p.level_then) == (p.status, p.level)
+        assert p.version == len(history)
+    statuses = set(problems.values_list("status", flat=True))
+    assert {ProblemStatus.CLOSED, ProblemStatus.IN_PROGRESS} <= statuses
+    assert problems.filter(level__gte=EscalationLevel.OFFICE).exists()
+    raised = problems.values_list("raised_at", flat=True)
+    assert min(raised).year == 2025 and max(raised).year == 2026
+    # Lead units are the synthetic units (district governments, departments).
+    units = problems.exclude(lead_unit=None).values_list("lead_unit__name", flat=True)
+    assert all(name.startswith("合成省") or name.endswith("人民政府") for name in units)
+    # As of mid-2025 more of the problems raised by then were open than are open now.
+    cutoff = end_of_day(datetime.date(2025, 6, 30))
+    earlier = problems.filter(raised_at__lt=cutoff)
+    open_then = with_state(earlier, cutoff).exclude(status_then__in=FINAL_STATUSES).count()
+    assert open_then > earlier.exclude(status__in=FINAL_STATUSES).count()
+
+
+def test_same_seed_gives_the_same_problems_and_replace_removes_them():
+    from keyworks.coordination.models import Problem, ProblemEvent
+
+    def problems(code):
+        return list(
+            Problem.objects.filter(project__programme__code=code)
+            .order_by("project__seq", "raised_at", "category")
+            .values_list("project__seq", "category", "raised_at", "status", "level", "deadline")
+        )
+
+    build_synth(projects=10, seed=7, problems=25)
+    first = problems("synth-7")
+    build_synth(projects=10, seed=7, problems=25, replace=True)
+    assert problems("synth-7") == first and len(first) == 25
+    build_synth(projects=10, seed=7, replace=True)
+    assert not Problem.objects.filter(project__programme__code="synth-7").exists()
+    assert not ProblemEvent.objects.filter(problem__project__programme__code="synth-7").exists()
+
+
+def test_command_takes_problems():
+    from keyworks.coordination.models import Problem
+
+    out = StringIO()
+    call_command("synth", projects=4, seed=8, problems=12, stdout=out)
+    assert Problem.objects.filter(project__programme__code="synth-8").count() == 12
+    assert "problems 12" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("synth", projects=4, seed=9, problems=-1, stdout=StringIO())

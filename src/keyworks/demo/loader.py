@@ -433,6 +433,8 @@ def _people(programme, projects, units, by_code, password, created) -> None:
                 "full_name": a.full_name,
                 "title": a.title,
                 "phone": a.phone,
+                # reserved TLD: the reminder digest (`keyworks remind`) never reaches anyone
+                "email": f"{a.username}@demo.keyworks.invalid",
                 "unit": units.get(a.unit),
                 "is_staff": a.is_staff,
             }

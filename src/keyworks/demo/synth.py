@@ -19,7 +19,8 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from keyworks.audit.services import record_change
+from keyworks.coordination.models import (
+    EscalationLevel,
+    Problem,
+    ProblemCategory,
+    ProblemEvent,
+    ProblemStatus,
+)
+from keyworks.core.calendar import SHANGHAI
 from keyworks.core.validators import CREDIT_CODE_CHARSET, make_credit_code
 from keyworks.ledger.models import (
     Category,
@@ -39,6 +48,8 @@ from keyworks.ledger.models import (
     TaskForceMember,
 )
 from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
+from keyworks.reporting.models import MonthlyReport, ReportStatus
+from keyworks.reporting.services import due_at
 
 from . import data
 
@@ -369,6 +380,10 @@ def plan(projects: int, seed: int) -> list[dict]:
 def delete_programme(programme: Programme) -> None:
     """Remove a synthetic programme and everything that belongs only to it."""
     prefix = f"{programme.code}-"
+    MonthlyReport.objects.filter(project__programme=programme).delete()
+    # Problem events and problems PROTECT their problem / project (assisting units cascade).
+    ProblemEvent.objects.filter(problem__project__programme=programme).delete()
+    Problem.objects.filter(project__programme=programme).delete()
     TaskForce.objects.filter(project__programme=programme).delete()
     Project.objects.filter(programme=programme).delete()
     RoleAssignment.objects.filter(programme=programme).delete()
@@ -383,8 +398,12 @@ def build_synth(
     code: str | None = None,
     replace: bool = False,
     password: str | None = None,
+    months: int = 0,
+    problems: int = 0,
 ) -> SynthResult:
-    """Build the synthetic programme `code` (default `synth-<seed>`)."""
+    """Build the synthetic programme `code` (default `synth-<seed>`), with accepted
+    monthly reports for its first `months` months and `problems` problems (with their
+    handling history) on the task & problem list."""
     started = time.monotonic()
     code = code or f"synth-{seed}"
     created: Counter = Counter()
@@ -604,6 +623,11 @@ def build_synth(
         TaskForceMember.objects.bulk_create(members, batch_size=BATCH)
         created.update(users=len(users), roles=len(users), members=len(members))
 
+        if months:
+            office = User.objects.get(username=f"{code}-office")
+            created["reports"] = add_reports(programme, months, seed, office)
+        if problems:
+            created["problems"], created["problem_events"] = add_problems(programme, problems, seed)
         record_change(
             by=None,
             action="import",
@@ -613,3 +637,223 @@ def build_synth(
             programme_id=programme.pk,
         )
     return SynthResult(programme=programme, created=created, seconds=time.monotonic() - started)
+
+
+def add_reports(programme: Programme, months: int, seed: int, office: User) -> int:
+    """Accepted reports for months 1..`months` of the programme's year for every project:
+    each month a share of the annual investment (so completion rates spread around
+    序时进度), one in twenty submitted late. Written in bulk."""
+    rng = random.Random(seed * 7919)
+    rows = []
+    projects = programme.projects.order_by("pk").values_list("pk", "annual_investment")
+    for project_id, annual in projects:
+        pace = rng.uniform(0.55, 1.25)  # how the project keeps up with its annual plan
+        ytd = Decimal(0)
+        for m in range(1, months + 1):
+            month = date(programme.year, m, 1)
+            done = _wan(int(float(annual or 0) * 100 * pace / 12 * rng.uniform(0.6, 1.4)))
+            ytd += done
+            due = due_at(programme, month)
+            late = rng.random() < 0.05
+            submitted = due + timedelta(days=2) if late else due - timedelta(days=1)
+            rows.append(
+                MonthlyReport(
+                    project_id=project_id,
+                    month=month,
+                    status=ReportStatus.ACCEPTED,
+                    completed_this_month=done,
+                    ytd_total=ytd,
+                    since_start_total=ytd,
+                    progress_text=f"{m}月按计划推进",
+                    next_plan_investment=done,
+                    submitted_at=submitted,
+                    is_late=late,
+                    decided_at=submitted + timedelta(days=1),
+                    decided_by=office,
+                    decision_comment="采纳",
+                    version=2,
+                )  # fmt: skip
+            )
+    MonthlyReport.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+# --- problems (任务问题清单) -------------------------------------------------------------
+
+PROBLEM_START = date(2025, 1, 2)  # raised over the programme year and into the next
+PROBLEM_END = date(2026, 10, 31)
+PROBLEM_HORIZON = datetime(2026, 11, 15, 18, tzinfo=SHANGHAI)  # no step after this
+PROBLEM_TEXTS = {
+    ProblemCategory.LAND: ("用地指标未落实，影响开工", "请自然资源部门协调用地指标"),
+    ProblemCategory.DEMOLITION: ("红线内征迁未完成", "请属地政府加快征迁进度"),
+    ProblemCategory.PERMITS: ("施工许可办理滞后", "请住建部门并联审批"),
+    ProblemCategory.POWER: ("施工用电增容未接入", "请供电公司加快接入"),
+    ProblemCategory.WATER: ("施工用水管线未接通", "请水务部门协调接水"),
+    ProblemCategory.GAS: ("燃气管线迁改未完成", "请燃气公司配合迁改"),
+    ProblemCategory.FUNDING: ("专项债资金未到位", "请财政部门加快资金拨付"),
+    ProblemCategory.LABOUR: ("施工高峰期用工不足", "请人社部门协助招工"),
+    ProblemCategory.ENVIRONMENT: ("环评批复未取得", "请生态环境部门加快审批"),
+    ProblemCategory.SAFETY: ("施工安全隐患整改未完成", "请应急管理部门督促整改"),
+    ProblemCategory.OTHER: ("周边群众反映施工噪音", "请属地政府协调化解"),
+}
+# Land, demolition and permits are most of what blocks projects.
+CATEGORY_WEIGHTS = {
+    ProblemCategory.LAND: 20, ProblemCategory.DEMOLITION: 14, ProblemCategory.PERMITS: 18,
+    ProblemCategory.POWER: 8, ProblemCategory.WATER: 5, ProblemCategory.GAS: 3,
+    ProblemCategory.FUNDING: 12, ProblemCategory.LABOUR: 4, ProblemCategory.ENVIRONMENT: 7,
+    ProblemCategory.SAFETY: 4, ProblemCategory.OTHER: 5,
+}  # fmt: skip
+ESCALATION_TARGETS = [
+    EscalationLevel.TASK_FORCE,
+    EscalationLevel.OFFICE,
+    EscalationLevel.DISPATCH,
+    EscalationLevel.LEADERS,
+]
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, clock(rng.randint(8, 17), rng.randrange(0, 60)), SHANGHAI)
+
+
+def _problem_steps(rng: random.Random, has_lead: bool) -> list[tuple[str, int]]:
+    """The planned life of one problem: (event kind, days after the previous step).
+    Cut off at PROBLEM_HORIZON later, so recent problems are still open."""
+    Kind = ProblemEvent.Kind
+    if rng.random() < 0.03:
+        return [(Kind.VOID, rng.randint(1, 10))]
+    steps = [(Kind.ASSIGN, rng.randint(0, 3))] if has_lead else []
+    steps += [(Kind.NOTE, rng.randint(3, 20)) for _ in range(rng.randint(0, 3))]
+    if rng.random() < 0.18:
+        steps.append((Kind.ESCALATE, rng.randint(5, 30)))
+    if rng.random() < 0.12:  # stuck: still being handled, usually overdue by now
+        return steps
+    steps.append((Kind.RESOLVE, rng.randint(5, 60)))
+    if rng.random() < 0.08:
+        steps += [(Kind.RETURN, rng.randint(1, 5)), (Kind.RESOLVE, rng.randint(5, 20))]
+    steps.append((Kind.CLOSE, rng.randint(1, 7)))
+    return steps
+
+
+def add_problems(programme: Programme, count: int, seed: int) -> tuple[int, int]:
+    """`count` problems over the programme's projects (about `count / projects` each) with
+    their events, replayed as the coordination services would (status and level after
+    each step), so as-of views work. Raised on days from 2025-01 to 2026-10; problems
+    later steps are cut off at PROBLEM_HORIZON, so recent ones are still open. Lead units
+    are the project's responsible unit or a synthetic department; one in six problems
+    goes up a level, some to the dispatch meeting (周调度会). Returns (problems, events)."""
+    rng = random.Random(seed * 7919 + 3)
+    Kind = ProblemEvent.Kind
+    prefix = f"{programme.code}-"
+    users = dict(User.objects.filter(username__startswith=prefix).values_list("username", "pk"))
+    office = users[f"{prefix}office"]
+    projects = list(
+        programme.projects.order_by("seq").values_list("pk", "seq", "responsible_unit_id")
+    )
+    departments = list(
+        Unit.objects.filter(name__in=[f"合成省{name}" for _s, name in DEPARTMENTS])
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+    # The department accounts act for their unit, the district accounts for theirs.
+    handlers = dict(
+        RoleAssignment.objects.filter(programme=programme)
+        .exclude(user__unit__isnull=True)
+        .values_list("user__unit_id", "user_id")
+    )
+    categories, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
+    span = (PROBLEM_END - PROBLEM_START).days
+    problems, lives, assisting = [], [], []
+    for _ in range(count):
+        project_id, seq, responsible = rng.choice(projects)
+        raiser = users.get(f"{prefix}tf{seq:05d}", office)
+        category = rng.choices(categories, weights)[0]
+        description, need = PROBLEM_TEXTS[category]
+        raised_at = _moment(PROBLEM_START + timedelta(days=rng.randrange(span + 1)), rng)
+        roll = rng.random()
+        lead = None if roll < 0.05 else responsible if roll < 0.7 else rng.choice(departments)
+        problem = Problem(
+            project_id=project_id,
+            category=category,
+            description=f"{description}（合成数据）",
+            need=need,
+            lead_unit_id=lead,
+            deadline=raised_at.date() + timedelta(days=rng.randint(15, 90)),
+            raised_by_id=raiser,
+            raised_at=raised_at,
+            status=ProblemStatus.RAISED,
+            level=EscalationLevel.DISTRICT,
+        )
+        events = [
+            ProblemEvent(
+                kind=Kind.RAISE,
+                at=raised_at,
+                status=problem.status,
+                level=problem.level,
+                actor_id=raiser,
+                note=problem.description,
+            )  # fmt: skip
+        ]
+        at = raised_at
+        handler = handlers.get(lead, office)
+        for kind, days in _problem_steps(rng, lead is not None):
+            at = at + timedelta(days=days, minutes=rng.randint(10, 300))
+            if at > PROBLEM_HORIZON:
+                break
+            actor, unit, note = office, None, ""
+            if kind == Kind.ASSIGN:
+                unit = lead
+                problem.status = ProblemStatus.ASSIGNED
+            elif kind == Kind.NOTE:
+                actor, unit, note = handler, lead, f"{at:%m月%d日}已对接，正在推进"
+                if problem.status in (ProblemStatus.ASSIGNED, ProblemStatus.RETURNED):
+                    problem.status = ProblemStatus.IN_PROGRESS
+            elif kind == Kind.ESCALATE:
+                problem.level = rng.choices(ESCALATION_TARGETS, [3, 3, 5, 1])[0]
+                note = "逾期未解决，提请上级协调"
+            elif kind == Kind.RESOLVE:
+                actor, unit, note = handler, lead, "已协调解决"
+                problem.status = ProblemStatus.RESOLVED
+                problem.resolution_note, problem.resolved_at = note, at
+            elif kind == Kind.RETURN:
+                problem.status, note = ProblemStatus.RETURNED, "解决情况不实，退回重办"
+            elif kind == Kind.CLOSE:
+                problem.status, problem.closed_at = ProblemStatus.CLOSED, at
+            elif kind == Kind.VOID:
+                problem.status, note = ProblemStatus.VOIDED, "重复提交，作废"
+                problem.void_reason = note
+            events.append(
+                ProblemEvent(
+                    kind=kind,
+                    at=at,
+                    status=problem.status,
+                    level=problem.level,
+                    actor_id=actor,
+                    unit_id=unit,
+                    note=note,
+                )  # fmt: skip
+            )
+        problem.version = len(events)
+        problems.append(problem)
+        lives.append(events)
+        if lead is not None and rng.random() < 0.2:
+            helper = rng.choice(departments)
+            assisting.append(helper if helper != lead else None)
+        else:
+            assisting.append(None)
+    problems = Problem.objects.bulk_create(problems, batch_size=BATCH)
+    rows = []
+    for problem, events in zip(problems, lives, strict=True):
+        for event in events:
+            event.problem_id = problem.pk
+            rows.append(event)
+    ProblemEvent.objects.bulk_create(rows, batch_size=BATCH)
+    through = Problem.assisting_units.through
+    through.objects.bulk_create(
+        [
+            through(problem_id=p.pk, unit_id=unit)
+            for p, unit in zip(problems, assisting, strict=True)
+            if unit is not None
+        ],
+        batch_size=BATCH,
+    )
+    return len(problems), len(rows)

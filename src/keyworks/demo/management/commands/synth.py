@@ -20,17 +20,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace", action="store_true", help="删除同代码计划后重建 / rebuild if it exists"
         )
+        parser.add_argument(
+            "--months", type=int, default=0,
+            help="生成1月至该月的已采纳月报（0–12）/ accepted reports for months 1..N",
+        )  # fmt: skip
+        parser.add_argument(
+            "--problems", type=int, default=0,
+            help="生成的问题清单条数（含办理记录）/ problems with their handling history",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
         projects = options["projects"]
         if not 1 <= projects <= 999_999:
             raise CommandError("--projects 应在 1 到 999999 之间 / must be 1..999999")
+        if not 0 <= options["months"] <= 12:
+            raise CommandError("--months 应在 0 到 12 之间 / must be 0..12")
+        if options["problems"] < 0:
+            raise CommandError("--problems 不能为负数 / must not be negative")
         try:
             result = build_synth(
                 projects=projects,
                 seed=options["seed"],
                 code=options["programme"],
                 replace=options["replace"],
+                months=options["months"],
+                problems=options["problems"],
             )
         except SynthExistsError as exc:
             raise CommandError(str(exc)) from exc
