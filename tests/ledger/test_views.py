@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -182,3 +183,20 @@ def test_every_response_carries_a_request_id_used_by_the_audit(world):
     )
     assert response["X-Request-ID"] == "req-123"
     assert ChangeRecord.objects.get(action="update").request_id == "req-123"
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "hidden"),
+    [
+        ("member", {"project-updates", "project-targets", "raise-problem"},
+         {"issue-task", "record-visit"}),
+        ("inspector", {"record-visit", "issue-task", "project-targets"}, set()),
+        ("office", {"record-visit", "issue-task", "project-targets", "raise-problem"}, set()),
+    ],
+)  # fmt: skip
+def test_project_page_links_to_the_work_on_it_by_role(world, who, shown, hidden):
+    html = world.client(getattr(world, who)).get(f"/ledger/{world.own.pk}/").content.decode()
+    for element in shown:
+        assert f'id="{element}"' in html, element
+    for element in hidden:
+        assert f'id="{element}"' not in html, element

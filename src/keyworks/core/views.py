@@ -3,7 +3,6 @@
 from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 
@@ -19,7 +18,9 @@ def healthz(request):
 
 
 def home(request):
-    return redirect("ledger:project_list")
+    from keyworks.reminders.views import home as reminders_home
+
+    return reminders_home(request)
 
 
 class LoginView(auth_views.LoginView):

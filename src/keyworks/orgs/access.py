@@ -257,6 +257,7 @@ REPORT_ACTIONS = frozenset(
     {
         "view",
         "edit",
+        "import",
         "submit",
         "review",
         "accept",
@@ -313,6 +314,8 @@ def can_report(user, action: str, report) -> bool:
     status = report.status
     if action in {"edit", "submit"}:
         return status in EDITABLE_STATUSES and own
+    if action == "import":  # a monthly template: the task force, or the office on its behalf
+        return status in EDITABLE_STATUSES and (own or office)
     if action == "review":
         return status == ReportStatus.SUBMITTED and is_district_of(user, project)
     if action == "accept":
@@ -328,6 +331,23 @@ def can_report(user, action: str, report) -> bool:
     if action == "decide_correction":
         return office
     return False
+
+
+def report_importable_projects(user, programme: Programme) -> QuerySet[Project]:
+    """Current projects whose reports `user` may fill in from a monthly template: the
+    task force its own, the office every one (as drafts for the task force to submit)."""
+    projects = Project.objects.filter(programme=programme, archived_at__isnull=True)
+    if is_office(user, programme.pk):
+        return projects
+    return projects.filter(task_force_id__in=own_task_force_ids(user))
+
+
+def require_import_reports(user, programme: Programme) -> None:
+    if not report_importable_projects(user, programme).exists():
+        raise PermissionDenied(
+            "只有项目专班或指挥部办公室可以导入月报"
+            " / Only task forces and the office import reports"
+        )
 
 
 def require_report(user, action: str, report) -> None:
@@ -367,6 +387,20 @@ def can_pause_project(user, project: Project) -> bool:
 def require_pause_project(user, project: Project) -> None:
     if not can_pause_project(user, project):
         raise PermissionDenied("只有指挥部办公室可以暂停或恢复项目 / Only the office may do this")
+
+
+def can_edit_warning_rules(user, programme: Programme) -> bool:
+    """The programme's warning-light thresholds and report due day: its office only."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_office(user, programme.pk)
+
+
+def require_edit_warning_rules(user, programme: Programme) -> None:
+    if not can_edit_warning_rules(user, programme):
+        raise PermissionDenied(
+            "只有指挥部办公室可以修改预警规则 / Only the office may change the warning rules"
+        )
 
 
 # --- coordination ------------------------------------------------------------------
@@ -412,6 +446,10 @@ def visible_problems(user):
         condition |= Q(project__programme_id__in=departments) & (
             Q(lead_unit_id__in=units) | Q(assisting_units__in=units)
         )
+    if not regions and not units:
+        # No many-to-many join, so no repeated rows: filter directly. (`pk IN (subquery)`
+        # made SQLite walk the id list once per project: seconds at 3,000 problems.)
+        return Problem.objects.filter(condition)
     ids = Problem.objects.filter(condition).values("pk")
     return Problem.objects.filter(pk__in=ids)
 
@@ -499,25 +537,541 @@ def get_problem(user, pk, action: str = "view"):
     return problem
 
 
+def can_edit_escalation_rule(user, programme: Programme) -> bool:
+    """The automatic escalation rules (自动升级规则): everyone in the programme reads
+    them; the office sets them."""
+    return is_office(user, programme.pk)
+
+
 # --- targets -----------------------------------------------------------------
+# Annual targets (年度目标). The project's task force creates, edits, submits and revises;
+# the office reviews item by item. Office, leaders, inspectors and departments read the
+# whole programme's targets; district coordinators those of projects in their districts;
+# a task force its own project's. Anyone else: 404.
+
+TARGET_ACTIONS = frozenset({"view", "create", "edit", "submit", "review", "revise"})
+TARGET_WIDE_READ = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.DEPARTMENT}
+
+
+def target_projects(user) -> QuerySet[Project]:
+    """Projects whose annual targets the user may read."""
+    if is_superuser(user):
+        return Project.objects.all()
+    wide = programme_ids(user, *TARGET_WIDE_READ)
+    condition = Q(programme_id__in=wide) | Q(task_force_id__in=own_task_force_ids(user))
+    regions = own_region_ids(user)
+    if regions:
+        condition |= Q(programme_id__in=programme_ids(user, Role.DISTRICT), districts__in=regions)
+    return Project.objects.filter(pk__in=Project.objects.filter(condition).values("pk"))
+
+
+def visible_targets(user):
+    from keyworks.targets.models import AnnualTarget
+
+    return AnnualTarget.objects.filter(project__in=target_projects(user))
+
+
+def can_target(user, action: str, obj) -> bool:
+    """May `user` do `action`? `obj` is a Project for "view"/"create", else an AnnualTarget.
+    "revise" is asked of the accepted version being revised."""
+    from keyworks.targets.models import EDITABLE_STATUSES, TargetStatus
+
+    if action not in TARGET_ACTIONS:
+        raise ValueError(f"unknown target action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    project = obj if isinstance(obj, Project) else obj.project
+    if action == "view":
+        if is_superuser(user) or has_role(user, project.programme_id, *TARGET_WIDE_READ):
+            return True
+        return is_own_task_force(user, project) or is_district_of(user, project)
+    if project.is_archived:
+        return False
+    if action == "review":
+        return obj.status == TargetStatus.SUBMITTED and is_office(user, project.programme_id)
+    if not is_own_task_force(user, project):
+        return False
+    if action == "create":
+        return True
+    if action in {"edit", "submit"}:
+        return obj.status in EDITABLE_STATUSES
+    return obj.status == TargetStatus.ACCEPTED  # revise
+
+
+def require_target(user, action: str, obj) -> None:
+    if not can_target(user, action, obj):
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_target(user, pk, action: str = "view"):
+    """Fetch a target version for `action`: 404 if the user cannot see it, 403 if not allowed."""
+    from keyworks.targets.models import AnnualTarget
+
+    try:
+        target = (
+            visible_targets(user)
+            .select_related("project", "project__programme", "project__task_force")
+            .get(pk=pk)
+        )
+    except (AnnualTarget.DoesNotExist, ValueError, TypeError):
+        raise Http404("年度目标不存在 / Annual target not found") from None
+    require_target(user, action, target)
+    return target
+
+
+def get_target_project(user, pk, action: str = "view") -> Project:
+    """A project on the targets pages: 404 unless the user may read its targets."""
+    try:
+        project = target_projects(user).select_related("programme", "task_force").get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404("项目不存在 / Project not found") from None
+    require_target(user, action, project)
+    return project
 
 
 # --- fieldwork ---------------------------------------------------------------
+# Progress updates: everyone in the programme reads them; a task force posts them for its
+# own project. On-site visits: inspectors and the office record them; the findings are
+# read by office, leaders, inspectors and the project's own task force; only the office
+# resolves a dispute and edits the programme's field-work thresholds.
+
+FIELDWORK_VISIT_READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR}
+
+
+def visible_updates(user):
+    from keyworks.fieldwork.models import ProgressUpdate
+
+    if is_superuser(user):
+        return ProgressUpdate.objects.all()
+    return ProgressUpdate.objects.filter(project__programme_id__in=programme_ids(user))
+
+
+def can_post_update(user, project: Project) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or project.is_archived:
+        return False
+    return is_own_task_force(user, project)
+
+
+def visible_visits(user):
+    from keyworks.fieldwork.models import Visit
+
+    if is_superuser(user):
+        return Visit.objects.all()
+    wide = programme_ids(user, *FIELDWORK_VISIT_READERS)
+    condition = Q(project__programme_id__in=wide) | Q(
+        project__task_force_id__in=own_task_force_ids(user)
+    )
+    return Visit.objects.filter(condition)
+
+
+def can_record_visit(user, project: Project) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or project.is_archived:
+        return False
+    return has_role(user, project.programme_id, Role.OFFICE, Role.INSPECTOR)
+
+
+def can_resolve_dispute(user, visit) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_office(user, visit.project.programme_id)
+
+
+def get_update(user, pk):
+    """Fetch a progress update: 404 outside the programme."""
+    from keyworks.fieldwork.models import ProgressUpdate
+
+    try:
+        return (
+            visible_updates(user)
+            .select_related("project", "project__programme", "posted_by", "raised_problem")
+            .get(pk=pk)
+        )
+    except (ProgressUpdate.DoesNotExist, ValueError, TypeError):
+        raise Http404("进度更新不存在 / Progress update not found") from None
+
+
+def get_visit(user, pk, action: str = "view"):
+    """Fetch a visit: 404 for whoever may not read it, 403 for `resolve` by a non-office."""
+    from keyworks.fieldwork.models import Visit
+
+    try:
+        visit = (
+            visible_visits(user)
+            .select_related("project", "project__programme", "recorded_by", "resolved_by")
+            .get(pk=pk)
+        )
+    except (Visit.DoesNotExist, ValueError, TypeError):
+        raise Http404("核验记录不存在 / Verification visit not found") from None
+    if action == "resolve" and not can_resolve_dispute(user, visit):
+        raise PermissionDenied("只有指挥部办公室可以处理争议 / Only the office resolves disputes")
+    return visit
 
 
 # --- reminders ---------------------------------------------------------------
+# Reminders are computed per user by each app's provider from that app's own rules;
+# here only: who gets a reminder list (and a digest) at all.
+
+
+def can_receive_reminders(user) -> bool:
+    """Signed-in, active members of at least one programme."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(programme_ids(user))
 
 
 # --- tasks -------------------------------------------------------------------
+# Tracked tasks (supervision items, leaders' instructions, meeting decisions). Office and
+# inspectors issue supervision items; leaders and the office record instructions; the
+# office records meeting decisions. Users of the lead unit (their department role's unit,
+# or User.unit when they hold any role in the programme) answer; the issuer or the office
+# accepts or returns an answer. Office, leaders and inspectors read every task of the
+# programme; a task force the tasks on its own project; unit users their units' tasks.
+
+TASK_ACTIONS = frozenset({"view", "answer", "accept", "return"})
+TASK_ISSUERS = {
+    "supervision": (Role.OFFICE, Role.INSPECTOR),
+    "instruction": (Role.LEADER, Role.OFFICE),
+    "decision": (Role.OFFICE,),
+}
+
+
+def task_unit_ids(user, programme_id: int) -> set[int]:
+    """The units a user acts for on tasks of `programme_id`."""
+    units = own_unit_ids(user, programme_id)
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id and programme_id in programme_ids(user):
+        units.add(unit_id)
+    return units
+
+
+def visible_tasks(user):
+    from keyworks.tasks.models import Task
+
+    if is_superuser(user):
+        return Task.objects.all()
+    condition = Q(programme_id__in=programme_ids(user, *PROGRAMME_WIDE_READ))
+    task_forces = own_task_force_ids(user)
+    if task_forces:
+        condition |= Q(project__task_force_id__in=task_forces)
+    for programme_id in programme_ids(user):
+        units = task_unit_ids(user, programme_id)
+        if units:
+            condition |= Q(programme_id=programme_id) & (
+                Q(lead_unit_id__in=units) | Q(assisting_units__in=units)
+            )
+    ids = Task.objects.filter(condition).values("pk")
+    return Task.objects.filter(pk__in=ids)
+
+
+def can_issue_task(user, programme: Programme, kind: str) -> bool:
+    """May `user` issue (record) a task of `kind` in `programme`?"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    roles = TASK_ISSUERS.get(kind)
+    if roles is None:
+        raise ValueError(f"unknown task kind {kind!r}")
+    return has_role(user, programme.pk, *roles)
+
+
+def can_issue_any_task(user, programme: Programme) -> bool:
+    return any(can_issue_task(user, programme, kind) for kind in TASK_ISSUERS)
+
+
+def is_leader(user, programme_id: int) -> bool:
+    return any(a.programme_id == programme_id and a.role == Role.LEADER for a in assignments(user))
+
+
+def can_task(user, action: str, task) -> bool:
+    """May `user` do `action` on `task`?"""
+    from keyworks.tasks.models import TaskStatus
+
+    if action not in TASK_ACTIONS:
+        raise ValueError(f"unknown task action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action == "view":
+        return visible_tasks(user).filter(pk=task.pk).exists()
+    if task.status == TaskStatus.ACCEPTED:
+        return False
+    if action == "answer":
+        return task.lead_unit_id in task_unit_ids(user, task.programme_id)
+    # accept / return: the issuer, or the office
+    if task.status != TaskStatus.ANSWERED:
+        return False
+    return task.issued_by_id == user.pk or is_office(user, task.programme_id)
+
+
+def require_task(user, action: str, task) -> None:
+    if not can_task(user, action, task):
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_task(user, pk, action: str = "view"):
+    """Fetch a task for `action`: 404 if the user cannot see it, 403 if not allowed."""
+    from keyworks.tasks.models import Task
+
+    try:
+        task = (
+            visible_tasks(user)
+            .select_related("programme", "project", "lead_unit", "issued_by", "recorded_by")
+            .get(pk=pk)
+        )
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404("督办事项不存在 / Task not found") from None
+    require_task(user, action, task)
+    return task
 
 
 # --- meetings ----------------------------------------------------------------
+# The weekly dispatch meeting. The office opens meetings, edits the agenda and records
+# decisions until the meeting is closed, and confirms decisions reported done. Everyone in
+# the programme reads its meetings; the users of a decision's responsible unit (department
+# role or User.unit) report progress and completion on it.
+
+MEETING_ACTIONS = frozenset({"view", "export", "manage", "edit"})
+DECISION_ACTIONS = frozenset({"view", "edit", "progress", "confirm"})
+
+
+def visible_meetings(user):
+    from keyworks.meetings.models import Meeting
+
+    if is_superuser(user):
+        return Meeting.objects.all()
+    return Meeting.objects.filter(programme_id__in=programme_ids(user))
+
+
+def visible_decisions(user):
+    from keyworks.meetings.models import Decision
+
+    if is_superuser(user):
+        return Decision.objects.all()
+    return Decision.objects.filter(meeting__programme_id__in=programme_ids(user))
+
+
+def meeting_unit_ids(user, programme_id: int) -> set[int]:
+    """The units a user acts for on decisions: department roles, and the user's own unit
+    for task force, district and department users of the programme."""
+    units = own_unit_ids(user, programme_id)
+    scoped = (Role.TASKFORCE, Role.DISTRICT, Role.DEPARTMENT)
+    if getattr(user, "unit_id", None) and has_role(user, programme_id, *scoped):
+        units.add(user.unit_id)
+    return units
+
+
+def can_open_meeting(user, programme: Programme) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_office(user, programme.pk)
+
+
+def can_meeting(user, action: str, meeting) -> bool:
+    """view/export: the programme; manage: office; edit (agenda, decisions): office while
+    the meeting is open."""
+    if action not in MEETING_ACTIONS:
+        raise ValueError(f"unknown meeting action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    member = is_superuser(user) or meeting.programme_id in programme_ids(user)
+    if action in {"view", "export"}:
+        return member
+    office = is_office(user, meeting.programme_id)
+    if action == "manage":
+        return office
+    return office and meeting.is_open
+
+
+def require_meeting(user, action: str, meeting) -> None:
+    if not can_meeting(user, action, meeting):
+        if action == "edit" and not meeting.is_open and is_office(user, meeting.programme_id):
+            raise PermissionDenied("会议已结束，议程和议定事项已锁定 / The meeting is closed")
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_meeting(user, pk, action: str = "view"):
+    """Fetch a meeting for `action`: 404 if the user cannot see it, 403 if not allowed."""
+    from keyworks.meetings.models import Meeting
+
+    try:
+        meeting = visible_meetings(user).select_related("programme").get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404("会议不存在 / Meeting not found") from None
+    require_meeting(user, action, meeting)
+    return meeting
+
+
+def can_decision(user, action: str, decision) -> bool:
+    """view: the programme; edit: office while the meeting is open; progress (notes,
+    report done): office or the responsible unit while not confirmed; confirm (or
+    return): office once reported done."""
+    from keyworks.meetings.models import DecisionStatus
+
+    if action not in DECISION_ACTIONS:
+        raise ValueError(f"unknown decision action {action!r}")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    meeting = decision.meeting
+    if action == "view":
+        return is_superuser(user) or meeting.programme_id in programme_ids(user)
+    office = is_office(user, meeting.programme_id)
+    if action == "edit":
+        return office and meeting.is_open and decision.status == DecisionStatus.OPEN
+    if action == "confirm":
+        return office and decision.status == DecisionStatus.DONE
+    if decision.status == DecisionStatus.CONFIRMED:
+        return False
+    return office or decision.unit_id in meeting_unit_ids(user, meeting.programme_id)
+
+
+def require_decision(user, action: str, decision) -> None:
+    if not can_decision(user, action, decision):
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_decision(user, pk, action: str = "view"):
+    from keyworks.meetings.models import Decision
+
+    try:
+        decision = (
+            visible_decisions(user)
+            .select_related("meeting", "meeting__programme", "unit", "item")
+            .get(pk=pk)
+        )
+    except (Decision.DoesNotExist, ValueError, TypeError):
+        raise Http404("议定事项不存在 / Decision not found") from None
+    require_decision(user, action, decision)
+    return decision
 
 
 # --- rankings ----------------------------------------------------------------
+# Rankings (rankings/): everyone in the programme reads the bi-monthly rankings and their
+# exports; only the office edits the scoring scheme and publishes (freezes) a period.
+
+
+def can_view_rankings(user, programme: Programme) -> bool:
+    return can(user, "view", programme)
+
+
+def can_manage_rankings(user, programme: Programme) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_office(user, programme.pk)
+
+
+def require_manage_rankings(user, programme: Programme) -> None:
+    if not can_manage_rankings(user, programme):
+        raise PermissionDenied(
+            "只有指挥部办公室可以修改计分方案或发布排名 / Only the office may do this"
+        )
+
+
+def rankings_programme(user, code: str | None, action: str = "view") -> Programme:
+    """The programme for a rankings page or endpoint: 404 outside it, 403 if the user may
+    read but not `action` ("view" or "manage")."""
+    programme = choose_programme(user, code)
+    if programme is None or not can_view_rankings(user, programme):
+        raise Http404("项目计划不存在 / Programme not found")
+    if action == "manage":
+        require_manage_rankings(user, programme)
+    elif action != "view":
+        raise ValueError(f"unknown rankings action {action!r}")
+    return programme
 
 
 # --- factors -----------------------------------------------------------------
+# Factor guarantees (要素保障清单). Everyone in a programme reads every item; the office
+# edits all items, a task force its own projects', a district coordinator those of projects
+# in its district; users of an item's responsible unit update only what is secured (and
+# the note).
+
+FACTOR_SECURED_FIELDS = frozenset({"secured", "note"})
+
+
+def visible_factor_items(user):
+    from keyworks.factors.models import FactorItem
+
+    return FactorItem.objects.filter(project__in=visible_projects(user))
+
+
+def can_edit_factors(user, project: Project) -> bool:
+    """Add items to `project` and change every field of its items."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or project.is_archived:
+        return False
+    return (
+        is_office(user, project.programme_id)
+        or is_own_task_force(user, project)
+        or is_district_of(user, project)
+    )
+
+
+def factor_fields(user, item) -> frozenset[str] | None:
+    """The fields of `item` the user may change: None means all, empty means none."""
+    project = item.project
+    if can_edit_factors(user, project):
+        return None
+    if not getattr(user, "is_authenticated", False) or not user.is_active or project.is_archived:
+        return frozenset()
+    if item.responsible_unit_id and item.responsible_unit_id in own_unit_ids(
+        user, project.programme_id
+    ):
+        return FACTOR_SECURED_FIELDS
+    return frozenset()
+
+
+def can_change_factor(user, item) -> bool:
+    fields = factor_fields(user, item)
+    return fields is None or bool(fields)
+
+
+def get_factor_item(user, pk, action: str = "view"):
+    """Fetch a factor item: 404 if the user cannot see it, 403 if it may not `change` it."""
+    from keyworks.factors.models import FactorItem
+
+    try:
+        item = (
+            visible_factor_items(user)
+            .select_related("project", "project__programme", "responsible_unit")
+            .get(pk=pk)
+        )
+    except (FactorItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("要素保障事项不存在 / Factor item not found") from None
+    if action == "change" and not can_change_factor(user, item):
+        raise PermissionDenied("您没有权限修改该要素保障事项 / You may not change this item")
+    return item
 
 
 # --- dashboards --------------------------------------------------------------
+# The battle map, command dashboard and schedule chart are read by everyone in the
+# programme (`current_programme` / `visible_projects`). The big screen can also be opened
+# through a screen link (no login): the link stands for a read-only viewer who reads
+# the programme as a leader does and can change nothing. Office creates and revokes links.
+
+
+def can_manage_screen_links(user, programme: Programme) -> bool:
+    return getattr(user, "is_authenticated", False) and is_office(user, programme.pk)
+
+
+def require_manage_screen_links(user, programme: Programme) -> None:
+    if not can_manage_screen_links(user, programme):
+        raise PermissionDenied(
+            "只有指挥部办公室可以管理大屏链接 / Only the office manages screen links"
+        )
+
+
+class ScreenViewer:
+    """The read-only viewer behind a screen link: not a stored user; reads one programme
+    like a leader (no writes: every service checks a real role or saves the actor)."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    is_anonymous = False
+    pk = id = None
+    username = "screen"
+    full_name = "大屏链接 / Screen link"
+
+    def __init__(self, programme: Programme) -> None:
+        self._keyworks_roles = [RoleAssignment(programme=programme, role=Role.LEADER)]
+
+    def get_username(self) -> str:
+        return self.username
