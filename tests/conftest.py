@@ -13,6 +13,13 @@ PASSWORD = "test-password-123"
 
 
 @pytest.fixture(autouse=True)
+def fresh_measures(settings):
+    """Tests change data behind the services' back (direct ORM updates, no change record),
+    so measures are computed afresh; tests/reporting/test_measures_cache.py turns it on."""
+    settings.MEASURES_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """PBKDF2 at production strength costs ~0.5 s per user; the world has eight."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

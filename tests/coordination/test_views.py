@@ -224,3 +224,24 @@ def test_actions_through_the_page(world):
     response = office.post(url + "escalate/", {"level": 5, "note": "再议"}, follow=True)
     assert "已销号或作废" in response.content.decode()
     assert world.client(world.member).post(url + "bogus/").status_code == 404
+
+
+def test_the_list_pages_and_filters_by_project_without_a_select(world, monkeypatch):
+    from keyworks.coordination import views as coordination_views
+
+    from .conftest import raised
+
+    monkeypatch.setattr(coordination_views, "PAGE_SIZE", 2)
+    for _ in range(3):
+        raised(world)
+    raised(world, project=world.other)
+    client = world.client(world.office)
+    first = client.get("/coordination/")
+    html = first.content.decode()
+    assert 'id="problem-count">4<' in html and 'id="next-page"' in html
+    assert 'name="project"' in html and '<select name="project"' not in html
+    assert len(first.context["problems"]) == 2
+    assert len(client.get("/coordination/", {"page": 2}).context["problems"]) == 2
+    own = client.get("/coordination/", {"project": world.own.pk})
+    assert own.context["page"].paginator.count == 3
+    assert "（牧野路改造工程）" in own.content.decode()

@@ -36,7 +36,11 @@ class ChangeRecord(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("变更记录")
         verbose_name_plural = _("变更记录")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The programme's newest record is its data revision (reporting.measures).
+            models.Index(fields=["programme_id", "id"], name="changerecord_programme_rev"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_label}"

@@ -46,8 +46,10 @@ class ProblemFilter(django_filters.FilterSet):
         label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
     )
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
+    # Set by links from a project's page; a programme may have 10,000 projects, so no
+    # <select> of them (the keyword also matches project names).
     project = django_filters.ModelChoiceFilter(
-        label=_("项目"), queryset=Project.objects.none(), empty_label="全部"
+        label=_("项目"), queryset=Project.objects.none(), widget=forms.HiddenInput
     )
     category = django_filters.ChoiceFilter(label=_("问题类别"), choices=ProblemCategory.choices)
     status = django_filters.ChoiceFilter(

@@ -5,6 +5,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,28 +29,30 @@ def filtered_problems(request, programme) -> ProblemFilter:
     base = access.visible_problems(request.user).filter(project__programme=programme)
     return ProblemFilter(request.GET, queryset=base, programme=programme)
 
+PAGE_SIZE = 100  # problems per page; the Excel export has every one
+
 
 @login_required
 def problem_list(request):
     programme = current_programme(request)
     problem_filter = filtered_problems(request, programme)
-    problems = list(problem_filter.qs)
+    page = Paginator(problem_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    problems = list(page.object_list)
     day = problem_filter.as_of_date or services.local_today()
     for p in problems:
         p.status_label = STATUS_LABELS.get(p.status_then, p.status_then)
         p.level_label = LEVEL_LABELS.get(p.level_then, "")
         p.overdue = p.status_then in HANDLING_STATUSES and p.deadline < day
-    base = access.visible_problems(request.user).filter(project__programme=programme)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "programme": programme,
         "filter": problem_filter,
         "problems": problems,
+        "page": page,
         "as_of": problem_filter.as_of_date,
         "today": services.local_today(),
         "show_discipline": access.can_see_discipline(request.user, programme.pk),
-        "measures": measures.unit_measures(base),
         "query": query.urlencode(),
         "demo_notice": programme.is_demo,
     }

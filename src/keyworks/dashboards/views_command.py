@@ -33,6 +33,7 @@ from keyworks.reporting.measures import (
     TIMELINESS_LABELS,
     default_month,
     month_end,
+    programme_months,
     project_measures,
     rollup,
 )
@@ -200,13 +201,10 @@ def command_data(request):
     total = rollup(measures, "programme")
     target = total[0].annual_target if total else None
     months, plan, actual = [], [], []
-    for m in range(1, month.month + 1):
-        point = datetime.date(month.year, m, 1)
-        rows = measures if m == month.month else project_measures(programme, point)
-        cumulative = rollup(rows, "programme")
-        months.append(f"{m}月")
-        plan.append(money(target * m / 12) if target else money(0))
-        actual.append(money(cumulative[0].ytd_completed) if cumulative else money(0))
+    for point in programme_months(programme, month):
+        months.append(f"{point.month.month}月")
+        plan.append(money(target * point.month.month / 12) if target else money(0))
+        actual.append(money(point.ytd_completed))
 
     def rates(by):
         return [

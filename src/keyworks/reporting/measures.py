@@ -33,13 +33,16 @@ Definitions (month M of year Y; "the month's end" is the last day of M, Asia/Sha
 
 import calendar
 import datetime
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from keyworks.audit.models import ChangeRecord
 from keyworks.ledger.models import Milestone, Project
 
 from .models import MonthlyReport, ProjectPause, ReportStatus
@@ -99,7 +102,7 @@ class OverdueMilestone:
     days: int
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectMeasures:
     project_id: int
     seq: int
@@ -144,9 +147,135 @@ def project_measures(
     programme, month: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict[int, ProjectMeasures]:
     """Measures of every current (not archived) project of `programme` for `month`,
-    keyed by project id, in ledger order. Eight queries whatever the number of projects."""
+    keyed by project id, in ledger order. Nine queries whatever the number of projects.
+
+    Without an explicit `now`, the result is reused (per process) until the programme's
+    data changes: every change to programme data writes a change record in the same
+    transaction, so the newest record's id is the programme's revision. The key also holds
+    everything that moves with the clock: the as-of day and whether the report is due."""
     month = first_of_month(month)
+    if now is not None or not settings.MEASURES_CACHE:
+        return _compute(programme, month, now or timezone.now())
+    now = timezone.now()
+    moment = as_of_moment(month, now)
+    key = (
+        programme.pk,
+        month,
+        min(month_end(month), moment.astimezone(SHANGHAI).date()),
+        now > due_at(programme, month),
+        programme.report_due_day,
+        data_revision(programme),
+    )
+    return dict(_CACHE.get_or_compute(key, lambda: _compute(programme, month, now)))
+
+
+def data_revision(programme) -> int:
+    """The id of the programme's newest change record (0 when it has none)."""
+    newest = (
+        ChangeRecord.objects.filter(programme_id=programme.pk)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return newest or 0
+
+
+def pause_window(month: datetime.date, now: datetime.datetime):
+    """A pause overlapping [start, end) greys `month`: the month and the one it is reported
+    in, up to now."""
+    start = datetime.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
+    following = next_month(next_month(month))
+    end = datetime.datetime(following.year, following.month, 1, tzinfo=SHANGHAI)
+    return start, min(now, end)
+
+
+@dataclass
+class MonthTotal:
+    month: datetime.date
+    annual_target: Decimal
+    ytd_completed: Decimal
+
+
+def programme_months(
+    programme, last_month: datetime.date, *, now: datetime.datetime | None = None
+) -> list[MonthTotal]:
+    """For January..`last_month`: the programme rollup's annual target and year-to-date
+    accepted completion at each month's end — the same figures as
+    `rollup(project_measures(programme, m))`, in four queries for all the months (the
+    command dashboard's S-curve): sums over every current project, less the projects
+    paused in that month."""
     now = now or timezone.now()
+    last_month = first_of_month(last_month)
+    months = [last_month.replace(month=m) for m in range(1, last_month.month + 1)]
+    current = Project.objects.filter(programme=programme, archived_at__isnull=True)
+    in_programme = {"project__programme": programme, "project__archived_at__isnull": True}
+    accepted = MonthlyReport.objects.filter(
+        **in_programme, status=ReportStatus.ACCEPTED, month__gte=months[0], month__lte=last_month
+    )
+    all_target = current.aggregate(s=Sum("annual_investment"))["s"] or ZERO
+    by_month = dict(
+        accepted.values("month").annotate(s=Sum("completed_this_month")).order_by()
+        .values_list("month", "s")
+    )  # fmt: skip
+    first_start, _ = pause_window(months[0], now)
+    _, last_end = pause_window(last_month, now)
+    pauses = defaultdict(list)
+    for project_id, started, ended, annual in (
+        ProjectPause.objects.filter(**in_programme, started_at__lt=last_end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=first_start))
+        .values_list("project_id", "started_at", "ended_at", "project__annual_investment")
+    ):
+        pauses[project_id].append((started, ended, annual or ZERO))
+    paused_done = defaultdict(dict)
+    for project_id, month, total in (
+        accepted.filter(project_id__in=list(pauses))
+        .values("project_id", "month").annotate(s=Sum("completed_this_month")).order_by()
+        .values_list("project_id", "month", "s")
+    ):  # fmt: skip
+        paused_done[project_id][month] = total or ZERO
+    result, running = [], ZERO
+    for month in months:
+        running += by_month.get(month) or ZERO
+        target, ytd = all_target, running
+        start, end = pause_window(month, now)
+        for pk, spans in pauses.items():
+            if any(s < end and (e is None or e > start) for s, e, _a in spans):
+                target -= spans[0][2]
+                ytd -= sum((v for m, v in paused_done[pk].items() if m <= month), ZERO)
+        result.append(MonthTotal(month, target, ytd))
+    return result
+
+
+class _LruCache:
+    """A few recent results, shared by the threads of one process."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_or_compute(self, key, compute):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = compute()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+# A few months of a few programmes: at 10,000 projects one month is ~10 MB.
+_CACHE = _LruCache(size=6)
+
+
+def _compute(programme, month: datetime.date, now: datetime.datetime):
     year_start = month.replace(month=1)
     end = month_end(month)
     moment = as_of_moment(month, now)
@@ -215,9 +344,7 @@ def project_measures(
         .values_list("project_id", "name", "planned_date")
     ):
         overdue[project_id].append(OverdueMilestone(name, planned, (as_of_day - planned).days))
-    window_start = datetime.datetime(month.year, month.month, 1, tzinfo=SHANGHAI)
-    following = next_month(next_month(month))
-    window_end = min(now, datetime.datetime(following.year, following.month, 1, tzinfo=SHANGHAI))
+    window_start, window_end = pause_window(month, now)
     pauses = {
         project_id: (reason, review_date)
         for project_id, reason, review_date in ProjectPause.objects.filter(
