@@ -29,6 +29,7 @@ def filtered_problems(request, programme) -> ProblemFilter:
     base = access.visible_problems(request.user).filter(project__programme=programme)
     return ProblemFilter(request.GET, queryset=base, programme=programme)
 
+
 PAGE_SIZE = 100  # problems per page; the Excel export has every one
 
 
