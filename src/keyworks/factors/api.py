@@ -17,7 +17,7 @@ from keyworks.orgs import access
 from keyworks.orgs.models import Unit
 
 from . import services
-from .filters import FactorFilter, programme_base
+from .filters import FactorFilter, as_then, programme_base
 from .models import FactorItem, FactorKind
 
 router = Router()
@@ -77,6 +77,11 @@ class FactorQuery(Schema):
     responsible_unit: int | None = Field(None, description="责任单位 id / unit id")
     shortfall: bool | None = Field(None, description="仅有缺口 / with a shortfall only")
     overdue: bool | None = Field(None, description="仅逾期 / overdue only")
+    as_of: datetime.date | None = Field(
+        None,
+        description="截至日期 YYYY-MM-DD：各事项该日结束时的需求、已保障、缺口与逾期"
+        "（之后新增的不显示） / the list as it stood at the end of that day",
+    )
 
 
 class FactorCreate(Schema):
@@ -136,8 +141,9 @@ def unit_by_id(pk: int | None) -> Unit | None:
 
 @router.get("/factors", response={200: FactorPage, **READ_ERRORS}, tags=["factors"])
 def list_factors(request, filters: Query[FactorQuery]):
-    """要素保障清单（与页面同一筛选）及按类别合计 / The factor list, filtered like the
-    page, with totals per kind. Outsiders get an empty page."""
+    """要素保障清单（与页面同一筛选，`as_of` 为截至某日的清单）及按类别合计 / The factor
+    list, filtered like the page (`as_of`: as it stood at the end of that day), with
+    totals per kind. Outsiders get an empty page."""
     user = request.auth
     programme = access.choose_programme(user, filters.programme)
     if programme is None:
@@ -147,14 +153,16 @@ def list_factors(request, filters: Query[FactorQuery]):
     )
     if not factor_filter.is_valid():
         raise ValidationError({k: list(v) for k, v in factor_filter.errors.items()})
-    today = local_today()
+    day = factor_filter.day
     qs = factor_filter.qs.select_related("project__programme")
     items = list(qs.prefetch_related("project__districts"))
+    if factor_filter.as_of_date:
+        items = as_then(items)
     totals = [{**vars(t), "unit": t.unit_label} for t in services.totals_by_kind(items)]
     return {
         "count": len(items),
         "totals": totals,
-        "items": [item_out(i, user, today) for i in items],
+        "items": [item_out(i, user, day) for i in items],
     }
 
 

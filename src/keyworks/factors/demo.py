@@ -1,7 +1,9 @@
 """Demo data for the demo programme: Factor guarantees (要素保障清单).
 
 Illustrative figures for twelve demo projects; a few carry a shortfall, some past their
-deadline. Seed data, written with the ORM (the demo loader's one import record covers it)."""
+deadline. Each item has a history for the as-of list: entered on ENTERED with nothing
+secured yet, then the present figures some days before its deadline (at the latest on
+UPDATED). Seed data, written with the ORM (the demo loader's one import record covers it)."""
 
 import datetime
 from collections import Counter
@@ -9,12 +11,16 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from keyworks.core.calendar import SHANGHAI
 from keyworks.demo import data
 from keyworks.orgs.models import Unit
 
-from .models import DEFAULT_UNITS, FactorItem
+from .models import DEFAULT_UNITS, FactorEvent, FactorItem
 
 DEPT = {suffix: name for suffix, name, _short in data.DEPARTMENTS}
+
+ENTERED = datetime.datetime(2025, 2, 10, 9, 0, tzinfo=SHANGHAI)
+UPDATED = datetime.datetime(2025, 6, 30, 17, 0, tzinfo=SHANGHAI)
 
 # (project seq, kind, demand, secured, unit or "", department suffix, deadline, note)
 ITEMS = [
@@ -62,4 +68,29 @@ def load_demo(programme) -> Counter:
             )
         )
     FactorItem.objects.bulk_create(items)
-    return Counter({"factor_items": len(items)})
+    FactorItem.objects.filter(pk__in=[i.pk for i in items]).update(created_at=ENTERED)
+    events = FactorEvent.objects.bulk_create(e for i in items for e in history(i))
+    return Counter({"factor_items": len(items), "factor_events": len(events)})
+
+
+def history(item: FactorItem) -> list[FactorEvent]:
+    """Entered with nothing secured, then the present figures."""
+    zero = Decimal("0")
+    entered = FactorEvent(
+        item=item, at=ENTERED, demand=item.demand, secured=zero, deadline=item.deadline
+    )
+    if item.secured == zero:
+        entered.note = item.note
+        return [entered]
+    before_deadline = datetime.datetime.combine(
+        item.deadline - datetime.timedelta(days=10), datetime.time(17), tzinfo=SHANGHAI
+    )
+    changed = FactorEvent(
+        item=item,
+        at=min(before_deadline, UPDATED),
+        demand=item.demand,
+        secured=item.secured,
+        deadline=item.deadline,
+        note=item.note,
+    )
+    return [entered, changed]

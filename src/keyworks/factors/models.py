@@ -5,6 +5,7 @@ when. The shortfall (缺口) is demand − secured."""
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +89,33 @@ class FactorItem(models.Model):
     def is_overdue(self, today: datetime.date) -> bool:
         """The deadline passed with a shortfall left."""
         return self.has_shortfall and self.deadline is not None and self.deadline < today
+
+
+class FactorEvent(models.Model):
+    """The figures of an item after one create or change. Append-only: the list as of a
+    past day reads each item's latest event before the end of that day."""
+
+    item = models.ForeignKey(FactorItem, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("时间"), db_index=True)
+    demand = models.DecimalField(_("需求量"), max_digits=14, decimal_places=2)
+    secured = models.DecimalField(_("已保障"), max_digits=14, decimal_places=2)
+    deadline = models.DateField(_("保障时限"), null=True, blank=True)
+    # Null only for events backfilled for items that existed before this history began.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("要素保障变更记录")
+        verbose_name_plural = _("要素保障变更记录")
+        indexes = [models.Index(fields=["item", "at"], name="factorevent_item_at")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.at:%Y-%m-%d} {self.secured}/{self.demand}"

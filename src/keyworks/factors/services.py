@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import local_today
@@ -15,7 +16,7 @@ from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.ledger.models import Programme, Project
 from keyworks.orgs import access
 
-from .models import DEFAULT_UNITS, FactorItem, FactorKind
+from .models import DEFAULT_UNITS, FactorEvent, FactorItem, FactorKind
 
 FIELDS = ("kind", "demand", "secured", "unit", "responsible_unit", "deadline", "note")
 
@@ -56,6 +57,19 @@ def _audit(item: FactorItem, *, by, action, before=None, after=None, reason=""):
     )
 
 
+def record_event(item: FactorItem, *, by, at=None) -> FactorEvent:
+    """Append the item's figures as they now stand (the history the as-of list reads)."""
+    return FactorEvent.objects.create(
+        item=item,
+        at=at or timezone.now(),
+        demand=item.demand,
+        secured=item.secured,
+        deadline=item.deadline,
+        actor=by,
+        note=item.note,
+    )
+
+
 def _validate(item: FactorItem) -> None:
     errors = {}
     for field in ("demand", "secured"):
@@ -92,6 +106,7 @@ def create_item(project: Project, data: dict, *, by) -> FactorItem:
     item = FactorItem(project=project, **values)
     _validate(item)
     item.save()
+    record_event(item, by=by)
     _audit(item, by=by, action="create", after=_snapshot(item))
     return item
 
@@ -132,6 +147,7 @@ def update_item(
     current.version = F("version") + 1
     current.save()
     current.refresh_from_db()
+    record_event(current, by=by)
     b, a = diff(before, _snapshot(current))
     _audit(current, by=by, action="update", before=b, after=a, reason=reason)
     return current

@@ -32,9 +32,9 @@ def factor_list(request):
     programme = current_programme(request)
     factor_filter = filtered_items(request, programme)
     today = local_today()
-    items = list(factor_filter.qs)
+    items = factor_filter.rows()
     for item in items:
-        item.overdue = item.is_overdue(today)
+        item.overdue = item.is_overdue(factor_filter.day)
     query = request.GET.copy()
     context = {
         "programme": programme,
@@ -42,6 +42,7 @@ def factor_list(request):
         "items": items,
         "totals": services.totals_by_kind(items),
         "today": today,
+        "as_of": factor_filter.as_of_date,
         "query": query.urlencode(),
         "demo_notice": programme.is_demo,
     }
@@ -56,11 +57,13 @@ def factor_export(request):
     programme = current_programme(request)
     access.require(request.user, "export", programme)
     factor_filter = filtered_items(request, programme)
-    today = local_today()
+    if not factor_filter.is_valid():
+        return HttpResponse("筛选条件有误 / Invalid filter", status=400)
+    day = factor_filter.day
     buffer = io.BytesIO()
-    write_factors_xlsx(programme, factor_filter.qs, buffer, today=today)
+    write_factors_xlsx(programme, factor_filter.rows(), buffer, today=day)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    name = f"要素保障清单-{programme.code}-{today:%Y%m%d}.xlsx"
+    name = f"要素保障清单-{programme.code}-{day:%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 

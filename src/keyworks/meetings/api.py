@@ -19,6 +19,8 @@ from keyworks.orgs import access
 from keyworks.orgs.models import Unit
 
 from . import services
+from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xlsx
+from .filters import filter_decisions, label_rows, programme_decisions
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
 from .models import AgendaKind, DecisionStatus
 from .views import agenda_items
@@ -48,6 +50,10 @@ class DecisionOut(Schema):
     status_label: str
     overdue: bool
     done_note: str
+    progress: str | None = Field(
+        None, description="最新进展情况（列表：截至 as_of） / latest progress note (list: as of)"
+    )
+    project_name: str = Field("", description="项目名称（列表） / project name (list)")
     version: int = Field(description="send it back with actions / 办理时原样提交")
 
 
@@ -169,6 +175,10 @@ class ProgressIn(Schema):
 
 class DecisionQuery(Schema):
     programme: str | None = None
+    as_of: datetime.date | None = Field(
+        None, description="截至日期 YYYY-MM-DD：该日结束时的清单 / the list as of that day"
+    )
+    q: str | None = Field(None, description="关键词（含已办结） / keyword, confirmed included")
     status: str | None = Field(None, description=STATUS_HELP)
     unit: int | None = None
     meeting: int | None = None
@@ -267,30 +277,54 @@ def list_meetings(request, programme: str | None = None):
     return [meeting_out(m) for m in meetings.order_by("-date", "-number")]
 
 
-@router.get("/meetings/decisions", response={200: list[DecisionOut], **READ_ERRORS})
-def list_decisions(request, filters: Query[DecisionQuery]):
-    """议定事项跟踪（可按状态、责任单位、会议、逾期筛选）
-    / Decisions across meetings, filtered by status, unit, meeting, overdue."""
-    user = request.auth
+def list_rows(user, filters: DecisionQuery):
+    """(programme, labelled rows, day) for the list and its export; programme None for a
+    user of no programme."""
     chosen = access.choose_programme(user, filters.programme)
     if chosen is None:
-        return []
-    qs = (
-        access.visible_decisions(user)
-        .filter(meeting__programme=chosen)
-        .select_related("meeting", "unit")
-        .order_by("-meeting__date", "item__sort", "sort", "id")
-    )
+        return None, [], None
+    values = filters.model_dump(exclude={"programme"})
+    qs = filter_decisions(programme_decisions(user, chosen), values)
+    day = filters.as_of or local_today()
+    return chosen, label_rows(qs, day), day
+
+
+@router.get("/meetings/decisions", response={200: list[DecisionOut], **READ_ERRORS})
+def list_decisions(request, filters: Query[DecisionQuery]):
+    """议定事项跟踪（可按截至日期、关键词、状态、责任单位、会议、逾期筛选；`as_of`
+    为该日结束时的状态） / Decisions across meetings, filtered like the page; with
+    `as_of` each row's status, progress and overdue flag are those of that day."""
+    _programme, rows, day = list_rows(request.auth, filters)
+    result = []
+    for d in rows:
+        data = decision_out(d, day)
+        data.update(
+            text=d.text_then or d.text,
+            status=d.status_then,
+            status_label=d.status_label,
+            overdue=d.overdue,
+            progress=d.progress_then,
+            project_name=d.project_name or "",
+        )
+        result.append(data)
+    return result
+
+
+@router.get("/meetings/decisions/export.xlsx", response={200: None, **READ_ERRORS})
+def export_decisions(request, filters: Query[DecisionQuery]):
+    """议定事项清单 .xlsx（与列表同一筛选） / The filtered list as .xlsx."""
+    user = request.auth
+    programme, rows, day = list_rows(user, filters)
+    if programme is None:
+        raise Http404("项目计划不存在 / Programme not found")
+    access.require(user, "export", programme)
     today = local_today()
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.unit:
-        qs = qs.filter(unit_id=filters.unit)
-    if filters.meeting:
-        qs = qs.filter(meeting_id=filters.meeting)
-    if filters.overdue:
-        qs = qs.filter(status=DecisionStatus.OPEN, deadline__lt=today)
-    return [decision_out(d, today) for d in qs]
+    buffer = io.BytesIO()
+    write_decisions_xlsx(programme, rows, buffer, day=day, today=today)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    name = export_filename(programme, day)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @router.get("/meetings/decisions/{int:decision_id}", response={200: DecisionDetail, **READ_ERRORS})

@@ -63,6 +63,18 @@ class NoteForm(StyledForm):
 
 
 class DecisionFilterForm(StyledForm):
+    as_of = forms.DateField(
+        label="截至日期 / As of",
+        required=False,
+        widget=DATE,
+        help_text="显示该日结束时的清单 / The list as it stood at the end of that day",
+    )
+    q = forms.CharField(
+        label="关键词 / Keyword",
+        required=False,
+        max_length=100,
+        help_text="含已办结事项 / Confirmed decisions included",
+    )
     status = forms.ChoiceField(
         label="状态 / Status", required=False, choices=[("", "全部")] + DecisionStatus.choices
     )

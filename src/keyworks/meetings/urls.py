@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
     path("open/", views.meeting_open, name="meeting_open"),
     path("decisions/", views.decision_list, name="decision_list"),
+    path("decisions/export.xlsx", views.decision_export, name="decision_export"),
     path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("decisions/<int:pk>/<str:action>/", views.decision_action, name="decision_action"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),

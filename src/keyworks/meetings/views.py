@@ -17,7 +17,9 @@ from keyworks.ledger.views import current_programme
 from keyworks.orgs import access
 
 from . import services
-from .forms import DecisionFilterForm, DecisionForm, ItemForm, MeetingForm, NoteForm
+from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xlsx
+from .filters import filtered_decisions, label_rows
+from .forms import DecisionForm, ItemForm, MeetingForm, NoteForm
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
 from .models import Decision, DecisionStatus
 
@@ -224,43 +226,37 @@ def meeting_minutes(request, pk):
 # --- decisions -------------------------------------------------------------------------
 
 
-def filtered_decisions(user, programme, data):
-    form = DecisionFilterForm(data or None, programme=programme)
-    qs = (
-        access.visible_decisions(user)
-        .filter(meeting__programme=programme)
-        .select_related("meeting", "unit", "item")
-        .order_by("-meeting__date", "item__sort", "sort", "id")
-    )
-    today = local_today()
-    if form.is_valid():
-        values = form.cleaned_data
-        if values.get("status"):
-            qs = qs.filter(status=values["status"])
-        if values.get("unit"):
-            qs = qs.filter(unit=values["unit"])
-        if values.get("overdue"):
-            qs = qs.filter(status=DecisionStatus.OPEN, deadline__lt=today)
-        if values.get("meeting"):
-            qs = qs.filter(meeting=values["meeting"])
-    return form, qs
-
-
 @login_required
 def decision_list(request):
     programme = current_programme(request)
-    form, qs = filtered_decisions(request.user, programme, request.GET)
-    today = local_today()
-    decisions = list(qs)
-    for d in decisions:
-        d.overdue = d.is_overdue(today)
+    form, qs, as_of = filtered_decisions(request.user, programme, request.GET)
     context = {
         "programme": programme,
         "form": form,
-        "decisions": decisions,
+        "decisions": label_rows(qs, as_of or local_today()),
+        "as_of": as_of,
+        "query": request.GET.urlencode(),
         "demo_notice": programme.is_demo,
     }
     return render(request, "meetings/decision_list.html", context)
+
+
+@login_required
+def decision_export(request):
+    """The filtered list as .xlsx in the office layout (序号, 项目名称, 议定事项, …)."""
+    programme = current_programme(request)
+    access.require(request.user, "export", programme)
+    form, qs, as_of = filtered_decisions(request.user, programme, request.GET)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse("筛选条件有误 / Invalid filter", status=400)
+    today = local_today()
+    day = as_of or today
+    buffer = io.BytesIO()
+    write_decisions_xlsx(programme, label_rows(qs, day), buffer, day=day, today=today)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    name = export_filename(programme, day)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @login_required
