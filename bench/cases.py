@@ -158,6 +158,28 @@ def queries_of(fn: Callable[[], Any]) -> int:
     return counter.count
 
 
+def first_after_change_ms(fn: Callable[[], Any]) -> float:
+    """One run with nothing reused (as the first request after a change of programme data
+    pays), in ms; the timed runs then show what later requests pay."""
+    from keyworks.audit import revisions
+
+    revisions.clear()
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def uncached(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """`fn` with reuse off, so query counts count the whole computation."""
+    from django.test.utils import override_settings
+
+    def run():
+        with override_settings(MEASURES_CACHE=False):
+            return fn()
+
+    return run
+
+
 def traced(fn: Callable[[], Any]) -> tuple[float, int]:
     """One untimed run: (tracemalloc peak MiB of Python allocations, SQL statements)."""
     gc.collect()

@@ -321,3 +321,21 @@ def test_blank_rows():
 )
 def test_escape_formula(value, expected):
     assert escape_formula(value) == expected
+
+
+def test_gc_paused_holds_the_collector_and_restores_it():
+    import gc
+
+    from keyworks.core.xlsx import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

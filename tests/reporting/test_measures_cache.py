@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from keyworks.reporting import measures as measures_module
+from keyworks.audit import revisions
 from keyworks.reporting import services
 from keyworks.reporting.measures import programme_months, project_measures, rollup
 from keyworks.reporting.models import MonthlyReport
@@ -18,9 +18,9 @@ from .test_measures import AUG, at, day, figures, paused_at  # noqa: F401 (fixtu
 @pytest.fixture
 def cached(settings):
     settings.MEASURES_CACHE = True
-    measures_module._CACHE.clear()
+    revisions.clear()
     yield
-    measures_module._CACHE.clear()
+    revisions.clear()
 
 
 def test_repeat_asks_one_query_and_gives_the_same_figures(world, figures, cached):  # noqa: F811

@@ -36,6 +36,7 @@ from keyworks.core.xlsx import (
     check_xlsx_upload,
     expand_merged,
     find_header,
+    gc_paused,
     is_blank_row,
     is_total_row,
     load_workbook_for_import,
@@ -208,6 +209,11 @@ def _locate(wb, synonyms) -> tuple[Any, list, tuple[int, int, dict]] | None:
 
 def parse_ledger(fileobj: IO[bytes], programme: Programme) -> LedgerImport:
     """Read a ledger workbook and compare it with `programme`. Writes nothing."""
+    with gc_paused():
+        return _parse_ledger(fileobj, programme)
+
+
+def _parse_ledger(fileobj: IO[bytes], programme: Programme) -> LedgerImport:
     result = LedgerImport(programme=programme)
     try:
         check_xlsx_upload(fileobj, max_bytes=settings.IMPORT_MAX_BYTES)
@@ -576,6 +582,12 @@ def _write_issue(exc: Exception, rows: list) -> ImportIssue:
 
 
 def apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportSummary:
+    """Write a parse without errors in one transaction (see `_apply_ledger_import`)."""
+    with gc_paused():
+        return _apply_ledger_import(parsed, by=by, file_name=file_name)
+
+
+def _apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportSummary:
     """Write a parse without errors in one transaction; raise LedgerImportError otherwise.
 
     Units named in the file but unknown are created first (audited); each project goes

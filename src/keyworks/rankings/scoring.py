@@ -193,7 +193,11 @@ def score_parts(f: Figures, weights: dict[str, int]) -> list[Part]:
         "reports": _share(weights["reports"], f.reports_on_time, f.reports_due, "按时"),
         "verification": _verification(weights["verification"], f),
     }
-    return [dataclasses.replace(parts[code], code=code) for code, _label, _w in PARTS]
+    out = []
+    for code, _label, _w in PARTS:
+        part = parts[code]  # built without its code (shared helpers); a plain copy is cheap
+        out.append(Part(code, part.weight, part.score, part.figure, part.no_data))
+    return out
 
 
 def _verification(weight: int, f: Figures) -> Part:
@@ -260,7 +264,8 @@ class PeriodData:
 
 
 def period_data(programme, period: Period, now: datetime.datetime | None = None) -> PeriodData:
-    now = now or timezone.now()
+    # Measures are asked for with the caller's `now` (None: the present, and then reused
+    # until the data changes — see reporting.measures.cached).
     m2 = project_measures(programme, period.last, now=now)
     m1 = project_measures(programme, period.first, now=now)
     kept = {pk for pk, m in m2.items() if not m.paused and pk in m1 and not m1[pk].paused}
@@ -273,7 +278,9 @@ def period_data(programme, period: Period, now: datetime.datetime | None = None)
         m2={pk: m for pk, m in m2.items() if pk in kept},
         m1={pk: m for pk, m in m1.items() if pk in kept},
         m0=m0,
-        problems=project_problem_timeliness(programme, period.start, period.end, now=now),
+        problems=project_problem_timeliness(
+            programme, period.start, period.end, now=now or timezone.now()
+        ),
         elapsed=elapsed_share(period.last),
     )
 

@@ -9,8 +9,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .measures import LATE, MISSING, ON_TIME, ProjectMeasures, project_measures
+from .measures import LATE, MISSING, ON_TIME, ProjectMeasures, cached, project_measures
 from .models import WarningRules
+from .services import first_of_month
 
 GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
 COLORS = (GREEN, YELLOW, RED, GREY)
@@ -101,11 +102,15 @@ def project_lights(
 ) -> dict[int, Light]:
     """{project id: Light} for the programme's current projects in `month`.
 
-    Pass `measures` from `project_measures` to reuse them; one more query (the rules)."""
-    if measures is None:
-        measures = project_measures(programme, month, now=now)
-    rules = WarningRules.for_programme(programme)
-    return {pk: light_for(m, rules) for pk, m in measures.items()}
+    Pass `measures` from `project_measures` (same month and `now`) to reuse them. The
+    lights are reused like the measures they come from (see `measures.cached`)."""
+
+    def compute(programme, month, now) -> dict[int, Light]:
+        rows = measures if measures is not None else project_measures(programme, month, now=now)
+        rules = WarningRules.for_programme(programme)
+        return {pk: light_for(m, rules) for pk, m in rows.items()}
+
+    return dict(cached("lights", programme, first_of_month(month), now, compute))
 
 
 def count_lights(lights: dict[int, Light]) -> dict[str, int]:

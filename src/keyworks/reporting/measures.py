@@ -33,16 +33,14 @@ Definitions (month M of year Y; "the month's end" is the last day of M, Asia/Sha
 
 import calendar
 import datetime
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from keyworks.audit.models import ChangeRecord
+from keyworks.audit import revisions
 from keyworks.ledger.models import Milestone, Project
 
 from .models import MonthlyReport, ProjectPause, ReportStatus
@@ -154,30 +152,25 @@ def project_measures(
     transaction, so the newest record's id is the programme's revision. The key also holds
     everything that moves with the clock: the as-of day and whether the report is due."""
     month = first_of_month(month)
-    if now is not None or not settings.MEASURES_CACHE:
-        return _compute(programme, month, now or timezone.now())
-    now = timezone.now()
-    moment = as_of_moment(month, now)
-    key = (
-        programme.pk,
-        month,
-        min(month_end(month), moment.astimezone(SHANGHAI).date()),
-        now > due_at(programme, month),
-        programme.report_due_day,
-        data_revision(programme),
-    )
-    return dict(_CACHE.get_or_compute(key, lambda: _compute(programme, month, now)))
+    return dict(cached("measures", programme, month, now, _compute))
 
 
-def data_revision(programme) -> int:
-    """The id of the programme's newest change record (0 when it has none)."""
-    newest = (
-        ChangeRecord.objects.filter(programme_id=programme.pk)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
+def cached(kind: str, programme, month: datetime.date, now, compute):
+    """`compute(programme, month, now)`, reused while nothing it depends on changes: the
+    programme's data (its revision, `audit.revisions`), its due day, and the clock — an
+    explicit `now` is part of the key; without one, the as-of day and whether the month's
+    report is due."""
+    if now is not None:
+        clock = now
+    else:
+        current = timezone.now()
+        moment = as_of_moment(month, current)
+        day = min(month_end(month), moment.astimezone(SHANGHAI).date())
+        clock = (day, current > due_at(programme, month))
+    key = (kind, month, clock, programme.report_due_day)
+    return revisions.reuse(
+        revisions.MEASURES, key, programme, lambda: compute(programme, month, now)
     )
-    return newest or 0
 
 
 def pause_window(month: datetime.date, now: datetime.datetime):
@@ -246,36 +239,8 @@ def programme_months(
     return result
 
 
-class _LruCache:
-    """A few recent results, shared by the threads of one process."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_or_compute(self, key, compute):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = compute()
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-# A few months of a few programmes: at 10,000 projects one month is ~10 MB.
-_CACHE = _LruCache(size=6)
-
-
-def _compute(programme, month: datetime.date, now: datetime.datetime):
+def _compute(programme, month: datetime.date, now: datetime.datetime | None):
+    now = now or timezone.now()
     year_start = month.replace(month=1)
     end = month_end(month)
     moment = as_of_moment(month, now)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .lights import Light, project_lights
-from .measures import ZERO, ProjectMeasures, Rollup, project_measures, rollup
+from .measures import ZERO, ProjectMeasures, Rollup, cached, project_measures, rollup
 from .models import MonthlyReport, ReportStatus
 from .services import first_of_month
 
@@ -54,7 +54,12 @@ class MonthSummary:
 
 
 def month_summary(programme, month: datetime.date, *, now=None) -> MonthSummary:
-    """The summary of `programme` for `month`: ten queries whatever the programme's size."""
+    """The summary of `programme` for `month`: ten queries whatever the programme's size,
+    reused like the measures until the programme's data changes (`measures.cached`)."""
+    return cached("summary", programme, first_of_month(month), now, _month_summary)
+
+
+def _month_summary(programme, month: datetime.date, now) -> MonthSummary:
     measures = project_measures(programme, month, now=now)
     lights = project_lights(programme, month, measures=measures, now=now)
     month = first_of_month(month)
