@@ -189,11 +189,15 @@ FILTERS_EMPTY_CHOICE_LABEL = "全部"
 DEMO_PASSWORD = env("DEMO_PASSWORD", "keyworks-demo") or "keyworks-demo"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-# Project measures are kept per process, keyed by the programme's latest change record,
-# so a page reuses them until programme data changes (reporting.measures).
+# Measures, lights and dashboard data are kept per process, keyed by the programme's
+# latest change record, and reused until programme data changes (audit.revisions).
 MEASURES_CACHE = env_bool("MEASURES_CACHE", True)
 # Links in e-mails (daily reminder digest) start with this address.
 KEYWORKS_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
+# Optional background map tiles (dashboards/tiles.py): XYZ template, key, credit line.
+KEYWORKS_MAP_TILES_URL = env("MAP_TILES_URL", "") or ""
+KEYWORKS_MAP_TILES_KEY = env("MAP_TILES_KEY", "") or ""
+KEYWORKS_MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", "") or ""
 
 LOGGING = {
     "version": 1,

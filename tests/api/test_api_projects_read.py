@@ -203,6 +203,7 @@ def test_the_detail_has_the_whole_ledger(world, api):
             "name": "主体封顶",
             "planned_date": "2025-09-30",
             "actual_date": None,
+            "duration_days": None,
         }
     ]
     assert body["task_force"]["name"] == "牧野路专班"

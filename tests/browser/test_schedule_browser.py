@@ -1,5 +1,6 @@
 from playwright.sync_api import expect
 
+from keyworks.ledger.models import Milestone
 from tests.conftest import PASSWORD
 from tests.dashboards.test_schedule import with_milestones
 
@@ -36,3 +37,27 @@ def test_schedule_shows_today_line_and_filters_rows(page, transactional_world, s
     expect(chart).to_have_attribute("data-row-count", "5")
     expect(chart.locator("svg text", has_text="设备安装")).to_have_count(1)
     screenshot("schedule-project")
+
+
+def test_backward_planned_dates_are_drawn_dashed(page, transactional_world, screenshot):
+    world = transactional_world
+    with_milestones(world)
+    Milestone.objects.filter(project=world.own).update(duration_days=60)
+    login(page, "leader", PASSWORD)
+    page.goto(f"/dashboards/schedule/?programme={world.programme.code}")
+    chart = page.locator(CHART)
+    expect(page.locator(f"{CHART}[data-ready='1']")).to_have_count(1)
+    expect(chart).to_have_attribute("data-derived-count", "4")
+    # Hollow dashed diamonds (blue dashed outline) mark the derived dates.
+    expect(chart.locator("svg path[stroke='#206bc4'][stroke-dasharray]")).to_have_count(4)
+    screenshot("schedule-derived")
+
+    page.goto(f"/dashboards/schedule/?programme={world.programme.code}&project={world.own.pk}")
+    expect(page.locator(f"{CHART}[data-ready='1']")).to_have_count(1)
+    expect(chart).to_have_attribute("data-derived-count", "4")
+    # …and the planned bars of the milestones are dashed outlines as well.
+    expect(chart.locator("svg path[stroke='#206bc4'][stroke-dasharray]")).to_have_count(8)
+    box = chart.locator("svg path[stroke='#206bc4'][stroke-dasharray]").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#schedule-chart")).to_contain_text("倒排推算")
+    screenshot("schedule-derived-project")

@@ -258,3 +258,39 @@ def test_derived_dates_travel_in_the_payload():
     assert on(data, data["rows"][0][8][0][4]) == derived
     project = schedule.payload(plan, project=object())
     assert on(project, project["rows"][1][5]) == derived
+
+
+def test_durations_derive_planned_dates_through_the_data_endpoint(world):
+    """倒排工期: with durations, each milestone's planned date is derived backward from the
+    project's planned finish and travels as the fifth item; the recorded date stays."""
+    today = local_today()
+    finish = today + 200 * DAY
+    Project.objects.filter(pk=world.own.pk).update(
+        planned_start=today - 100 * DAY, planned_finish=finish
+    )
+    Milestone.objects.bulk_create(
+        [
+            Milestone(project=world.own, name="开工", planned_date=finish - 150 * DAY,
+                      duration_days=60),
+            Milestone(project=world.own, name="主体封顶", planned_date=finish - 95 * DAY,
+                      duration_days=40),
+            Milestone(project=world.own, name="竣工验收", planned_date=finish, duration_days=100),
+            Milestone(project=world.other, name="设计", planned_date=today + 10 * DAY),
+        ]
+    )  # fmt: skip
+    data = get_json(world.client(world.leader))
+    rows = {r[0]: r for r in data["rows"]}
+    own = rows[world.own.pk][8]
+    assert [m[0] for m in own] == ["开工", "主体封顶", "竣工验收"]
+    assert [on(data, m[1]) for m in own] == [finish - 150 * DAY, finish - 95 * DAY, finish]
+    assert [on(data, m[4]) for m in own] == [finish - 140 * DAY, finish - 100 * DAY, finish]
+    assert [len(m) for m in rows[world.other.pk][8]] == [4]  # no durations, nothing derived
+
+    project = get_json(world.client(world.leader), project=world.own.pk)
+    # The project view plans each milestone's bar up to its derived date.
+    assert [on(project, r[5]) for r in project["rows"][1:]] == [
+        finish - 140 * DAY,
+        finish - 100 * DAY,
+        finish,
+    ]
+    assert all(len(r[8][0]) == 5 for r in project["rows"][1:])

@@ -11,11 +11,11 @@ Milestone states (as of `today`, Asia/Shanghai):
 - overdue: not done and the planned date has passed (shown red);
 - pending: not done, not yet due.
 
-Backward planning (倒排工期): when milestones carry a duration in days, their planned
-dates are derived backward from the project's planned completion date (the last
-milestone ends on the deadline, each earlier one ends where the next one's duration
-begins). The ledger's `Milestone` has no duration field yet; `derive_backward` is used
-only if it gains one (`duration_days`), otherwise the recorded planned dates are shown.
+Backward planning (倒排工期): when milestones carry a duration in days
+(`Milestone.duration_days`), their planned dates are derived backward from the project's
+planned completion date (the last milestone ends on the deadline, each earlier one ends
+where the next one's duration begins). The derived date travels beside the recorded one
+(the chart draws it dashed); the recorded date still decides the state.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from keyworks.audit import revisions
+from keyworks.core.calendar import local_today
 from keyworks.ledger import services as ledger_services
 from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.views import current_programme, filtered_projects
@@ -19,6 +21,7 @@ from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import default_month
 
 from .geo import round_geometry
+from .tiles import tiles_config
 
 COORD_DIGITS = 5
 THIN_ABOVE = 2000  # more projects than this: a thinned payload (see map_payload)
@@ -33,6 +36,19 @@ MEASURES = [
 def compact_json(data) -> HttpResponse:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def cached_json(request, programme, kind: str, build) -> HttpResponse:
+    """`compact_json(build())`, the body reused for the same user, address and day until
+    the programme's data changes (big screens poll every few minutes, and 10,000 projects
+    take most of a second to assemble). Check permissions before calling."""
+    key = (kind, getattr(request.user, "pk", None), request.get_full_path(), local_today())
+
+    def body() -> str:
+        return json.dumps(build(), ensure_ascii=False, separators=(",", ":"))
+
+    text = revisions.reuse(revisions.RESPONSES, key, programme, body)
+    return HttpResponse(text, content_type="application/json; charset=utf-8")
 
 
 def whole(value: Decimal | None) -> int:
@@ -71,6 +87,7 @@ def map_page(request):
         "may_locate": changeable.exists(),
         "demo_notice": programme.is_demo,
         "wide_layout": True,
+        "map_tiles": tiles_config(),
     }
     return render(request, "dashboards/map.html", context)
 
@@ -106,7 +123,10 @@ def geo_payload(programme) -> dict:
 @login_required
 def map_data(request):
     programme = current_programme(request)
-    return compact_json(map_payload(programme, filtered_projects(request, programme).qs))
+    return cached_json(
+        request, programme, "map",
+        lambda: map_payload(programme, filtered_projects(request, programme).qs),
+    )  # fmt: skip
 
 
 def map_payload(programme, qs) -> dict:

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,7 +38,7 @@ from keyworks.reporting.measures import (
     rollup,
 )
 
-from .views import compact_json
+from .views import cached_json
 
 WEEKS = 12
 CENT = Decimal("0.01")
@@ -170,6 +170,7 @@ def problem_weeks(user, programme, day: datetime.date) -> dict:
     rows = (
         access.visible_problems(user)
         .filter(project__programme=programme, raised_at__lt=end)
+        .filter(Q(raised_at__gte=start) | Q(closed_at__gte=start))
         .exclude(status=ProblemStatus.VOIDED)
         .values_list("raised_at", "closed_at", "status")
         .order_by()
@@ -197,6 +198,12 @@ def command_data(request):
     [{name, color, data}]} (projects per light per district)."""
     programme = current_programme(request)
     month = parse_month(request.GET.get("month"), programme)
+    return cached_json(
+        request, programme, "command", lambda: command_payload(request, programme, month)
+    )
+
+
+def command_payload(request, programme, month) -> dict:
     measures = project_measures(programme, month)
     total = rollup(measures, "programme")
     target = total[0].annual_target if total else None
@@ -249,4 +256,4 @@ def command_data(request):
             "problems": link("coordination:problem_list", programme, state="all"),
         },
     }
-    return compact_json(data)
+    return data

@@ -20,7 +20,7 @@ from keyworks.orgs import access
 
 from . import schedule as schedule_service
 from .schedule_xlsx import export_filename, write_schedule_xlsx
-from .views import compact_json
+from .views import cached_json
 
 
 def chosen_light(request) -> str | None:
@@ -81,8 +81,15 @@ def schedule_page(request):
 @login_required
 def schedule_data(request):
     """The chart's rows (see `schedule.payload`); constant queries as the data grows."""
-    _programme, project, schedule = build(request)
-    return compact_json(schedule_service.payload(schedule, project))
+    programme = current_programme(request)
+    chosen_project(request, programme)  # 404s before anything is reused
+    chosen_light(request)
+
+    def payload():
+        _programme, project, schedule = build(request)
+        return schedule_service.payload(schedule, project)
+
+    return cached_json(request, programme, "schedule", payload)
 
 
 @login_required

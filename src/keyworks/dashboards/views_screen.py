@@ -38,7 +38,8 @@ except ImportError:  # pragma: no cover
 
 from . import screen_links
 from .models import ScreenLink
-from .views import compact_json, geo_payload, map_payload
+from .tiles import tiles_config
+from .views import cached_json, compact_json, geo_payload, map_payload
 from .views_command import command_figures, parse_month
 
 REFRESH_SECONDS = 180
@@ -125,6 +126,7 @@ def render_screen(request, programme, urls: dict, *, via_link: bool):
         "urls": urls,
         "refresh_seconds": REFRESH_SECONDS,
         "via_link": via_link,
+        "map_tiles": tiles_config(),
     }
     return render(request, "dashboards/screen.html", context)
 
@@ -148,7 +150,9 @@ def screen_page(request):
 def screen_data(request):
     programme = current_programme(request)
     month = parse_month(request.GET.get("month"), programme)
-    return compact_json(screen_payload(request, programme, month))
+    return cached_json(
+        request, programme, "screen", lambda: screen_payload(request, programme, month)
+    )
 
 
 # --- through a screen link (no login) --------------------------------------------------
@@ -186,14 +190,16 @@ def link_map(request, token):
     programme = as_link_viewer(request, token)
     base = access.visible_projects(request.user).filter(programme=programme)
     qs = ProjectFilter(QueryDict(), queryset=base, programme=programme).qs
-    return compact_json(map_payload(programme, qs))
+    return cached_json(request, programme, "map", lambda: map_payload(programme, qs))
 
 
 @never_cache
 def link_data(request, token):
     programme = as_link_viewer(request, token)
     month = parse_month(None, programme)
-    return compact_json(screen_payload(request, programme, month))
+    return cached_json(
+        request, programme, "screen", lambda: screen_payload(request, programme, month)
+    )
 
 
 # --- managing links (office) -----------------------------------------------------------

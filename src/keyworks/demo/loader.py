@@ -36,7 +36,16 @@ from .activity import load_demo_activity
 
 # Apps that add their part of the demo (targets, visits, meetings, …) after the reports
 # and problems; each `keyworks.<app>.demo.load_demo(programme)` is idempotent.
-EXTENSIONS = ("targets", "fieldwork", "factors", "tasks", "meetings", "rankings", "reminders")
+EXTENSIONS = (
+    "targets",
+    "fieldwork",
+    "factors",
+    "tasks",
+    "meetings",
+    "rankings",
+    "reminders",
+    "dashboards",
+)
 
 
 class DemoConflictError(Exception):

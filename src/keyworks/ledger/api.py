@@ -116,6 +116,7 @@ class MilestoneOut(Schema):
     name: str
     planned_date: datetime.date
     actual_date: datetime.date | None
+    duration_days: int | None = None
 
 
 class MemberOut(Schema):
@@ -311,6 +312,7 @@ def project_detail(user, project: Project) -> dict:
                 "name": m.name,
                 "planned_date": m.planned_date,
                 "actual_date": m.actual_date,
+                "duration_days": m.duration_days,
             }
             for m in project.milestones.all()
         ],

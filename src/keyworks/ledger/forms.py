@@ -101,7 +101,7 @@ class MemberForm(forms.ModelForm):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["name", "planned_date", "actual_date"]
+        fields = ["name", "planned_date", "actual_date", "duration_days"]
         widgets = {"planned_date": DateInput, "actual_date": DateInput}
 
 

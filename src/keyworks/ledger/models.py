@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -211,6 +211,15 @@ class Milestone(models.Model):
     name = models.CharField(_("节点名称"), max_length=100)
     planned_date = models.DateField(_("计划完成"))
     actual_date = models.DateField(_("实际完成"), null=True, blank=True)
+    # 倒排工期: the schedule chart derives planned dates backward from the project's
+    # planned finish (dashboards.schedule.derive_backward).
+    duration_days = models.PositiveIntegerField(
+        verbose_name=_("工期（天）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("从上一节点完成到本节点完成所需天数，用于倒排工期"),
+    )
     sort = models.PositiveIntegerField(default=0)
 
     class Meta:

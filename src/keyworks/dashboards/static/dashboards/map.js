@@ -11,6 +11,10 @@
  *   kwMap.openCard(id)   show the project's card in the side panel (a Promise)
  *   kwMap.locate(id, lng, lat)  set a project's location (as a map click in locate mode)
  *   kwMap.recluster()    re-group a crowded map's bubbles for the current zoom
+ *   kwMap.tiles          the background tiles (kwTiles.attach), or null when off
+ *
+ * Background tiles (static/dashboards/tiles.js, when the deployment configures them) are
+ * drawn under the districts; the geo component then uses the Web Mercator projection.
  *
  * A crowded map (data.thin, over 2,000 projects) groups nearby points into bubbles with
  * their count (data-cluster-count = bubbles + single points); zooming in splits them.
@@ -32,6 +36,7 @@
   const chart = echarts.init(el, null, { renderer: "svg" });
   const state = { data: null, locating: null, hasMap: false };
   window.addEventListener("resize", () => chart.resize());
+  const tiles = window.kwTiles ? window.kwTiles.attach(chart) : null;
 
   function url(template, id) { return template.replace(/\/0\//, "/" + id + "/"); }
   function query() {
@@ -135,12 +140,14 @@
       legend: { top: 4, left: 4, orient: "vertical", data: dim.v },
       visualMap: {
         type: "continuous", min: 0, max, seriesIndex: 0, left: 4, bottom: 4, calculable: true,
-        text: [data.m[mi][1], ""], inRange: { color: ["#f1f5fb", "#90b4e8", "#3d74c6"] },
+        text: [data.m[mi][1], ""], inRange: { color: ["#f1f5fb", "#90b4e8", "#3d74c6"],
+          ...(tiles ? { colorAlpha: [0.15, 0.55] } : {}) },  // let the tiles show through
       },
       geo: {
         map: MAP, roam: true, layoutCenter: ["50%", "52%"], layoutSize: "95%",
+        ...(tiles ? { projection: window.kwTiles.projection } : {}),
         label: { show: true, color: "#1d273b", fontSize: 12 },
-        itemStyle: { areaColor: "#f1f5fb", borderColor: "#667382" },
+        itemStyle: { areaColor: tiles ? "rgba(241,245,251,0.15)" : "#f1f5fb", borderColor: "#667382" },
         emphasis: { label: { show: true }, itemStyle: { areaColor: "#ffe8a3" } },
       },
       series,
@@ -219,7 +226,8 @@
   chart.on("georoam", reclusterSoon);
   chart.getZr().on("click", (event) => {
     if (!state.locating) return;
-    const point = chart.convertFromPixel({ geoIndex: 0 }, [event.offsetX, event.offsetY]);
+    const pixel = [event.offsetX, event.offsetY];
+    const point = tiles ? tiles.fromPixel(pixel) : chart.convertFromPixel({ geoIndex: 0 }, pixel);
     if (point && isFinite(point[0]) && isFinite(point[1])) locate(state.locating, point[0], point[1]);
   });
   document.getElementById("map-locate-cancel").addEventListener("click", stopLocate);
@@ -230,7 +238,7 @@
   }
   unplaced.addEventListener("change", () => { if (unplaced.value) openCard(unplaced.value); });
 
-  window.kwMap = { chart, state, reload, openCard, locate, recluster: reclusterSoon,
+  window.kwMap = { chart, state, reload, openCard, locate, recluster: reclusterSoon, tiles,
     get data() { return state.data; } };
 
   (async function start() {

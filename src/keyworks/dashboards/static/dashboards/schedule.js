@@ -5,7 +5,10 @@
  * (light bar, upper half), the actual span (blue bar, lower half; still running → up to
  * today), milestones as diamonds at their planned date coloured by state (red = overdue)
  * and dots at their actual date, a red dashed line at today, category bands.
- * After each render: data-ready="1", data-row-count, data-today on #schedule-chart.
+ * 倒排工期: a planned date derived backward from the deadline (a milestone's fifth item)
+ * is a hollow dashed diamond, and in the project view the planned bar is a dashed outline.
+ * After each render: data-ready="1", data-row-count, data-derived-count, data-today on
+ * #schedule-chart.
  * window.kwSchedule = { chart, data, reload() }.
  */
 (function () {
@@ -37,6 +40,7 @@
     return params.toString();
   }
 
+  const DERIVED = { fill: "rgba(165,195,239,0.3)", stroke: "#206bc4", lineWidth: 1, lineDash: [4, 3] };
   function bar(api, params, half, colour) {
     const y = api.value(0), start = api.coord([api.value(1), y]), end = api.coord([api.value(2), y]);
     const band = api.size([0, 1])[1];
@@ -45,7 +49,8 @@
     const shape = echarts.graphic.clipRectByRect(
       { x: start[0], y: top, width: Math.max(end[0] - start[0], 2), height },
       { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });
-    return shape && { type: "rect", shape, style: { fill: colour } };
+    const style = !half && api.value(4) ? DERIVED : { fill: colour };
+    return shape && { type: "rect", shape, style };
   }
 
   function render() {
@@ -55,14 +60,21 @@
     d0 = d.d0.split("-").map(Number);
     d0[1] -= 1;
     const today = at(d.today);
-    const planned = [], actual = [], points = d.states.v.map(() => []), done = [];
+    const planned = [], actual = [], points = d.states.v.map(() => []), done = [], derived = [];
+    const isDerived = (r) => d.view === "project" && r[8].length === 1 && r[8][0][4] != null;
     rows.forEach((r, i) => {
-      if (r[4] !== null || r[5] !== null) planned.push([i, t(r[4] ?? r[5]), t(r[5] ?? r[4]), r[0]]);
+      if (r[4] !== null || r[5] !== null) {
+        planned.push([i, t(r[4] ?? r[5]), t(r[5] ?? r[4]), r[0], isDerived(r) ? 1 : 0]);
+      }
       if (r[6] !== null) actual.push([i, t(r[6]), t(r[7]) ?? today, r[0]]);
       for (const m of r[8]) {
-        const due = m[4] ?? m[1];  // the derived (backward-planned) date when there is one
-        points[m[3]].push({ value: [t(due), i], name: m[0], planned: ymd(due), actual: ymd(m[2]), row: r[1] });
-        if (m[2] !== null) done.push({ value: [t(m[2]), i], name: m[0], planned: ymd(due), actual: ymd(m[2]), row: r[1] });
+        // The state diamond sits at the recorded planned date (the state is judged by it);
+        // a derived (backward-planned) date gets its own hollow dashed diamond.
+        points[m[3]].push({ value: [t(m[1]), i], name: m[0], planned: ymd(m[1]), actual: ymd(m[2]), row: r[1] });
+        if (m[4] != null) {
+          derived.push({ value: [t(m[4]), i], name: m[0], planned: ymd(m[1]), derived: ymd(m[4]), row: r[1] });
+        }
+        if (m[2] !== null) done.push({ value: [t(m[2]), i], name: m[0], planned: ymd(m[1]), actual: ymd(m[2]), row: r[1] });
       }
     });
     // Category bands (programme view): consecutive rows of one category.
@@ -86,9 +98,13 @@
         formatter: (p) => {
           if (p.seriesType === "custom") {
             const r = rows[p.value[0]];
-            return `${r[1]}<br>计划 ${ymd(r[4])} ～ ${ymd(r[5])}<br>实际 ${ymd(r[6])} ～ ${ymd(r[7])}`;
+            const how = p.value[4] ? "（倒排推算 / derived backward）" : "";
+            return `${r[1]}<br>计划 ${ymd(r[4])} ～ ${ymd(r[5])}${how}<br>实际 ${ymd(r[6])} ～ ${ymd(r[7])}`;
           }
           const m = p.data;
+          if (m.derived) {
+            return `${m.row}<br>${m.name}<br>倒排推算 ${m.derived}（录入计划 ${m.planned}）<br>倒排推算 / Derived backward from the deadline`;
+          }
           return `${m.row}<br>${m.name}<br>计划 ${m.planned} · 实际 ${m.actual}<br>${p.seriesName}`;
         },
       },
@@ -137,11 +153,14 @@
           type: "scatter", name: label, data: points[s], symbol: "diamond", symbolSize: 12, z: 5,
           itemStyle: { color: d.states.c[s], borderColor: "#fff", borderWidth: 1 },
         })),
+        { type: "scatter", name: "倒排推算 / Derived backward", data: derived, symbol: "diamond", symbolSize: 15, z: 4,
+          itemStyle: { color: "rgba(255,255,255,0)", borderColor: "#206bc4", borderWidth: 1.5, borderType: "dashed" } },
         { type: "scatter", name: "实际完成 / Actual date", data: done, symbol: "circle", symbolSize: 7, z: 6,
           itemStyle: { color: "#1d273b" } },
       ],
     }, { notMerge: true });
     el.dataset.rowCount = String(rows.length);
+    el.dataset.derivedCount = String(derived.length);
     el.dataset.today = d.today;
     el.dataset.ready = "1";
     document.getElementById("schedule-summary").textContent =

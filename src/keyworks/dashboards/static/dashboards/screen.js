@@ -19,6 +19,8 @@
     ranking: echarts.init(document.getElementById("scr-ranking"), null, { renderer: "canvas" }),
   };
   const state = { data: null, map: null, hasMap: false, refreshed: 0 };
+  // Optional background tiles under the map (static/dashboards/tiles.js).
+  const tiles = window.kwTiles ? window.kwTiles.attach(charts.map, { attributionColor: "#8fb3ff" }) : null;
   const AXIS = { color: "#8fb3ff" };
   window.kwScreen = { charts, refresh, tick, get data() { return state.data; }, get map() { return state.map; } };
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
@@ -49,8 +51,9 @@
         ? `${p.name}<br>项目 ${(p.data && p.data.value) || 0} 个` : (p.data && p.data.name) || "") },
       geo: {
         map: MAP, roam: false, layoutCenter: ["50%", "50%"], layoutSize: "96%",
+        ...(tiles ? { projection: window.kwTiles.projection } : {}),
         label: { show: true, color: "#cfe3ff", fontSize: 14 },
-        itemStyle: { areaColor: "#0b2d66", borderColor: "#3d8bff", borderWidth: 1.2, shadowColor: "#1f6fff", shadowBlur: 12 },
+        itemStyle: { areaColor: tiles ? "rgba(11,45,102,0.55)" : "#0b2d66", borderColor: "#3d8bff", borderWidth: 1.2, shadowColor: "#1f6fff", shadowBlur: 12 },
         emphasis: { label: { color: "#fff" }, itemStyle: { areaColor: "#1d4f9e" } },
       },
       series: [
