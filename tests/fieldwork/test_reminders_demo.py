@@ -63,6 +63,9 @@ def test_office_sees_disputes_to_resolve(world):
         world.own, visit_data(verified_investment=Decimal("100")), by=world.inspector
     )
     assert kinds(world.office) == {"verification_disputed": 1}
+    (item,) = [r for r in reminders_for(world.office, TODAY) if r.kind == "verification_disputed"]
+    assert item.due is None and not item.overdue  # no deadline of its own
+    assert f"核验于 {visit.visit_date:%Y-%m-%d}" in item.detail
     services.resolve_dispute(visit, "已核实", by=world.office)
     assert kinds(world.office) == {}
 

@@ -121,10 +121,10 @@ def _dispute_reminders(user, today) -> list[Reminder]:
             title=f"{v.project.name}：{v.month:%Y-%m} 核验投资与月报不符，待处理 / Disputed",
             url=reverse("fieldwork:visit_detail", args=[v.pk]),
             programme_id=v.project.programme_id,
-            due=v.visit_date,
-            overdue=False,
+            due=None,  # a dispute waits for the office, it has no deadline of its own
             kind_label=DISPUTE_LABEL,
-            detail=f"差异 {v.gap_percent}%" if v.gap_percent is not None else "",
+            detail=f"核验于 {v.visit_date:%Y-%m-%d}"
+            + (f" · 差异 {v.gap_percent}%" if v.gap_percent is not None else ""),
         )
         for v in visits
     ]

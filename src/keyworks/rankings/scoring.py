@@ -36,11 +36,11 @@ from keyworks.reporting.measures import (
     MISSING,
     ON_TIME,
     Rollup,
-    _groups,  # the same grouping as `rollup`, for the problem counts
     elapsed_share,
     percent,
     project_measures,
     rollup,
+    rollup_groups,  # the same grouping as `rollup`, for the problem counts
 )
 from keyworks.reporting.services import previous_month
 
@@ -290,7 +290,7 @@ def _group_rows(data: PeriodData, by: str, weights) -> list[RankRow]:
     r0 = {g.key: g for g in rollup(data.m0, by)} if data.m0 is not None else {}
     problems: dict = {}
     for pk, m in data.m2.items():
-        for key, _label, _sort in _groups(m, by):
+        for key, _label, _sort in rollup_groups(m, by):
             problems.setdefault(key, ProblemTimeliness()).add(
                 data.problems.get(pk, ProblemTimeliness())
             )

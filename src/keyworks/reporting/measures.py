@@ -443,7 +443,9 @@ class Rollup:
             self.verified_reported += m.verified_reported
 
 
-def _groups(m: ProjectMeasures, by: str) -> list[tuple[object, str, tuple]]:
+def rollup_groups(m: ProjectMeasures, by: str) -> list[tuple[object, str, tuple]]:
+    """The (key, label, sort key) groups `m` counts in for `rollup(…, by)` (a project in two
+    districts counts in both)."""
     if by == "programme":
         return [(None, "全部项目 / All projects", ())]
     if by == "category":
@@ -466,7 +468,7 @@ def rollup(measures: dict[int, ProjectMeasures], by: str = "programme") -> list[
     for m in measures.values():
         if m.paused:
             continue
-        for key, label, sort_key in _groups(m, by):
+        for key, label, sort_key in rollup_groups(m, by):
             group = groups.get(key)
             if group is None:
                 group = groups[key] = Rollup(key=key, label=label, sort_key=sort_key)
