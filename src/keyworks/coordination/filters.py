@@ -5,9 +5,10 @@ the problems open then, with their status and level then, computed from ProblemE
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
@@ -41,7 +42,9 @@ def with_state(queryset, cutoff=None):
     )
 
 
-class ProblemFilter(django_filters.FilterSet):
+class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
+    keyword_fields = ("description", "need", "resolution_note", "project__name")
+
     as_of = django_filters.DateFilter(
         label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -81,24 +84,6 @@ class ProblemFilter(django_filters.FilterSet):
                 lead_problems__project__programme=programme
             ).distinct()
         style_fields(self.form)
-
-    def filter_noop(self, queryset, name, value):
-        return queryset  # applied together in `qs` (they depend on as_of)
-
-    def filter_keyword(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(description__icontains=value)
-            | Q(need__icontains=value)
-            | Q(resolution_note__icontains=value)
-            | Q(project__name__icontains=value)
-        )
-
-    @property
-    def as_of_date(self):
-        return self.form.cleaned_data.get("as_of") if self.is_bound and self.is_valid() else None
 
     @property
     def qs(self):

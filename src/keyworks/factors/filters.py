@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyworks.coordination.services import end_of_day
 from keyworks.core.calendar import local_today
+from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.orgs import access
 from keyworks.orgs.models import Region, Unit
@@ -47,7 +48,9 @@ def as_then(items) -> list[FactorItem]:
     return items
 
 
-class FactorFilter(django_filters.FilterSet):
+class FactorFilter(ListFilterMixin, django_filters.FilterSet):
+    keyword_fields = ("project__name",)
+
     as_of = django_filters.DateFilter(
         label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -86,17 +89,6 @@ class FactorFilter(django_filters.FilterSet):
                 )
             )
         style_fields(self.form)
-
-    def filter_keyword(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(project__name__icontains=value) if value else queryset
-
-    def filter_noop(self, queryset, name, value):
-        return queryset  # applied in `qs`: they read the figures of the as-of day
-
-    @property
-    def as_of_date(self):
-        return self.form.cleaned_data.get("as_of") if self.is_bound and self.is_valid() else None
 
     @property
     def day(self):

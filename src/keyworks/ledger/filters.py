@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Region, Unit
 
@@ -29,7 +30,9 @@ SORT_CHOICES = [
 ]
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(ListFilterMixin, django_filters.FilterSet):
+    keyword_fields = ("name", "code", "content", "address", "owner__name")
+
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
     category = django_filters.ModelChoiceFilter(
         label=_("项目类别"), queryset=Category.objects.none(), empty_label="全部"
@@ -83,18 +86,6 @@ class ProjectFilter(django_filters.FilterSet):
         if "archived" not in self.form.cleaned_data or not self.form.cleaned_data.get("archived"):
             qs = qs.filter(archived_at__isnull=True)
         return qs.distinct() if self.form.cleaned_data.get("district") else qs
-
-    def filter_keyword(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(code__icontains=value)
-            | Q(content__icontains=value)
-            | Q(address__icontains=value)
-            | Q(owner__name__icontains=value)
-        )
 
     def filter_archived(self, queryset, name, value):
         if value == "include":

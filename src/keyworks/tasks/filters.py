@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
@@ -33,7 +34,9 @@ def with_state(queryset, cutoff=None):
     )
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(ListFilterMixin, django_filters.FilterSet):
+    keyword_fields = ("text", "answer", "subject_label", "project__name", "lead_unit__name")
+
     as_of = django_filters.DateFilter(
         label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -70,28 +73,9 @@ class TaskFilter(django_filters.FilterSet):
             ).distinct()
         style_fields(self.form)
 
-    def filter_noop(self, queryset, name, value):
-        return queryset  # applied together in `qs` (they depend on as_of)
-
     def filter_unit(self, queryset, name, value):
         ids = Task.objects.filter(Q(lead_unit=value) | Q(assisting_units=value)).values("pk")
         return queryset.filter(pk__in=ids)
-
-    def filter_keyword(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(text__icontains=value)
-            | Q(answer__icontains=value)
-            | Q(subject_label__icontains=value)
-            | Q(project__name__icontains=value)
-            | Q(lead_unit__name__icontains=value)
-        )
-
-    @property
-    def as_of_date(self):
-        return self.form.cleaned_data.get("as_of") if self.is_bound and self.is_valid() else None
 
     @property
     def qs(self):
