@@ -806,8 +806,11 @@ def measure_import(large: Programme, small: Programme, runs: int) -> list[Result
 # --- everything ------------------------------------------------------------------------------
 
 
-def run_all(*, large: Programme, small: Programme, runs: int, heavy_runs: int) -> list[Result]:
-    """Every measure; one that raises is reported as failed and the others still run."""
+def run_all(
+    *, large: Programme, small: Programme, runs: int, heavy_runs: int, only: set[str] | None = None
+) -> list[Result]:
+    """Every measure (or those named in `only`); one that raises is reported as failed and
+    the others still run."""
     from coordination_cases import measure_coordination  # these import this module
     from dashboard_cases import measure_dashboards
     from reporting_cases import measure_reporting
@@ -823,7 +826,12 @@ def run_all(*, large: Programme, small: Programme, runs: int, heavy_runs: int) -
         ("coordination", "coordination", lambda: measure_coordination(large, small, runs)),
     ]
     results: list[Result] = []
+    unknown = (only or set()) - {key for key, _, _ in cases}
+    if unknown:
+        raise SystemExit(f"unknown case(s): {', '.join(sorted(unknown))}")
     for key, title, measure in cases:
+        if only and key not in only:
+            continue
         try:
             outcome = measure()
         except Exception as exc:  # noqa: BLE001 - reported in BENCHMARKS.md, run goes on

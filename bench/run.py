@@ -71,7 +71,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-write", action="store_true", help="print the report section, do not write the file"
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--only",
+        help="comma-separated cases to run (list, api, export, import, dashboards, reporting, "
+        "coordination); implies --no-write, as the report needs every case",
+    )
+    args = parser.parse_args(argv)
+    args.only = set(args.only.split(",")) if args.only else None
+    if args.only:
+        args.no_write = True
+    return args
 
 
 def redact(url: str) -> str:
@@ -152,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         small=built[1][2].programme,
         runs=args.runs,
         heavy_runs=args.heavy_runs,
+        only=args.only,
     )
     command = "`" + " ".join([".venv/bin/python", "bench/run.py", *redact_args(argv)]) + "`"
     if not argv:

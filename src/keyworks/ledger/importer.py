@@ -34,13 +34,12 @@ from keyworks.core.money import format_wan
 from keyworks.core.xlsx import (
     XlsxRejected,
     check_xlsx_upload,
-    expand_merged,
     find_header,
     gc_paused,
     is_blank_row,
     is_total_row,
-    load_workbook_for_import,
 )
+from keyworks.core.xlsx_reader import ImportSheet, read_sheets
 from keyworks.orgs import access
 from keyworks.orgs.models import Unit
 from keyworks.orgs.services import save_unit
@@ -190,14 +189,9 @@ def _header_text(rows, index: int, used: int, col: int) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _locate(wb, synonyms) -> tuple[Any, list, tuple[int, int, dict]] | None:
-    sheets = [wb.active, *[ws for ws in wb.worksheets if ws is not wb.active]]
-    for ws in sheets:
-        if ws is None or getattr(ws, "sheet_state", "visible") != "visible":
-            continue
-        if not hasattr(ws, "merged_cells"):  # a chart sheet
-            continue
-        grid = expand_merged(ws)
+def _locate(sheets: list[ImportSheet], synonyms) -> tuple[Any, list, tuple[int, int, dict]] | None:
+    for ws in sheets:  # visible worksheets, the active one first
+        grid = ws.grid()
         try:
             header = find_header(grid, synonyms)
         except ValueError:
@@ -217,8 +211,7 @@ def _parse_ledger(fileobj: IO[bytes], programme: Programme) -> LedgerImport:
     result = LedgerImport(programme=programme)
     try:
         check_xlsx_upload(fileobj, max_bytes=settings.IMPORT_MAX_BYTES)
-        wb = load_workbook_for_import(fileobj)
-        located = _locate(wb, header_synonyms(programme.year))
+        located = _locate(read_sheets(fileobj), header_synonyms(programme.year))
     except XlsxRejected as exc:
         result.errors.append(ImportIssue(exc.message))
         return result

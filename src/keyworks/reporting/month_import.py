@@ -31,12 +31,11 @@ from keyworks.core.sheets import Column, TableSheet
 from keyworks.core.xlsx import (
     XlsxRejected,
     check_xlsx_upload,
-    expand_merged,
     find_header,
     is_blank_row,
     is_total_row,
-    load_workbook_for_import,
 )
+from keyworks.core.xlsx_reader import read_sheets
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
 
@@ -174,7 +173,7 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
     try:
         services.check_month(month)
         check_xlsx_upload(fileobj, max_bytes=settings.IMPORT_MAX_BYTES)
-        wb = load_workbook_for_import(fileobj)
+        sheets = read_sheets(fileobj)
     except ValidationError as exc:
         result.errors.append(ImportIssue("；".join(exc.messages)))
         return result
@@ -183,9 +182,9 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         return result
     synonyms = {name: (header, *others) for name, (header, others) in HEADERS.items()}
     located = None
-    for ws in wb.worksheets:
+    for ws in sheets:
         try:
-            grid = expand_merged(ws)
+            grid = ws.grid()
             index, used, found = find_header(grid, synonyms)
         except (XlsxRejected, ValueError):
             continue

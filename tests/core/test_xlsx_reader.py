@@ -1,0 +1,133 @@
+"""The fast workbook reader gives the grids openpyxl's full load gives, bounded first."""
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from keyworks.core.xlsx import XlsxRejected, expand_merged, load_workbook_for_import
+from keyworks.core.xlsx_reader import read_sheets
+
+from .test_xlsx import build_ledger
+
+
+def saved(wb) -> io.BytesIO:
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return buf
+
+
+def rewrite_sheet(data: bytes, change) -> io.BytesIO:
+    """The same workbook with the first sheet's XML passed through `change`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = change(body)
+            dst.writestr(info, body)
+    out.seek(0)
+    return out
+
+
+def test_grid_matches_openpyxl_on_a_typical_ledger(tmp_path):
+    path = build_ledger(tmp_path / "ledger.xlsx")
+    with open(path, "rb") as fh:
+        sheets = read_sheets(fh)
+        assert fh.tell() == 0
+        reference = expand_merged(load_workbook_for_import(fh).active)
+    assert [s.title for s in sheets] == ["重点项目"]
+    grid = sheets[0].grid()
+    # openpyxl gives datetimes for date cells; the reader gives dates.
+    normalise = [[v.date() if isinstance(v, dt.datetime) else v for v in row] for row in reference]
+    assert grid == normalise
+    assert grid[0] == ["2025年全市重点项目投资计划表"] * 7
+    assert grid[6][2] == grid[7][2] == "丙公司"
+    assert grid[4][:5] == [1, "城区供水总计划工程", "甲公司", 12345.6, 3000]
+    assert type(grid[4][0]) is int
+    assert grid[8][3] is None  # a formula never calculated has no cached value
+
+
+def test_values_blanks_offsets_and_errors():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C3"] = "项目名称"
+    ws["D3"] = "#DIV/0!"  # an error value, as Excel stores a broken formula's result
+    ws["E3"] = True
+    ws["F3"] = dt.datetime(2025, 3, 1, 10, 5)
+    ws["C4"] = ""
+    ws["D5"] = "甲"
+    ws.merge_cells("D5:E5")
+    grid = read_sheets(saved(wb))[0].grid()
+    assert grid == [
+        [None] * 6,
+        [None] * 6,
+        [None, None, "项目名称", "#DIV/0!", True, dt.datetime(2025, 3, 1, 10, 5)],
+        [None] * 6,
+        [None, None, None, "甲", "甲", None],
+    ]
+
+
+def test_active_sheet_first_hidden_and_chart_sheets_skipped():
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    hidden = wb.create_sheet("隐藏")
+    hidden.sheet_state = "hidden"
+    wb.create_sheet("台账")["A1"] = "项目名称"
+    wb.create_chartsheet("图表")
+    wb.active = 2
+    assert [s.title for s in read_sheets(saved(wb))] == ["台账", "说明"]
+
+
+def test_stray_value_far_away_is_refused_before_reading():
+    # Read naively, one value at XFD1048576 asks for a dense grid of 17 billion cells.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "总投资"])
+    ws["XFD1048576"] = "x"
+    sheet = read_sheets(saved(wb))[0]
+    with pytest.raises(XlsxRejected, match="too large"):
+        sheet.grid()
+
+
+def test_stray_styled_cell_and_far_merge_are_ignored():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "总投资"])
+    ws.append(["项目甲", 100])
+    ws["XFD1048576"].font = openpyxl.styles.Font(bold=True)
+    ws.merge_cells("A10:XFD20")
+    sheet = read_sheets(saved(wb))[0]
+    assert sheet.grid() == [["项目名称", "总投资"], ["项目甲", 100]]
+    with pytest.raises(XlsxRejected, match="too large"):
+        read_sheets(saved(wb), max_cells=3)[0].grid()
+
+
+def test_cells_without_references_are_placed_by_openpyxl():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "总投资"])
+    ws.append(["项目甲", 100])
+    ws["XFD3"] = "远处"
+    bare = rewrite_sheet(saved(wb).getvalue(), lambda xml: re.sub(rb' r="[A-Z]+\d+"', b"", xml))
+    # Without references the extent cannot be read off the XML; openpyxl places the
+    # cells one after another, so the far value lands in A3.
+    assert read_sheets(bare)[0].grid() == [
+        ["项目名称", "总投资"],
+        ["项目甲", 100],
+        ["远处", None],
+    ]
+
+
+def test_damaged_workbook_is_refused():
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "项目名称"
+    broken = rewrite_sheet(saved(wb).getvalue(), lambda xml: xml[: len(xml) // 2])
+    with pytest.raises(XlsxRejected, match="无法读取"):
+        read_sheets(broken)[0].grid()
+    with pytest.raises(XlsxRejected, match="无法读取"):
+        read_sheets(io.BytesIO(b"PK\x03\x04 not really a zip"))
