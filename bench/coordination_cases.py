@@ -38,11 +38,18 @@ from cases import (
 from django.db import connection
 from django.db.models import Max
 
-from keyworks.coordination.models import OPEN_STATUSES, Problem, ProblemEvent, ProblemStatus
+from keyworks.coordination.models import (
+    HANDLING_STATUSES,
+    OPEN_STATUSES,
+    EscalationLevel,
+    Problem,
+    ProblemEvent,
+    ProblemStatus,
+)
 from keyworks.coordination.services import end_of_day
 from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.models import Milestone, Programme
-from keyworks.meetings.agenda import compile_agenda
+from keyworks.meetings.agenda import WEEK, compile_agenda
 from keyworks.meetings.models import UNFINISHED_STATUSES, Decision, Meeting
 from keyworks.rankings.models import RankingScheme
 from keyworks.rankings.periods import Period
@@ -88,17 +95,20 @@ def _state(t: dict, column: str, cutoff: bool, kind: str = "") -> str:
 
 
 def sql_list_query(t: dict, cutoff: datetime.datetime | None) -> str:
-    """The filtered list's rows with status, level and latest note as of `cutoff`."""
+    """The filtered list's rows with status, level and latest note as of `cutoff`: the
+    problem's own columns now, its latest events before a past cutoff."""
     c = cutoff is not None
-    status = _state(t, "status", c)
+    status = _state(t, "status", c) if c else "pr.status"
+    level = _state(t, "level", c) if c else "pr.level"
     sql = (
         f"SELECT * FROM (SELECT pr.id, pr.category, pr.description, pr.deadline, "
         f"pr.raised_at, pr.discipline_flag, p.seq, p.name, u.name AS unit, {status} AS s, "
-        f"{_state(t, 'level', c)} AS lv, {_state(t, 'note', c, ' AND e.kind = %s')} AS note "
+        f"{level} AS lv, {_state(t, 'note', c, ' AND e.kind = %s')} AS note "
         f"FROM {t['problem']} pr JOIN {t['project']} p ON p.id = pr.project_id "
         f"LEFT JOIN {t['unit']} u ON u.id = pr.lead_unit_id "
         f"WHERE p.programme_id = %s AND pr.category = %s"
-        + (" AND pr.raised_at < %s" if c else "")
+        # Closing is final: a problem closed before the cutoff was not open then.
+        + (" AND pr.raised_at < %s AND (pr.closed_at IS NULL OR pr.closed_at >= %s)" if c else "")
         + ") x WHERE x.s = %s ORDER BY x.seq, x.raised_at, x.id"
     )
     return sql
@@ -115,7 +125,7 @@ def sql_list(programme: Programme, as_of: datetime.date | None = None):
     if cutoff is None:
         params = [note, programme.pk, FILTER_CATEGORY, FILTER_STATUS.value]
     else:
-        params = [cutoff, cutoff, cutoff, note, programme.pk, FILTER_CATEGORY, cutoff]
+        params = [cutoff, cutoff, cutoff, note, programme.pk, FILTER_CATEGORY, cutoff, cutoff]
         params.append(FILTER_STATUS.value)
 
     def run() -> int:
@@ -179,21 +189,27 @@ def app_agenda(programme: Programme):
 
 
 def sql_agenda(programme: Programme):
-    """Raw SQL: the unfinished decisions, the problems open at the end of the day with
-    their state then (the new / overdue / escalated sections are picked from these rows,
-    as the app does), and the inputs of the lights for the month before: per project the
+    """Raw SQL: the unfinished decisions, the problems open at the end of the day that
+    belong in the new / overdue / escalated sections, with their state then, and the inputs of the lights for the month before: per project the
     annual plan, the year-to-date accepted completion and the month's report."""
     t = t_coord()
     cutoff = end_of_day(AGENDA_DAY)
     sql = sql_list_query(t, cutoff)
     cutoff = connection.ops.adapt_datetimefield_value(cutoff)
     open_marks = ", ".join(["%s"] * len(OPEN_STATUSES))
-    # The list statement, without the category filter and for every open status.
+    handling_marks = ", ".join(["%s"] * len(HANDLING_STATUSES))
+    # The list statement, without the category filter, for every open status, keeping the
+    # problems of the three sections: new this week, overdue, escalated to the meeting.
     sql = sql.replace(" AND pr.category = %s", "").replace(
-        "WHERE x.s = %s", f"WHERE x.s IN ({open_marks})"
+        "WHERE x.s = %s",
+        f"WHERE x.s IN ({open_marks}) AND (x.raised_at >= %s OR (x.s IN ({handling_marks}) "
+        f"AND x.deadline < %s) OR x.lv >= %s)",
     )
-    params = [cutoff, cutoff, cutoff, ProblemEvent.Kind.NOTE.value, programme.pk, cutoff]
+    params = [cutoff, cutoff, cutoff, ProblemEvent.Kind.NOTE.value, programme.pk, cutoff, cutoff]
     params += [str(s) for s in OPEN_STATUSES]
+    params.append(connection.ops.adapt_datetimefield_value(end_of_day(AGENDA_DAY - WEEK)))
+    params += [str(s) for s in HANDLING_STATUSES]
+    params += [AGENDA_DAY, int(EscalationLevel.DISPATCH)]
     month = datetime.date(AGENDA_DAY.year, AGENDA_DAY.month - 1, 1)
     report = t["report"]
 

@@ -53,3 +53,18 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     }
     result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_postgresql_connections_do_without_jit_and_keep_url_options():
+    url = "postgres://u:p@db.example:5432/kw?sslmode=require&options=-c%20statement_timeout%3D5000"
+    result = run(
+        "shell",
+        "-c",
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o['sslmode'], '|', o['options'])",
+        env_extra=PROD | {"KEYWORKS_DATABASE_URL": url},
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout.strip().splitlines()[-1] == "require | -c statement_timeout=5000 -c jit=off"
+    )

@@ -326,7 +326,7 @@ def test_escape_formula(value, expected):
 def test_gc_paused_holds_the_collector_and_restores_it():
     import gc
 
-    from keyworks.core.xlsx import gc_paused
+    from keyworks.core.memory import gc_paused
 
     assert gc.isenabled()
     with gc_paused():

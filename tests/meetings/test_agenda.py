@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from keyworks.coordination import services as problems
-from keyworks.coordination.models import EscalationLevel
+from keyworks.coordination.models import EscalationLevel, Problem, ProblemEvent
 from keyworks.factors.models import FactorItem
 from keyworks.meetings import services
 from keyworks.meetings.agenda import compile_agenda
@@ -75,6 +75,29 @@ def test_agenda_as_of_the_meeting_day(world):
     assert all(entry.problem != problem for entry in past)
 
 
+def test_a_problem_closed_later_was_open_on_a_past_meeting_day(world):
+    """Closing is final, so a problem closed before the day is left out unread; one closed
+    after the day is on that day's agenda with its state then."""
+    day = TODAY - datetime.timedelta(days=5)
+    deadline = TODAY - datetime.timedelta(days=10)
+    later = raised(world, days_ago=20, deadline=deadline, description="会后才销号")
+    before = raised(world, days_ago=20, deadline=deadline, description="会前已销号")
+    for problem in (later, before):
+        problems.close(
+            problems.resolve(problem, by=world.department_user, note="已解决"), by=world.office
+        )
+    closed_at = timezone.now() - datetime.timedelta(days=8)
+    Problem.objects.filter(pk=before.pk).update(closed_at=closed_at)
+    ProblemEvent.objects.filter(problem=before).exclude(kind="raise").update(at=closed_at)
+    entries = {e.problem.pk: e for e in compile_agenda(world.programme, day) if e.problem}
+    assert before.pk not in entries
+    assert entries[later.pk].kind == AgendaKind.OVERDUE
+    assert "状态：已交办" in entries[later.pk].summary
+    assert later.pk not in {
+        e.problem.pk for e in compile_agenda(world.programme, TODAY) if e.problem
+    }
+
+
 def accepted_report(project, month, amount, submitted):
     return MonthlyReport.objects.create(
         project=project,
@@ -112,7 +135,7 @@ def test_factor_shortfalls(world, monkeypatch):
     )
     FactorItem.objects.create(project=world.own, kind="water", demand=10, secured=10)
     entries = [e for e in compile_agenda(world.programme, TODAY) if e.kind == AgendaKind.FACTOR]
-    assert [e.project for e in entries] == [world.other]
+    assert [e.project_id for e in entries] == [world.other.pk]
     assert "缺口240" in entries[0].summary and world.department.name in entries[0].summary
     # Without the factors service the section is simply empty.
     monkeypatch.delattr("keyworks.factors.services.shortfalls")

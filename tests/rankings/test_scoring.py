@@ -1,6 +1,7 @@
 """Scoring arithmetic, paused projects, movement and publishing on the hand-made world
 of conftest.py (every number below is worked out there by hand)."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from keyworks.audit.models import ChangeRecord
 from keyworks.coordination.measures import project_problem_timeliness
 from keyworks.ledger.models import Project
 from keyworks.rankings import services
-from keyworks.rankings.models import RankingScheme, RankingSnapshot
+from keyworks.rankings.models import PARTS, RankingScheme, RankingSnapshot
 from keyworks.reporting.models import MonthlyReport
 from tests.conftest import make_project
 
@@ -71,6 +72,16 @@ def test_task_force_scores_by_hand(ranked):
     assert own.part("milestones").figure == "按期 1/2"
     assert other.part("milestones").no_data
     assert other.part("verification").figure == "暂无核验数据"
+
+
+def test_parts_follow_the_scheme_and_are_shared_unchanged(ranked):
+    ranking = services.ranking_for(ranked.programme, NOV_DEC)
+    order = [code for code, _label, _weight in PARTS]
+    rows = [row for tables in ranking.tables.values() for t in tables for row in t.rows]
+    assert rows and all([p.code for p in row.parts] == order for row in rows)
+    # Equal parts are one object shared by the rows, so they must not be changed.
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rows[0].parts[0].score = Decimal("0")
 
 
 def test_district_scores_sum_figures(ranked):

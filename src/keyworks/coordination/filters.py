@@ -5,7 +5,7 @@ the problems open then, with their status and level then, computed from ProblemE
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.filters import ListFilterMixin
@@ -28,18 +28,31 @@ STATE_CHOICES = [("open", _("未销号")), ("closed", _("已销号")), ("all", _
 
 def with_state(queryset, cutoff=None):
     """Annotate `status_then`, `level_then` and `progress` (the latest handling note),
-    as of `cutoff` (an aware datetime) or now."""
-    events = ProblemEvent.objects.filter(problem=OuterRef("pk"))
-    notes = events.filter(kind=ProblemEvent.Kind.NOTE)
-    if cutoff is not None:
-        events = events.filter(at__lt=cutoff)
-        notes = notes.filter(at__lt=cutoff)
+    as of `cutoff` (an aware datetime) or now.
+
+    Now, the state is the problem's own columns: every step writes them and its event in
+    one transaction, the event carrying the state after the step. Filters on them then use
+    the indexes instead of a lookup per problem; only a past day needs the events."""
+    notes = ProblemEvent.objects.filter(problem=OuterRef("pk"), kind=ProblemEvent.Kind.NOTE)
+    if cutoff is None:
+        return queryset.annotate(
+            status_then=F("status"),
+            level_then=F("level"),
+            progress=Subquery(notes.order_by("-at", "-id").values("note")[:1]),
+        )
+    events = ProblemEvent.objects.filter(problem=OuterRef("pk"), at__lt=cutoff)
     latest = events.order_by("-at", "-id")
     return queryset.annotate(
         status_then=Subquery(latest.values("status")[:1]),
         level_then=Subquery(latest.values("level")[:1]),
-        progress=Subquery(notes.order_by("-at", "-id").values("note")[:1]),
+        progress=Subquery(notes.filter(at__lt=cutoff).order_by("-at", "-id").values("note")[:1]),
     )
+
+
+def open_at(queryset, cutoff):
+    """Leave out problems closed (销号) before `cutoff`: closing is final, so they were not
+    open then, and their state need not be looked up. Voided ones are left to the state."""
+    return queryset.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
 
 
 class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
@@ -94,11 +107,16 @@ class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
             cutoff = end_of_day(as_of) if as_of else None
             if cutoff is not None:
                 qs = qs.filter(raised_at__lt=cutoff)
-            qs = with_state(qs, cutoff)
             day = as_of or local_today()
             state = data.get("state") or "open"
             if data.get("status"):
                 state = "all"  # a chosen status wins over the open/closed scope
+            wanted_open = (
+                state == "open" or data.get("overdue") or (data.get("status") in OPEN_STATUSES)
+            )
+            if cutoff is not None and wanted_open:
+                qs = open_at(qs, cutoff)
+            qs = with_state(qs, cutoff)
             if state == "open":
                 qs = qs.filter(status_then__in=OPEN_STATUSES)
             elif state == "closed":

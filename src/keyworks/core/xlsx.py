@@ -9,13 +9,11 @@ the declared total is a real bound. openpyxl uses defusedxml when installed.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import IO, Any
 
 import openpyxl
@@ -23,7 +21,7 @@ from openpyxl.utils.datetime import from_excel
 
 __all__ = [
     "XlsxRejected", "check_xlsx_upload", "escape_formula", "expand_merged", "find_header",
-    "gc_paused", "is_blank_row", "is_total_row", "load_workbook_for_import", "normalize_header",
+    "is_blank_row", "is_total_row", "load_workbook_for_import", "normalize_header",
     "parse_date", "read_sheet_rows",
 ]  # fmt: skip
 
@@ -79,20 +77,6 @@ def check_xlsx_upload(
             raise XlsxRejected(_NOT_XLSX)
     finally:
         fileobj.seek(0)
-
-
-@contextmanager
-def gc_paused():
-    """Hold Python's cyclic garbage collector for one bulk step (a 10,000-row workbook
-    allocates millions of objects; each automatic collection would walk all of them and
-    the rest of the process's heap: a quarter of the load time). Restored afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_workbook_for_import(fileobj: IO[bytes]) -> Any:

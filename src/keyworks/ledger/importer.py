@@ -30,12 +30,12 @@ from openpyxl.utils import get_column_letter
 
 from keyworks.audit.services import record_change
 from keyworks.core.imports import ImportIssue, ImportRefused
+from keyworks.core.memory import gc_paused
 from keyworks.core.money import format_wan
 from keyworks.core.xlsx import (
     XlsxRejected,
     check_xlsx_upload,
     find_header,
-    gc_paused,
     is_blank_row,
     is_total_row,
 )

@@ -6,17 +6,19 @@ lights and factor shortfalls. A problem appears once, under the first section it
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
-from keyworks.coordination.filters import with_state
+from keyworks.coordination.filters import open_at, with_state
 from keyworks.coordination.models import (
     HANDLING_STATUSES,
     OPEN_STATUSES,
     EscalationLevel,
     Problem,
+    ProblemCategory,
     ProblemStatus,
 )
 from keyworks.coordination.services import end_of_day
+from keyworks.ledger.models import Project
 from keyworks.reporting.lights import RED, project_lights
 from keyworks.reporting.models import MonthlyReport
 
@@ -39,7 +41,7 @@ class Entry:
     title: str
     summary: str
     problem: Problem | None = None
-    project: object = None
+    project_id: int | None = None
     carried: Decision | None = None
 
 
@@ -82,6 +84,12 @@ def carry_over(programme, before_meeting=None) -> list[Entry]:
     return entries
 
 
+def category_labels() -> dict[str, str]:
+    """Problem category labels as plain text, once per agenda (a lazy label per row
+    would go through the translation machinery thousands of times)."""
+    return {value: str(label) for value, label in ProblemCategory.choices}
+
+
 def problem_summary(p) -> str:
     status = STATUS_LABELS.get(p.status_then, p.status_then)
     lead = p.lead_unit.name if p.lead_unit else "未交办"
@@ -95,21 +103,34 @@ def problem_summary(p) -> str:
 
 
 def open_problems(programme, day: datetime.date):
-    """The programme's problems open at the end of `day`, with their state then."""
+    """The programme's problems open at the end of `day`, with their state then. A problem
+    closed (销号) before then is left out before its state is looked up: closing is final."""
     cutoff = end_of_day(day)
-    qs = with_state(
-        Problem.objects.filter(project__programme=programme, raised_at__lt=cutoff), cutoff
-    ).filter(status_then__in=OPEN_STATUSES)
+    candidates = Problem.objects.filter(project__programme=programme, raised_at__lt=cutoff)
+    qs = with_state(open_at(candidates, cutoff), cutoff).filter(status_then__in=OPEN_STATUSES)
     return qs.select_related("project", "lead_unit").order_by("project__seq", "raised_at", "id")
+
+
+AGENDA_FIELDS = (
+    *("id", "project", "lead_unit", "category", "description", "need", "deadline"),
+    *("raised_at", "project__id", "project__name", "project__seq", "lead_unit__name"),
+)
 
 
 def problem_entries(programme, day: datetime.date) -> list[Entry]:
     """New problems of the week ending on `day`, overdue problems, and problems at the
-    dispatch-meeting level or higher; each problem once. One query."""
+    dispatch-meeting level or higher; each problem once. One query, which picks only the
+    problems of these sections (and only the fields the agenda shows)."""
     week_start = end_of_day(day - WEEK)
-    qs = open_problems(programme, day)
+    qs = open_problems(programme, day).filter(
+        Q(raised_at__gte=week_start)
+        | Q(status_then__in=HANDLING_STATUSES, deadline__lt=day)
+        | Q(level_then__gte=EscalationLevel.DISPATCH)
+    )
+    labels = category_labels()
     sections = {AgendaKind.NEW_PROBLEM: [], AgendaKind.OVERDUE: [], AgendaKind.ESCALATED: []}
-    for p in qs:
+    kind_labels = {kind: str(AgendaKind(kind).label) for kind in sections}
+    for p in qs.only(*AGENDA_FIELDS):
         if p.raised_at >= week_start:
             kind = AgendaKind.NEW_PROBLEM
         elif p.status_then in HANDLING_STATUSES and p.deadline < day:
@@ -118,14 +139,14 @@ def problem_entries(programme, day: datetime.date) -> list[Entry]:
             kind = AgendaKind.ESCALATED
         else:
             continue
-        label = AgendaKind(kind).label
+        label = kind_labels[kind]
         sections[kind].append(
             Entry(
                 kind=kind,
-                title=f"{label}：{p.project.name}（{p.get_category_display()}）",
+                title=f"{label}：{p.project.name}（{labels.get(p.category, p.category)}）",
                 summary=problem_summary(p),
                 problem=p,
-                project=p.project,
+                project_id=p.project_id,
             )
         )
     return [entry for entries in sections.values() for entry in entries]
@@ -147,19 +168,23 @@ def red_light_entries(programme, day: datetime.date) -> list[Entry]:
     if month is None:
         return []
     lights = project_lights(programme, month, now=end_of_day(day))
-    red = [pk for pk, light in lights.items() if light.color == RED]
+    red = {pk for pk, light in lights.items() if light.color == RED}
     if not red:
         return []
-    projects = programme.projects.filter(pk__in=red).order_by("seq")
+    # Thousands of red lights at province scale: the programme's projects in ledger order
+    # (three fields), kept when red, rather than thousands of ids sent to the database.
+    projects = Project.objects.filter(programme=programme).order_by("seq", "id")
     entries = []
-    for project in projects:
-        reasons = "；".join(lights[project.pk].reasons)
+    for pk, name in projects.values_list("id", "name"):
+        if pk not in red:
+            continue
+        reasons = "；".join(lights[pk].reasons)
         entries.append(
             Entry(
                 kind=AgendaKind.RED_LIGHT,
-                title=f"红灯预警：{project.name}",
+                title=f"红灯预警：{name}",
                 summary=f"{month.year}年{month.month}月预警为红灯：{reasons}。",
-                project=project,
+                project_id=pk,
             )
         )
     return entries
@@ -208,7 +233,7 @@ def factor_entries(programme, day: datetime.date) -> list[Entry]:
                 kind=AgendaKind.FACTOR,
                 title=f"要素保障缺口：{project.name}",
                 summary="；".join(factor_line(i) for i in items) + "。",
-                project=project,
+                project_id=project.pk,
             )
         )
     return entries

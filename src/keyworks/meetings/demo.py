@@ -143,7 +143,7 @@ def load_demo(programme) -> Counter:
                 meeting=meeting,
                 kind=e.kind,
                 problem=e.problem,
-                project=e.project,
+                project_id=e.project_id,
                 carried=e.carried,
                 title=e.title[:200],
                 summary=e.summary,

@@ -130,7 +130,7 @@ def open_meeting(programme, data: dict, *, by) -> Meeting:
             meeting=meeting,
             kind=entry.kind,
             problem=entry.problem,
-            project=entry.project,
+            project_id=entry.project_id,
             carried=entry.carried,
             title=entry.title[:200],
             summary=entry.summary,

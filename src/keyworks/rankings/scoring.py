@@ -1,7 +1,7 @@
 """Scores and ranks for one two-month period, computed live from the measures.
 
-Every figure comes from `reporting.measures` (project_measures, rollup: the one
-implementation of the measures) and `coordination.measures` (problems solved on time).
+Every figure comes from `reporting.measures` (project_measures: the one implementation
+of the measures) and `coordination.measures` (problems solved on time).
 For the period P = months M1, M2 (M0 = the month before M1, same year only):
 
 - 投资完成: completion rate at the end of M2 against 序时进度 at the end of M2:
@@ -18,33 +18,33 @@ For the period P = months M1, M2 (M0 = the month before M1, same year only):
 A part with nothing to judge scores full marks (nothing was missed). Each part is rounded
 to 0.01 (half up) and the total is the sum of the rounded parts.
 
-A group (task force, district) is scored from its summed figures (`rollup`), not from the
-mean of its projects. Projects paused in M1 or M2 (`ProjectMeasures.paused`) are left
-out of every table. Ties share a rank (1, 1, 3); ties are listed in ledger order.
+A group (task force, district; grouped as `rollup` groups) is scored from the sum of its
+projects' figures, not from the mean of their scores. Projects paused in M1 or M2
+(`ProjectMeasures.paused`) are left out of every table. Ties share a rank (1, 1, 3); ties
+are listed in ledger order.
 """
 
-import dataclasses
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils import timezone
 
 from keyworks.coordination.measures import ProblemTimeliness, project_problem_timeliness
+from keyworks.core.memory import gc_paused
 from keyworks.reporting.measures import (
     LATE,
     MISSING,
     ON_TIME,
-    Rollup,
     elapsed_share,
     percent,
     project_measures,
-    rollup,
-    rollup_groups,  # the same grouping as `rollup`, for the problem counts
+    rollup_groups,  # the groups `rollup` uses
 )
 from keyworks.reporting.services import previous_month
 
-from .models import PART_LABELS, PARTS
+from .models import PART_LABELS
 from .periods import Period
 
 CENT = Decimal("0.01")
@@ -58,7 +58,7 @@ DIMENSION_LABELS = dict(DIMENSIONS)
 NO_VERIFICATION = "暂无核验数据"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Part:
     code: str
     weight: int
@@ -152,9 +152,8 @@ class Table:
 
 @dataclass
 class Figures:
-    """A scored unit's figures for the period."""
+    """A scored unit's figures for the period: one project's, or a group's sum of them."""
 
-    completion_rate: Decimal | None
     elapsed: Decimal
     ytd_completed: Decimal = ZERO
     annual_target: Decimal = ZERO
@@ -162,79 +161,109 @@ class Figures:
     milestones_on_time: int = 0
     reports_due: int = 0
     reports_on_time: int = 0
-    problems: ProblemTimeliness = field(default_factory=ProblemTimeliness)
+    problems_due: int = 0
+    problems_on_time: int = 0
     verified: Decimal = ZERO  # over the visits compared with a report
     verified_reported: Decimal = ZERO
 
+    @property
+    def completion_rate(self) -> Decimal | None:
+        return percent(self.ytd_completed, self.annual_target)
 
-def _share(weight: int, done: int, due: int, verb: str) -> Part:
+    def add(self, other: "Figures") -> None:
+        self.ytd_completed += other.ytd_completed
+        self.annual_target += other.annual_target
+        self.milestones_due += other.milestones_due
+        self.milestones_on_time += other.milestones_on_time
+        self.reports_due += other.reports_due
+        self.reports_on_time += other.reports_on_time
+        self.problems_due += other.problems_due
+        self.problems_on_time += other.problems_on_time
+        self.verified += other.verified
+        self.verified_reported += other.verified_reported
+
+
+# Parts are immutable and depend only on their arguments; at 10,000 projects most rows
+# share them (a few hundred distinct shares, a thousand completion rates), so they are
+# built once per distinct argument list.
+
+
+@lru_cache(maxsize=1024)
+def _full(code: str, weight: int, figure: str) -> Part:
+    return Part(code, weight, Decimal(weight).quantize(CENT), figure, True)
+
+
+@lru_cache(maxsize=8192)
+def _share(code: str, weight: int, done: int, due: int, verb: str) -> Part:
     if not due:
-        return Part("", weight, Decimal(weight).quantize(CENT), "无考核事项（满分）", True)
+        return _full(code, weight, "无考核事项（满分）")
     score = (Decimal(weight) * done / due).quantize(CENT, ROUND_HALF_UP)
-    return Part("", weight, score, f"{verb} {done}/{due}")
+    return Part(code, weight, score, f"{verb} {done}/{due}")
 
 
-def score_parts(f: Figures, weights: dict[str, int]) -> list[Part]:
-    w = weights["investment"]
-    if f.completion_rate is None or not f.elapsed:
-        investment = Part("", w, Decimal(w).quantize(CENT), "无年度投资目标（满分）", True)
-    else:
-        ratio = min(f.completion_rate / f.elapsed, Decimal(1))
-        investment = Part(
-            "",
-            w,
-            (Decimal(w) * ratio).quantize(CENT, ROUND_HALF_UP),
-            f"完成率 {f.completion_rate}%（序时 {f.elapsed}%）",
-        )
-    parts = {
-        "investment": investment,
-        "milestones": _share(weights["milestones"], f.milestones_on_time, f.milestones_due, "按期"),
-        "problems": _share(weights["problems"], f.problems.on_time, f.problems.due, "按期"),
-        "reports": _share(weights["reports"], f.reports_on_time, f.reports_due, "按时"),
-        "verification": _verification(weights["verification"], f),
-    }
-    out = []
-    for code, _label, _w in PARTS:
-        part = parts[code]  # built without its code (shared helpers); a plain copy is cheap
-        out.append(Part(code, part.weight, part.score, part.figure, part.no_data))
-    return out
+@lru_cache(maxsize=8192)
+def _investment(weight: int, rate: Decimal | None, elapsed: Decimal) -> Part:
+    if rate is None or not elapsed:
+        return _full("investment", weight, "无年度投资目标（满分）")
+    ratio = min(rate / elapsed, Decimal(1))
+    return Part(
+        "investment",
+        weight,
+        (Decimal(weight) * ratio).quantize(CENT, ROUND_HALF_UP),
+        f"完成率 {rate}%（序时 {elapsed}%）",
+    )
 
 
 def _verification(weight: int, f: Figures) -> Part:
     confirmed = percent(f.verified, f.verified_reported)
     if confirmed is None:
-        return Part("", weight, Decimal(weight).quantize(CENT), NO_VERIFICATION, True)
+        return _full("verification", weight, NO_VERIFICATION)
     ratio = min(confirmed / 100, Decimal(1))
     return Part(
-        "",
+        "verification",
         weight,
         (Decimal(weight) * ratio).quantize(CENT, ROUND_HALF_UP),
         f"核实 {f.verified}/{f.verified_reported} 万元（{confirmed}%）",
     )
 
 
-def figures_of(r2: Rollup, r1: Rollup | None, r0: Rollup | None, problems, elapsed) -> Figures:
-    reports_due = reports_on_time = 0
-    verified = verified_reported = ZERO
-    for r in (r1, r2):
-        if r is not None:
-            reports_due += r.reports[ON_TIME] + r.reports[LATE] + r.reports[MISSING]
-            reports_on_time += r.reports[ON_TIME]
-            verified += r.verified
-            verified_reported += r.verified_reported
-    return Figures(
-        completion_rate=r2.completion_rate,
-        elapsed=elapsed,
-        ytd_completed=r2.ytd_completed,
-        annual_target=r2.annual_target,
-        milestones_due=r2.milestones_due - (r0.milestones_due if r0 else 0),
-        milestones_on_time=r2.milestones_on_time - (r0.milestones_on_time if r0 else 0),
-        reports_due=reports_due,
-        reports_on_time=reports_on_time,
-        problems=problems or ProblemTimeliness(),
-        verified=verified,
-        verified_reported=verified_reported,
+def score_parts(f: Figures, weights: dict[str, int]) -> list[Part]:
+    """The parts in the order of PARTS."""
+    return [
+        _investment(weights["investment"], f.completion_rate, f.elapsed),
+        _share("milestones", weights["milestones"], f.milestones_on_time, f.milestones_due, "按期"),
+        _share("problems", weights["problems"], f.problems_on_time, f.problems_due, "按期"),
+        _share("reports", weights["reports"], f.reports_on_time, f.reports_due, "按时"),
+        _verification(weights["verification"], f),
+    ]
+
+
+_JUDGED_REPORTS = (ON_TIME, LATE, MISSING)
+
+
+def project_figures(pk: int, data: "PeriodData") -> Figures:
+    """One project's figures: the year-to-date at M2, milestones of M1..M2 (year-to-date at
+    M2 less at M0), the reports and visits of M1 and M2, the problems due in the period."""
+    m2, m1 = data.m2[pk], data.m1[pk]
+    m0 = data.m0.get(pk) if data.m0 is not None else None
+    f = Figures(
+        elapsed=data.elapsed,
+        ytd_completed=m2.ytd_completed,
+        annual_target=m2.annual_target,
+        milestones_due=m2.milestones_due - (m0.milestones_due if m0 else 0),
+        milestones_on_time=m2.milestones_on_time - (m0.milestones_on_time if m0 else 0),
     )
+    for m in (m1, m2):
+        if m.report in _JUDGED_REPORTS:
+            f.reports_due += 1
+            f.reports_on_time += m.report == ON_TIME
+        if m.verified is not None and m.verified_reported is not None:
+            f.verified += m.verified
+            f.verified_reported += m.verified_reported
+    problems = data.problems.get(pk)
+    if problems is not None:
+        f.problems_due, f.problems_on_time = problems.due, problems.on_time
+    return f
 
 
 def rank(rows: list[RankRow]) -> list[RankRow]:
@@ -271,9 +300,9 @@ def period_data(programme, period: Period, now: datetime.datetime | None = None)
     kept = {pk for pk, m in m2.items() if not m.paused and pk in m1 and not m1[pk].paused}
     m0 = None
     if period.index > 1:
-        before = project_measures(programme, previous_month(period.first), now=now)
         # M0 only serves as the year-to-date baseline; a pause back then does not matter.
-        m0 = {pk: dataclasses.replace(m, paused=False) for pk, m in before.items() if pk in kept}
+        before = project_measures(programme, previous_month(period.first), now=now)
+        m0 = {pk: m for pk, m in before.items() if pk in kept}
     return PeriodData(
         m2={pk: m for pk, m in m2.items() if pk in kept},
         m1={pk: m for pk, m in m1.items() if pk in kept},
@@ -285,36 +314,26 @@ def period_data(programme, period: Period, now: datetime.datetime | None = None)
     )
 
 
-def _group_rows(data: PeriodData, by: str, weights) -> list[RankRow]:
-    r1 = {g.key: g for g in rollup(data.m1, by)}
-    r0 = {g.key: g for g in rollup(data.m0, by)} if data.m0 is not None else {}
-    problems: dict = {}
+def _group_rows(data: PeriodData, by: str, weights, figures: dict[int, Figures]) -> list[RankRow]:
+    """A row per group (`rollup_groups`), scored from the sum of its projects' figures."""
+    groups: dict = {}
     for pk, m in data.m2.items():
-        for key, _label, _sort in rollup_groups(m, by):
-            problems.setdefault(key, ProblemTimeliness()).add(
-                data.problems.get(pk, ProblemTimeliness())
-            )
+        for key, label, sort_key in rollup_groups(m, by):
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (label, sort_key, Figures(elapsed=data.elapsed))
+            group[2].add(figures[pk])
     rows = []
-    for g in rollup(data.m2, by):
-        figures = figures_of(g, r1.get(g.key), r0.get(g.key), problems.get(g.key), data.elapsed)
-        parts = score_parts(figures, weights)
-        rows.append(RankRow(_key(g.key), g.label, sum(p.score for p in parts), parts, g.sort_key))
+    for key, (label, sort_key, summed) in groups.items():
+        parts = score_parts(summed, weights)
+        rows.append(RankRow(_key(key), label, sum(p.score for p in parts), parts, sort_key))
     return rank(rows)
 
 
-def _project_tables(data: PeriodData, weights, red, black) -> list[Table]:
+def _project_tables(data: PeriodData, weights, red, black, figures) -> list[Table]:
     by_category: dict = {}
     for pk, m in data.m2.items():
-        rollups = []
-        for month in (data.m2, data.m1, data.m0):
-            if month is None or pk not in month:
-                rollups.append(None)
-                continue
-            r = Rollup(key=pk, label=m.name)
-            r.add(month[pk])
-            rollups.append(r)
-        figures = figures_of(*rollups, data.problems.get(pk), data.elapsed)
-        parts = score_parts(figures, weights)
+        parts = score_parts(figures[pk], weights)
         row = RankRow(_key(pk), m.name, sum(p.score for p in parts), parts, (m.seq, pk))
         group = by_category.setdefault(
             m.category_id, ((m.category_sort, m.category_id or 0), m.category, [])
@@ -332,12 +351,25 @@ def compute(
     programme, period: Period, scheme: dict, *, now: datetime.datetime | None = None
 ) -> dict[str, list[Table]]:
     """The period's tables per dimension, computed from today's data."""
-    data = period_data(programme, period, now)
-    weights, red, black = scheme["weights"], scheme["red"], scheme["black"]
-    return {
-        "task_force": [
-            Table("task_force", "", "", _group_rows(data, "task_force", weights), red, black)
-        ],
-        "district": [Table("district", "", "", _group_rows(data, "district", weights), red, black)],
-        "project": _project_tables(data, weights, red, black),
-    }
+    with gc_paused():  # tens of thousands of small objects, all kept until the end
+        data = period_data(programme, period, now)
+        weights, red, black = scheme["weights"], scheme["red"], scheme["black"]
+        figures = {pk: project_figures(pk, data) for pk in data.m2}
+        return {
+            "task_force": [
+                Table(
+                    "task_force",
+                    "",
+                    "",
+                    _group_rows(data, "task_force", weights, figures),
+                    red,
+                    black,
+                )
+            ],
+            "district": [
+                Table(
+                    "district", "", "", _group_rows(data, "district", weights, figures), red, black
+                )
+            ],
+            "project": _project_tables(data, weights, red, black, figures),
+        }
