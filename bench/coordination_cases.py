@@ -190,8 +190,9 @@ def app_agenda(programme: Programme):
 
 def sql_agenda(programme: Programme):
     """Raw SQL: the unfinished decisions, the problems open at the end of the day that
-    belong in the new / overdue / escalated sections, with their state then, and the inputs of the lights for the month before: per project the
-    annual plan, the year-to-date accepted completion and the month's report."""
+    belong in the new / overdue / escalated sections, with their state then, and the
+    inputs of the lights for the month before: per project the annual plan, the
+    year-to-date accepted completion and the month's report."""
     t = t_coord()
     cutoff = end_of_day(AGENDA_DAY)
     sql = sql_list_query(t, cutoff)
