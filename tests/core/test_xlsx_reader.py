@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from keyworks.core.xlsx import XlsxRejected, expand_merged, load_workbook_for_import
-from keyworks.core.xlsx_reader import read_sheets
+from keyworks.core.xlsx_reader import ErrorValue, read_sheets
 
 from .test_xlsx import build_ledger
 
@@ -70,6 +70,7 @@ def test_values_blanks_offsets_and_errors():
         [None] * 6,
         [None, None, None, "甲", "甲", None],
     ]
+    assert isinstance(grid[2][3], ErrorValue) and not isinstance(grid[2][2], ErrorValue)
 
 
 def test_active_sheet_first_hidden_and_chart_sheets_skipped():
@@ -113,14 +114,16 @@ def test_cells_without_references_are_placed_by_openpyxl():
     ws.append(["项目名称", "总投资"])
     ws.append(["项目甲", 100])
     ws["XFD3"] = "远处"
+    ws["B3"] = "#N/A"
     bare = rewrite_sheet(saved(wb).getvalue(), lambda xml: re.sub(rb' r="[A-Z]+\d+"', b"", xml))
     # Without references the extent cannot be read off the XML; openpyxl places the
-    # cells one after another, so the far value lands in A3.
+    # cells one after another (B3, then XFD3), so they land in A3 and B3.
     assert read_sheets(bare)[0].grid() == [
         ["项目名称", "总投资"],
         ["项目甲", 100],
-        ["远处", None],
+        ["#N/A", "远处"],
     ]
+    assert isinstance(read_sheets(bare)[0].grid()[2][0], ErrorValue)
 
 
 def test_damaged_workbook_is_refused():

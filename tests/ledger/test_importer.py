@@ -124,6 +124,18 @@ def test_invalid_project_code_is_reported_by_row_and_column(world, tmp_path):
     assert not parsed.ok
 
 
+def test_excel_error_values_are_errors_not_blanks(world, tmp_path):
+    # openpyxl stores these as error cells (t="e"), as Excel does for a broken formula.
+    path = write_ledger(tmp_path / "e.xlsx", [new_row(total="#DIV/0!", lead="#N/A")])
+    before = state()
+    parsed = parse(path, world)
+    by_letter = {e.letter: str(e) for e in parsed.errors}
+    assert set(by_letter) == {"F", "L"}
+    assert "Excel 错误值 #DIV/0!" in by_letter["F"] and "Excel 错误值 #N/A" in by_letter["L"]
+    assert all(e.row == 3 for e in parsed.errors) and not parsed.ok
+    assert state() == before
+
+
 def test_unknown_district_is_an_error(world, tmp_path):
     path = write_ledger(tmp_path / "d.xlsx", [new_row(district="武陟县、火星区")])
     messages = [str(e) for e in parse(path, world).errors]

@@ -104,6 +104,7 @@ def test_office_imports_for_every_project_and_the_task_force_still_submits(world
     [
         ({AMOUNT: -5}, "金额不能为负数"),
         ({AMOUNT: "很多"}, "无法识别的金额"),
+        ({AMOUNT: "#DIV/0!"}, "Excel 错误值 #DIV/0!"),
         ({"项目名称": "不存在的项目", "项目代码": "", AMOUNT: 1}, "本计划中没有项目"),
     ],
 )

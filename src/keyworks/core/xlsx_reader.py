@@ -12,7 +12,8 @@ done here first:
   A sheet whose cells carry no ``r`` reference cannot be bounded that way and is read
   with openpyxl instead;
 * keep error values (``#DIV/0!``), which calamine returns as blanks: they are read
-  from the XML and put back, so a broken formula is reported, not taken as empty.
+  from the XML and put back as :class:`ErrorValue`, so a broken formula is reported,
+  not taken as empty.
 
 Values come back as openpyxl gives them: ``None`` for blanks and whole numbers as
 ``int``. Dates come back as ``datetime.date`` (``datetime`` when they carry a time).
@@ -32,7 +33,7 @@ from defusedxml import ElementTree
 
 from .xlsx import XlsxRejected, expand_merged, load_workbook_for_import
 
-__all__ = ["ImportSheet", "read_sheets"]
+__all__ = ["ErrorValue", "ImportSheet", "read_sheets"]
 
 _DAMAGED = "无法读取 Excel 文件，文件可能已损坏 / Could not read the workbook, it may be damaged"
 _TOO_LARGE = "工作表数据范围过大 / Worksheet data range is too large to import"
@@ -47,6 +48,17 @@ _ERROR_CELL_RE = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?c(\s[^>]*?\st=\"e\"[^>]*?)>\s*<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)<"
 )
 _REF_ATTR_RE = re.compile(rb"\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+
+
+class ErrorValue(str):
+    """A cell's Excel error value (#DIV/0!, #N/A, #REF! …), the cached result of a broken
+    formula. A str, so it reads as Excel shows it; importers refuse it in every column."""
+
+    def messages(self) -> tuple[str, str]:
+        return (
+            f"单元格为 Excel 错误值 {self}，请修正公式或改填数值",
+            f"the cell holds the Excel error {self}; fix the formula or enter a value",
+        )
 
 
 def _column_number(letters: bytes) -> int:
@@ -164,7 +176,7 @@ def _calamine_grid(data: bytes, book, name: str, path: str, max_cells: int) -> l
                 target[c] = _plain(value)
     for r, c, text in _errors(xml):
         if r < n_rows and c < n_cols:
-            grid[r][c] = text
+            grid[r][c] = ErrorValue(text)
     for (top, left), (bottom, right) in merged:
         if top >= n_rows or left >= n_cols:
             continue
@@ -177,8 +189,12 @@ def _calamine_grid(data: bytes, book, name: str, path: str, max_cells: int) -> l
 
 
 def _openpyxl_grid(data: bytes, name: str, max_cells: int) -> list[list[Any]]:
-    workbook = load_workbook_for_import(io.BytesIO(data))
-    return expand_merged(workbook[name], max_cells=max_cells)
+    sheet = load_workbook_for_import(io.BytesIO(data))[name]
+    grid = expand_merged(sheet, max_cells=max_cells)
+    for (r, c), cell in sheet._cells.items():
+        if cell.data_type == "e" and r <= len(grid) and c <= len(grid[r - 1]):
+            grid[r - 1][c - 1] = ErrorValue(cell.value)
+    return grid
 
 
 def read_sheets(fileobj: IO[bytes], *, max_cells: int = _MAX_CELLS) -> list[ImportSheet]:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from keyworks.core.money import parse_amount
 from keyworks.core.validators import normalize_code, validate_project_code
 from keyworks.core.xlsx import normalize_header, parse_date
+from keyworks.core.xlsx_reader import ErrorValue
 from keyworks.orgs.models import Region, Unit
 
 from .models import Category, Grade, Programme, Project, Stage
@@ -283,6 +284,8 @@ class CellParser:
         self.notes: list[tuple[str, str, str]] = []  # warnings: (field, zh, en)
 
     def parse(self, name: str, raw: Any) -> Any:
+        if isinstance(raw, ErrorValue):
+            raise CellError(*raw.messages())
         return getattr(self, f"parse_{name}", self.parse_text)(raw, name)
 
     def parse_text(self, raw, name):

@@ -35,7 +35,7 @@ from keyworks.core.xlsx import (
     is_blank_row,
     is_total_row,
 )
-from keyworks.core.xlsx_reader import read_sheets
+from keyworks.core.xlsx_reader import ErrorValue, read_sheets
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
 
@@ -261,6 +261,12 @@ class _RowReader:
 
     def parse(self, number: int, values) -> TemplateRow:
         row = TemplateRow(row=number, name=_text(self.cell(values, "name")))
+        for name in self.found:
+            raw = self.cell(values, name)
+            if isinstance(raw, ErrorValue):
+                self.error(row, name, *raw.messages())
+        if row.errors:
+            return row
         code = _text(self.cell(values, "code"))
         project = self.by_code.get(code) if code else None
         project = project or self.by_name.get(NAME_SPACE_RE.sub("", row.name))
