@@ -133,7 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the planner's cost estimates for the as-of lists (a correlated
     # lookup per problem) pass its thresholds, and compiling then takes ~300 ms for a
-    # query that runs in 50. Short interactive queries never win it back.
+    # query that runs in under 100. Short interactive queries never win it back.
     pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     pg_options["options"] = f"{pg_options.get('options', '')} -c jit=off".strip()
 
