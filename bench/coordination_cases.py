@@ -46,8 +46,7 @@ from keyworks.coordination.models import (
     ProblemEvent,
     ProblemStatus,
 )
-from keyworks.coordination.services import end_of_day
-from keyworks.core.calendar import SHANGHAI
+from keyworks.core.calendar import SHANGHAI, end_of_day
 from keyworks.ledger.models import Milestone, Programme
 from keyworks.meetings.agenda import WEEK, compile_agenda
 from keyworks.meetings.models import UNFINISHED_STATUSES, Decision, Meeting

@@ -174,7 +174,7 @@ def test_problems_have_a_history_that_the_as_of_list_replays():
         ProblemEvent,
         ProblemStatus,
     )
-    from keyworks.coordination.services import end_of_day
+    from keyworks.core.calendar import end_of_day
 
     result = build_synth(projects=30, seed=6, problems=90)
     programme = result.programme

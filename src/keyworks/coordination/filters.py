@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.calendar import end_of_day, local_today
 from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
@@ -21,7 +22,6 @@ from .models import (
     ProblemEvent,
     ProblemStatus,
 )
-from .services import end_of_day, local_today
 
 STATE_CHOICES = [("open", _("未销号")), ("closed", _("已销号")), ("all", _("全部（含作废）"))]
 

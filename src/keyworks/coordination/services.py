@@ -1,15 +1,13 @@
 """Problem list services: every write checks, validates, writes, appends a ProblemEvent
 and audits in one transaction."""
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import SHANGHAI, local_today
+from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
@@ -35,12 +33,6 @@ class ConcurrentEditError(BaseConcurrentEditError):
         " / This problem was changed by someone else since you opened it; your action was"
         " not saved. Reload and try again."
     )
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after `day` in the programme's calendar (Asia/Shanghai)."""
-    following = day + datetime.timedelta(days=1)
-    return datetime.datetime(following.year, following.month, following.day, tzinfo=SHANGHAI)
 
 
 def _snapshot(problem: Problem) -> dict:

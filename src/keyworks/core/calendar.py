@@ -10,3 +10,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def local_today() -> datetime.date:
     return timezone.now().astimezone(SHANGHAI).date()
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the programme's calendar: the cutoff of an as-of
+    view of that day."""
+    following = day + datetime.timedelta(days=1)
+    return datetime.datetime(following.year, following.month, following.day, tzinfo=SHANGHAI)

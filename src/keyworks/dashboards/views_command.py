@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from keyworks.coordination.filters import ProblemFilter
 from keyworks.coordination.models import ProblemStatus
-from keyworks.coordination.services import SHANGHAI, local_today
+from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.models import Stage
 from keyworks.ledger.views import current_programme

@@ -12,8 +12,7 @@ from django import forms
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from keyworks.coordination.services import end_of_day
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import end_of_day, local_today
 from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.orgs import access

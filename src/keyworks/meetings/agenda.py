@@ -17,7 +17,7 @@ from keyworks.coordination.models import (
     ProblemCategory,
     ProblemStatus,
 )
-from keyworks.coordination.services import end_of_day
+from keyworks.core.calendar import end_of_day
 from keyworks.ledger.models import Project
 from keyworks.reporting.lights import RED, project_lights
 from keyworks.reporting.models import MonthlyReport

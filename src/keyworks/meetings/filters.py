@@ -11,8 +11,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from keyworks.coordination.services import end_of_day
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import end_of_day, local_today
 from keyworks.orgs import access
 
 from .forms import DecisionFilterForm

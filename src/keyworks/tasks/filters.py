@@ -9,13 +9,13 @@ from django import forms
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.calendar import end_of_day, local_today
 from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 
 from .models import OPEN_STATUSES, Task, TaskEvent, TaskKind, TaskStatus
-from .services import end_of_day, local_today
 
 STATE_CHOICES = [("open", _("未办结")), ("closed", _("已办结")), ("all", _("全部"))]
 

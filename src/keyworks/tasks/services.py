@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import SHANGHAI, local_today
+from keyworks.core.calendar import SHANGHAI, end_of_day, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.orgs import access
 from keyworks.orgs.models import Role
@@ -43,12 +43,6 @@ class ConcurrentEditError(BaseConcurrentEditError):
         " / This task was changed by someone else since you opened it; your action was"
         " not saved. Reload and try again."
     )
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after `day` in the programme's calendar (Asia/Shanghai)."""
-    following = day + datetime.timedelta(days=1)
-    return datetime.datetime(following.year, following.month, following.day, tzinfo=SHANGHAI)
 
 
 def is_overdue(status: str, deadline: datetime.date, day: datetime.date) -> bool:
