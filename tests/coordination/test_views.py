@@ -125,15 +125,16 @@ def test_export_is_a_real_workbook_in_the_office_layout(world):
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb.active
     assert "任务问题清单" in ws["A1"].value
-    header = [c.value for c in ws[2]]
+    assert ws["A2"].value.startswith("导出日期：")
+    header = [c.value for c in ws[3]]
     assert header == ["序号", "项目名称", "问题描述", "责任单位", "办理时限", "进展情况", "状态"]
-    assert ws.freeze_panes == "A3"
-    data = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    assert ws.freeze_panes == "C4" and ws.print_title_rows == "$3:$3"
+    data = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
     assert len(data) == 1  # filtered: land only
     row = data[0]
     assert row[0] == 1 and row[1] == world.own.name
     assert row[2] == '=HYPERLINK("http://x")'
-    assert ws["C3"].data_type == "s"
+    assert ws["C4"].data_type == "s" and ws["C4"].quotePrefix
     assert world.department.name in row[3]
     assert row[4].date() == FUTURE
     assert row[5] == "已对接自然资源局"
@@ -145,7 +146,7 @@ def test_export_respects_visibility(world):
     raised(world, project=world.other, lead=False)
     response = world.client(world.member).get(EXPORT)
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [r[1].value for r in ws.iter_rows(min_row=3)] == [world.own.name]
+    assert [r[1].value for r in ws.iter_rows(min_row=4)] == [world.own.name]
 
 
 def test_raise_form(world):

@@ -111,7 +111,7 @@ def test_export_as_of(world, history):
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cn = f"{PAST.year}年{PAST.month}月{PAST.day}日"
     assert ws["A1"].value == f"{world.programme.name}要素保障清单（截至{cn}）"
-    data = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+    data = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
     items_rows = [r for r in data if isinstance(r[0], int)]
     assert len(items_rows) == 1
     assert items_rows[0][5] == 60 and items_rows[0][6] == 40

@@ -72,12 +72,16 @@ def test_htmx_partial(world, items):
 
 
 def test_export(world, items):
+    item(world, demand=Decimal("10"), secured=Decimal("0"), note='=HYPERLINK("http://x")')
     response = world.client(world.district).get(EXPORT + "?shortfall=on")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert ws["A1"].value.startswith(world.programme.name + "要素保障清单")
-    assert [c.value for c in ws[2]][:7] == [
+    today = local_today()
+    cn = f"{today.year}年{today.month}月{today.day}日"
+    assert ws["A1"].value == f"{world.programme.name}要素保障清单（截至{cn}）"
+    assert ws["A2"].value == f"导出日期：{today:%Y-%m-%d}"
+    assert [c.value for c in ws[3]] == [
         "序号",
         "项目名称",
         "要素类别",
@@ -85,14 +89,28 @@ def test_export(world, items):
         "需求量",
         "已保障",
         "缺口",
+        "责任单位",
+        "保障时限",
+        "状态",
+        "备注",
     ]
-    data = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
+    assert ws.freeze_panes == "C4" and ws.print_title_rows == "$3:$3"
+    data = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
     items_rows = [r for r in data if isinstance(r[0], int)]
-    assert len(items_rows) == 3
+    assert [r[0] for r in items_rows] == [1, 2, 3, 4]
     energy = next(r for r in items_rows if r[2] == "能耗")
-    assert energy[6] == 400 and energy[9] == "逾期未保障"
-    totals = [r for r in data if r[0] in ("", None)]
-    assert any(str(r[1]).startswith("合计：能耗") and r[6] == 400 for r in totals)
+    assert energy[4] == 500 and energy[6] == 400 and energy[9] == "逾期未保障"
+    assert energy[8].date() == today - datetime.timedelta(days=1)
+    formula = next(r for r in items_rows if r[10] == '=HYPERLINK("http://x")')
+    assert formula[9] == "有缺口"
+    note = ws.cell(4 + items_rows.index(formula), 11)
+    assert note.data_type == "s" and note.quotePrefix
+    totals = {r[2]: r for r in data[len(items_rows) :]}
+    assert all(r[0] is None and r[1].startswith("合计：") for r in totals.values())
+    assert totals["用地"][1:8] == ["合计：用地（2项）", "用地", "亩", 110, 60, 50, None]
+    assert totals["用地"][9] == "缺口2项"
+    assert totals["能耗"][6] == 400 and totals["资金"][6] == 2000
+    assert ws.cell(ws.max_row, 2).font.b and not ws.cell(4, 2).font.b
 
 
 def test_project_page_section(world, items):

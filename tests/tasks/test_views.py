@@ -223,26 +223,30 @@ def test_export_is_a_real_workbook(world):
     assert ".xlsx" in response["Content-Disposition"]
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb.active
-    assert ws.freeze_panes == "A3"
+    assert ws.freeze_panes == "C4" and ws.print_title_rows == "$3:$3"
     assert "督办事项清单" in ws.cell(1, 1).value
-    header = [c.value for c in ws[2]]
+    assert ws.cell(2, 1).value.startswith("导出日期：")
+    header = [c.value for c in ws[3]]
     assert header[:4] == ["序号", "类型", "事项内容", "项目/事项"] and header[-1] == "状态"
-    data = [c.value for c in ws[3]]
+    data = [c.value for c in ws[4]]
     assert data[0] == 1 and data[1] == "督导事项"
-    assert data[2] == '=HYPERLINK("http://x")' and ws.cell(3, 3).data_type == "s"
+    assert data[2] == '=HYPERLINK("http://x")' and ws.cell(4, 3).data_type == "s"
+    assert ws.cell(4, 3).quotePrefix
     assert data[3] == world.own.name and data[8] == "已对接" and data[9] == "已反馈待验收"
-    assert ws.max_row == 3  # filtered
+    assert data[6].date() == task.issued_on and data[7].date() == task.deadline
+    assert ws.max_row == 4  # filtered
     overdue = openpyxl.load_workbook(
         io.BytesIO(world.client(world.office).get(EXPORT, {"overdue": "on"}).content)
     ).active
-    assert overdue.max_row == 3 and overdue.cell(3, 10).value == "已交办（逾期）"
+    assert overdue.max_row == 4 and overdue.cell(4, 10).value == "已交办（逾期）"
+    assert overdue.cell(4, 8).value.date() == datetime.date(2025, 3, 31)
 
 
 def test_member_export_has_only_visible_tasks(world, helper):
     supervision(world)
     supervision(world, project=None, lead_unit=helper.unit)
     ws = openpyxl.load_workbook(io.BytesIO(world.client(world.member).get(EXPORT).content)).active
-    assert ws.max_row == 3
+    assert ws.max_row == 4
 
 
 def test_my_instructions_page(world):

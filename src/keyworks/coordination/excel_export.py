@@ -1,30 +1,25 @@
-"""Export the problem list as .xlsx in the layout offices circulate:
-序号, 项目名称, 问题描述, 责任单位, 办理时限, 进展情况, 状态 — a title row, a frozen header,
-text always written as text (quote prefix on = + - @) so nothing runs as a formula."""
+"""Export the problem list (任务问题清单) as .xlsx in the office layout (`core.sheets`):
+序号, 项目名称, 问题描述, 责任单位, 办理时限, 进展情况, 状态, with a title row naming the
+as-of date and a note row with the export date."""
 
 import datetime as dt
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+
+from keyworks.core.sheets import Column, TableSheet
 
 from .models import ProblemStatus
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = [
-    ("序号", 6),
-    ("项目名称", 24),
-    ("问题描述", 44),
-    ("责任单位", 24),
-    ("办理时限", 12),
-    ("进展情况", 40),
-    ("状态", 12),
+COLUMNS = [
+    Column("序号", 6, "int"),
+    Column("项目名称", 24, "text"),
+    Column("问题描述", 44, "text"),
+    Column("责任单位", 24, "text"),
+    Column("办理时限", 12, "date"),
+    Column("进展情况", 40, "text"),
+    Column("状态", 12, "short"),
 ]
-HEADER_ROW = 2
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 STATUS_LABELS = dict(ProblemStatus.choices)
 
 
@@ -41,71 +36,24 @@ def units_text(problem) -> str:
     return f"牵头：{lead}"
 
 
-def _set(cell, value, *, style) -> None:
-    font, alignment, border = style
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-        cell.value = text
-        cell.data_type = "s"  # never a formula or an error code
-        if text.startswith(_FORMULA_PREFIXES):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    cell.font, cell.alignment = font, alignment
-    if border is not None:
-        cell.border = border
-
-
 def write_problems_xlsx(programme, problems, fileobj: IO[bytes], *, as_of=None, today=None) -> int:
     """Write `problems` (annotated by filters.with_state) to `fileobj`; return the count."""
     today = today or dt.date.today()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "任务问题清单"
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = (Font(name="宋体", size=10), Alignment(vertical="center", wrap_text=True), border)
-    centre = (
-        Font(name="宋体", size=10),
-        Alignment(horizontal="center", vertical="center", wrap_text=True),
-        border,
-    )
-    header = (
-        Font(name="宋体", size=10, bold=True),
-        Alignment(horizontal="center", vertical="center", wrap_text=True),
-        border,
-    )
-    title = (Font(name="黑体", size=16, bold=True), Alignment(horizontal="center"), None)
-    for index, (_label, width) in enumerate(HEADERS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    _set(ws.cell(1, 1), list_title(programme, as_of, today), style=title)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
-    ws.row_dimensions[1].height = 30
-    grey = PatternFill("solid", fgColor="D9D9D9")
-    for index, (label, _width) in enumerate(HEADERS, start=1):
-        cell = ws.cell(HEADER_ROW, index)
-        _set(cell, label, style=header)
-        cell.fill = grey
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    wb = Workbook(write_only=True)
+    sheet = TableSheet(wb, "任务问题清单", COLUMNS)
+    sheet.heading(list_title(programme, as_of, today), f"导出日期：{today:%Y-%m-%d}")
     count = 0
     for count, problem in enumerate(problems, start=1):
-        row = HEADER_ROW + count
-        values = [
-            count,
-            problem.project.name,
-            problem.description,
-            units_text(problem),
-            problem.deadline,
-            problem.progress or problem.resolution_note or "",
-            str(STATUS_LABELS.get(problem.status_then, problem.status_then or "")),
-        ]
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col)
-            _set(cell, value, style=centre if col in (1, 5, 7) else body)
-            if col == 5:
-                cell.number_format = "yyyy-mm-dd"
+        sheet.row(
+            [
+                count,
+                problem.project.name,
+                problem.description,
+                units_text(problem),
+                problem.deadline,
+                problem.progress or problem.resolution_note or "",
+                str(STATUS_LABELS.get(problem.status_then, problem.status_then or "")),
+            ]
+        )
     wb.save(fileobj)
     return count

@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
-from keyworks.coordination.excel_export import XLSX_CONTENT_TYPE
 from keyworks.coordination.views import add_errors
 from keyworks.core.calendar import local_today
+from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.ledger.views import current_programme
 from keyworks.orgs import access
 

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.ledger.views import current_programme
 from keyworks.orgs import access
 
 from . import services
-from .excel_export import XLSX_CONTENT_TYPE, write_tasks_xlsx
+from .excel_export import write_tasks_xlsx
 from .filters import TaskFilter, with_state
 from .forms import ActionForm, TaskForm
 from .models import OPEN_STATUSES, TaskKind, TaskStatus
