@@ -41,6 +41,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from keyworks.audit import revisions
+from keyworks.core.memory import gc_paused
 from keyworks.ledger.models import Milestone, Project
 
 from .models import MonthlyReport, ProjectPause, ReportStatus
@@ -168,9 +169,12 @@ def cached(kind: str, programme, month: datetime.date, now, compute):
         day = min(month_end(month), moment.astimezone(SHANGHAI).date())
         clock = (day, current > due_at(programme, month))
     key = (kind, month, clock, programme.report_due_day)
-    return revisions.reuse(
-        revisions.MEASURES, key, programme, lambda: compute(programme, month, now)
-    )
+
+    def computed():
+        with gc_paused():  # a record per project, all kept: collections would free nothing
+            return compute(programme, month, now)
+
+    return revisions.reuse(revisions.MEASURES, key, programme, computed)
 
 
 def pause_window(month: datetime.date, now: datetime.datetime):
