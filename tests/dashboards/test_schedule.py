@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from keyworks.audit import revisions
+from keyworks.audit.services import record_change
 from keyworks.core.calendar import local_today
 from keyworks.dashboards import schedule
 from keyworks.ledger.models import Milestone, Project, TaskForce
@@ -239,6 +241,7 @@ def test_zero_projects(world):
     TaskForce.objects.all().delete()
     data = get_json(world.client(world.office))
     assert data["rows"] == [] and data["n"] == 0
+    assert (data["page"], data["pages"], data["count"]) == (1, 1, 0)
     assert world.client(world.office).get(EXPORT).status_code == 200
 
 
@@ -294,3 +297,146 @@ def test_durations_derive_planned_dates_through_the_data_endpoint(world):
         finish,
     ]
     assert all(len(r[8][0]) == 5 for r in project["rows"][1:])
+
+
+# --- pages of projects (programme view) ---
+
+
+def paged_world(world, monkeypatch, page_size=2):
+    """`own` (with milestones: the widest dates), `other` and 项目3–5, `page_size` a page."""
+    today = with_milestones(world)
+    add_projects(world, 3)
+    monkeypatch.setattr(schedule, "PAGE_SIZE", page_size)
+    return today
+
+
+def test_pages_carry_the_next_rows_and_whole_set_figures(world, monkeypatch):
+    today = paged_world(world, monkeypatch)
+    client = world.client(world.office)
+    monkeypatch.setattr(schedule, "PAGE_SIZE", 100)
+    everything = get_json(client)
+    order = [r[0] for r in everything["rows"]]
+    assert len(order) == 5 and order[0] == world.own.pk
+    monkeypatch.setattr(schedule, "PAGE_SIZE", 2)
+
+    pages = [get_json(client, page=n) for n in (1, 2, 3)]
+    assert [[r[0] for r in p["rows"]] for p in pages] == [order[:2], order[2:4], order[4:]]
+    assert get_json(client)["rows"] == pages[0]["rows"]  # no ?page= is page 1
+    for number, data in enumerate(pages, start=1):
+        assert (data["page"], data["pages"], data["count"], data["page_size"]) == (
+            number, 3, 5, 2,
+        )  # fmt: skip
+        # The axis and the totals are the whole filtered set's on every page: `own` (on
+        # page 1 only) sets both ends of the range; 1 overdue in `own` + 2 in each 项目N.
+        assert data["range"] == everything["range"] and data["d0"] == everything["d0"]
+        assert data["range"] == [(today - 200 * DAY).isoformat(), (today + 200 * DAY).isoformat()]
+        assert (data["n"], data["overdue"]) == (5, 7)
+        # Rows keep their meaning: dates are still days after the shared d0.
+        full = {r[0]: r for r in everything["rows"]}
+        assert all(r == full[r[0]] for r in data["rows"])
+
+
+def test_paging_follows_the_filters(world, monkeypatch):
+    paged_world(world, monkeypatch)
+    client = world.client(world.office)
+    infra = [get_json(client, category=world.infra.pk, page=n) for n in (1, 2)]
+    assert [(d["count"], d["pages"]) for d in infra] == [(4, 2), (4, 2)]
+    rows = [r[0] for d in infra for r in d["rows"]]
+    assert len(rows) == len(set(rows)) == 4 and world.own.pk not in rows
+
+
+def test_a_page_past_the_end_is_the_last_page(world, monkeypatch):
+    paged_world(world, monkeypatch)
+    client = world.client(world.office)
+    last = get_json(client, page=3)
+    for beyond in (4, 99, "1" + "0" * 40, "9" * 5000):
+        data = get_json(client, page=beyond)
+        assert data["page"] == 3 and data["rows"] == last["rows"]
+    assert get_json(client, page="0" * 40 + "2")["page"] == 2  # leading zeros are fine
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "abc", "1.5", " 2", "+2", "²", "000"])
+def test_a_bad_page_is_404(world, monkeypatch, bad):
+    paged_world(world, monkeypatch)
+    client = world.client(world.office)
+    response = client.get(DATA, {"page": bad})
+    assert response.status_code == 404
+    assert client.get(PAGE, {"page": bad}).status_code == 404
+    # The single-project view has no pages and ignores the parameter.
+    data = get_json(client, project=world.own.pk, page=bad)
+    assert data["view"] == "project" and "page" not in data and len(data["rows"]) == 5
+
+
+def test_pages_are_cached_separately(world, monkeypatch, settings):
+    paged_world(world, monkeypatch)
+    client = world.client(world.office)
+    third = get_json(client, page=3)["rows"][0][0]  # built without reuse
+    settings.MEASURES_CACHE = True
+    revisions.clear()
+    try:
+        first, second = get_json(client, page=1), get_json(client, page=2)
+        assert first["rows"] != second["rows"] and second["page"] == 2
+        # Reused per page until the data changes: a change without a change record is
+        # not seen on the pages already built…
+        for n, pk in enumerate([second["rows"][0][0], third]):
+            Project.objects.filter(pk=pk).update(name=f"改名{n}")
+        assert get_json(client, page=2)["rows"] == second["rows"]
+        assert get_json(client, page=1)["rows"] == first["rows"]
+        # …nor on a page asked for the first time: it is cut from the schedule built for
+        # page 1 (one build serves every page of the same filters).
+        assert not get_json(client, page=3)["rows"][0][1].endswith("改名1")
+        # A recorded change (every write to programme data is audited) rebuilds it.
+        record_change(
+            by=world.office, action="update", obj=world.own, programme_id=world.programme.pk
+        )
+        assert get_json(client, page=3)["rows"][0][1].endswith("改名1")
+        assert get_json(client, page=2)["rows"][0][1].endswith("改名0")
+    finally:
+        revisions.clear()
+
+
+def test_query_count_is_the_same_on_a_later_page(world, monkeypatch):
+    monkeypatch.setattr(schedule, "PAGE_SIZE", 10)
+    client = world.client(world.office)
+    add_projects(world, 1)
+    client.get(DATA)  # warm the session
+
+    def count(page):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(DATA, {"page": page}).status_code == 200
+        return len(ctx)
+
+    small = count(1)  # 3 projects, one page
+    add_projects(world, 27, start=4)
+    assert count(1) == count(3) == count(2) == small
+    data = get_json(client, page=3)
+    assert (data["page"], data["pages"], data["count"], len(data["rows"])) == (3, 3, 30, 10)
+
+
+def test_export_stays_the_whole_filtered_set(world, monkeypatch):
+    paged_world(world, monkeypatch, page_size=1)
+    client = world.client(world.office)
+    assert client.get(PAGE, {"page": 2}).status_code == 200
+    response = client.get(EXPORT, {"page": 2})
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    names = {row[1].value for row in wb["作战图"].iter_rows(min_row=4)} - {None}
+    assert {"牧野路改造工程", "项目3", "项目4", "项目5"} <= names
+    # The page's export link carries the filters, not the page.
+    text = client.get(PAGE, {"page": 2, "category": world.infra.pk}).content.decode()
+    assert f"category={world.infra.pk}" in text and "page=2" not in text
+
+
+def test_payload_pages_a_schedule_directly(monkeypatch):
+    today = datetime.date(2025, 6, 1)
+    rows = [
+        schedule.ProjectRow(n, n, f"项目{n}", "类别", 0, None, today + n * DAY, None, None, None)
+        for n in range(1, 6)
+    ]
+    plan = schedule.Schedule(today, today, ["类别"], rows)
+    monkeypatch.setattr(schedule, "PAGE_SIZE", 2)
+    first, last = schedule.payload(plan), schedule.payload(plan, page=3)
+    assert [r[0] for r in first["rows"]] == [1, 2] and [r[0] for r in last["rows"]] == [5]
+    for data in (first, last):  # today … the last planned start, on every page
+        assert data["range"] == ["2025-06-01", "2025-06-06"]
+        assert (data["pages"], data["count"], data["n"], data["page_size"]) == (3, 5, 5, 2)
+    assert (first["page"], last["page"]) == (1, 3)

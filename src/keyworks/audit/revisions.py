@@ -59,6 +59,8 @@ class LruCache:
 MEASURES = LruCache(size=12)
 # JSON bodies of dashboard endpoints (per user and query): up to ~1 MB each.
 RESPONSES = LruCache(size=48)
+# Built schedule charts (per user and filters), shared by the pages of one query.
+SCHEDULES = LruCache(size=4)
 
 
 def reuse(store: LruCache, key: tuple, programme, compute):
@@ -71,3 +73,4 @@ def reuse(store: LruCache, key: tuple, programme, compute):
 def clear() -> None:
     MEASURES.clear()
     RESPONSES.clear()
+    SCHEDULES.clear()

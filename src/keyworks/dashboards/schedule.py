@@ -16,12 +16,19 @@ Backward planning (倒排工期): when milestones carry a duration in days
 planned completion date (the last milestone ends on the deadline, each earlier one ends
 where the next one's duration begins). The derived date travels beside the recorded one
 (the chart draws it dashed); the recorded date still decides the state.
+
+Pages: the programme view's JSON carries one page of `PAGE_SIZE` projects (a province-scale
+programme has 10,000; nobody reads that many Gantt rows), while the x-axis range and the
+totals (`n`, `overdue`, `count`) stay those of the whole filtered set, so turning a page
+neither rescales the axis nor changes the summary. The .xlsx export is the whole set.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
 
 from keyworks.core.calendar import local_today
 from keyworks.ledger.models import Milestone, Project
@@ -39,6 +46,7 @@ STATE_LABELS = {
 STATE_HEX = {DONE: "#2fb344", LATE: "#f59f00", OVERDUE: "#d63939", PENDING: "#868e96"}
 HAS_DURATION = any(f.name == "duration_days" for f in Milestone._meta.get_fields())
 LIGHT_CHOICES = [(c, warning_lights.LABELS[c]) for c in warning_lights.COLORS]
+PAGE_SIZE = 100  # projects per page of the programme view's JSON
 
 
 def milestone_state(
@@ -200,16 +208,24 @@ def milestone_item(m: MilestoneRow, days, state_index) -> list:
     return item
 
 
-def programme_payload(schedule: Schedule, days) -> dict:
-    """JSON for the programme view: one row per project, grouped by category.
+def programme_payload(schedule: Schedule, days, page: int = 1) -> dict:
+    """JSON for the programme view: one row per project of page `page` (1-based; past the
+    end → the last page), in the schedule's order (grouped by category).
 
     `rows`: [id, label, category index, light index or null, planned start, planned
     finish, actual start, actual finish, [[name, planned, actual, state index,
     (derived planned)], …]]; dates are day numbers after `d0` (see `day_numbers`),
-    or null."""
+    or null. `page`, `pages` (at least 1), `count` (projects in the whole filtered
+    set) and `page_size` describe the paging."""
     light_index = {c: i for i, c in enumerate(warning_lights.COLORS)}
     state_index = {s: i for i, s in enumerate(STATES)}
+    paginator = Paginator(schedule.rows, PAGE_SIZE)
+    chosen = paginator.get_page(max(page, 1))  # past the end → the last page
     return {
+        "page": chosen.number,
+        "pages": paginator.num_pages,
+        "count": paginator.count,
+        "page_size": PAGE_SIZE,
         "rows": [
             [
                 r.pk,
@@ -222,7 +238,7 @@ def programme_payload(schedule: Schedule, days) -> dict:
                 days(r.actual_finish),
                 [milestone_item(m, days, state_index) for m in r.milestones],
             ]
-            for r in schedule.rows
+            for r in chosen.object_list
         ],
     }
 
@@ -257,7 +273,10 @@ def project_payload(row: ProjectRow, days) -> dict:
     return {"rows": rows}
 
 
-def payload(schedule: Schedule, project: Project | None = None) -> dict:
+def payload(schedule: Schedule, project: Project | None = None, page: int = 1) -> dict:
+    """The chart's JSON. The range (`d0`, `range`) and the totals (`overdue`, `n`) are
+    the whole schedule's; the programme view's `rows` are page `page` of it
+    (`programme_payload`), the project view's one row per milestone (`page` unused)."""
     start, end = schedule.date_range()
     days = day_numbers(start)
     body = project_payload(schedule.rows[0], days) if project and schedule.rows else None
@@ -278,5 +297,5 @@ def payload(schedule: Schedule, project: Project | None = None) -> dict:
         "overdue": sum(r.overdue for r in schedule.rows),
         "n": len(schedule.rows),
     }
-    data.update(body or programme_payload(schedule, days))
+    data.update(body or programme_payload(schedule, days, page))
     return data

@@ -4,6 +4,9 @@ Who may see it: like the battle map, everyone in the programme (`current_program
 `filtered_projects` and `access.get_project` decide; outsiders get 404).
 Filters: the ledger's `ProjectFilter` (category, district, stage) plus `light`.
 `?project=<pk>` switches to one project's milestones.
+`?page=N` (programme view only): the data endpoint's page of `schedule.PAGE_SIZE`
+projects; not a whole number or < 1 → 404, past the end → the last page. Each page's
+JSON is cached on its own (`cached_json` keys on the full query string).
 """
 
 import tempfile
@@ -13,6 +16,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 
+from keyworks.audit import revisions
+from keyworks.core.calendar import local_today
 from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
 from keyworks.ledger.models import Project
 from keyworks.ledger.views import current_programme, filtered_projects
@@ -28,6 +33,16 @@ def chosen_light(request) -> str | None:
     if light and light not in dict(schedule_service.LIGHT_CHOICES):
         raise Http404("预警灯参数无效 / Unknown light")
     return light
+
+
+def chosen_page(request) -> int:
+    """`?page=` of the programme view: 1 when absent, else a whole number ≥ 1 (404)."""
+    raw = request.GET.get("page") or "1"
+    digits = raw.lstrip("0")
+    if not (raw.isascii() and raw.isdigit()) or not digits:
+        raise Http404("页码无效 / Invalid page number")
+    # Any page past the end is the last one; no int() of thousands of digits.
+    return int(digits) if len(digits) <= 12 else 10**12
 
 
 def chosen_project(request, programme) -> Project | None:
@@ -52,12 +67,25 @@ def build(request):
     return programme, None, schedule_service.build_schedule(programme, projects, light=light)
 
 
+def built_for_pages(request, programme):
+    """`build(request)`, shared by every page of the same filters: the first page builds
+    the whole filtered schedule (the axis and totals need it all), later pages only cut
+    their rows from it. Reused until the programme's data changes, like the bodies."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    key = ("schedule", getattr(request.user, "pk", None), query.urlencode(), local_today())
+    return revisions.reuse(revisions.SCHEDULES, key, programme, lambda: build(request))
+
+
 @login_required
 def schedule_page(request):
     programme = current_programme(request)
     project = chosen_project(request, programme)
     chosen_light(request)
+    if project is None:
+        chosen_page(request)
     query = request.GET.copy()
+    query.pop("page", None)  # the export is the whole filtered set
     query["programme"] = programme.code
     context = {
         "programme": programme,
@@ -80,14 +108,16 @@ def schedule_page(request):
 
 @login_required
 def schedule_data(request):
-    """The chart's rows (see `schedule.payload`); constant queries as the data grows."""
+    """The chart's rows (see `schedule.payload`; programme view: one page of projects);
+    constant queries as the data grows, whichever the page."""
     programme = current_programme(request)
-    chosen_project(request, programme)  # 404s before anything is reused
+    project = chosen_project(request, programme)  # 404s before anything is reused
     chosen_light(request)
+    page = 1 if project is not None else chosen_page(request)
 
     def payload():
-        _programme, project, schedule = build(request)
-        return schedule_service.payload(schedule, project)
+        _programme, project, schedule = built_for_pages(request, programme)
+        return schedule_service.payload(schedule, project, page=page)
 
     return cached_json(request, programme, "schedule", payload)
 

@@ -7,9 +7,14 @@
  * and dots at their actual date, a red dashed line at today, category bands.
  * 倒排工期: a planned date derived backward from the deadline (a milestone's fifth item)
  * is a hollow dashed diamond, and in the project view the planned bar is a dashed outline.
- * After each render: data-ready="1", data-row-count, data-derived-count, data-today on
- * #schedule-chart.
- * window.kwSchedule = { chart, data, reload() }.
+ * Pages (programme view): the endpoint sends one page of projects (?page=N); the pager
+ * under the chart (#schedule-pager) fetches the previous/next page and redraws, keeping
+ * the filters; a filter change goes back to page 1. The x axis and the summary are the
+ * whole filtered set's, so they do not change from page to page. The export link carries
+ * the filters only (the export is the whole set).
+ * After each render: data-ready="1", data-row-count, data-derived-count, data-today,
+ * data-page, data-pages on #schedule-chart.
+ * window.kwSchedule = { chart, data, reload(), page(n) }.
  */
 (function () {
   "use strict";
@@ -17,9 +22,14 @@
   if (!el || typeof echarts === "undefined") return;
   const form = document.getElementById("schedule-filters");
   const exportLink = document.getElementById("schedule-export");
+  const pager = document.getElementById("schedule-pager");
+  const pagerText = document.getElementById("schedule-page");
+  const prev = document.getElementById("schedule-prev");
+  const next = document.getElementById("schedule-next");
   const ROW = 26, VISIBLE = 40, DAY = 86400000;
   const chart = echarts.init(el, null, { renderer: "svg" });
-  const state = { data: null };
+  const initial = Number(new URLSearchParams(location.search).get("page"));
+  const state = { data: null, page: Number.isInteger(initial) && initial > 1 ? initial : 1, seq: 0 };
   window.addEventListener("resize", () => chart.resize());
   window.addEventListener("beforeprint", () => chart.resize());
   window.addEventListener("afterprint", () => chart.resize());
@@ -39,6 +49,13 @@
     for (const [k, v] of [...params.entries()]) if (!v) params.delete(k);
     return params.toString();
   }
+  // The filters plus the page (only past page 1, so page 1 keeps the plain address).
+  function pageQuery() {
+    const params = new URLSearchParams(query());
+    if (state.page > 1) params.set("page", String(state.page));
+    return params.toString();
+  }
+  const count = (n) => Number(n).toLocaleString("en-US");
 
   const DERIVED = { fill: "rgba(165,195,239,0.3)", stroke: "#206bc4", lineWidth: 1, lineDash: [4, 3] };
   function bar(api, params, half, colour) {
@@ -165,17 +182,42 @@
     el.dataset.ready = "1";
     document.getElementById("schedule-summary").textContent =
       `${d.n} 个项目，逾期节点 ${d.overdue} 个 / ${d.n} projects, ${d.overdue} overdue milestones`;
+    renderPager(d);
+  }
+
+  function renderPager(d) {
+    const paged = d.view === "programme" && d.pages > 1;
+    el.dataset.page = paged ? String(d.page) : "1";
+    el.dataset.pages = paged ? String(d.pages) : "1";
+    if (!pager) return;
+    pager.hidden = !paged;
+    if (!paged) return;
+    pagerText.textContent =
+      `第 ${d.page}/${d.pages} 页，共 ${count(d.count)} 个项目 / Page ${d.page} of ${d.pages}, ${count(d.count)} projects`;
+    prev.disabled = d.page <= 1;
+    next.disabled = d.page >= d.pages;
   }
 
   async function reload() {
+    const seq = ++state.seq;  // a slower earlier answer must not overwrite a later one
     el.dataset.ready = "";
-    const q = query();
-    history.replaceState(null, "", q ? "?" + q : location.pathname);
+    const q = query(), pq = pageQuery();
     if (exportLink) exportLink.href = exportLink.href.split("?")[0] + "?" + q;
-    const response = await fetch(el.dataset.url + "?" + q, { headers: { Accept: "application/json" } });
+    const response = await fetch(el.dataset.url + "?" + pq, { headers: { Accept: "application/json" } });
+    if (seq !== state.seq) return;
     if (!response.ok) { el.dataset.ready = "error"; return; }
-    state.data = await response.json();
+    const data = await response.json();
+    if (seq !== state.seq) return;
+    state.data = data;
+    if (data.view === "programme") state.page = data.page;  // past the end → the last page
+    const shown = pageQuery();
+    history.replaceState(null, "", shown ? "?" + shown : location.pathname);
     render();
+  }
+
+  function goTo(page) {
+    state.page = Math.max(1, page);
+    return reload();
   }
 
   chart.on("click", (p) => {
@@ -186,8 +228,10 @@
     params.set("project", row[0]);
     window.location.search = "?" + params.toString();
   });
-  form.addEventListener("change", () => reload());
-  form.addEventListener("submit", (event) => { event.preventDefault(); reload(); });
-  window.kwSchedule = { chart, reload, get data() { return state.data; } };
+  form.addEventListener("change", () => goTo(1));
+  form.addEventListener("submit", (event) => { event.preventDefault(); goTo(1); });
+  if (prev) prev.addEventListener("click", () => goTo(state.page - 1));
+  if (next) next.addEventListener("click", () => goTo(state.page + 1));
+  window.kwSchedule = { chart, reload, page: goTo, get data() { return state.data; } };
   reload();
 })();
