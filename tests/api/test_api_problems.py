@@ -63,6 +63,8 @@ def test_who_may_raise_a_problem_on_the_own_project(world, api, who, status):
         assert problem.description == "电力接入迟缓"
         assert body["status"] == "assigned" and body["lead_unit"]["id"] == world.department.pk
         assert [e["kind"] for e in body["events"]] == ["raise", "assign"]
+        assert body["events"][1]["kind_label"] == "交办" and body["events"][1]["level"] == 1
+        assert body["events"][0]["actor"] == str(getattr(world, who))
         assert ChangeRecord.objects.filter(object_id=str(problem.pk), action="create").exists()
     else:
         assert response.json()["detail"]

@@ -37,6 +37,12 @@ def test_readers(world, who):
     assert [d["id"] for d in decisions] == [decision.pk]
     one = call(world, user, "get", f"/api/meetings/decisions/{decision.pk}").json()
     assert one["events"][0]["kind"] == "record"
+    first = decision.events.order_by("at", "id").first()
+    assert one["events"][0] == {
+        "id": first.pk, "kind": "record", "kind_label": "记录",
+        "at": one["events"][0]["at"], "status": first.status,
+        "actor": str(first.actor), "note": first.note,
+    }  # fmt: skip
     assert one["can"]["progress"] is (who in ("office", "department_user"))
     response = call(world, user, "get", f"/api/meetings/{meeting.pk}/minutes.docx")
     assert response.status_code == 200

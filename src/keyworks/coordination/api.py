@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from keyworks.api.events import event_out
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
 from keyworks.orgs import access
 from keyworks.orgs.models import Unit
@@ -212,22 +213,9 @@ def problem_detail(user, pk: int) -> dict:
         resolved_at=problem.resolved_at,
         closed_at=problem.closed_at,
         void_reason=problem.void_reason,
-        raised_by=problem.raised_by.full_name or problem.raised_by.username,
+        raised_by=str(problem.raised_by),
         discipline_note=problem.discipline_note if discipline else None,
-        events=[
-            {
-                "id": e.pk,
-                "kind": e.kind,
-                "kind_label": e.get_kind_display(),
-                "at": e.at,
-                "status": e.status,
-                "level": e.level,
-                "actor": e.actor.full_name or e.actor.username,
-                "unit": unit_ref(e.unit),
-                "note": e.note,
-            }
-            for e in events
-        ],
+        events=[event_out(e, level=e.level, unit=unit_ref(e.unit)) for e in events],
         can={action: access.can_problem(user, action, problem) for action in ACTIONS},
     )
     return data

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from keyworks.api.events import event_out
 from keyworks.core.calendar import local_today
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
 from keyworks.orgs import access
@@ -58,6 +59,7 @@ class DecisionOut(Schema):
 
 
 class EventOut(Schema):
+    id: int
     kind: str
     kind_label: str
     at: datetime.datetime
@@ -249,15 +251,7 @@ def decision_detail(user, decision) -> dict:
     decision.refresh_from_db()
     data = decision_out(decision, local_today())
     data["events"] = [
-        {
-            "kind": e.kind,
-            "kind_label": e.get_kind_display(),
-            "at": e.at,
-            "status": e.status,
-            "actor": e.actor.full_name or e.actor.username,
-            "note": e.note,
-        }
-        for e in decision.events.select_related("actor").order_by("at", "id")
+        event_out(e) for e in decision.events.select_related("actor").order_by("at", "id")
     ]
     data["can"] = {
         action: access.can_decision(user, action, decision)

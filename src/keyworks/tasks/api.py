@@ -11,6 +11,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from keyworks.api.events import event_out
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
 from keyworks.orgs import access
 from keyworks.orgs.models import Unit, User
@@ -165,19 +166,7 @@ def task_detail(user, pk: int) -> dict:
         recorded_by=ref(task.recorded_by),
         answered_at=task.answered_at,
         accepted_at=task.accepted_at,
-        events=[
-            {
-                "id": e.pk,
-                "kind": e.kind,
-                "kind_label": e.get_kind_display(),
-                "at": e.at,
-                "status": e.status,
-                "actor": e.actor.full_name or e.actor.username,
-                "unit": ref(e.unit),
-                "note": e.note,
-            }
-            for e in events
-        ],
+        events=[event_out(e, unit=ref(e.unit)) for e in events],
         can={action: access.can_task(user, action, task) for action in ACTIONS},
     )
     return data
