@@ -13,7 +13,7 @@ from django.urls import reverse
 from keyworks.core.calendar import SHANGHAI
 from keyworks.orgs import access
 from keyworks.orgs.models import Role
-from keyworks.reminders.base import Reminder
+from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import HANDLING_STATUSES, Problem, ProblemStatus
 
@@ -22,10 +22,6 @@ NEAR_DAYS = 3
 
 def _url(problem: Problem) -> str:
     return reverse("coordination:problem_detail", args=[problem.pk])
-
-
-def _short(text: str, size: int = 40) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
@@ -55,15 +51,11 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for problem in problems:
-        overdue = problem.deadline < today
-        if overdue:
-            state = f"已超过办理时限 {(today - problem.deadline).days} 天 / overdue"
-        else:
-            state = f"将于 {problem.deadline:%m月%d日} 到期 / due soon"
+        overdue, state = deadline_state(problem.deadline, today, "办理时限")
         result.append(
             Reminder(
                 kind="problem_deadline",
-                title=f"{problem.project.name}：问题“{_short(problem.description)}”{state}",
+                title=f"{problem.project.name}：问题“{short(problem.description)}”{state}",
                 url=_url(problem),
                 programme_id=problem.project.programme_id,
                 due=problem.deadline,
@@ -86,7 +78,7 @@ def _closeout_reminders(user, today: datetime.date) -> list[Reminder]:
     return [
         Reminder(
             kind="problem_closeout",
-            title=f"{p.project.name}：问题“{_short(p.description)}”已解决，待核实销号",
+            title=f"{p.project.name}：问题“{short(p.description)}”已解决，待核实销号",
             url=_url(p),
             programme_id=p.project.programme_id,
             detail=f"解决于 {p.resolved_at.astimezone(SHANGHAI):%Y-%m-%d}" if p.resolved_at else "",

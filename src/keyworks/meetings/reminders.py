@@ -13,7 +13,7 @@ from django.urls import reverse
 from keyworks.core.calendar import SHANGHAI
 from keyworks.orgs import access
 from keyworks.orgs.models import Role
-from keyworks.reminders.base import Reminder
+from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import Decision, DecisionStatus
 
@@ -22,10 +22,6 @@ NEAR_DAYS = 3
 
 def _url(decision) -> str:
     return reverse("meetings:decision_detail", args=[decision.pk])
-
-
-def _short(text: str, size: int = 40) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
@@ -45,16 +41,12 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for d in decisions:
-        overdue = d.deadline < today
-        if overdue:
-            state = f"已超过完成时限 {(today - d.deadline).days} 天 / overdue"
-        else:
-            state = f"将于 {d.deadline:%m月%d日} 到期 / due soon"
+        overdue, state = deadline_state(d.deadline, today, "完成时限")
         result.append(
             Reminder(
                 kind="decision_deadline",
                 kind_label="调度会议定事项 / Meeting decisions",
-                title=f"{d.meeting.title}议定事项“{_short(d.text)}”{state}",
+                title=f"{d.meeting.title}议定事项“{short(d.text)}”{state}",
                 url=_url(d),
                 programme_id=d.meeting.programme_id,
                 due=d.deadline,
@@ -78,7 +70,7 @@ def _confirm_reminders(user, today: datetime.date) -> list[Reminder]:
         Reminder(
             kind="decision_confirm",
             kind_label="议定事项待确认 / Decisions to confirm",
-            title=f"{d.meeting.title}议定事项“{_short(d.text)}”已报完成，待确认办结",
+            title=f"{d.meeting.title}议定事项“{short(d.text)}”已报完成，待确认办结",
             url=_url(d),
             programme_id=d.meeting.programme_id,
             detail=(

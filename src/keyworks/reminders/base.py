@@ -21,3 +21,15 @@ class Reminder:
     overdue: bool = False
     kind_label: str = ""  # heading of the kind's group; services.KIND_LABELS is the fallback
     detail: str = ""  # one more line: project, status, who is waiting
+
+
+def short(text: str, size: int = 40) -> str:
+    """`text` cut to `size` characters with an ellipsis, for a reminder's title."""
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def deadline_state(deadline: datetime.date, today: datetime.date, limit: str) -> tuple[bool, str]:
+    """(overdue?, the words a title ends with): "已超过<limit> 3 天" or "将于 05月06日 到期"."""
+    if deadline < today:
+        return True, f"已超过{limit} {(today - deadline).days} 天 / overdue"
+    return False, f"将于 {deadline:%m月%d日} 到期 / due soon"

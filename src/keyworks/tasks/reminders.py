@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.orgs import access
-from keyworks.reminders.base import Reminder
+from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import WAITING_FOR_UNIT, Task, TaskStatus
 
@@ -21,10 +21,6 @@ NEAR_DAYS = 3
 
 def _url(task: Task) -> str:
     return reverse("tasks:task_detail", args=[task.pk])
-
-
-def _short(text: str, size: int = 40) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
@@ -44,16 +40,12 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for task in tasks:
-        overdue = task.deadline < today
-        if overdue:
-            state = f"已超过办理时限 {(today - task.deadline).days} 天 / overdue"
-        else:
-            state = f"将于 {task.deadline:%m月%d日} 到期 / due soon"
+        overdue, state = deadline_state(task.deadline, today, "办理时限")
         result.append(
             Reminder(
                 kind="task_deadline",
                 kind_label="督办事项待反馈",
-                title=f"{task.get_kind_display()}“{_short(task.text)}”{state}",
+                title=f"{task.get_kind_display()}“{short(task.text)}”{state}",
                 url=_url(task),
                 programme_id=task.programme_id,
                 due=task.deadline,
@@ -74,7 +66,7 @@ def _acceptance_reminders(user, today: datetime.date) -> list[Reminder]:
         Reminder(
             kind="task_acceptance",
             kind_label="督办事项待验收",
-            title=f"{t.lead_unit.name}已反馈{t.get_kind_display()}“{_short(t.text)}”，待验收",
+            title=f"{t.lead_unit.name}已反馈{t.get_kind_display()}“{short(t.text)}”，待验收",
             url=_url(t),
             programme_id=t.programme_id,
             due=t.deadline,
