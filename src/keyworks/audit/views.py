@@ -57,11 +57,16 @@ CONTACT_KEYS = {"phone"}
 
 
 def field_label(object_type: str, name: str) -> str:
+    """The field's Chinese name; for a reverse relation (an import's summary counts
+    `projects`, `categories`), the related model's plural name; else the key itself."""
     try:
-        model = apps.get_model(object_type)
-        return str(model._meta.get_field(name).verbose_name)
+        field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return name
+    label = getattr(field, "verbose_name", None)
+    if label is None and field.related_model is not None:
+        label = field.related_model._meta.verbose_name_plural
+    return str(label or name)
 
 
 def history_rows(records, *, show_contacts: bool) -> list[dict]:

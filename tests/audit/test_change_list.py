@@ -1,0 +1,29 @@
+"""The change log page shows every kind of record the services write."""
+
+from django.urls import reverse
+
+from keyworks.audit.services import record_change
+from keyworks.audit.views import field_label
+from keyworks.ledger.models import Project
+
+
+def test_labels_for_fields_reverse_relations_and_unknown_keys():
+    name = Project._meta.get_field("name").verbose_name
+    assert field_label("ledger.project", "name") == str(name)
+    # An import's summary on the programme counts its `projects` (a reverse relation).
+    assert field_label("ledger.programme", "projects") == str(Project._meta.verbose_name_plural)
+    assert field_label("ledger.programme", "no_such_key") == "no_such_key"
+    assert field_label("no.such_model", "name") == "name"
+
+
+def test_change_log_shows_an_import_summary_record(world):
+    record_change(
+        by=world.office,
+        action="import",
+        obj=world.programme,
+        after={"projects": {"created": 2, "updated": 1}, "categories": 0},
+        programme_id=world.programme.pk,
+    )
+    response = world.client(world.office).get(reverse("audit:change_list"))
+    assert response.status_code == 200
+    assert str(Project._meta.verbose_name_plural) in response.content.decode()
