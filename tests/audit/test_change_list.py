@@ -5,6 +5,7 @@ from django.urls import reverse
 from keyworks.audit.services import record_change
 from keyworks.audit.views import field_label
 from keyworks.ledger.models import Project
+from keyworks.meetings.models import AgendaItem
 
 
 def test_labels_for_fields_reverse_relations_and_unknown_keys():
@@ -13,6 +14,10 @@ def test_labels_for_fields_reverse_relations_and_unknown_keys():
     # An import's summary on the programme counts its `projects` (a reverse relation).
     assert field_label("ledger.programme", "projects") == str(Project._meta.verbose_name_plural)
     assert field_label("ledger.programme", "no_such_key") == "no_such_key"
+    # Other count keys named after a model: the demo loader's `agenda_items`.
+    assert field_label("ledger.programme", "agenda_items") == str(
+        AgendaItem._meta.verbose_name_plural
+    )
     assert field_label("no.such_model", "name") == "name"
 
 
@@ -22,8 +27,13 @@ def test_change_log_shows_an_import_summary_record(world):
         action="import",
         obj=world.programme,
         after={"projects": {"created": 2, "updated": 1}, "categories": 0},
+        reason="",
         programme_id=world.programme.pk,
     )
     response = world.client(world.office).get(reverse("audit:change_list"))
     assert response.status_code == 200
-    assert str(Project._meta.verbose_name_plural) in response.content.decode()
+    text = response.content.decode()
+    assert str(Project._meta.verbose_name_plural) in text
+    # Structures read as JSON, not as Python's repr; no request id reads as a dash.
+    assert "{&quot;created&quot;:2,&quot;updated&quot;:1}" in text
+    assert "{'created'" not in text

@@ -1,5 +1,8 @@
 """Change history: per project (on its page) and the office's log of all changes."""
 
+import functools
+import json
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -56,17 +59,34 @@ ACTION_LABELS = {
 CONTACT_KEYS = {"phone"}
 
 
+@functools.cache
+def _plural_names() -> dict[str, str]:
+    """model name ("agendaitem") -> its plural Chinese name, for count keys."""
+    return {m._meta.model_name: str(m._meta.verbose_name_plural) for m in apps.get_models()}
+
+
 def field_label(object_type: str, name: str) -> str:
     """The field's Chinese name; for a reverse relation (an import's summary counts
-    `projects`, `categories`), the related model's plural name; else the key itself."""
+    `projects`, `categories`), the related model's plural name; for another count key
+    named after a model (`agenda_items`), that model's plural name; else the key itself."""
     try:
         field = apps.get_model(object_type)._meta.get_field(name)
-    except (LookupError, ValueError, FieldDoesNotExist):
+    except (LookupError, ValueError):
         return name
+    except FieldDoesNotExist:
+        singular = name.replace("_", "").removesuffix("s")
+        return _plural_names().get(singular, name)
     label = getattr(field, "verbose_name", None)
     if label is None and field.related_model is not None:
         label = field.related_model._meta.verbose_name_plural
     return str(label or name)
+
+
+def shown(value):
+    """A recorded value as the log shows it: structures as compact JSON, not Python."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
 
 
 def history_rows(records, *, show_contacts: bool) -> list[dict]:
@@ -77,8 +97,8 @@ def history_rows(records, *, show_contacts: bool) -> list[dict]:
         keys = list((record.after or {}).keys() | (record.before or {}).keys())
         changes = []
         for key in sorted(keys):
-            before = (record.before or {}).get(key)
-            after = (record.after or {}).get(key)
+            before = shown((record.before or {}).get(key))
+            after = shown((record.after or {}).get(key))
             if key in CONTACT_KEYS and not show_contacts:
                 before = after = "（已隐藏 / hidden）"
             changes.append(
