@@ -10,6 +10,7 @@ from keyworks.fieldwork import services
 from keyworks.fieldwork.demo import load_demo
 from keyworks.fieldwork.models import ProgressUpdate, Visit, VisitStatus
 from keyworks.fieldwork.reminders import quarter_bounds, reminders_for
+from keyworks.ledger.models import Programme
 
 from .conftest import report, visit_data
 
@@ -33,6 +34,8 @@ def test_quarter_bounds():
 
 def test_task_force_update_due(world):
     today = timezone.localdate()
+    # Updates are owed during the programme's year: make it this year's programme.
+    Programme.objects.filter(pk=world.programme.pk).update(year=today.year)
     assert kinds(world.member, today) == {"update_due": 1}
     update = services.post_update(
         world.own, {"text": "进展", "percent_complete": 10}, by=world.member
@@ -55,6 +58,15 @@ def test_inspector_verifications_due_this_quarter(world):
     assert reminder.due == datetime.date(2025, 9, 30)
     assert kinds(world.inspector, datetime.date(2025, 10, 2)) == {"verification_due": 2}
     assert kinds(world.member)["verification_due"] == 0
+
+
+def test_nothing_is_owed_outside_the_programme_year(world):
+    """A 2025 programme owes no updates or verifications in 2026 (nor before 2025)."""
+    for day in (datetime.date(2026, 3, 10), datetime.date(2024, 12, 20)):
+        assert kinds(world.member, day)["update_due"] == 0
+        assert kinds(world.inspector, day)["verification_due"] == 0
+    assert kinds(world.member, datetime.date(2025, 3, 10))["update_due"] == 1
+    assert kinds(world.inspector, datetime.date(2025, 3, 10))["verification_due"] == 2
 
 
 def test_office_sees_disputes_to_resolve(world):

@@ -45,6 +45,17 @@ def test_last_months_report_is_missing_at_month_end(world):
     assert [(r.title.count("2025年4月"), r.overdue) for r in items] == [(1, True)]
 
 
+def test_only_months_of_the_programme_year_are_owed(world):
+    # 2 January 2026: December 2025's report is near its due day (3 January)…
+    items = due(world, world.member, datetime.date(2026, 1, 2))
+    assert [r.title.count("2025年12月") for r in items] == [1]
+    # …and a month later the 2025 programme owes nothing for January 2026.
+    assert due(world, world.member, datetime.date(2026, 2, 10)) == []
+    assert due(world, world.member, datetime.date(2026, 11, 29)) == []
+    # Before the year, nothing either.
+    assert due(world, world.member, datetime.date(2025, 1, 2)) == []
+
+
 def test_submitted_report_is_no_longer_due(world, make):
     make.submitted(world, month=MAY)
     assert due(world, world.member, MAY_DUE) == []

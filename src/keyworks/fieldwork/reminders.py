@@ -40,7 +40,10 @@ def _update_reminders(user, today) -> list[Reminder]:
     if not task_forces:
         return []
     projects = list(
-        Project.objects.filter(task_force_id__in=task_forces, archived_at__isnull=True)
+        # Updates are owed during the programme's year (the next year has its own).
+        Project.objects.filter(
+            task_force_id__in=task_forces, archived_at__isnull=True, programme__year=today.year
+        )
         .select_related("programme")
         .order_by("seq")
     )
@@ -88,7 +91,9 @@ def _visit_reminders(user, today) -> list[Reminder]:
     start, end = quarter_bounds(today)
     visited = Visit.objects.filter(visit_date__gte=start, visit_date__lte=end).values("project_id")
     projects = (
-        Project.objects.filter(programme_id__in=programmes, archived_at__isnull=True)
+        Project.objects.filter(
+            programme_id__in=programmes, archived_at__isnull=True, programme__year=today.year
+        )
         .exclude(pk__in=visited)
         .order_by("programme_id", "seq")
         .only("pk", "name", "programme_id")

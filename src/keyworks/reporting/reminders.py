@@ -44,9 +44,13 @@ def detail_url(report_pk: int) -> str:
 
 def owing_months(programme, today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
     """(month, due day) of the reports a project may owe as of `today`: last month's (due
-    this month, maybe already passed) and this month's once its due day is near."""
+    this month, maybe already passed) and this month's once its due day is near. Only
+    months of the programme's year: a 2025 programme's December report is due in January
+    2026, and nothing after it (the next year has its own programme)."""
     result = []
     for month in (previous_month(today), first_of_month(today)):
+        if month.year != programme.year:
+            continue
         due = due_day(programme, month)
         if today > due or due - datetime.timedelta(days=DUE_SOON_DAYS) <= today:
             result.append((month, due))
