@@ -134,3 +134,23 @@ def test_damaged_workbook_is_refused():
         read_sheets(broken)[0].grid()
     with pytest.raises(XlsxRejected, match="无法读取"):
         read_sheets(io.BytesIO(b"PK\x03\x04 not really a zip"))
+
+
+def test_entities_defined_in_the_workbook_are_refused_not_expanded():
+    # A "billion laughs" workbook: entities that expand tenfold at each level.
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "项目名称"
+    wb.active["A2"] = "x"
+    dtd = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "AAAAAAAAAA">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    )
+
+    def with_entities(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        return dtd + body.replace(b"<t>x</t>", b"<t>&c;</t>")
+
+    bomb = rewrite_sheet(saved(wb).getvalue(), with_entities)
+    with pytest.raises(XlsxRejected, match="无法读取"):
+        read_sheets(bomb)[0].grid()
