@@ -163,6 +163,17 @@ def test_a_file_that_is_not_a_workbook_is_refused(world):
     assert parsed.errors and not parsed.ok
 
 
+def test_a_sheet_with_a_value_far_away_is_refused_with_the_reason(world):
+    wb = template(world, world.member)
+    wb.active["XFD1048576"] = "误填"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    parsed = parse(world, buffer.getvalue(), world.member)
+    assert [e.message for e in parsed.errors] == [
+        "工作表数据范围过大 / Worksheet data range is too large to import"
+    ]
+
+
 def test_upload_preview_confirm_through_the_pages(world):
     client = world.client(world.member)
     data = fill(template(world, world.member), {0: {AMOUNT: 66}})

@@ -181,23 +181,27 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         result.errors.append(ImportIssue(exc.message))
         return result
     synonyms = {name: (header, *others) for name, (header, others) in HEADERS.items()}
-    located = None
+    located, refused = None, None
     for ws in sheets:
         try:
             grid = ws.grid()
             index, used, found = find_header(grid, synonyms)
-        except (XlsxRejected, ValueError):
+        except XlsxRejected as exc:  # damaged, or a data range too large: say so
+            refused = refused or exc
+            continue
+        except ValueError:
             continue
         if "name" in found or "code" in found:
             located = ws, grid, index + used, found
             break
     if located is None:
-        result.errors.append(
-            ImportIssue(
-                "未找到表头：工作表中没有「项目名称」列，请使用本系统下载的月报模板 / "
-                "No header with a 项目名称 column; use the template from this system"
-            )
+        message = (
+            refused.message
+            if refused is not None
+            else "未找到表头：工作表中没有「项目名称」列，请使用本系统下载的月报模板 / "
+            "No header with a 项目名称 column; use the template from this system"
         )
+        result.errors.append(ImportIssue(message))
         return result
     ws, grid, start, found = located
     result.sheet = ws.title
