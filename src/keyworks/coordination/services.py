@@ -9,6 +9,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version, required_text
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
 
@@ -77,23 +78,11 @@ def _locked(problem: Problem) -> Problem:
     )
 
 
-def _check_version(current: Problem, expected_version: int | None) -> None:
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
-
-
 def _bump(problem: Problem) -> Problem:
     problem.version = F("version") + 1
     problem.save()
     problem.refresh_from_db()
     return problem
-
-
-def _require_text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _check_units(lead_unit, assisting_units) -> list:
@@ -154,7 +143,7 @@ def _transition(problem, *, by, permission, kind, apply, expected_version, note=
             "该问题已销号或作废，不能再办理 / This problem is closed or voided; no further action"
         )
     access.require_problem(by, permission, current)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     before = _snapshot(current)
     apply(current)
     _bump(current)
@@ -212,7 +201,7 @@ def add_note(problem: Problem, text: str, *, by) -> ProblemEvent:
     """A handling note (办理情况). Notes are separate rows: two handlers writing at the
     same time both keep their notes. The first note on an assigned problem moves it to
     in progress."""
-    text = _require_text(text, "note", "请填写办理情况 / Write the handling note")
+    text = required_text(text, "note", "请填写办理情况 / Write the handling note")
     current = _locked(problem)
     if current.status in FINAL_STATUSES:
         access.require_problem(by, "view", current)
@@ -231,7 +220,7 @@ def add_note(problem: Problem, text: str, *, by) -> ProblemEvent:
 @transaction.atomic
 def resolve(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The lead unit reports the problem solved, with a resolution note."""
-    note = _require_text(note, "note", "请填写解决情况 / Write how it was resolved")
+    note = required_text(note, "note", "请填写解决情况 / Write how it was resolved")
 
     def apply(p):
         p.status = ProblemStatus.RESOLVED
@@ -282,7 +271,7 @@ def close(problem: Problem, *, by, note: str = "", expected_version=None) -> Pro
 @transaction.atomic
 def return_problem(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The office finds a resolved problem not solved and sends it back to the units."""
-    note = _require_text(note, "note", "退回时请说明理由 / Give a reason for returning")
+    note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
 
     def apply(p):
         p.status = ProblemStatus.RETURNED
@@ -301,7 +290,7 @@ def return_problem(problem: Problem, *, by, note: str, expected_version=None) ->
 @transaction.atomic
 def escalate(problem: Problem, *, by, level: int, note: str, expected_version=None) -> Problem:
     """Raise the coordination level by hand (automatic rules: escalation.py)."""
-    note = _require_text(note, "note", "请说明升级理由 / Give a reason for escalating")
+    note = required_text(note, "note", "请说明升级理由 / Give a reason for escalating")
     level = int(level)
     if level not in EscalationLevel.values:
         raise ValidationError({"level": "协调层级无效 / Invalid level"})
@@ -341,7 +330,7 @@ def auto_escalate(problem: Problem, *, by, level: int, note: str) -> bool:
 @transaction.atomic
 def void(problem: Problem, *, by, reason: str, expected_version=None) -> Problem:
     """A problem is never deleted; the office voids it with a reason."""
-    reason = _require_text(reason, "reason", "请说明作废理由 / Give a reason for voiding")
+    reason = required_text(reason, "reason", "请说明作废理由 / Give a reason for voiding")
 
     def apply(p):
         p.status = ProblemStatus.VOIDED
@@ -361,7 +350,7 @@ def void(problem: Problem, *, by, reason: str, expected_version=None) -> Problem
 @transaction.atomic
 def flag_discipline(problem: Problem, *, by, note: str) -> Problem:
     """An inspector flags the problem as a discipline clue (纪检绿色通道)."""
-    note = _require_text(note, "note", "请填写线索说明 / Describe the clue")
+    note = required_text(note, "note", "请填写线索说明 / Describe the clue")
     current = _locked(problem)
     access.require_problem(by, "flag", current)
     current.discipline_flag = True

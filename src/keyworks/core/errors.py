@@ -1,4 +1,6 @@
-"""Errors shared by the apps' services."""
+"""Errors shared by the apps' services, and the checks that raise them."""
+
+from django.core.exceptions import ValidationError
 
 
 class ConcurrentEditError(Exception):
@@ -13,3 +15,25 @@ class ConcurrentEditError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def check_version(current, expected_version: int | None, error=ConcurrentEditError) -> None:
+    """Refuse the write when the row (locked by the caller) has moved on from the version
+    the user opened (an int, or its text from a form); None skips the check (callers that
+    hold no version, e.g. imports)."""
+    if expected_version is None:
+        return
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):  # a tampered form: treat as stale, save nothing
+        raise error() from None
+    if current.version != expected:
+        raise error()
+
+
+def required_text(value, field: str, message: str) -> str:
+    """`value` stripped, or a ValidationError naming `field` when it is blank."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value

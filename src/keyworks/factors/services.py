@@ -13,6 +13,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version
 from keyworks.ledger.models import Programme, Project
 from keyworks.orgs import access
 
@@ -125,8 +126,7 @@ def update_item(
     allowed = access.factor_fields(by, current)
     if allowed is not None and not allowed:
         raise PermissionDenied("您没有权限修改该要素保障事项 / You may not change this item")
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(current, expected_version, ConcurrentEditError)
     before = _snapshot(current)
     for field, value in data.items():
         if field not in FIELDS:

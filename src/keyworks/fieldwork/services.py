@@ -13,6 +13,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version, required_text
 from keyworks.core.images import inspect_photo
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
@@ -61,13 +62,6 @@ def _check_photo_count(photos) -> None:
         )
 
 
-def _require_text(value, field_name, message) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field_name: message})
-    return value
-
-
 # --- progress updates -----------------------------------------------------------------
 
 
@@ -80,7 +74,7 @@ def post_update(project: Project, data: dict, photos=(), *, by) -> ProgressUpdat
     _check_photo_count(photos)
     update = ProgressUpdate(
         project=project,
-        text=_require_text(data.get("text"), "text", "请填写进展情况 / Describe the progress"),
+        text=required_text(data.get("text"), "text", "请填写进展情况 / Describe the progress"),
         percent_complete=data.get("percent_complete"),
         problems_noticed=(data.get("problems_noticed") or "").strip(),
         posted_by=by,
@@ -250,7 +244,7 @@ def record_visit(project: Project, data: dict, photos=(), *, by) -> Visit:
         project=project,
         month=month,
         visit_date=data["visit_date"],
-        people=_require_text(data.get("people"), "people", "请填写核验人员 / Name the people"),
+        people=required_text(data.get("people"), "people", "请填写核验人员 / Name the people"),
         verified_investment=Decimal(verified),
         verified_percent=data.get("verified_percent"),
         findings=(data.get("findings") or "").strip(),
@@ -321,11 +315,10 @@ def resolve_dispute(visit: Visit, note: str, *, by, expected_version: int | None
     current = Visit.objects.select_for_update().select_related("project").get(pk=visit.pk)
     if not access.can_resolve_dispute(by, current):
         raise PermissionDenied("只有指挥部办公室可以处理争议 / Only the office resolves disputes")
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(current, expected_version, ConcurrentEditError)
     if current.status != VisitStatus.DISPUTED:
         raise ValidationError("该核验没有待处理的争议 / This visit has no open dispute")
-    note = _require_text(note, "note", "请填写处理意见 / Give a note")
+    note = required_text(note, "note", "请填写处理意见 / Give a note")
     before = snapshot(current, ["status", "resolution_note", "resolved_by", "resolved_at"])
     current.status = VisitStatus.RESOLVED
     current.resolution_note = note
@@ -354,8 +347,7 @@ def save_settings(programme, data: dict, *, by, expected_version: int | None = N
     if not access.is_office(by, programme.pk):
         raise PermissionDenied("只有指挥部办公室可以修改设置 / Only the office edits settings")
     current, _ = FieldworkSettings.objects.select_for_update().get_or_create(programme=programme)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(current, expected_version, ConcurrentEditError)
     before = snapshot(current, list(SETTINGS_FIELDS))
     for name in SETTINGS_FIELDS:
         if name in data:

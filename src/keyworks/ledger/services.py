@@ -11,6 +11,7 @@ from keyworks.audit.services import build_change, diff, record_change, record_ch
 from keyworks.core.bulk import bulk_set
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version
 from keyworks.orgs import access
 
 from .models import Milestone, Photo, Programme, Project, TaskForce, TaskForceMember
@@ -113,8 +114,7 @@ def update_project(
     if not access.can(by, "change", project):
         raise PermissionDenied("您没有权限修改该项目 / You may not change this project")
     current = Project.objects.select_for_update().get(pk=project.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(current, expected_version, ConcurrentEditError)
     before = project_snapshot(current)
     changed = {k for k, v in data.items() if before.get(k) != _comparable(k, v)}
     if allowed is not None and changed - allowed:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version, required_text
 from keyworks.orgs import access
 from keyworks.orgs.models import Unit
 
@@ -60,23 +61,11 @@ def _snap(obj) -> dict:
     return data
 
 
-def _check_version(current, expected_version) -> None:
-    if expected_version is not None and current.version != int(expected_version):
-        raise ConcurrentEditError()
-
-
 def _bump(obj):
     obj.version = F("version") + 1
     obj.save()
     obj.refresh_from_db()
     return obj
-
-
-def _text(value, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: message})
-    return value
 
 
 def _locked_meeting(meeting, by, action="edit") -> Meeting:
@@ -146,7 +135,7 @@ def open_meeting(programme, data: dict, *, by) -> Meeting:
 def update_meeting(meeting, data: dict, *, by, expected_version=None) -> Meeting:
     """Title, date, place, chair and attendees, while the meeting is open."""
     current = _locked_meeting(meeting, by)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     before = _snap(current)
     for field in INFO_FIELDS:
         if field in data and data[field] is not None:
@@ -164,7 +153,7 @@ def update_meeting(meeting, data: dict, *, by, expected_version=None) -> Meeting
 def close_meeting(meeting, *, by, expected_version=None) -> Meeting:
     """Closing locks the agenda and the decisions' content (their follow-up goes on)."""
     current = _locked_meeting(meeting, by)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     current.status = MeetingStatus.CLOSED
     current.closed_at = timezone.now()
     _bump(current)
@@ -192,7 +181,7 @@ def _locked_item(item, by) -> AgendaItem:
 def add_item(meeting, *, by, title: str, summary: str = "") -> AgendaItem:
     """A free item (其他事项) at the end of the agenda."""
     current = _locked_meeting(meeting, by)
-    title = _text(title, "title", "请填写议题 / Give the item's title")
+    title = required_text(title, "title", "请填写议题 / Give the item's title")
     last = current.items.aggregate(s=Max("sort"))["s"] or 0
     item = AgendaItem.objects.create(
         meeting=current,
@@ -208,10 +197,10 @@ def add_item(meeting, *, by, title: str, summary: str = "") -> AgendaItem:
 @transaction.atomic
 def edit_item(item, *, by, title=None, summary=None, expected_version=None) -> AgendaItem:
     current = _locked_item(item, by)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     before = _snap(current)
     if title is not None:
-        current.title = _text(title, "title", "请填写议题 / Give the item's title")[:200]
+        current.title = required_text(title, "title", "请填写议题 / Give the item's title")[:200]
     if summary is not None:
         current.summary = summary.strip()
     _bump(current)
@@ -224,7 +213,7 @@ def edit_item(item, *, by, title=None, summary=None, expected_version=None) -> A
 def remove_item(item, *, by, expected_version=None) -> None:
     """Remove an item from the agenda; not once decisions were recorded on it."""
     current = _locked_item(item, by)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     if current.decisions.exists():
         raise ValidationError(
             "该议题已有议定事项，不能移除 / This item has decisions and cannot be removed"
@@ -330,7 +319,7 @@ def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decisio
     current = _locked_decision(decision)
     access.require_meeting(by, "edit", current.meeting)
     access.require_decision(by, "edit", current)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     merged = {
         "text": data.get("text", current.text),
         "unit": data.get("unit") or current.unit,
@@ -349,7 +338,7 @@ def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decisio
 def _step(decision, *, by, permission, kind, apply, note, expected_version):
     current = _locked_decision(decision)
     access.require_decision(by, permission, current)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     before = _snap(current)
     apply(current)
     _bump(current)
@@ -363,7 +352,7 @@ def _step(decision, *, by, permission, kind, apply, note, expected_version):
 def add_note(decision, note: str, *, by) -> Decision:
     """A progress note (进展情况) by the responsible unit or the office. No version check:
     notes are separate events and never overwrite each other."""
-    note = _text(note, "note", "请填写进展情况 / Write the progress note")
+    note = required_text(note, "note", "请填写进展情况 / Write the progress note")
     return _step(
         decision,
         by=by,
@@ -378,7 +367,7 @@ def add_note(decision, note: str, *, by) -> Decision:
 @transaction.atomic
 def report_done(decision, note: str, *, by, expected_version=None) -> Decision:
     """The responsible unit reports the decision carried out, with a note."""
-    note = _text(note, "note", "请填写完成情况 / Write how it was carried out")
+    note = required_text(note, "note", "请填写完成情况 / Write how it was carried out")
 
     def apply(d):
         if d.status != DecisionStatus.OPEN:
@@ -420,7 +409,7 @@ def confirm(decision, *, by, note: str = "", expected_version=None) -> Decision:
 @transaction.atomic
 def return_decision(decision, *, by, note: str, expected_version=None) -> Decision:
     """The office finds a decision reported done not carried out and sends it back."""
-    note = _text(note, "note", "退回时请说明理由 / Give a reason for returning")
+    note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
 
     def apply(d):
         d.status = DecisionStatus.OPEN

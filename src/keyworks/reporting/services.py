@@ -13,6 +13,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
 
@@ -163,8 +164,7 @@ def save_draft(
             " / This report is submitted or accepted; request a correction to change it."
         )
     access.require_report(by, permission, current)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(current, expected_version, ConcurrentEditError)
     unknown = set(data) - set(DRAFT_FIELDS)
     if unknown:
         raise ValueError(f"not report fields: {sorted(unknown)}")
@@ -202,8 +202,7 @@ def submit(report: MonthlyReport, *, by, expected_version: int | None = None) ->
         access.require_report(by, "view", current)
         return current  # idempotent: a double click submits once
     access.require_report(by, "submit", current)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(current, expected_version, ConcurrentEditError)
     check_month(current.month)
     if current.completed_this_month < 0 or current.next_plan_investment < 0:
         raise ValidationError(

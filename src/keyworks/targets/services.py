@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot, to_json
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version
 from keyworks.ledger import services as ledger_services
 from keyworks.ledger.models import Project
 from keyworks.orgs import access
@@ -237,11 +238,6 @@ def _locked(target: AnnualTarget) -> AnnualTarget:
     )
 
 
-def _check_version(target: AnnualTarget, expected_version: int | None) -> None:
-    if expected_version is not None and target.version != expected_version:
-        raise ConcurrentEditError()
-
-
 def _bump(target: AnnualTarget) -> AnnualTarget:
     target.version = F("version") + 1
     target.save()
@@ -329,7 +325,7 @@ def save_target(
             " / This target is submitted or accepted; revise it to change it."
         )
     access.require_target(by, "edit", current)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     cleaned = clean_data(data, current.year)
     before = target_snapshot(current)
     if cleaned["investment"] != current.investment:
@@ -355,7 +351,7 @@ def submit_target(target: AnnualTarget, *, by, expected_version: int | None = No
         access.require_target(by, "view", current)
         return current  # idempotent: a double click submits once
     access.require_target(by, "submit", current)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     before = target_snapshot(current)
     if current.investment_state == ItemState.RETURNED:
         current.investment_state = ItemState.PENDING
@@ -386,7 +382,7 @@ def review_target(
     otherwise it goes back to the task force."""
     current = _locked(target)
     access.require_target(by, "review", current)
-    _check_version(current, expected_version)
+    check_version(current, expected_version, ConcurrentEditError)
     items = {f"item-{i.pk}": i for i in current.items.all()}
     pending = pending_keys(current)
     errors = []

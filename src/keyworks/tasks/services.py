@@ -15,6 +15,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI, end_of_day, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version, required_text
 from keyworks.orgs import access
 from keyworks.orgs.models import Role
 
@@ -192,8 +193,7 @@ def _transition(task, *, by, permission, kind, apply, expected_version, note="",
         access.require_task(by, "view", current)
         raise ValidationError("该事项已办结，不能再办理 / This task is closed; no further action")
     access.require_task(by, permission, current)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
+    check_version(current, expected_version, ConcurrentEditError)
     before = _snapshot(current)
     apply(current)
     current.version = F("version") + 1
@@ -205,18 +205,11 @@ def _transition(task, *, by, permission, kind, apply, expected_version, note="",
     return current
 
 
-def _require_text(value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({"note": message})
-    return value
-
-
 @transaction.atomic
 def answer(task: Task, *, by, text: str, expected_version=None) -> Task:
     """The lead unit answers (反馈); the task waits for the issuer's acceptance. A unit may
     answer again (a fuller answer) until it is accepted."""
-    text = _require_text(text, "请填写反馈内容 / Write the answer")
+    text = required_text(text, "note", "请填写反馈内容 / Write the answer")
     now = timezone.now()
 
     def apply(t):
@@ -259,7 +252,7 @@ def accept(task: Task, *, by, note: str = "", expected_version=None) -> Task:
 @transaction.atomic
 def return_task(task: Task, *, by, note: str, expected_version=None) -> Task:
     """The issuer (or the office) returns the answer to the unit, with a comment."""
-    note = _require_text(note, "退回时请说明理由 / Give a reason for returning")
+    note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
 
     def apply(t):
         t.status = TaskStatus.RETURNED
