@@ -166,3 +166,24 @@ def test_office_confirms_and_decision_list_filters(world):
     assert shown(unit=fgw.pk) == {other.pk}
     detail = client.get(f"/meetings/decisions/{late.pk}/").content.decode()
     assert 'data-overdue="1"' in detail
+
+
+def test_agenda_links_only_the_problems_the_reader_may_open(world):
+    theirs = raised(world, project=world.other, description="对方项目的问题")
+    meeting = opened(world)
+    problem_link = f'href="/coordination/{theirs.pk}/"'
+    project_link = f'href="/ledger/{world.other.pk}/"'
+    # Another task force's problem: the member reads the item, reaches it by its project.
+    page = world.client(world.member).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "对方项目的问题" in page
+    assert problem_link not in page and project_link in page
+    # Its own task force, and the office, open the problem itself.
+    for user in (world.other_member, world.office):
+        page = world.client(user).get(f"/meetings/{meeting.pk}/").content.decode()
+        assert problem_link in page
+
+
+def test_my_instructions_is_in_the_menu_of_leaders_only(world):
+    assert "/tasks/mine/" in world.client(world.leader).get("/").content.decode()
+    for user in (world.office, world.member, world.inspector):
+        assert "/tasks/mine/" not in world.client(user).get("/").content.decode()

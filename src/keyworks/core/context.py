@@ -7,9 +7,11 @@ def site(request):
     from keyworks.orgs import access
 
     user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     return {
         "site_name": "重点项目指挥调度平台",
         "site_name_en": "keyworks",
         "debug": settings.DEBUG,
-        "nav_office": bool(user and user.is_authenticated and access.is_office_anywhere(user)),
+        "nav_office": signed_in and access.is_office_anywhere(user),
+        "nav_leader": signed_in and access.is_leader_anywhere(user),  # 我的批示
     }

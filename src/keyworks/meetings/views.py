@@ -94,6 +94,14 @@ def meeting_detail(request, pk):
     user = request.user
     editable = access.can_meeting(user, "edit", meeting)
     items = agenda_items(meeting)
+    # Agenda items name problems the user may not open (a task force sees its own
+    # projects' problems): link only those it may, the others through their project.
+    problem_ids = [item.problem_id for item in items if item.problem_id]
+    openable = set(
+        access.visible_problems(user).filter(pk__in=problem_ids).values_list("pk", flat=True)
+    )
+    for item in items:
+        item.problem_link = item.problem_id in openable
     if editable:
         for item in items:
             item.form = ItemForm(

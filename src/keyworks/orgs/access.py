@@ -62,6 +62,10 @@ def is_office_anywhere(user) -> bool:
     return is_superuser(user) or bool(programme_ids(user, Role.OFFICE))
 
 
+def is_leader_anywhere(user) -> bool:
+    return bool(programme_ids(user, Role.LEADER))
+
+
 def own_task_force_ids(user) -> set[int]:
     return {a.task_force_id for a in assignments(user) if a.role == Role.TASKFORCE}
 
