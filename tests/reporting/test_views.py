@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from keyworks.core.calendar import local_today
 from keyworks.reporting.models import MonthlyReport, ReportStatus
+from keyworks.reporting.services import previous_month
 
 from .conftest import MAY, accepted, draft, submitted
 
@@ -34,6 +36,15 @@ def test_list_shows_office_all_projects_with_status_and_late_flags(world):
     assert 'data-late="1"' in body
     assert 'data-missing="1"' in body  # world.other did not report
     assert report.is_late
+
+
+def test_list_without_a_month_shows_the_last_month_of_the_programme_year(world):
+    # The world's programme is for 2025: after the year, the list opens on its December;
+    # during the year, on last month.
+    body = world.client(world.office).get(LIST).content.decode()
+    today = local_today()
+    expected = "2025-12" if today.year > 2025 else f"{previous_month(today):%Y-%m}"
+    assert f'value="{expected}"' in body
 
 
 def test_list_shows_task_force_only_its_own_project(world):

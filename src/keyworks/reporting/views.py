@@ -18,22 +18,14 @@ from keyworks.orgs import access
 
 from . import services
 from .forms import CommentForm, ReasonForm, ReportForm
+from .measure_views import parse_month
 from .models import CorrectionRequest, MonthlyReport
-
-
-def parse_month(value: str | None) -> datetime.date:
-    if not value:
-        return services.previous_month()
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise Http404("月份格式应为 YYYY-MM / Month must be YYYY-MM") from None
 
 
 @login_required
 def report_list(request):
     programme = current_programme(request)
-    month = parse_month(request.GET.get("month"))
+    month = parse_month(request.GET.get("month"), programme)  # default: last month, in the year
     projects = (
         access.reportable_projects(request.user)
         .filter(programme=programme, archived_at__isnull=True)
