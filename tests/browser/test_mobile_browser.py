@@ -107,6 +107,15 @@ def test_task_force_fills_a_report_and_adds_a_photo_on_a_phone(
     assert_fits_the_screen(page)
     assert_touch_target(row.get_by_role("link", name="查看"))
 
+    # A page with several header actions: the title keeps the whole width, the actions
+    # wrap below it (not a title squeezed into a column a character wide).
+    page.goto("/coordination/")
+    assert_fits_the_screen(page)
+    title, actions = page.locator(".page-title"), page.locator(".page-header .btn-list")
+    assert title.bounding_box()["width"] > 300
+    assert actions.bounding_box()["y"] >= title.bounding_box()["y"] + title.bounding_box()["height"]
+    shoot("problem-list")
+
     # The project's photo form opens the rear camera.
     page.goto(f"/ledger/{world.own.pk}/")
     assert_fits_the_screen(page)
