@@ -15,6 +15,7 @@ from keyworks.reporting.measures import (
     ON_TIME,
     PENDING,
     elapsed_share,
+    milestone_counts,
     project_measures,
     rollup,
 )
@@ -115,6 +116,16 @@ def test_project_measures_on_hand_checked_numbers(world, figures):
     assert third.completion_rate == Decimal("0.0")
     assert third.report == MISSING
     assert third.is_new and not third.started
+
+
+def test_milestone_counts_alone_are_those_of_the_measures(world, figures):
+    for month in (datetime.date(2025, 3, 1), AUG, datetime.date(2025, 12, 1)):
+        measures = project_measures(world.programme, month)
+        counts = milestone_counts(world.programme, month)
+        assert {pk: counts.get(pk, (0, 0)) for pk in measures} == {
+            pk: (m.milestones_due, m.milestones_on_time) for pk, m in measures.items()
+        }
+    assert milestone_counts(world.programme, AUG)[world.own.pk] == (2, 1)
 
 
 def test_only_accepted_reports_count(world, figures):

@@ -38,6 +38,7 @@ from keyworks.reporting.measures import (
     MISSING,
     ON_TIME,
     elapsed_share,
+    milestone_counts,
     percent,
     project_measures,
     rollup_groups,  # the groups `rollup` uses
@@ -245,13 +246,13 @@ def project_figures(pk: int, data: "PeriodData") -> Figures:
     """One project's figures: the year-to-date at M2, milestones of M1..M2 (year-to-date at
     M2 less at M0), the reports and visits of M1 and M2, the problems due in the period."""
     m2, m1 = data.m2[pk], data.m1[pk]
-    m0 = data.m0.get(pk) if data.m0 is not None else None
+    due0, on_time0 = data.m0.get(pk, (0, 0)) if data.m0 is not None else (0, 0)
     f = Figures(
         elapsed=data.elapsed,
         ytd_completed=m2.ytd_completed,
         annual_target=m2.annual_target,
-        milestones_due=m2.milestones_due - (m0.milestones_due if m0 else 0),
-        milestones_on_time=m2.milestones_on_time - (m0.milestones_on_time if m0 else 0),
+        milestones_due=m2.milestones_due - due0,
+        milestones_on_time=m2.milestones_on_time - on_time0,
     )
     for m in (m1, m2):
         if m.report in _JUDGED_REPORTS:
@@ -287,7 +288,7 @@ class PeriodData:
 
     m2: dict
     m1: dict
-    m0: dict | None
+    m0: dict[int, tuple[int, int]] | None  # milestones (due, on time) year-to-date at M0
     problems: dict[int, ProblemTimeliness]
     elapsed: Decimal
 
@@ -300,9 +301,9 @@ def period_data(programme, period: Period, now: datetime.datetime | None = None)
     kept = {pk for pk, m in m2.items() if not m.paused and pk in m1 and not m1[pk].paused}
     m0 = None
     if period.index > 1:
-        # M0 only serves as the year-to-date baseline; a pause back then does not matter.
-        before = project_measures(programme, previous_month(period.first), now=now)
-        m0 = {pk: m for pk, m in before.items() if pk in kept}
+        # M0 only serves as the milestones' year-to-date baseline (a pause back then does
+        # not matter): its counts alone, not the whole month's measures.
+        m0 = milestone_counts(programme, previous_month(period.first))
     return PeriodData(
         m2={pk: m for pk, m in m2.items() if pk in kept},
         m1={pk: m for pk, m in m1.items() if pk in kept},

@@ -243,6 +243,34 @@ def programme_months(
     return result
 
 
+def milestone_counts(programme, month: datetime.date) -> dict[int, tuple[int, int]]:
+    """Per project id: (milestones planned from January to the end of `month`, those of
+    them done by their planned date) — the year-to-date counts of `project_measures`,
+    alone (the ranking needs them for the month before its period). Reused like them."""
+    month = first_of_month(month)
+    return cached("milestones", programme, month, None, lambda p, m, _now: _milestone_counts(p, m))
+
+
+def _milestone_counts(programme, month: datetime.date) -> dict[int, tuple[int, int]]:
+    rows = (
+        Milestone.objects.filter(
+            project__programme=programme,
+            project__archived_at__isnull=True,
+            planned_date__gte=month.replace(month=1),
+            planned_date__lte=month_end(month),
+        )
+        .values("project_id")
+        .annotate(
+            due=Count("pk"),
+            on_time=Count(
+                "pk", filter=Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
+            ),
+        )
+        .order_by()
+    )
+    return {row["project_id"]: (row["due"], row["on_time"]) for row in rows}
+
+
 def _compute(programme, month: datetime.date, now: datetime.datetime | None):
     now = now or timezone.now()
     year_start = month.replace(month=1)
@@ -291,20 +319,7 @@ def _compute(programme, month: datetime.date, now: datetime.datetime | None):
             **in_programme, month=month
         ).values_list("project_id", "submitted_at", "is_late")
     }
-    milestone_counts = {
-        row["project_id"]: (row["due"], row["on_time"])
-        for row in Milestone.objects.filter(
-            **in_programme, planned_date__gte=year_start, planned_date__lte=end
-        )
-        .values("project_id")
-        .annotate(
-            due=Count("pk"),
-            on_time=Count(
-                "pk", filter=Q(actual_date__isnull=False, actual_date__lte=F("planned_date"))
-            ),
-        )
-        .order_by()
-    }
+    milestone_counts = _milestone_counts(programme, month)
     overdue = defaultdict(list)
     for project_id, name, planned in (
         Milestone.objects.filter(**in_programme, planned_date__lt=as_of_day)
