@@ -16,6 +16,7 @@ from keyworks.coordination.measures import project_problem_timeliness
 from keyworks.ledger.models import Project
 from keyworks.rankings import services
 from keyworks.rankings.models import PARTS, RankingScheme, RankingSnapshot
+from keyworks.rankings.scoring import Figures, _verification
 from keyworks.reporting.models import MonthlyReport
 from tests.conftest import make_project
 
@@ -82,6 +83,17 @@ def test_parts_follow_the_scheme_and_are_shared_unchanged(ranked):
     # Equal parts are one object shared by the rows, so they must not be changed.
     with pytest.raises(dataclasses.FrozenInstanceError):
         rows[0].parts[0].score = Decimal("0")
+
+
+def test_verification_figure_groups_thousands():
+    figures = Figures(
+        elapsed=Decimal("100.0"),
+        verified=Decimal("145631.73"),
+        verified_reported=Decimal("142776.21"),
+    )
+    part = _verification(10, figures)
+    assert part.figure == "核实 145,631.73/142,776.21 万元（102.0%）"
+    assert part.score == Decimal("10.00")
 
 
 def test_district_scores_sum_figures(ranked):

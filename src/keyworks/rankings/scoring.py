@@ -224,7 +224,7 @@ def _verification(weight: int, f: Figures) -> Part:
         "verification",
         weight,
         (Decimal(weight) * ratio).quantize(CENT, ROUND_HALF_UP),
-        f"核实 {f.verified}/{f.verified_reported} 万元（{confirmed}%）",
+        f"核实 {f.verified:,}/{f.verified_reported:,} 万元（{confirmed}%）",
     )
 
 
