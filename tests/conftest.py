@@ -132,6 +132,8 @@ def build_world() -> World:
     }
     for key, scope in scopes.items():
         RoleAssignment.objects.create(user=users[key], programme=programme, **scope)
+        users[key].home_programme = programme
+        users[key].save(update_fields=["home_programme"])
     own.task_force.members.create(
         name="陈专班", position="联络员", phone="13800000001", user=users["member"]
     )

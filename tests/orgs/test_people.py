@@ -41,8 +41,9 @@ def test_office_adds_a_person_and_gives_them_a_task_force_role(world):
 
 
 def test_a_task_force_role_needs_a_task_force(world):
+    person = services.create_user(world.programme, {"username": "new1"}, by=world.office)
     with pytest.raises(ValidationError) as exc:
-        services.assign_role(world.programme, world.outsider, Role.TASKFORCE, by=world.office)
+        services.assign_role(world.programme, person, Role.TASKFORCE, by=world.office)
     assert "task_force" in exc.value.error_dict
 
 
@@ -92,3 +93,75 @@ def test_profile_creates_a_token_shown_once(world):
     assert raw not in client.get(reverse("orgs:profile")).content.decode()
     client.post(reverse("orgs:token_revoke", args=[token.pk]))
     assert services.user_for_token(raw) is None
+
+
+# --- one instance, several programmes: an office manages its own accounts only -----------
+
+
+@pytest.fixture
+def programme_b(world):
+    """A second programme on the instance, with its own office."""
+    from keyworks.ledger.models import Programme
+
+    b = Programme.objects.create(
+        code="wz2025", name="武陟县2025年重点项目", year=2025, region=world.city
+    )
+    office_b = User.objects.create_user("b-office", password="x-password-123", home_programme=b)
+    RoleAssignment.objects.create(user=office_b, programme=b, role=Role.OFFICE)
+    return b, office_b
+
+
+def test_another_programmes_office_cannot_attach_a_person_of_this_programme(world, programme_b):
+    b, office_b = programme_b
+    client = world.client(office_b)
+    response = client.post(
+        reverse("orgs:role_add", args=[world.member.pk]) + "?programme=wz2025", {"role": "leader"}
+    )
+    assert response.status_code == 404
+    assert not RoleAssignment.objects.filter(user=world.member, programme=b).exists()
+    with pytest.raises(PermissionDenied):
+        services.assign_role(b, world.member, Role.LEADER, by=office_b)
+
+
+def test_another_programmes_office_cannot_reset_a_password_or_deactivate(world, programme_b):
+    b, office_b = programme_b
+    client = world.client(office_b)
+    url = reverse("orgs:person_edit", args=[world.member.pk]) + "?programme=wz2025"
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"username": "tf01", "password": "taken-over-123", "is_active": ""})
+    assert response.status_code == 404
+    member = User.objects.get(pk=world.member.pk)
+    assert member.is_active and member.check_password("test-password-123")
+    with pytest.raises(PermissionDenied):
+        services.set_password(b, world.member, "taken-over-123", by=office_b)
+    with pytest.raises(PermissionDenied):
+        services.update_user(b, world.member, {"is_active": False}, by=office_b)
+
+
+def test_a_person_in_two_programmes_is_managed_by_their_own_office_only(world, programme_b):
+    """A platform administrator gave A's task-force member a role in B too: B's office sees
+    them and manages that role, but their account stays A's to manage."""
+    b, office_b = programme_b
+    shared = RoleAssignment.objects.create(user=world.member, programme=b, role=Role.INSPECTOR)
+    client = world.client(office_b)
+    url = reverse("orgs:person_edit", args=[world.member.pk]) + "?programme=wz2025"
+    page = client.get(url)
+    assert page.status_code == 200 and not page.context["manages_account"]
+    assert "该账号由" in page.content.decode()
+    response = client.post(url, {"username": "tf01", "password": "taken-over-123"})
+    assert response.status_code == 403
+    assert User.objects.get(pk=world.member.pk).check_password("test-password-123")
+    response = client.post(
+        reverse("orgs:role_remove", args=[world.member.pk, shared.pk]) + "?programme=wz2025"
+    )
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(pk=shared.pk).exists()
+    # A's office still manages the account
+    services.set_password(world.programme, world.member, "a-new-password-9", by=world.office)
+
+
+def test_an_account_created_by_an_office_belongs_to_its_programme(world):
+    person = services.create_user(world.programme, {"username": "new1"}, by=world.office)
+    assert person.home_programme == world.programme
+    page = world.client(world.office).get(reverse("orgs:person_edit", args=[person.pk]))
+    assert page.status_code == 200 and page.context["manages_account"]

@@ -446,6 +446,7 @@ def _people(programme, projects, units, by_code, password, created) -> None:
                 "email": f"{a.username}@demo.keyworks.invalid",
                 "unit": units.get(a.unit),
                 "is_staff": a.is_staff,
+                "home_programme": programme,
             }
             for a in missing
         }

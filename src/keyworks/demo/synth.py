@@ -558,6 +558,7 @@ def build_synth(
                 title=title,
                 unit=unit,
                 is_staff=staff,
+                home_programme=programme,
             )
 
         rng = random.Random(seed * 7919 + 1)

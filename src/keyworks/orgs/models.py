@@ -78,6 +78,17 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    # The programme whose office manages this account (its name, password, active flag).
+    # Null: a platform account, managed only by the platform's administrators. An office
+    # never manages an account another programme owns, even one holding roles in both.
+    home_programme = models.ForeignKey(
+        "ledger.Programme",
+        verbose_name=_("所属计划"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="home_users",
+    )
 
     class Meta:
         verbose_name = _("用户")

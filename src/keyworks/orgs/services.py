@@ -24,6 +24,7 @@ def _require_office(by, programme: Programme) -> None:
 def create_user(programme: Programme, data: dict, *, by, password: str | None = None) -> User:
     _require_office(by, programme)
     user = User(**{k: v for k, v in data.items() if k in USER_FIELDS})
+    user.home_programme = programme
     if password:
         user.set_password(password)
     else:
@@ -42,7 +43,7 @@ def create_user(programme: Programme, data: dict, *, by, password: str | None = 
 
 @transaction.atomic
 def update_user(programme: Programme, user: User, data: dict, *, by) -> User:
-    _require_office(by, programme)
+    access.require_manage_account(by, user, programme)
     before = snapshot(user, USER_FIELDS)
     for field in USER_FIELDS:
         if field in data:
@@ -59,7 +60,7 @@ def update_user(programme: Programme, user: User, data: dict, *, by) -> User:
 
 @transaction.atomic
 def set_password(programme: Programme, user: User, password: str, *, by) -> None:
-    _require_office(by, programme)
+    access.require_manage_account(by, user, programme)
     from django.contrib.auth.password_validation import validate_password
 
     validate_password(password, user)
@@ -73,6 +74,10 @@ def assign_role(
     programme: Programme, user: User, role: str, *, by, task_force=None, region=None, unit=None
 ) -> RoleAssignment:
     _require_office(by, programme)
+    if not access.programme_people(programme).filter(pk=user.pk).exists():
+        raise PermissionDenied(
+            "只能为本计划的人员分配角色 / Only people of this programme can be given roles"
+        )
     if role not in Role.values:
         raise ValidationError({"role": f"未知角色：{role} / Unknown role"})
     scope_errors = {

@@ -11,7 +11,7 @@ from keyworks.ledger.views import add_errors, current_programme, form_errors_tex
 
 from . import access, services
 from .forms import PersonForm, RoleForm, TokenForm, UnitForm
-from .models import ApiToken, RoleAssignment, Unit, User
+from .models import ApiToken, RoleAssignment, Unit
 
 
 def office_programme(request):
@@ -25,8 +25,7 @@ def programme_people(programme):
         "task_force", "region", "unit"
     )
     return (
-        User.objects.filter(roles__programme=programme)
-        .distinct()
+        access.programme_people(programme)
         .select_related("unit")
         .prefetch_related(Prefetch("roles", queryset=roles, to_attr="programme_roles"))
         .order_by("username")
@@ -42,7 +41,7 @@ def people(request):
         qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     role = request.GET.get("role")
     if role:
-        qs = qs.filter(roles__role=role, roles__programme=programme)
+        qs = qs.filter(roles__role=role, roles__programme=programme).distinct()
     return render(
         request,
         "orgs/people.html",
@@ -60,7 +59,11 @@ def people(request):
 def person_edit(request, pk=None):
     programme = office_programme(request)
     person = get_object_or_404(programme_people(programme), pk=pk) if pk else None
+    manages_account = person is None or access.can_manage_account(request.user, person, programme)
     form = PersonForm(request.POST or None, instance=person)
+    if not manages_account:
+        for field in form.fields.values():
+            field.disabled = True
     role_form = RoleForm(programme=programme)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "password"}
@@ -99,6 +102,7 @@ def person_edit(request, pk=None):
             "form": form,
             "role_form": role_form,
             "assignments": assignments,
+            "manages_account": manages_account,
         },
     )
 
@@ -107,7 +111,7 @@ def person_edit(request, pk=None):
 @require_POST
 def role_add(request, pk):
     programme = office_programme(request)
-    person = get_object_or_404(User, pk=pk)
+    person = get_object_or_404(access.programme_people(programme), pk=pk)
     form = RoleForm(request.POST, programme=programme)
     if form.is_valid():
         try:
