@@ -12,6 +12,8 @@
   const charts = {};
   window.kwCommand = { charts: charts, data: null };
   const BLUE = "#206bc4", GREEN = "#2fb344", ORANGE = "#f76707", GREY = "#868e96";
+  // Tooltips are HTML: every name in them is escaped (names are typed by users).
+  const esc = (s) => echarts.format.encodeHTML(String(s === null || s === undefined ? "" : s));
   const grid = { left: 48, right: 16, top: 36, bottom: 8, containLabel: true };
   const num = (v) => (v === null || v === undefined ? null : Number(v));
 
@@ -23,8 +25,8 @@
         trigger: "axis",
         formatter: (items) => {
           const row = rows[items[0].dataIndex];
-          return `${row[0]}<br>完成率 ${row[1] === null ? "—" : row[1] + "%"}<br>` +
-            `完成 ${row[2]} / 目标 ${row[3]} 万元`;
+          return `${esc(row[0])}<br>完成率 ${row[1] === null ? "—" : esc(row[1]) + "%"}<br>` +
+            `完成 ${esc(row[2])} / 目标 ${esc(row[3])} 万元`;
         },
       },
       xAxis: { type: "category", data: rows.map((r) => r[0]), axisLabel: { interval: 0 } },

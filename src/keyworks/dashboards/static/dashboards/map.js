@@ -31,6 +31,8 @@
   const unplaced = document.getElementById("map-unplaced");
   const csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
   const MAP = "kw-programme";
+  // Tooltips are HTML: every name in them is escaped (names are typed by users).
+  const esc = (s) => echarts.format.encodeHTML(String(s === null || s === undefined ? "" : s));
   const PALETTE = ["#206bc4", "#2fb344", "#f76707", "#d63939", "#ae3ec9", "#0ca678",
     "#f59f00", "#4263eb", "#74b816", "#17a2b8"];
   const chart = echarts.init(el, null, { renderer: "svg" });
@@ -129,12 +131,12 @@
         formatter: (p) => {
           if (p.seriesType === "map") {
             const f = (p.data && p.data.figures) || [0, 0, 0];
-            return `${p.name}<br>项目 ${f[0]} 个<br>总投资 ${f[1].toLocaleString()} 万元<br>完成投资 ${f[2].toLocaleString()} 万元`;
+            return `${esc(p.name)}<br>项目 ${Number(f[0])} 个<br>总投资 ${Number(f[1]).toLocaleString()} 万元<br>完成投资 ${Number(f[2]).toLocaleString()} 万元`;
           }
           const d = p.data || {};
-          if (d.count) return `${d.count} 个项目（点击放大 / click to zoom in）`;
-          if (!d.name) return `项目 #${d.id}（点击查看详情 / click for details）`;
-          return `${d.name}<br>${d.stage} · 总投资 ${Number(d.total).toLocaleString()} 万元 · 完成 ${d.pct}%`;
+          if (d.count) return `${Number(d.count)} 个项目（点击放大 / click to zoom in）`;
+          if (!d.name) return `项目 #${esc(d.id)}（点击查看详情 / click for details）`;
+          return `${esc(d.name)}<br>${esc(d.stage)} · 总投资 ${Number(d.total).toLocaleString()} 万元 · 完成 ${esc(d.pct)}%`;
         },
       },
       legend: { top: 4, left: 4, orient: "vertical", data: dim.v },

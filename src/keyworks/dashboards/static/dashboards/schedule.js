@@ -27,6 +27,8 @@
   const prev = document.getElementById("schedule-prev");
   const next = document.getElementById("schedule-next");
   const ROW = 26, VISIBLE = 40, DAY = 86400000;
+  // Tooltips are HTML: every name in them is escaped (names are typed by users).
+  const esc = (s) => echarts.format.encodeHTML(String(s === null || s === undefined ? "" : s));
   const chart = echarts.init(el, null, { renderer: "svg" });
   const initial = Number(new URLSearchParams(location.search).get("page"));
   const state = { data: null, page: Number.isInteger(initial) && initial > 1 ? initial : 1, seq: 0 };
@@ -116,13 +118,13 @@
           if (p.seriesType === "custom") {
             const r = rows[p.value[0]];
             const how = p.value[4] ? "（倒排推算 / derived backward）" : "";
-            return `${r[1]}<br>计划 ${ymd(r[4])} ～ ${ymd(r[5])}${how}<br>实际 ${ymd(r[6])} ～ ${ymd(r[7])}`;
+            return `${esc(r[1])}<br>计划 ${ymd(r[4])} ～ ${ymd(r[5])}${how}<br>实际 ${ymd(r[6])} ～ ${ymd(r[7])}`;
           }
           const m = p.data;
           if (m.derived) {
-            return `${m.row}<br>${m.name}<br>倒排推算 ${m.derived}（录入计划 ${m.planned}）<br>倒排推算 / Derived backward from the deadline`;
+            return `${esc(m.row)}<br>${esc(m.name)}<br>倒排推算 ${esc(m.derived)}（录入计划 ${esc(m.planned)}）<br>倒排推算 / Derived backward from the deadline`;
           }
-          return `${m.row}<br>${m.name}<br>计划 ${m.planned} · 实际 ${m.actual}<br>${p.seriesName}`;
+          return `${esc(m.row)}<br>${esc(m.name)}<br>计划 ${esc(m.planned)} · 实际 ${esc(m.actual)}<br>${esc(p.seriesName)}`;
         },
       },
       xAxis: {

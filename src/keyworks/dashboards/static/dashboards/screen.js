@@ -22,6 +22,8 @@
   // Optional background tiles under the map (static/dashboards/tiles.js).
   const tiles = window.kwTiles ? window.kwTiles.attach(charts.map, { attributionColor: "#8fb3ff" }) : null;
   const AXIS = { color: "#8fb3ff" };
+  // Tooltips are HTML: every name in them is escaped (names are typed by users).
+  const esc = (s) => echarts.format.encodeHTML(String(s === null || s === undefined ? "" : s));
   window.kwScreen = { charts, refresh, tick, get data() { return state.data; }, get map() { return state.map; } };
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
 
@@ -48,7 +50,7 @@
     charts.map.setOption({
       backgroundColor: "transparent",
       tooltip: { trigger: "item", formatter: (p) => (p.seriesType === "map"
-        ? `${p.name}<br>项目 ${(p.data && p.data.value) || 0} 个` : (p.data && p.data.name) || "") },
+        ? `${esc(p.name)}<br>项目 ${Number((p.data && p.data.value) || 0)} 个` : esc((p.data && p.data.name) || "")) },
       geo: {
         map: MAP, roam: false, layoutCenter: ["50%", "50%"], layoutSize: "96%",
         ...(tiles ? { projection: window.kwTiles.projection } : {}),
