@@ -62,9 +62,7 @@ def test_names_in_map_tooltips_are_text(page, transactional_world):
     page.goto("/dashboards/map/")
     expect(page.locator("#map-chart[data-ready='1']")).to_have_count(1)
     assert_shown_as_text(page, "[kwMap.chart]")
-    page.evaluate(
-        "kwMap.chart.dispatchAction({type: 'showTip', seriesIndex: 1, dataIndex: 0})"
-    )
+    page.evaluate("kwMap.chart.dispatchAction({type: 'showTip', seriesIndex: 1, dataIndex: 0})")
     expect(page.locator("#map-chart")).to_contain_text("<img src=x")
 
 

@@ -1,13 +1,27 @@
-"""Site photos: check an upload is a real image within limits, and read its EXIF."""
+"""Site photos: check an upload is a real image within limits, read its EXIF, and keep
+only a copy re-encoded by us; serve stored photos as what they are, never as their name
+says."""
 
 import datetime
+import io
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 MAX_PIXELS = 60_000_000  # a 60-megapixel photo is larger than any phone camera makes
+
+# The formats a photo may have: Pillow's name -> (file extension, content type).
+FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+NOT_AN_IMAGE = "文件不是有效的图片（支持 JPEG/PNG/WebP） / The file is not a valid image"
 
 
 @dataclass
@@ -18,6 +32,7 @@ class PhotoInfo:
     taken_at: datetime.datetime | None
     latitude: float | None
     longitude: float | None
+    file: ContentFile | None = None  # the image as we re-encoded it, named by its format
 
 
 def _rational(value) -> float:
@@ -58,11 +73,15 @@ def inspect_photo(fileobj, *, max_bytes: int | None = None) -> PhotoInfo:
             info = PhotoInfo(image.format, image.width, image.height, None, None, None)
             exif = image.getexif()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise ValidationError(
-            "文件不是有效的图片（支持 JPEG/PNG/WebP） / The file is not a valid image"
-        ) from exc
+        raise ValidationError(NOT_AN_IMAGE) from exc
     finally:
         fileobj.seek(0)
+    if info.format not in FORMATS:
+        raise ValidationError(
+            f"不支持 {info.format} 格式的图片，请上传 JPEG、PNG 或 WebP 照片"
+            f" / {info.format} images are not accepted: upload JPEG, PNG or WebP"
+        )
+    info.file = reencode(fileobj, info.format)
     sub = exif.get_ifd(ExifTags.IFD.Exif)
     raw_time = sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
     if raw_time:
@@ -75,3 +94,59 @@ def inspect_photo(fileobj, *, max_bytes: int | None = None) -> PhotoInfo:
         info.latitude = _gps_degrees(gps[2], gps.get(1))
         info.longitude = _gps_degrees(gps[4], gps.get(3))
     return info
+
+
+def reencode(fileobj, image_format: str) -> ContentFile:
+    """The image decoded and encoded again by Pillow: only pixels and EXIF survive, so
+    nothing else a file carried (comments, trailing bytes, markup) is ever stored. The
+    name is ours: a random stem and the extension of the checked format."""
+    extension, _content_type = FORMATS[image_format]
+    out = io.BytesIO()
+    try:
+        with Image.open(fileobj) as image:
+            options = {"exif": image.getexif().tobytes()}
+            image.load()
+            image.info = {}  # no comment, XMP or other text block is written back
+            if image_format == "JPEG":
+                options["quality"] = "keep"  # the source's own quantisation: no visible loss
+            elif image_format == "WEBP":
+                options["quality"] = 90
+            image.save(out, format=image_format, **options)
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ValidationError(NOT_AN_IMAGE) from exc
+    finally:
+        fileobj.seek(0)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The content type of a stored image from its first bytes (never from its name)."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def image_response(field_file) -> FileResponse:
+    """Serve a stored photo as the image it is: its content type from its bytes, inline
+    only when it is a JPEG/PNG/WebP image, else as a download; never rendered as a page
+    (nosniff, and a sandbox in case a browser tried)."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("照片文件不存在 / Photo file missing") from None
+    content_type = sniff_content_type(handle.read(16))
+    handle.seek(0)
+    if content_type is None:
+        response = FileResponse(
+            handle, as_attachment=True, filename="file.bin", content_type="application/octet-stream"
+        )
+    else:
+        extension = content_type.split("/")[1].replace("jpeg", "jpg")
+        response = FileResponse(handle, filename=f"photo.{extension}", content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -91,15 +91,15 @@ def post_update(project: Project, data: dict, photos=(), *, by) -> ProgressUpdat
         project_id=project.pk,
         programme_id=project.programme_id,
     )
-    _add_update_photos(update, photos, infos, by=by)
+    _add_update_photos(update, infos, by=by)
     return update
 
 
-def _add_update_photos(update: ProgressUpdate, photos, infos, *, by) -> None:
-    for upload, info in zip(photos, infos, strict=True):
+def _add_update_photos(update: ProgressUpdate, infos, *, by) -> None:
+    for info in infos:
         photo = UpdatePhoto.objects.create(
             update=update,
-            image=upload,
+            image=info.file,
             taken_at=local_time(info.taken_at),
             latitude=_coordinate(info.latitude),
             longitude=_coordinate(info.longitude),
@@ -124,7 +124,7 @@ def add_update_photos(update: ProgressUpdate, photos, *, by) -> None:
     if not photos:
         raise ValidationError({"photos": "请选择照片 / Choose photos"})
     _check_photo_count(photos)
-    _add_update_photos(update, photos, [inspect_photo(u) for u in photos], by=by)
+    _add_update_photos(update, [inspect_photo(u) for u in photos], by=by)
 
 
 def _coordinate(value: float | None) -> Decimal | None:
@@ -271,10 +271,10 @@ def record_visit(project: Project, data: dict, photos=(), *, by) -> Visit:
 def _add_visit_photos(visit: Visit, photos, rules: FieldworkSettings, *, by) -> list[VisitPhoto]:
     infos = [inspect_photo(upload) for upload in photos]
     made = []
-    for upload, info in zip(photos, infos, strict=True):
+    for info in infos:
         photo = VisitPhoto.objects.create(
             visit=visit,
-            image=upload,
+            image=info.file,
             taken_at=local_time(info.taken_at),
             latitude=_coordinate(info.latitude),
             longitude=_coordinate(info.longitude),

@@ -5,12 +5,12 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from keyworks.core.images import image_response
 from keyworks.ledger.views import current_programme, form_errors_text
 from keyworks.orgs import access
 
@@ -30,10 +30,7 @@ def add_errors(form, exc: ValidationError) -> None:
 
 
 def _file(photo):
-    try:
-        return FileResponse(photo.image.open("rb"))
-    except FileNotFoundError:
-        raise Http404("照片文件不存在 / Photo file missing") from None
+    return image_response(photo.image)
 
 
 # --- progress updates -----------------------------------------------------------------

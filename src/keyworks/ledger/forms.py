@@ -106,5 +106,9 @@ class MilestoneForm(forms.ModelForm):
 
 
 class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("照片"))
+    # A plain file field: the service checks the content (core.images), whatever the name.
+    image = forms.FileField(
+        label=_("照片"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)

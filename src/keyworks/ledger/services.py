@@ -294,7 +294,11 @@ def add_photo(project: Project, upload, *, caption: str = "", by) -> Photo:
     info = inspect_photo(upload)
     taken_at = info.taken_at.replace(tzinfo=SHANGHAI) if info.taken_at else None
     photo = Photo.objects.create(
-        project=project, image=upload, caption=caption[:200], taken_at=taken_at, uploaded_by=by
+        project=project,
+        image=info.file,
+        caption=caption[:200],
+        taken_at=taken_at,
+        uploaded_by=by,
     )
     record_change(
         by=by,

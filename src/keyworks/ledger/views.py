@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.audit.views import history_rows
+from keyworks.core.images import image_response
 from keyworks.orgs import access
 
 from . import services
@@ -270,10 +271,7 @@ def photo_file(request, pk, photo_pk):
     """Photos are served through the permission check, never from a public folder."""
     project = access.get_project(request.user, pk)
     photo = get_object_or_404(Photo, pk=photo_pk, project=project)
-    try:
-        return FileResponse(photo.image.open("rb"))
-    except FileNotFoundError:
-        raise Http404("照片文件不存在 / Photo file missing") from None
+    return image_response(photo.image)
 
 
 def form_errors_text(form) -> str:
