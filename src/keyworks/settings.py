@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "keyworks.core",
     "keyworks.orgs",
+    "keyworks.people",
     "keyworks.audit",
     "keyworks.ledger",
     "keyworks.reporting",

@@ -20,7 +20,7 @@ urlpatterns = [
     path("meetings/", include("keyworks.meetings.urls")),
     path("rankings/", include("keyworks.rankings.urls")),
     path("factors/", include("keyworks.factors.urls")),
-    path("orgs/", include("keyworks.orgs.urls")),
+    path("people/", include("keyworks.people.urls")),
     path("audit/", include("keyworks.audit.urls")),
     path("dashboards/", include("keyworks.dashboards.urls")),
     path("api/", include("keyworks.api.urls")),

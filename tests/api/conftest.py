@@ -5,7 +5,7 @@ import json
 import pytest
 from django.test import Client
 
-from keyworks.orgs.services import create_token
+from keyworks.people.services import create_token
 
 
 class Api:

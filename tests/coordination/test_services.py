@@ -8,7 +8,12 @@ from keyworks.audit.models import ChangeRecord
 from keyworks.coordination import measures, services
 from keyworks.coordination.filters import ProblemFilter
 from keyworks.coordination.models import EscalationLevel, Problem, ProblemEvent, ProblemStatus
-from keyworks.orgs import access
+from keyworks.coordination.permissions import (
+    can_problem,
+    can_raise_problem,
+    can_see_discipline,
+    visible_problems,
+)
 
 from .conftest import FUTURE, backdate, other_department_user, raised, resolved
 
@@ -41,7 +46,7 @@ def records(problem):
 )
 def test_who_may_raise_a_problem_on_own_project(world, who, allowed):
     user = getattr(world, who)
-    assert access.can_raise_problem(user, world.own) is allowed
+    assert can_raise_problem(user, world.own) is allowed
     if allowed:
         problem = raised(world, by=user)
         assert problem.status == ProblemStatus.ASSIGNED
@@ -124,7 +129,7 @@ def test_assisting_unit_may_note_but_not_resolve(world):
 def test_a_unit_cannot_act_on_a_problem_not_assigned_to_it(world):
     problem = raised(world)
     stranger = other_department_user(world)
-    assert not access.visible_problems(stranger).filter(pk=problem.pk).exists()
+    assert not visible_problems(stranger).filter(pk=problem.pk).exists()
     with pytest.raises(PermissionDenied):
         services.add_note(problem, "越权办理", by=stranger)
     with pytest.raises(PermissionDenied):
@@ -231,7 +236,7 @@ def test_escalating_a_closed_problem_is_refused(world):
         services.escalate(problem, by=world.office, level=EscalationLevel.LEADERS, note="再议")
     problem.refresh_from_db()
     assert problem.level == EscalationLevel.DISTRICT
-    assert not access.can_problem(world.office, "escalate", problem)
+    assert not can_problem(world.office, "escalate", problem)
 
 
 def test_void_needs_a_reason_and_keeps_the_row(world):
@@ -254,7 +259,7 @@ def test_only_inspectors_flag_and_only_inspectors_and_office_see_it(world):
     assert problem.discipline_flag
     assert problem.events.get(kind="flag").confidential
     for who, sees in [("office", True), ("inspector", True), ("member", False), ("leader", False)]:
-        assert access.can_see_discipline(getattr(world, who), world.programme.pk) is sees
+        assert can_see_discipline(getattr(world, who), world.programme.pk) is sees
 
 
 # --- concurrency -----------------------------------------------------------------------

@@ -8,9 +8,10 @@ from django.test import RequestFactory
 from keyworks.audit.models import ChangeRecord
 from keyworks.dashboards import screen_links
 from keyworks.dashboards.models import ScreenLink
+from keyworks.dashboards.permissions import ScreenViewer, can_manage_screen_links
 from keyworks.dashboards.views_command import command_figures
 from keyworks.ledger.models import Programme
-from keyworks.orgs import access
+from keyworks.ledger.permissions import can, visible_projects
 from keyworks.rankings.periods import Period
 from keyworks.rankings.services import ranking_for
 from keyworks.reporting.measures import default_month
@@ -155,13 +156,13 @@ def test_screen_figures_are_the_command_dashboard_figures(world):
 
 
 def test_screen_viewer_reads_but_cannot_change(world):
-    viewer = access.ScreenViewer(world.programme)
-    assert set(access.visible_projects(viewer)) == {world.own, world.other}
-    assert access.can(viewer, "view", world.own)
+    viewer = ScreenViewer(world.programme)
+    assert set(visible_projects(viewer)) == {world.own, world.other}
+    assert can(viewer, "view", world.own)
     for action in ("change", "change_milestones", "archive"):
-        assert not access.can(viewer, action, world.own)
-    assert not access.can_manage_screen_links(viewer, world.programme)
-    assert not access.can(viewer, "import", world.programme)
+        assert not can(viewer, action, world.own)
+    assert not can_manage_screen_links(viewer, world.programme)
+    assert not can(viewer, "import", world.programme)
 
 
 def test_without_rankings_the_screen_ranks_districts_by_completion_rate(world, monkeypatch):

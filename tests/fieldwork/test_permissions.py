@@ -8,7 +8,7 @@ import pytest
 
 from keyworks.fieldwork import services
 from keyworks.fieldwork.models import ProgressUpdate, Visit, VisitStatus
-from keyworks.orgs.services import create_token
+from keyworks.people.services import create_token
 
 from .conftest import jpeg, report, visit_data
 

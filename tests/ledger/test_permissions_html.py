@@ -130,6 +130,6 @@ def test_district_post_of_a_task_force_field_is_refused_and_nothing_changes(worl
 )
 def test_people_and_audit_pages_are_office_only(world, role, status):
     client = world.client(getattr(world, role))
-    people = client.get(reverse("orgs:people"))
+    people = client.get(reverse("people:people"))
     assert people.status_code == (404 if role == "outsider" else status)
     assert client.get(reverse("audit:change_list")).status_code == status

@@ -2,7 +2,7 @@
 
 import pytest
 
-from keyworks.orgs import access
+from keyworks.ledger.permissions import DISTRICT_FIELDS, can, editable_fields
 
 ROLES = [
     "office",
@@ -51,24 +51,24 @@ MATRIX = {
 def test_matrix(world, role, action):
     user = getattr(world, role)
     expected_own, expected_other = MATRIX[action][role]
-    assert access.can(user, action, world.own) is expected_own
-    assert access.can(user, action, world.other) is expected_other
+    assert can(user, action, world.own) is expected_own
+    assert can(user, action, world.other) is expected_other
 
 
 @pytest.mark.parametrize(
     "role,fields",
     [
         ("office", None),
-        ("district", access.DISTRICT_FIELDS),
+        ("district", DISTRICT_FIELDS),
         ("leader", frozenset()),
     ],
 )
 def test_editable_fields(world, role, fields):
-    assert access.editable_fields(getattr(world, role), world.own) == fields
+    assert editable_fields(getattr(world, role), world.own) == fields
 
 
 def test_task_force_cannot_change_structural_fields(world):
-    fields = access.editable_fields(world.member, world.own)
+    fields = editable_fields(world.member, world.own)
     assert "total_investment" in fields and "category" not in fields and "code" not in fields
 
 
@@ -77,13 +77,13 @@ def test_archived_projects_are_read_only_even_for_their_task_force(world):
 
     services.archive_project(world.own, by=world.office, reason="合并")
     world.own.refresh_from_db()
-    assert not access.can(world.member, "change", world.own)
-    assert access.can(world.member, "view", world.own)
+    assert not can(world.member, "change", world.own)
+    assert can(world.member, "view", world.own)
 
 
 @pytest.mark.parametrize("role,allowed", [(r, r == "office") for r in ROLES])
 def test_programme_actions(world, role, allowed):
     user = getattr(world, role)
     for action in ["create_project", "import", "manage_people", "view_audit"]:
-        assert access.can(user, action, world.programme) is allowed
-    assert access.can(user, "view", world.programme) is (role != "outsider")
+        assert can(user, action, world.programme) is allowed
+    assert can(user, "view", world.programme) is (role != "outsider")

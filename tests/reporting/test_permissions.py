@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from keyworks.orgs import access
 from keyworks.reporting import services
 from keyworks.reporting.models import MonthlyReport, ReportStatus
+from keyworks.reporting.permissions import can_report, visible_reports
 
 from .conftest import MAY, accepted, draft, reviewed, submitted
 
@@ -57,9 +57,9 @@ def test_permission_matrix(world, action, username):
     status_before = report.status
     if username in ALLOWED[action]:
         run(action, world, report, user)
-        assert access.can_report(user, action, report)
+        assert can_report(user, action, report)
     else:
-        assert not access.can_report(user, action, report)
+        assert not can_report(user, action, report)
         with pytest.raises(PermissionDenied):
             run(action, world, report, user)
         report.refresh_from_db()
@@ -71,8 +71,8 @@ def test_who_sees_a_report(world, username):
     report = draft(world)
     visible = {"office", "leader", "inspector", "member", "district"}
     user = getattr(world, username)
-    assert access.visible_reports(user).filter(pk=report.pk).exists() is (username in visible)
-    assert access.can_report(user, "view", report) is (username in visible)
+    assert visible_reports(user).filter(pk=report.pk).exists() is (username in visible)
+    assert can_report(user, "view", report) is (username in visible)
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -91,7 +91,7 @@ def test_only_office_decides_corrections(world, username):
 
 def test_district_coordinator_cannot_act_on_another_districts_report(world):
     report = submitted(world, project=world.other)  # in 武陟县, no coordinator
-    assert not access.visible_reports(world.district).filter(pk=report.pk).exists()
+    assert not visible_reports(world.district).filter(pk=report.pk).exists()
     with pytest.raises(PermissionDenied):
         services.review(report, by=world.district)
     report.refresh_from_db()
@@ -100,10 +100,10 @@ def test_district_coordinator_cannot_act_on_another_districts_report(world):
 
 def test_office_accepts_directly_where_the_project_has_no_district_coordinator(world):
     other = submitted(world, project=world.other)
-    assert access.can_report(world.office, "accept", other)
+    assert can_report(world.office, "accept", other)
     services.accept(other, by=world.office)
     own = submitted(world)  # 解放区 has a coordinator: review comes first
-    assert not access.can_report(world.office, "accept", own)
+    assert not can_report(world.office, "accept", own)
     with pytest.raises(PermissionDenied):
         services.accept(own, by=world.office)
 

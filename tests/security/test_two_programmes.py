@@ -28,7 +28,7 @@ from keyworks.fieldwork.models import ProgressUpdate, Visit
 from keyworks.ledger.models import Category, Programme, Project, TaskForce
 from keyworks.meetings.models import AgendaItem, Decision, Meeting
 from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
-from keyworks.orgs.services import create_token
+from keyworks.people.services import create_token
 from keyworks.reporting.models import MonthlyReport
 from keyworks.targets.models import AnnualTarget
 from keyworks.tasks.models import Task

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from keyworks.orgs import access
 from keyworks.targets import services
 from keyworks.targets.models import AnnualTarget
+from keyworks.targets.permissions import can_target, visible_targets
 
 from .conftest import YEAR, accepted, content, decisions, drafted, submitted
 
@@ -77,12 +77,12 @@ def test_who_reads_targets(world, username):
     own = drafted(world)
     other = drafted(world, world.other)
     user = getattr(world, username)
-    visible = set(access.visible_targets(user).values_list("pk", flat=True))
+    visible = set(visible_targets(user).values_list("pk", flat=True))
     assert (own.pk in visible) is (username in READERS)
     # `other` lies in district B, which has no coordinator in the world.
     other_readers = READERS - {"member", "district"} | {"other_member"}
     assert (other.pk in visible) is (username in other_readers)
-    assert access.can_target(user, "view", other) is (username in other_readers)
+    assert can_target(user, "view", other) is (username in other_readers)
 
 
 def test_archived_projects_take_no_changes(world):
@@ -90,7 +90,7 @@ def test_archived_projects_take_no_changes(world):
     world.own.archived_at = "2025-06-01T00:00:00Z"
     world.own.save()
     target.refresh_from_db()
-    assert not access.can_target(world.member, "edit", target)
+    assert not can_target(world.member, "edit", target)
     with pytest.raises(PermissionDenied):
         services.submit_target(target, by=world.member)
 

@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from keyworks.orgs.services import user_for_token
+from keyworks.orgs.tokens import user_for_token
 
 UNAUTHENTICATED = (
     "请先登录，或在 Authorization 头中提供有效的 API 令牌（Bearer kw_…）。"

@@ -9,7 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from keyworks.orgs import access
+from keyworks.ledger.permissions import managed_programmes
 
 from .filters import ChangeFilter
 from .models import ChangeRecord
@@ -116,7 +116,7 @@ def history_rows(records, *, show_contacts: bool) -> list[dict]:
 
 @login_required
 def change_list(request):
-    programmes = access.managed_programmes(request.user)
+    programmes = managed_programmes(request.user)
     if not programmes.exists():
         raise PermissionDenied("仅指挥部办公室可查看全部变更记录 / Office only")
     base = ChangeRecord.objects.filter(programme_id__in=programmes.values("pk"))

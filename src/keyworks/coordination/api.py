@@ -1,7 +1,7 @@
 """The task & problem list over JSON.
 
 The list uses `ProblemFilter`, the same filter as the page and the export (incl. `as_of`:
-the list as it stood at the end of that day). Permissions come from `orgs.access`: a
+the list as it stood at the end of that day). Permissions come from `permissions.py`: a
 problem you cannot see is 404, an action you may not take 403; discipline clues (纪检)
 are shown to inspectors and the office only. Writes go through `coordination.services`.
 """
@@ -14,10 +14,10 @@ from pydantic import ConfigDict
 
 from keyworks.api.events import event_out
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
-from keyworks.orgs import access
+from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit
 
-from . import escalation, measures, services
+from . import escalation, measures, permissions, services
 from .filters import ProblemFilter
 from .models import (
     HANDLING_STATUSES,
@@ -200,7 +200,7 @@ def problem_detail(user, pk: int) -> dict:
         .prefetch_related("assisting_units")
         .get()
     )
-    discipline = access.can_see_discipline(user, problem.project.programme_id)
+    discipline = permissions.can_see_discipline(user, problem.project.programme_id)
     latest_note = problem.events.filter(kind=ProblemEvent.Kind.NOTE).order_by("-at", "-id").first()
     problem.progress = latest_note.note if latest_note else None
     events = problem.events.select_related("actor", "unit").order_by("at", "id")
@@ -216,7 +216,7 @@ def problem_detail(user, pk: int) -> dict:
         raised_by=str(problem.raised_by),
         discipline_note=problem.discipline_note if discipline else None,
         events=[event_out(e, level=e.level, unit=unit_ref(e.unit)) for e in events],
-        can={action: access.can_problem(user, action, problem) for action in ACTIONS},
+        can={action: permissions.can_problem(user, action, problem) for action in ACTIONS},
     )
     return data
 
@@ -227,10 +227,10 @@ def list_problems(request, filters: Query[ProblemQuery]):
     / The problem list, filtered exactly like the page; `as_of` gives the list as it stood
     at the end of that day. Outsiders (in no programme) get an empty page."""
     user = request.auth
-    programme = access.choose_programme(user, filters.programme)
+    programme = choose_programme(user, filters.programme)
     if programme is None:
         return {"count": 0, "as_of": filters.as_of, "items": []}
-    base = access.visible_problems(user).filter(project__programme=programme)
+    base = permissions.visible_problems(user).filter(project__programme=programme)
     problem_filter = ProblemFilter(request.GET, queryset=base, programme=programme)
     if not problem_filter.is_valid():
         raise ValidationError({k: list(v) for k, v in problem_filter.errors.items()})
@@ -238,7 +238,7 @@ def list_problems(request, filters: Query[ProblemQuery]):
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
     day = problem_filter.as_of_date or services.local_today()
-    discipline = access.can_see_discipline(user, programme.pk)
+    discipline = permissions.can_see_discipline(user, programme.pk)
     items = [
         problem_item(p, day=day, discipline=discipline)
         for p in qs[start : start + filters.page_size]
@@ -252,7 +252,7 @@ def list_problems(request, filters: Query[ProblemQuery]):
 def get_problem(request, problem_id: int):
     """一个问题及其办理记录；纪检线索仅督导与办公室可见
     / One problem with its history; discipline clues for inspectors and the office only."""
-    problem = access.get_problem(request.auth, problem_id)
+    problem = permissions.get_problem(request.auth, problem_id)
     return problem_detail(request.auth, problem.pk)
 
 
@@ -279,7 +279,7 @@ def raise_problem(request, payload: ProblemCreate):
     / Raise a problem (own task force, office, its district, inspectors); with a lead unit
     it is assigned at once."""
     user = request.auth
-    project = access.get_project(user, payload.project)
+    project = get_project(user, payload.project)
     lead, assisting = units_by_id(payload.lead_unit, payload.assisting_units)
     data = payload.model_dump(exclude={"project", "lead_unit", "assisting_units"})
     data.update(lead_unit=lead, assisting_units=assisting)
@@ -295,14 +295,14 @@ def raise_problem(request, payload: ProblemCreate):
 def add_note(request, problem_id: int, payload: NoteIn):
     """记录办理情况 / Add a handling note."""
     user = request.auth
-    problem = access.get_problem(user, problem_id)
+    problem = permissions.get_problem(user, problem_id)
     services.add_note(problem, payload.note, by=user)
     return Status(201, problem_detail(user, problem.pk))
 
 
 def act(request, problem_id: int, call):
     user = request.auth
-    problem = access.get_problem(user, problem_id)
+    problem = permissions.get_problem(user, problem_id)
     call(problem, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
     return problem_detail(user, problem.pk)
 
@@ -438,10 +438,10 @@ class RuleIn(Schema):
 
 
 def measured_problems(user, code: str | None):
-    programme = access.choose_programme(user, code)
+    programme = choose_programme(user, code)
     if programme is None:
         return None
-    return access.visible_problems(user).filter(project__programme=programme)
+    return permissions.visible_problems(user).filter(project__programme=programme)
 
 
 @router.get(
@@ -476,7 +476,7 @@ def rule_out(user, programme) -> dict:
         "max_level": rule.max_level,
         "max_level_label": LEVEL_LABELS.get(rule.max_level, ""),
         "version": rule.version,
-        "can_change": access.can_edit_escalation_rule(user, programme),
+        "can_change": permissions.can_edit_escalation_rule(user, programme),
     }
 
 
@@ -487,7 +487,7 @@ def rule_out(user, programme) -> dict:
 )
 def get_escalation_rule(request, code: str):
     """自动升级规则（计划内所有人可读） / The programme's automatic escalation rule."""
-    programme = access.get_programme(request.auth, code)
+    programme = get_programme(request.auth, code)
     return rule_out(request.auth, programme)
 
 
@@ -499,7 +499,7 @@ def get_escalation_rule(request, code: str):
 def put_escalation_rule(request, code: str, payload: RuleIn):
     """设置自动升级规则（办公室） / Set the automatic escalation rule (office)."""
     user = request.auth
-    programme = access.get_programme(user, code)
+    programme = get_programme(user, code)
     data = payload.model_dump(exclude={"version"})
     escalation.save_rule(programme, data, by=user, expected_version=payload.version)
     return rule_out(user, programme)

@@ -20,10 +20,10 @@ from django.db.models import Max, Q
 from keyworks.audit.services import record_change, snapshot
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.ledger.models import Programme
-from keyworks.orgs import access
 
 from . import services
 from .models import HANDLING_STATUSES, EscalationLevel, EscalationRule, Problem, ProblemEvent
+from .permissions import can_edit_escalation_rule
 
 SYSTEM_USERNAME = "keyworks-system"
 RULE_FIELDS = ("enabled", "overdue_days", "stuck_days", "max_level")
@@ -58,7 +58,7 @@ def rule_for(programme: Programme) -> EscalationRule:
 @transaction.atomic
 def save_rule(programme: Programme, data: dict, *, by, expected_version=None) -> EscalationRule:
     """The office sets the programme's rule (audited, optimistic locking)."""
-    if not access.can_edit_escalation_rule(by, programme):
+    if not can_edit_escalation_rule(by, programme):
         raise PermissionDenied("只有指挥部办公室可以设置自动升级规则 / Office only")
     rule = EscalationRule.objects.select_for_update().filter(programme=programme).first()
     if rule is not None and expected_version is not None and rule.version != expected_version:

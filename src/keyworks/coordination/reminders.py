@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
-from keyworks.orgs import access
 from keyworks.orgs.models import Role
+from keyworks.orgs.roles import own_task_force_ids, own_unit_ids, programme_ids
 from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import HANDLING_STATUSES, Problem, ProblemStatus
+from .permissions import visible_problems
 
 NEAR_DAYS = 3
 
@@ -25,21 +26,21 @@ def _url(problem: Problem) -> str:
 
 
 def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
-    units = access.own_unit_ids(user)
-    task_forces = access.own_task_force_ids(user)
+    units = own_unit_ids(user)
+    task_forces = own_task_force_ids(user)
     if not units and not task_forces:
         return []
     mine = Q(
         project__task_force_id__in=task_forces,
-        project__programme_id__in=access.programme_ids(user, Role.TASKFORCE),
+        project__programme_id__in=programme_ids(user, Role.TASKFORCE),
     )
     if units:
-        mine |= Q(project__programme_id__in=access.programme_ids(user, Role.DEPARTMENT)) & (
+        mine |= Q(project__programme_id__in=programme_ids(user, Role.DEPARTMENT)) & (
             Q(lead_unit_id__in=units) | Q(assisting_units__in=units)
         )
     ids = Problem.objects.filter(mine).values("pk")
     problems = (
-        access.visible_problems(user)
+        visible_problems(user)
         .filter(
             pk__in=ids,
             status__in=HANDLING_STATUSES,
@@ -67,7 +68,7 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
 
 
 def _closeout_reminders(user, today: datetime.date) -> list[Reminder]:
-    programmes = access.programme_ids(user, Role.OFFICE)
+    programmes = programme_ids(user, Role.OFFICE)
     if not programmes:
         return []
     problems = (

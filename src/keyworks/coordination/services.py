@@ -11,7 +11,7 @@ from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
+from keyworks.orgs.roles import own_unit_ids
 
 from .models import (
     FINAL_STATUSES,
@@ -22,6 +22,7 @@ from .models import (
     ProblemEvent,
     ProblemStatus,
 )
+from .permissions import can_raise_problem, require_problem
 
 Kind = ProblemEvent.Kind
 
@@ -94,7 +95,7 @@ def _check_units(lead_unit, assisting_units) -> list:
 def raise_problem(project: Project, data: dict, *, by) -> Problem:
     """A new problem on `project`. `data`: category, description, need, deadline,
     deadline_reason, lead_unit, assisting_units. With a lead unit it is assigned at once."""
-    if not access.can_raise_problem(by, project):
+    if not can_raise_problem(by, project):
         raise PermissionDenied("您没有权限对该项目提出问题 / You may not raise problems here")
     errors = {}
     category = data.get("category")
@@ -138,11 +139,11 @@ def raise_problem(project: Project, data: dict, *, by) -> Problem:
 def _transition(problem, *, by, permission, kind, apply, expected_version, note="", unit=None):
     current = _locked(problem)
     if current.status in FINAL_STATUSES:
-        access.require_problem(by, "view", current)
+        require_problem(by, "view", current)
         raise ValidationError(
             "该问题已销号或作废，不能再办理 / This problem is closed or voided; no further action"
         )
-    access.require_problem(by, permission, current)
+    require_problem(by, permission, current)
     check_version(current, expected_version, ConcurrentEditError)
     before = _snapshot(current)
     apply(current)
@@ -190,7 +191,7 @@ def assign(
 
 def acting_unit(user, problem: Problem):
     """The unit a department user acts for on `problem` (lead first), if any."""
-    units = access.own_unit_ids(user, problem.project.programme_id)
+    units = own_unit_ids(user, problem.project.programme_id)
     if problem.lead_unit_id in units:
         return problem.lead_unit
     return next((u for u in problem.assisting_units.all() if u.pk in units), None)
@@ -204,9 +205,9 @@ def add_note(problem: Problem, text: str, *, by) -> ProblemEvent:
     text = required_text(text, "note", "请填写办理情况 / Write the handling note")
     current = _locked(problem)
     if current.status in FINAL_STATUSES:
-        access.require_problem(by, "view", current)
+        require_problem(by, "view", current)
         raise ValidationError("该问题已销号或作废 / This problem is closed or voided")
-    access.require_problem(by, "note", current)
+    require_problem(by, "note", current)
     before = _snapshot(current)
     if current.status in (ProblemStatus.ASSIGNED, ProblemStatus.RETURNED):
         current.status = ProblemStatus.IN_PROGRESS
@@ -352,7 +353,7 @@ def flag_discipline(problem: Problem, *, by, note: str) -> Problem:
     """An inspector flags the problem as a discipline clue (纪检绿色通道)."""
     note = required_text(note, "note", "请填写线索说明 / Describe the clue")
     current = _locked(problem)
-    access.require_problem(by, "flag", current)
+    require_problem(by, "flag", current)
     current.discipline_flag = True
     current.discipline_note = note
     current.save(update_fields=["discipline_flag", "discipline_note"])

@@ -13,21 +13,29 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
+from keyworks.ledger.permissions import get_project
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import escalation, measures, services
 from .excel_export import write_problems_xlsx
 from .filters import ProblemFilter
 from .forms import AssignForm, EscalateForm, EscalationRuleForm, NoteForm, ProblemForm
 from .models import HANDLING_STATUSES, EscalationLevel, ProblemStatus
+from .permissions import (
+    can_edit_escalation_rule,
+    can_problem,
+    can_raise_problem,
+    can_see_discipline,
+    get_problem,
+    visible_problems,
+)
 
 STATUS_LABELS = dict(ProblemStatus.choices)
 LEVEL_LABELS = dict(EscalationLevel.choices)
 
 
 def filtered_problems(request, programme) -> ProblemFilter:
-    base = access.visible_problems(request.user).filter(project__programme=programme)
+    base = visible_problems(request.user).filter(project__programme=programme)
     return ProblemFilter(request.GET, queryset=base, programme=programme)
 
 
@@ -54,7 +62,7 @@ def problem_list(request):
         "page": page,
         "as_of": problem_filter.as_of_date,
         "today": services.local_today(),
-        "show_discipline": access.can_see_discipline(request.user, programme.pk),
+        "show_discipline": can_see_discipline(request.user, programme.pk),
         "query": query.urlencode(),
         "demo_notice": programme.is_demo,
     }
@@ -89,8 +97,8 @@ def add_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def problem_raise(request, project_pk):
-    project = access.get_project(request.user, project_pk)
-    if not access.can_raise_problem(request.user, project):
+    project = get_project(request.user, project_pk)
+    if not can_raise_problem(request.user, project):
         return HttpResponse(
             "您没有权限对该项目提出问题 / You may not raise problems on this project", status=403
         )
@@ -116,14 +124,14 @@ def problem_raise(request, project_pk):
 
 @login_required
 def problem_detail(request, pk):
-    problem = access.get_problem(request.user, pk)
+    problem = get_problem(request.user, pk)
     user = request.user
-    show_discipline = access.can_see_discipline(user, problem.project.programme_id)
+    show_discipline = can_see_discipline(user, problem.project.programme_id)
     events = problem.events.select_related("actor", "unit").order_by("at", "id")
     if not show_discipline:
         events = events.filter(confidential=False)
     can = {
-        action: access.can_problem(user, action, problem)
+        action: can_problem(user, action, problem)
         for action in ("note", "assign", "resolve", "close", "return", "escalate", "void", "flag")
     }
     initial = {"version": problem.version}
@@ -171,7 +179,7 @@ DONE = {
 def problem_action(request, pk, action):
     if action not in DONE:
         raise Http404()
-    problem = access.get_problem(request.user, pk)
+    problem = get_problem(request.user, pk)
     post = request.POST
     note = post.get("note", "")
     version = post.get("version")
@@ -232,7 +240,7 @@ def weeks_param(request) -> int:
 def problem_stats(request):
     """问题统计: per lead unit and per ISO week, over the problems the user may read."""
     programme = current_programme(request)
-    base = access.visible_problems(request.user).filter(project__programme=programme)
+    base = visible_problems(request.user).filter(project__programme=programme)
     weeks = measures.weekly(base, weeks=weeks_param(request))
     chart = {
         "weeks": [w["week"] for w in weeks],
@@ -255,7 +263,7 @@ def escalation_rules(request):
     """The programme's automatic escalation rule: everyone in it reads, the office sets."""
     programme = current_programme(request)
     rule = escalation.rule_for(programme)
-    can_edit = access.can_edit_escalation_rule(request.user, programme)
+    can_edit = can_edit_escalation_rule(request.user, programme)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied("只有指挥部办公室可以设置自动升级规则 / Office only")
     form = EscalationRuleForm(

@@ -4,7 +4,7 @@ from django.conf import settings
 
 
 def site(request):
-    from keyworks.orgs import access
+    from keyworks.orgs.roles import is_leader_anywhere, is_office_anywhere
 
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
@@ -12,6 +12,6 @@ def site(request):
         "site_name": "重点项目指挥调度平台",
         "site_name_en": "keyworks",
         "debug": settings.DEBUG,
-        "nav_office": signed_in and access.is_office_anywhere(user),
-        "nav_leader": signed_in and access.is_leader_anywhere(user),  # 我的批示
+        "nav_office": signed_in and is_office_anywhere(user),
+        "nav_leader": signed_in and is_leader_anywhere(user),  # 我的批示
     }

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from keyworks.audit.services import record_change
-from keyworks.orgs import access
 
 from .models import ScreenLink
+from .permissions import require_manage_screen_links
 
 TOKEN_BYTES = 24
 USED_EVERY_SECONDS = 300  # last_used_at is refreshed at most this often
@@ -22,7 +22,7 @@ def digest(raw: str) -> str:
 @transaction.atomic
 def create_screen_link(programme, name: str, *, by) -> tuple[ScreenLink, str]:
     """A new link; the raw token is returned once and never stored."""
-    access.require_manage_screen_links(by, programme)
+    require_manage_screen_links(by, programme)
     name = (name or "").strip()[:50] or "会议室大屏"
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     link = ScreenLink.objects.create(
@@ -40,7 +40,7 @@ def create_screen_link(programme, name: str, *, by) -> tuple[ScreenLink, str]:
 
 @transaction.atomic
 def revoke_screen_link(link: ScreenLink, *, by) -> ScreenLink:
-    access.require_manage_screen_links(by, link.programme)
+    require_manage_screen_links(by, link.programme)
     link = ScreenLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is not None:
         return link

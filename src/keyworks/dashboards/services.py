@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from keyworks.audit.services import record_change
-from keyworks.orgs import access
 from keyworks.orgs.models import Region
+from keyworks.orgs.roles import is_office_anywhere
 
 from .geo import clean_polygon, count_positions
 
@@ -78,7 +78,7 @@ def import_boundaries(collection: dict, *, by, parent: Region | None = None) -> 
     any invalid feature or no match at all raises ValidationError and writes nothing.
     `by=None` is the system (command line); a person must be office staff.
     """
-    if by is not None and not access.is_office_anywhere(by):
+    if by is not None and not is_office_anywhere(by):
         raise PermissionDenied("只有指挥部办公室可以导入区域边界 / Only the office may do this")
     features = collection.get("features")
     if not isinstance(features, list) or not features:

@@ -14,8 +14,14 @@ from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger import services as ledger_services
 from keyworks.ledger.models import Project, Stage
+from keyworks.ledger.permissions import (
+    can,
+    changeable_projects,
+    editable_fields,
+    get_project,
+    visible_programmes,
+)
 from keyworks.ledger.views import current_programme, filtered_projects
-from keyworks.orgs import access
 from keyworks.orgs.models import Region
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import default_month
@@ -68,9 +74,9 @@ def programme_regions(programme):
 
 def can_locate(user, project: Project) -> bool:
     """May the user set the project's coordinates (the service decides in the end)?"""
-    if not access.can(user, "change", project):
+    if not can(user, "change", project):
         return False
-    fields = access.editable_fields(user, project)
+    fields = editable_fields(user, project)
     return fields is None or {"longitude", "latitude"} <= fields
 
 
@@ -78,10 +84,10 @@ def can_locate(user, project: Project) -> bool:
 def map_page(request):
     programme = current_programme(request)
     project_filter = filtered_projects(request, programme)
-    changeable = access.changeable_projects(request.user).filter(programme=programme)
+    changeable = changeable_projects(request.user).filter(programme=programme)
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "filter": project_filter,
         "measures": MEASURES,
         "may_locate": changeable.exists(),
@@ -237,7 +243,7 @@ def line_coordinates(geometry) -> list | None:
 
 @login_required
 def project_card(request, pk):
-    project = access.get_project(request.user, pk)
+    project = get_project(request.user, pk)
     context = {
         "project": project,
         "districts": project.districts.all(),
@@ -250,7 +256,7 @@ def project_card(request, pk):
 @require_POST
 @login_required
 def set_location(request, pk):
-    project = access.get_project(request.user, pk, "change")
+    project = get_project(request.user, pk, "change")
     try:
         lng = Decimal(request.POST["lng"]).quantize(Decimal("0.000001"), ROUND_HALF_UP)
         lat = Decimal(request.POST["lat"]).quantize(Decimal("0.000001"), ROUND_HALF_UP)

@@ -19,11 +19,12 @@ from django.urls import reverse
 
 from keyworks.coordination.filters import ProblemFilter
 from keyworks.coordination.models import ProblemStatus
+from keyworks.coordination.permissions import visible_problems
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.models import Stage
+from keyworks.ledger.permissions import visible_programmes, visible_projects
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import (
     LATE,
@@ -71,7 +72,7 @@ def stage_counts(user, programme) -> dict[str, int]:
     """Projects per stage, through the ledger list's own filter (current ledger)."""
     qs = ProjectFilter(
         QueryDict(),
-        queryset=access.visible_projects(user).filter(programme=programme),
+        queryset=visible_projects(user).filter(programme=programme),
         programme=programme,
     ).qs
     counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
@@ -79,7 +80,7 @@ def stage_counts(user, programme) -> dict[str, int]:
 
 
 def problem_count(user, programme, **params) -> int:
-    base = access.visible_problems(user).filter(project__programme=programme)
+    base = visible_problems(user).filter(project__programme=programme)
     return ProblemFilter(
         QueryDict(urlencode(params)), queryset=base, programme=programme
     ).qs.count()
@@ -142,7 +143,7 @@ def command_page(request):
     months = [datetime.date(programme.year, m, 1) for m in range(1, 13)]
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "month": month,
         "months": months,
         "f": figures,
@@ -168,7 +169,7 @@ def problem_weeks(user, programme, day: datetime.date) -> dict:
     raised = defaultdict(int)
     closed = defaultdict(int)
     rows = (
-        access.visible_problems(user)
+        visible_problems(user)
         .filter(project__programme=programme, raised_at__lt=end)
         .filter(Q(raised_at__gte=start) | Q(closed_at__gte=start))
         .exclude(status=ProblemStatus.VOIDED)

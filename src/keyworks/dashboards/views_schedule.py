@@ -1,7 +1,7 @@
 """The schedule chart (作战图): page, JSON data and .xlsx export. Thin views.
 
 Who may see it: like the battle map, everyone in the programme (`current_programme`,
-`filtered_projects` and `access.get_project` decide; outsiders get 404).
+`filtered_projects` and `get_project` decide; outsiders get 404).
 Filters: the ledger's `ProjectFilter` (category, district, stage) plus `light`.
 `?project=<pk>` switches to one project's milestones.
 `?page=N` (programme view only): the data endpoint's page of `schedule.PAGE_SIZE`
@@ -20,8 +20,8 @@ from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
 from keyworks.ledger.models import Project
+from keyworks.ledger.permissions import get_project, require, visible_programmes
 from keyworks.ledger.views import current_programme, filtered_projects
-from keyworks.orgs import access
 
 from . import schedule as schedule_service
 from .schedule_xlsx import export_filename, write_schedule_xlsx
@@ -49,7 +49,7 @@ def chosen_project(request, programme) -> Project | None:
     pk = request.GET.get("project")
     if not pk:
         return None
-    project = access.get_project(request.user, pk)
+    project = get_project(request.user, pk)
     if project.programme_id != programme.pk:
         raise Http404("项目不存在 / Project not found")
     return project
@@ -89,7 +89,7 @@ def schedule_page(request):
     query["programme"] = programme.code
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "project": project,
         "filter": filtered_projects(request, programme),
         "lights": schedule_service.LIGHT_CHOICES,
@@ -125,7 +125,7 @@ def schedule_data(request):
 @login_required
 def schedule_export(request):
     programme, _project, schedule = build(request)
-    access.require(request.user, "export", programme)
+    require(request.user, "export", programme)
     buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)
     write_schedule_xlsx(programme, schedule, buffer)
     buffer.seek(0)

@@ -4,7 +4,7 @@ Two ways in:
 - `/dashboards/screen/`: a signed-in programme member (like the map);
 - `/dashboards/screen/<token>/`: a screen link, no login. Its data endpoints (geo, map,
   figures) live under the same token and read the link's programme as
-  `access.ScreenViewer` (a leader's read-only view). No other page accepts the token.
+  `ScreenViewer` (a leader's read-only view). No other page accepts the token.
 The numbers come from the command dashboard's `command_figures` and the measures rollup
 (no second implementation); the map from `views.map_payload` / `views.geo_payload`.
 """
@@ -25,10 +25,12 @@ from django.views.decorators.http import require_POST
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.filters import ProjectFilter
+from keyworks.ledger.permissions import visible_programmes, visible_projects
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import rollup
+
+from .permissions import ScreenViewer, can_manage_screen_links, require_manage_screen_links
 
 try:  # the rankings app (bi-monthly rankings) may be absent in a deployment
     from keyworks.rankings import services as ranking_services
@@ -164,7 +166,7 @@ def as_link_viewer(request, token: str):
     link = screen_links.link_for_token(token)
     if link is None:
         raise Http404("大屏链接无效或已撤销 / Screen link not found or revoked")
-    request.user = access.ScreenViewer(link.programme)
+    request.user = ScreenViewer(link.programme)
     return link.programme
 
 
@@ -188,7 +190,7 @@ def link_geo(request, token):
 @never_cache
 def link_map(request, token):
     programme = as_link_viewer(request, token)
-    base = access.visible_projects(request.user).filter(programme=programme)
+    base = visible_projects(request.user).filter(programme=programme)
     qs = ProjectFilter(QueryDict(), queryset=base, programme=programme).qs
     return cached_json(request, programme, "map", lambda: map_payload(programme, qs))
 
@@ -208,10 +210,10 @@ def link_data(request, token):
 @login_required
 def links_page(request):
     programme = current_programme(request)
-    access.require_manage_screen_links(request.user, programme)
+    require_manage_screen_links(request.user, programme)
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "links": ScreenLink.objects.filter(programme=programme).select_related("created_by"),
         "new_url": request.session.pop("screen_link_url", None),
     }
@@ -236,11 +238,11 @@ def link_create(request):
 def link_revoke(request, pk):
     link = get_object_or_404(
         ScreenLink.objects.select_related("programme").filter(
-            programme__in=access.visible_programmes(request.user)
+            programme__in=visible_programmes(request.user)
         ),
         pk=pk,
     )
-    if not access.can_manage_screen_links(request.user, link.programme):
+    if not can_manage_screen_links(request.user, link.programme):
         raise PermissionDenied(
             "只有指挥部办公室可以管理大屏链接 / Only the office manages screen links"
         )

@@ -13,12 +13,13 @@ from pydantic import ConfigDict
 
 from keyworks.core.calendar import local_today
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
-from keyworks.orgs import access
+from keyworks.ledger.permissions import choose_programme, get_project
 from keyworks.orgs.models import Unit
 
 from . import services
 from .filters import FactorFilter, as_then, programme_base
 from .models import FactorItem, FactorKind
+from .permissions import can_change_factor, get_factor_item
 
 router = Router()
 KINDS = " | ".join(FactorKind.values)
@@ -126,7 +127,7 @@ def item_out(item: FactorItem, user, today: datetime.date) -> dict:
         "deadline": item.deadline,
         "note": item.note,
         "version": item.version,
-        "can_change": access.can_change_factor(user, item),
+        "can_change": can_change_factor(user, item),
     }
 
 
@@ -145,7 +146,7 @@ def list_factors(request, filters: Query[FactorQuery]):
     list, filtered like the page (`as_of`: as it stood at the end of that day), with
     totals per kind. Outsiders get an empty page."""
     user = request.auth
-    programme = access.choose_programme(user, filters.programme)
+    programme = choose_programme(user, filters.programme)
     if programme is None:
         return {"count": 0, "totals": [], "items": []}
     factor_filter = FactorFilter(
@@ -169,7 +170,7 @@ def list_factors(request, filters: Query[FactorQuery]):
 @router.get("/factors/{int:item_id}", response={200: FactorOut, **READ_ERRORS}, tags=["factors"])
 def get_factor(request, item_id: int):
     """一个要素保障事项 / One factor item."""
-    item = access.get_factor_item(request.auth, item_id)
+    item = get_factor_item(request.auth, item_id)
     return item_out(item, request.auth, local_today())
 
 
@@ -178,11 +179,11 @@ def create_factor(request, payload: FactorCreate):
     """添加要素保障事项（办公室、本专班、所在县区） / Add an item (office, own task force,
     its district)."""
     user = request.auth
-    project = access.get_project(user, payload.project)
+    project = get_project(user, payload.project)
     data = payload.model_dump(exclude={"project", "responsible_unit"})
     data["responsible_unit"] = unit_by_id(payload.responsible_unit)
     item = services.create_item(project, data, by=user)
-    item = access.get_factor_item(user, item.pk)
+    item = get_factor_item(user, item.pk)
     return Status(201, item_out(item, user, local_today()))
 
 
@@ -192,7 +193,7 @@ def update_factor(request, item_id: int, payload: FactorPatch):
     / Change an item; the responsible unit may update only `secured` and `note`; send the
     `version` you read (409 if stale)."""
     user = request.auth
-    item = access.get_factor_item(user, item_id, "change")
+    item = get_factor_item(user, item_id, "change")
     data = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "responsible_unit" in data:
         data["responsible_unit"] = unit_by_id(data["responsible_unit"])
@@ -200,5 +201,5 @@ def update_factor(request, item_id: int, payload: FactorPatch):
         if field in data and data[field] is None:
             raise ValidationError({field: "不能为空 / May not be null"})
     services.update_item(item, data, by=user, expected_version=payload.version)
-    item = access.get_factor_item(user, item_id)
+    item = get_factor_item(user, item_id)
     return item_out(item, user, local_today())

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from keyworks.core.calendar import end_of_day, local_today
 from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
-from keyworks.orgs import access
 from keyworks.orgs.models import Region, Unit
 
 from .models import FactorEvent, FactorItem, FactorKind
+from .permissions import visible_factor_items
 
 CENT = Decimal("0.01")
 STATE_FIELDS = ("demand", "secured", "deadline", "note")
@@ -123,6 +123,6 @@ class FactorFilter(ListFilterMixin, django_filters.FilterSet):
 
 def programme_base(user, programme):
     """The items of `programme` the user may read (archived projects left out)."""
-    return access.visible_factor_items(user).filter(
+    return visible_factor_items(user).filter(
         project__programme=programme, project__archived_at=None
     )

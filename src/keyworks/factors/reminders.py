@@ -6,8 +6,8 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 
-from keyworks.orgs import access
 from keyworks.orgs.models import Role
+from keyworks.orgs.roles import own_task_force_ids, own_unit_ids, programme_ids
 from keyworks.reminders.base import Reminder
 
 from .models import FactorItem
@@ -18,18 +18,18 @@ NEAR_DAYS = 7
 
 
 def reminders_for(user, today: datetime.date) -> list[Reminder]:
-    units = access.own_unit_ids(user)
-    task_forces = access.own_task_force_ids(user)
+    units = own_unit_ids(user)
+    task_forces = own_task_force_ids(user)
     if not units and not task_forces:
         return []
     mine = Q(project__task_force_id__in=task_forces)
     if units:
-        departments = access.programme_ids(user, Role.DEPARTMENT)
+        departments = programme_ids(user, Role.DEPARTMENT)
         mine |= Q(responsible_unit_id__in=units, project__programme_id__in=departments)
     items = (
         with_shortfall(FactorItem.objects.filter(mine))
         .filter(
-            project__programme_id__in=access.programme_ids(user),
+            project__programme_id__in=programme_ids(user),
             project__archived_at=None,
             deadline__isnull=False,
             deadline__lte=today + datetime.timedelta(days=NEAR_DAYS),

@@ -15,9 +15,9 @@ from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
 from keyworks.ledger.models import Programme, Project
-from keyworks.orgs import access
 
 from .models import DEFAULT_UNITS, FactorEvent, FactorItem, FactorKind
+from .permissions import can_edit_factors, factor_fields
 
 FIELDS = ("kind", "demand", "secured", "unit", "responsible_unit", "deadline", "note")
 
@@ -98,7 +98,7 @@ def _validate(item: FactorItem) -> None:
 def create_item(project: Project, data: dict, *, by) -> FactorItem:
     """A new item on `project`. `data`: kind, demand, secured, unit, responsible_unit,
     deadline, note (the unit defaults by kind)."""
-    if not access.can_edit_factors(by, project):
+    if not can_edit_factors(by, project):
         raise PermissionDenied(
             "您没有权限为该项目填报要素保障 / You may not add factor items to this project"
         )
@@ -123,7 +123,7 @@ def update_item(
         .select_related("project", "project__programme")
         .get(pk=item.pk)
     )
-    allowed = access.factor_fields(by, current)
+    allowed = factor_fields(by, current)
     if allowed is not None and not allowed:
         raise PermissionDenied("您没有权限修改该要素保障事项 / You may not change this item")
     check_version(current, expected_version, ConcurrentEditError)

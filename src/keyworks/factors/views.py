@@ -12,13 +12,14 @@ from django.utils.http import content_disposition_header
 from keyworks.coordination.views import add_errors
 from keyworks.core.calendar import local_today
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
+from keyworks.ledger.permissions import get_project, require
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import services
 from .excel_export import write_factors_xlsx
 from .filters import FactorFilter, programme_base
 from .forms import FactorItemForm
+from .permissions import can_edit_factors, factor_fields, get_factor_item
 
 
 def filtered_items(request, programme) -> FactorFilter:
@@ -55,7 +56,7 @@ def factor_list(request):
 @login_required
 def factor_export(request):
     programme = current_programme(request)
-    access.require(request.user, "export", programme)
+    require(request.user, "export", programme)
     factor_filter = filtered_items(request, programme)
     if not factor_filter.is_valid():
         return HttpResponse("筛选条件有误 / Invalid filter", status=400)
@@ -70,8 +71,8 @@ def factor_export(request):
 
 @login_required
 def item_create(request, project_pk):
-    project = access.get_project(request.user, project_pk)
-    if not access.can_edit_factors(request.user, project):
+    project = get_project(request.user, project_pk)
+    if not can_edit_factors(request.user, project):
         raise PermissionDenied(
             "您没有权限为该项目填报要素保障 / You may not add factor items to this project"
         )
@@ -90,8 +91,8 @@ def item_create(request, project_pk):
 
 @login_required
 def item_edit(request, pk):
-    item = access.get_factor_item(request.user, pk, "change")
-    fields = access.factor_fields(request.user, item)
+    item = get_factor_item(request.user, pk, "change")
+    fields = factor_fields(request.user, item)
     initial = {"version": item.version}
     form = FactorItemForm(request.POST or None, instance=item, initial=initial, fields=fields)
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,5 @@
 """Field work over JSON: progress updates (/api/updates) and on-site verification visits
-(/api/visits). Same rules as the pages (`orgs.access`): outsiders get 404, a role that may
+(/api/visits). Same rules as the pages (`permissions.py`): outsiders get 404, a role that may
 read but not act gets 403. Photos are sent as multipart to `…/photos`."""
 
 import datetime
@@ -12,9 +12,9 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
-from keyworks.orgs import access
+from keyworks.ledger.permissions import choose_programme, get_project
 
-from . import services
+from . import permissions, services
 from .models import ProgressUpdate, Visit, VisitStatus
 
 router = Router()
@@ -182,7 +182,7 @@ def _page(qs, query: ListQuery, out) -> dict:
 
 
 def _in_programme(user, qs, query: ListQuery):
-    programme = access.choose_programme(user, query.programme)
+    programme = choose_programme(user, query.programme)
     if programme is None:
         return qs.none()
     qs = qs.filter(project__programme=programme)
@@ -197,7 +197,7 @@ def _in_programme(user, qs, query: ListQuery):
 @router.get("/updates", response={200: UpdatePage, **READ_ERRORS}, tags=["fieldwork"])
 def list_updates(request, query: Query[ListQuery]):
     """进度更新（最新在前），本计划所有人可读 / Progress updates, newest first."""
-    qs = _in_programme(request.auth, access.visible_updates(request.auth), query)
+    qs = _in_programme(request.auth, permissions.visible_updates(request.auth), query)
     qs = qs.select_related("project", "posted_by").prefetch_related("photos")
     return _page(qs, query, update_out)
 
@@ -207,16 +207,16 @@ def list_updates(request, query: Query[ListQuery]):
 )
 def get_update(request, update_id: int):
     """一条进度更新 / One progress update."""
-    return update_out(access.get_update(request.auth, update_id))
+    return update_out(permissions.get_update(request.auth, update_id))
 
 
 @router.post("/updates", response={201: UpdateOut, **WRITE_ERRORS}, tags=["fieldwork"])
 def post_update(request, payload: UpdateIn):
     """本项目专班填报进度更新（照片另传） / The project's task force posts an update."""
     user = request.auth
-    project = access.get_project(user, payload.project)
+    project = get_project(user, payload.project)
     update = services.post_update(project, payload.model_dump(exclude={"project"}), by=user)
-    return Status(201, update_out(access.get_update(user, update.pk)))
+    return Status(201, update_out(permissions.get_update(user, update.pk)))
 
 
 @router.post(
@@ -227,11 +227,11 @@ def post_update(request, payload: UpdateIn):
 def add_update_photos(request, update_id: int, photos: File[list[UploadedFile]]):
     """为进度更新追加照片（multipart，字段名 photos） / Add photos to an update."""
     user = request.auth
-    update = access.get_update(user, update_id)
+    update = permissions.get_update(user, update_id)
     if update.posted_by_id != user.pk:
         raise PermissionDenied("只能为自己填报的更新追加照片 / Only the author adds photos")
     services.add_update_photos(update, photos, by=user)
-    return Status(201, update_out(access.get_update(user, update.pk)))
+    return Status(201, update_out(permissions.get_update(user, update.pk)))
 
 
 # --- visits -----------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def add_update_photos(request, update_id: int, photos: File[list[UploadedFile]])
 def list_visits(request, query: Query[VisitQuery]):
     """实地核验记录（办公室、领导、督导、本项目专班可读）；status=disputed 为争议清单
     / Verification visits; status=disputed lists the disputes."""
-    qs = _in_programme(request.auth, access.visible_visits(request.auth), query)
+    qs = _in_programme(request.auth, permissions.visible_visits(request.auth), query)
     if query.status:
         qs = qs.filter(status=query.status)
     qs = qs.select_related("project", "recorded_by").prefetch_related("photos")
@@ -251,16 +251,16 @@ def list_visits(request, query: Query[VisitQuery]):
 @router.get("/visits/{int:visit_id}", response={200: VisitOut, **READ_ERRORS}, tags=["fieldwork"])
 def get_visit(request, visit_id: int):
     """一次实地核验 / One verification visit."""
-    return visit_out(access.get_visit(request.auth, visit_id))
+    return visit_out(permissions.get_visit(request.auth, visit_id))
 
 
 @router.post("/visits", response={201: VisitOut, **WRITE_ERRORS}, tags=["fieldwork"])
 def record_visit(request, payload: VisitIn):
     """督导或办公室记录实地核验；差异超过阈值即为争议 / Record a visit (inspector, office)."""
     user = request.auth
-    project = access.get_project(user, payload.project)
+    project = get_project(user, payload.project)
     visit = services.record_visit(project, payload.model_dump(exclude={"project"}), by=user)
-    return Status(201, visit_out(access.get_visit(user, visit.pk)))
+    return Status(201, visit_out(permissions.get_visit(user, visit.pk)))
 
 
 @router.post(
@@ -270,9 +270,9 @@ def add_visit_photos(request, visit_id: int, photos: File[list[UploadedFile]]):
     """追加核验照片（multipart，字段名 photos）；不合规的照片被标记而非拒收
     / Add photos; those out of the window or too far away are flagged, not refused."""
     user = request.auth
-    visit = access.get_visit(user, visit_id)
+    visit = permissions.get_visit(user, visit_id)
     services.add_visit_photos(visit, photos, by=user)
-    return Status(201, visit_out(access.get_visit(user, visit.pk)))
+    return Status(201, visit_out(permissions.get_visit(user, visit.pk)))
 
 
 @router.post(
@@ -281,6 +281,6 @@ def add_visit_photos(request, visit_id: int, photos: File[list[UploadedFile]]):
 def resolve_visit(request, visit_id: int, payload: ResolveIn):
     """办公室处理争议（须填写意见） / The office resolves a dispute with a note."""
     user = request.auth
-    visit = access.get_visit(user, visit_id, "resolve")
+    visit = permissions.get_visit(user, visit_id, "resolve")
     services.resolve_dispute(visit, payload.note, by=user, expected_version=payload.version)
-    return visit_out(access.get_visit(user, visit.pk))
+    return visit_out(permissions.get_visit(user, visit.pk))

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 from keyworks.orgs.models import Role
+from keyworks.orgs.roles import own_task_force_ids, programme_ids
 from keyworks.reminders.base import Reminder
 
 from .models import FieldworkSettings, ProgressUpdate, Visit, VisitStatus
@@ -36,7 +36,7 @@ def quarter_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def _update_reminders(user, today) -> list[Reminder]:
-    task_forces = access.own_task_force_ids(user)
+    task_forces = own_task_force_ids(user)
     if not task_forces:
         return []
     projects = list(
@@ -85,7 +85,7 @@ def _update_reminders(user, today) -> list[Reminder]:
 
 
 def _visit_reminders(user, today) -> list[Reminder]:
-    programmes = access.programme_ids(user, Role.INSPECTOR)
+    programmes = programme_ids(user, Role.INSPECTOR)
     if not programmes:
         return []
     start, end = quarter_bounds(today)
@@ -112,7 +112,7 @@ def _visit_reminders(user, today) -> list[Reminder]:
 
 
 def _dispute_reminders(user, today) -> list[Reminder]:
-    programmes = access.programme_ids(user, Role.OFFICE)
+    programmes = programme_ids(user, Role.OFFICE)
     if not programmes:
         return []
     visits = (

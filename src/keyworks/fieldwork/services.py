@@ -16,7 +16,7 @@ from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
 from keyworks.core.images import inspect_photo
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
+from keyworks.orgs.roles import is_office
 from keyworks.reporting.models import COUNTED_STATUSES, MonthlyReport
 from keyworks.reporting.services import first_of_month
 
@@ -28,6 +28,7 @@ from .models import (
     VisitPhoto,
     VisitStatus,
 )
+from .permissions import can_post_update, can_record_visit, can_resolve_dispute, visible_updates
 from .photos import local_time, photo_flags
 
 MAX_PHOTOS = 10
@@ -68,7 +69,7 @@ def _check_photo_count(photos) -> None:
 @transaction.atomic
 def post_update(project: Project, data: dict, photos=(), *, by) -> ProgressUpdate:
     """A task force's progress update on its own project, with photos (all or nothing)."""
-    if not access.can_post_update(by, project):
+    if not can_post_update(by, project):
         raise PermissionDenied("只有本项目专班可以填报进度更新 / Only the project's task force")
     photos = list(photos)
     _check_photo_count(photos)
@@ -118,7 +119,7 @@ def _add_update_photos(update: ProgressUpdate, infos, *, by) -> None:
 @transaction.atomic
 def add_update_photos(update: ProgressUpdate, photos, *, by) -> None:
     """More photos on an update, by the task force that posted it."""
-    if not access.can_post_update(by, update.project):
+    if not can_post_update(by, update.project):
         raise PermissionDenied("只有本项目专班可以上传照片 / Only the project's task force")
     photos = list(photos)
     if not photos:
@@ -138,7 +139,7 @@ def link_raised_problem(update_pk, problem, *, by) -> bool:
     Called by the problem form after it created `problem`; does nothing (False) when the
     update is not visible to `by`, belongs to another project, or is already linked."""
     try:
-        update = access.visible_updates(by).select_for_update().get(pk=update_pk)
+        update = visible_updates(by).select_for_update().get(pk=update_pk)
     except (ProgressUpdate.DoesNotExist, ValueError, TypeError):
         return False
     if update.project_id != problem.project_id or update.raised_problem_id is not None:
@@ -226,7 +227,7 @@ def _check_visit_dates(month: datetime.date | None, visit_date: datetime.date | 
 def record_visit(project: Project, data: dict, photos=(), *, by) -> Visit:
     """An inspector's (or the office's) visit, compared with the month's report and with
     each photo checked (flagged, not refused)."""
-    if not access.can_record_visit(by, project):
+    if not can_record_visit(by, project):
         raise PermissionDenied("只有督导或办公室可以记录实地核验 / Inspectors and office only")
     photos = list(photos)
     _check_photo_count(photos)
@@ -298,7 +299,7 @@ def _add_visit_photos(visit: Visit, photos, rules: FieldworkSettings, *, by) -> 
 @transaction.atomic
 def add_visit_photos(visit: Visit, photos, *, by) -> list[VisitPhoto]:
     project = visit.project
-    if not access.can_record_visit(by, project):
+    if not can_record_visit(by, project):
         raise PermissionDenied("只有督导或办公室可以上传核验照片 / Inspectors and office only")
     photos = list(photos)
     if not photos:
@@ -313,7 +314,7 @@ def add_visit_photos(visit: Visit, photos, *, by) -> list[VisitPhoto]:
 def resolve_dispute(visit: Visit, note: str, *, by, expected_version: int | None = None) -> Visit:
     """The office settles a disputed visit with a note; the red light goes out."""
     current = Visit.objects.select_for_update().select_related("project").get(pk=visit.pk)
-    if not access.can_resolve_dispute(by, current):
+    if not can_resolve_dispute(by, current):
         raise PermissionDenied("只有指挥部办公室可以处理争议 / Only the office resolves disputes")
     check_version(current, expected_version, ConcurrentEditError)
     if current.status != VisitStatus.DISPUTED:
@@ -344,7 +345,7 @@ def resolve_dispute(visit: Visit, note: str, *, by, expected_version: int | None
 @transaction.atomic
 def save_settings(programme, data: dict, *, by, expected_version: int | None = None):
     """The office edits the programme's field-work thresholds."""
-    if not access.is_office(by, programme.pk):
+    if not is_office(by, programme.pk):
         raise PermissionDenied("只有指挥部办公室可以修改设置 / Only the office edits settings")
     current, _ = FieldworkSettings.objects.select_for_update().get_or_create(programme=programme)
     check_version(current, expected_version, ConcurrentEditError)

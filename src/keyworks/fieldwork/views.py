@@ -10,13 +10,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from keyworks.coordination.permissions import can_raise_problem
 from keyworks.core.images import image_response
+from keyworks.ledger.permissions import get_project, visible_projects
 from keyworks.ledger.views import current_programme, form_errors_text
-from keyworks.orgs import access
+from keyworks.orgs.models import Role
+from keyworks.orgs.roles import has_role, is_office
 
 from . import services
 from .forms import PhotosForm, ResolveForm, SettingsForm, UpdateForm, VisitForm
 from .models import FieldworkSettings, UpdatePhoto, VisitPhoto, VisitStatus
+from .permissions import (
+    can_post_update,
+    can_record_visit,
+    can_resolve_dispute,
+    get_update,
+    get_visit,
+    visible_updates,
+    visible_visits,
+)
 
 NOT_ALLOWED = "您没有权限执行此操作 / You do not have permission for this action"
 
@@ -44,16 +56,14 @@ def programme_updates(request):
     last = services.last_update_times(programme)
     latest = {
         u.project_id: u
-        for u in access.visible_updates(request.user)
+        for u in visible_updates(request.user)
         .filter(project__programme=programme, posted_at__in=list(last.values()))
         .only("project_id", "posted_at", "percent_complete")
         .order_by("posted_at", "pk")  # the latest of a project wins
     }
     now = timezone.now()
     rows = []
-    projects = access.visible_projects(request.user).filter(
-        programme=programme, archived_at__isnull=True
-    )
+    projects = visible_projects(request.user).filter(programme=programme, archived_at__isnull=True)
     for project in projects.select_related("task_force").order_by("seq", "pk"):
         update = latest.get(project.pk)
         overdue = services.is_update_overdue(last.get(project.pk), rules.update_days, now)
@@ -65,7 +75,7 @@ def programme_updates(request):
         "rows": rows,
         "rules": rules,
         "overdue_count": sum(r["overdue"] for r in rows),
-        "is_office": access.is_office(request.user, programme.pk),
+        "is_office": is_office(request.user, programme.pk),
     }
     return render(request, "fieldwork/programme_updates.html", context)
 
@@ -73,8 +83,8 @@ def programme_updates(request):
 @login_required
 def project_updates(request, pk):
     """A project's updates, newest first, and the form to post one (its task force)."""
-    project = access.get_project(request.user, pk)
-    can_post = access.can_post_update(request.user, project)
+    project = get_project(request.user, pk)
+    can_post = can_post_update(request.user, project)
     form = UpdateForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not can_post:
@@ -93,7 +103,7 @@ def project_updates(request, pk):
                 messages.success(request, "进度更新已提交 / Progress update posted")
                 return redirect("fieldwork:update_detail", pk=update.pk)
     updates = (
-        access.visible_updates(request.user)
+        visible_updates(request.user)
         .filter(project=project)
         .select_related("posted_by", "raised_problem")
         .prefetch_related("photos")
@@ -109,13 +119,13 @@ def project_updates(request, pk):
 
 @login_required
 def update_detail(request, pk):
-    update = access.get_update(request.user, pk)
+    update = get_update(request.user, pk)
     project = update.project
     raise_url = None
     if (
         update.problems_noticed
         and update.raised_problem_id is None
-        and access.can_raise_problem(request.user, project)
+        and can_raise_problem(request.user, project)
     ):
         query = urlencode({"description": update.problems_noticed, "from_update": update.pk})
         raise_url = f"{reverse('coordination:problem_raise', args=[project.pk])}?{query}"
@@ -131,7 +141,7 @@ def update_detail(request, pk):
 
 @login_required
 def update_photo(request, pk, photo_pk):
-    update = access.get_update(request.user, pk)
+    update = get_update(request.user, pk)
     return _file(get_object_or_404(UpdatePhoto, pk=photo_pk, update=update))
 
 
@@ -143,7 +153,7 @@ def visit_list(request):
     """Visits the user may read; ?status=disputed is the office's dispute list."""
     programme = current_programme(request)
     visits = (
-        access.visible_visits(request.user)
+        visible_visits(request.user)
         .filter(project__programme=programme)
         .select_related("project", "recorded_by")
         .prefetch_related("photos")
@@ -159,10 +169,8 @@ def visit_list(request):
         "visits": visits[:500],
         "status": status,
         "statuses": VisitStatus.choices,
-        "can_record": access.has_role(
-            request.user, programme.pk, access.Role.OFFICE, access.Role.INSPECTOR
-        ),
-        "projects": access.visible_projects(request.user)
+        "can_record": has_role(request.user, programme.pk, Role.OFFICE, Role.INSPECTOR),
+        "projects": visible_projects(request.user)
         .filter(programme=programme, archived_at__isnull=True)
         .order_by("seq")
         .only("pk", "seq", "name"),
@@ -173,14 +181,14 @@ def visit_list(request):
 @login_required
 def visit_choose(request):
     """The project picker on the visit list leads to that project's visit form."""
-    project = access.get_project(request.user, request.GET.get("project"))
+    project = get_project(request.user, request.GET.get("project"))
     return redirect("fieldwork:visit_new", pk=project.pk)
 
 
 @login_required
 def visit_new(request, pk):
-    project = access.get_project(request.user, pk)
-    if not access.can_record_visit(request.user, project):
+    project = get_project(request.user, pk)
+    if not can_record_visit(request.user, project):
         raise PermissionDenied("只有督导或办公室可以记录实地核验 / Inspectors and office only")
     form = VisitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -206,15 +214,15 @@ def visit_new(request, pk):
 
 @login_required
 def visit_detail(request, pk):
-    visit = access.get_visit(request.user, pk)
+    visit = get_visit(request.user, pk)
     project = visit.project
     context = {
         "visit": visit,
         "project": project,
         "programme": project.programme,
         "photos": visit.photos.all(),
-        "can_add_photos": access.can_record_visit(request.user, project),
-        "can_resolve": visit.is_disputed and access.can_resolve_dispute(request.user, visit),
+        "can_add_photos": can_record_visit(request.user, project),
+        "can_resolve": visit.is_disputed and can_resolve_dispute(request.user, visit),
         "photos_form": PhotosForm(),
         "resolve_form": ResolveForm(initial={"version": visit.version}),
     }
@@ -224,8 +232,8 @@ def visit_detail(request, pk):
 @login_required
 @require_POST
 def visit_add_photos(request, pk):
-    visit = access.get_visit(request.user, pk)
-    if not access.can_record_visit(request.user, visit.project):
+    visit = get_visit(request.user, pk)
+    if not can_record_visit(request.user, visit.project):
         raise PermissionDenied("只有督导或办公室可以上传核验照片 / Inspectors and office only")
     form = PhotosForm(request.POST, request.FILES)
     if form.is_valid():
@@ -246,7 +254,7 @@ def visit_add_photos(request, pk):
 @login_required
 @require_POST
 def visit_resolve(request, pk):
-    visit = access.get_visit(request.user, pk, "resolve")
+    visit = get_visit(request.user, pk, "resolve")
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
@@ -269,7 +277,7 @@ def visit_resolve(request, pk):
 
 @login_required
 def visit_photo(request, pk, photo_pk):
-    visit = access.get_visit(request.user, pk)
+    visit = get_visit(request.user, pk)
     return _file(get_object_or_404(VisitPhoto, pk=photo_pk, visit=visit))
 
 
@@ -279,7 +287,7 @@ def visit_photo(request, pk, photo_pk):
 @login_required
 def settings_edit(request):
     programme = current_programme(request)
-    if not access.is_office(request.user, programme.pk):
+    if not is_office(request.user, programme.pk):
         raise PermissionDenied("只有指挥部办公室可以修改设置 / Only the office edits settings")
     current = FieldworkSettings.for_programme(programme)
     form = SettingsForm(

@@ -2,7 +2,7 @@
 
 Amounts (万元) and coordinates are Decimal and travel as strings ("10000.00") so that no
 client ever sees float noise; they are accepted as strings or JSON numbers (parsed as
-Decimal). Permissions come from `orgs.access`; writes go through `ledger.services`.
+Decimal). Permissions come from each app's `permissions.py`; writes go through `ledger.services`.
 """
 
 import datetime
@@ -15,10 +15,9 @@ from django.http import QueryDict
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.orgs import access
 from keyworks.orgs.models import Region, Unit
 
-from . import services
+from . import permissions, services
 from .filters import ProjectFilter
 from .models import Grade, Programme, Project, Stage, districts_prefetch
 
@@ -224,7 +223,7 @@ class ProjectPatch(ProjectFields):
 # --- reading -------------------------------------------------------------------------
 
 
-programme_for = access.choose_programme
+programme_for = permissions.choose_programme
 
 
 def money(value: Decimal | None) -> str | None:
@@ -293,9 +292,9 @@ API_FIELDS = frozenset(ProjectFields.model_fields) - {"reason"}
 
 
 def project_detail(user, project: Project) -> dict:
-    show_phones = access.can(user, "view_contacts", project)
+    show_phones = permissions.can(user, "view_contacts", project)
     task_force = project.task_force
-    editable = access.editable_fields(user, project)
+    editable = permissions.editable_fields(user, project)
     data = project_item(project)
     data.update(
         content=project.content,
@@ -333,7 +332,7 @@ def project_detail(user, project: Project) -> dict:
                 for m in task_force.members.all()
             ],
         },
-        can_change=access.can(user, "change", project),
+        can_change=permissions.can(user, "change", project),
         editable_fields=sorted(API_FIELDS if editable is None else API_FIELDS & editable),
         warnings=services.ledger_warnings(project),
     )
@@ -357,7 +356,7 @@ def load_detail(pk: int) -> Project:
 @router.get("/programmes", response={200: list[ProgrammeOut], 401: Error}, tags=["programmes"])
 def list_programmes(request):
     """您可见的项目计划（最新年度在前） / The programmes you belong to, newest first."""
-    programmes = access.visible_programmes(request.auth).select_related("region", "parent")
+    programmes = permissions.visible_programmes(request.auth).select_related("region", "parent")
     return [programme_out(p) for p in programmes.order_by("-year", "code", "pk")]
 
 
@@ -372,7 +371,7 @@ def get_programme(request, code: str):
         {"id": c.pk, "code": c.code, "name": c.name}
         for c in programme.categories.order_by("sort", "code", "pk")
     ]
-    data["can_create_project"] = access.can(request.auth, "create_project", programme)
+    data["can_create_project"] = permissions.can(request.auth, "create_project", programme)
     return data
 
 
@@ -410,7 +409,7 @@ def list_projects(request, filters: Query[ProjectQuery]):
     programme = programme_for(user, filters.programme)
     if programme is None:
         return {"count": 0, "items": []}
-    base = access.visible_projects(user).filter(programme=programme)
+    base = permissions.visible_projects(user).filter(programme=programme)
     project_filter = ProjectFilter(
         translate_filters(request.GET, programme), queryset=base, programme=programme
     )
@@ -429,7 +428,7 @@ def list_projects(request, filters: Query[ProjectQuery]):
 )
 def get_project(request, project_id: int):
     """项目详情；电话仅办公室和本专班可见 / One project; phones for office and own task force."""
-    project = access.get_project(request.auth, project_id)
+    project = permissions.get_project(request.auth, project_id)
     return project_detail(request.auth, load_detail(project.pk))
 
 
@@ -496,7 +495,7 @@ def create_project(request, payload: ProjectCreate):
 
     Completed investment above total is accepted with a warning in `warnings`."""
     user = request.auth
-    programme = access.get_programme(user, payload.programme, "create_project")
+    programme = permissions.get_programme(user, payload.programme, "create_project")
     fields = payload.model_dump(exclude_unset=True, exclude={"programme", "reason"})
     project = services.create_project(
         programme, model_data(programme, fields), by=user, reason=payload.reason
@@ -511,7 +510,7 @@ def update_project(request, project_id: int, payload: ProjectPatch):
     """修改项目的部分字段；须提交读取时的 version，过期则 409。
     / Change some fields; send the `version` you read (409 if someone saved since)."""
     user = request.auth
-    project = access.get_project(user, project_id, "change")
+    project = permissions.get_project(user, project_id, "change")
     fields = payload.model_dump(exclude_unset=True, exclude={"version", "reason"})
     project = services.update_project(
         project,

@@ -40,9 +40,7 @@ from keyworks.core.xlsx import (
     is_total_row,
 )
 from keyworks.core.xlsx_reader import ImportSheet, read_sheets
-from keyworks.orgs import access
 from keyworks.orgs.models import Unit
-from keyworks.orgs.services import save_unit
 
 from . import services
 from .import_cells import (
@@ -63,6 +61,7 @@ from .import_cells import (
     text_of,
 )
 from .models import Category, Grade, Programme, Project, Stage
+from .permissions import require
 
 __all__ = [
     "FIELD_LABELS", "ImportIssue", "ImportSummary", "LedgerImport", "LedgerImportError",
@@ -588,7 +587,7 @@ def _apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportS
     record sums it up. Any failure rolls everything back.
     """
     programme = parsed.programme
-    access.require(by, "import", programme)
+    require(by, "import", programme)
     if parsed.errors:
         raise LedgerImportError(parsed.errors)
     if not parsed.rows:
@@ -598,7 +597,7 @@ def _apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportS
     with transaction.atomic():
         units: dict[str, Unit] = {}
         for name, kind in parsed.new_units.items():
-            units[name] = save_unit(programme, {"name": name, "kind": kind}, by=by)
+            units[name] = services.save_unit(programme, {"name": name, "kind": kind}, by=by)
             summary.units_created.append(name)
         creates = [row for row in parsed.rows if row.action == "create"]
         try:

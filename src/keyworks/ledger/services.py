@@ -12,9 +12,10 @@ from keyworks.core.bulk import bulk_set
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
-from keyworks.orgs import access
+from keyworks.orgs.models import Unit
 
 from .models import Milestone, Photo, Programme, Project, TaskForce, TaskForceMember
+from .permissions import LEDGER_FIELDS, can, editable_fields, require
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
@@ -69,7 +70,7 @@ def _validate(project: Project) -> None:
 
 
 def project_snapshot(project: Project) -> dict:
-    data = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
+    data = snapshot(project, sorted(LEDGER_FIELDS - {"districts"}))
     data["districts"] = sorted(r.pk for r in project.districts.all()) if project.pk else []
     return data
 
@@ -80,7 +81,7 @@ def next_seq(programme: Programme) -> int:
 
 @transaction.atomic
 def create_project(programme: Programme, data: dict, *, by, reason: str = "") -> Project:
-    access.require(by, "create_project", programme)
+    require(by, "create_project", programme)
     data = dict(data)
     districts = data.pop("districts", [])
     project = Project(programme=programme, **data)
@@ -110,8 +111,8 @@ def update_project(
 ) -> Project:
     """Apply `data` (field → value) to `project`. Refuses fields the user may not change
     and saves made by someone else since `expected_version`."""
-    allowed = access.editable_fields(by, project)
-    if not access.can(by, "change", project):
+    allowed = editable_fields(by, project)
+    if not can(by, "change", project):
         raise PermissionDenied("您没有权限修改该项目 / You may not change this project")
     current = Project.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version, ConcurrentEditError)
@@ -160,7 +161,7 @@ def _comparable(field: str, value):
 
 @transaction.atomic
 def archive_project(project: Project, *, by, reason: str) -> Project:
-    access.require(by, "archive", project)
+    require(by, "archive", project)
     if not reason.strip():
         raise ValidationError({"reason": "请填写归档原因 / Give a reason for archiving"})
     if project.is_archived:
@@ -184,7 +185,7 @@ def archive_project(project: Project, *, by, reason: str) -> Project:
 
 @transaction.atomic
 def restore_project(project: Project, *, by, reason: str = "") -> Project:
-    access.require(by, "restore", project)
+    require(by, "restore", project)
     if not project.is_archived:
         return project
     before = {"archived_at": project.archived_at.isoformat()}
@@ -207,7 +208,7 @@ def restore_project(project: Project, *, by, reason: str = "") -> Project:
 
 @transaction.atomic
 def update_task_force(project: Project, data: dict, *, by) -> TaskForce:
-    access.require(by, "change_task_force", project)
+    require(by, "change_task_force", project)
     task_force = project.task_force
     before = snapshot(task_force)
     for field in ("name", "lead_official", "lead_title"):
@@ -231,7 +232,7 @@ def update_task_force(project: Project, data: dict, *, by) -> TaskForce:
 
 @transaction.atomic
 def add_task_force_member(project: Project, data: dict, *, by) -> TaskForceMember:
-    access.require(by, "change_task_force", project)
+    require(by, "change_task_force", project)
     member = TaskForceMember(task_force=project.task_force, **data)
     member.full_clean()
     member.save()
@@ -248,7 +249,7 @@ def add_task_force_member(project: Project, data: dict, *, by) -> TaskForceMembe
 
 @transaction.atomic
 def remove_task_force_member(project: Project, member: TaskForceMember, *, by) -> None:
-    access.require(by, "change_task_force", project)
+    require(by, "change_task_force", project)
     if member.task_force_id != project.task_force_id:
         raise PermissionDenied("该成员不属于本项目专班 / Not a member of this task force")
     record_change(
@@ -266,7 +267,7 @@ def remove_task_force_member(project: Project, member: TaskForceMember, *, by) -
 def save_milestone(
     project: Project, data: dict, *, by, milestone: Milestone | None = None
 ) -> Milestone:
-    access.require(by, "change_milestones", project)
+    require(by, "change_milestones", project)
     before = snapshot(milestone) if milestone else None
     milestone = milestone or Milestone(project=project)
     for field, value in data.items():
@@ -290,7 +291,7 @@ def save_milestone(
 def add_photo(project: Project, upload, *, caption: str = "", by) -> Photo:
     from keyworks.core.images import inspect_photo
 
-    access.require(by, "add_photo", project)
+    require(by, "add_photo", project)
     info = inspect_photo(upload)
     taken_at = info.taken_at.replace(tzinfo=SHANGHAI) if info.taken_at else None
     photo = Photo.objects.create(
@@ -328,7 +329,7 @@ def create_projects(
     """Create many projects at once (imports): the same validation and audit as
     `create_project`, written in bulk. Each item is project data plus optional
     "districts" (regions) and "lead_official" (for the new task force)."""
-    access.require(by, "create_project", programme)
+    require(by, "create_project", programme)
     existing = Project.objects.filter(programme=programme)
     names = set(existing.values_list("name", flat=True))
     codes = set(existing.exclude(code="").values_list("code", flat=True))
@@ -374,7 +375,7 @@ def create_projects(
     )
     records = []
     for project, regions in zip(projects, district_lists, strict=True):
-        after = snapshot(project, sorted(access.LEDGER_FIELDS - {"districts"}))
+        after = snapshot(project, sorted(LEDGER_FIELDS - {"districts"}))
         after["districts"] = sorted(getattr(r, "pk", r) for r in regions)
         records.append(
             build_change(
@@ -393,7 +394,7 @@ def update_projects(
     """Apply many updates at once (imports, by the office): the same checks and audit as
     `update_project`, written in bulk. Each change is (project as read, data); data may
     hold "districts" and "lead_official" (the task force's). Returns the number changed."""
-    access.require(by, "import", programme)
+    require(by, "import", programme)
     if not changes:
         return 0
     ids = [project.pk for project, _ in changes]
@@ -412,7 +413,7 @@ def update_projects(
         Project.objects.filter(programme=programme).values_list("name", "pk")
     )  # fmt: skip
     now = timezone.now()
-    ledger_fields = access.LEDGER_FIELDS - {"districts"}
+    ledger_fields = LEDGER_FIELDS - {"districts"}
     all_fields = [f.name for f in Project._meta.fields]
     changed_fields: set[str] = set()
     updated, task_forces, new_districts, records = [], [], {}, []
@@ -475,3 +476,33 @@ def update_projects(
         )
     record_changes(records)
     return len(updated)
+
+
+# --- the units register (owners, responsible units, departments) -------------------------
+
+
+@transaction.atomic
+def save_unit(programme: Programme, data: dict, *, by, unit: Unit | None = None) -> Unit:
+    require(by, "manage_people", programme)
+    fields = ["name", "short_name", "kind", "credit_code", "region"]
+    before = snapshot(unit, fields) if unit else None
+    unit = unit or Unit()
+    for field in fields:
+        if field in data:
+            setattr(unit, field, data[field])
+    if unit.credit_code:
+        unit.credit_code = unit.credit_code.strip().upper()
+    unit.full_clean()
+    unit.save()
+    after = snapshot(unit, fields)
+    b, a = diff(before, after) if before else (None, after)
+    if a:
+        record_change(
+            by=by,
+            action="update" if before else "create",
+            obj=unit,
+            before=b,
+            after=a,
+            programme_id=programme.pk,
+        )
+    return unit

@@ -11,13 +11,25 @@ from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.audit.views import history_rows
+from keyworks.coordination.permissions import can_raise_problem
 from keyworks.core.images import image_response
-from keyworks.orgs import access
+from keyworks.fieldwork.permissions import can_post_update, can_record_visit
+from keyworks.targets.permissions import target_projects
+from keyworks.tasks.permissions import can_issue_any_task
 
 from . import services
 from .filters import ProjectFilter
 from .forms import ArchiveForm, MemberForm, MilestoneForm, PhotoForm, ProjectForm
 from .models import Milestone, Photo, Programme, TaskForceMember, districts_prefetch
+from .permissions import (
+    can,
+    choose_programme,
+    editable_fields,
+    get_project,
+    require,
+    visible_programmes,
+    visible_projects,
+)
 
 PAGE_SIZE = 50
 
@@ -29,10 +41,10 @@ def current_programme(request) -> Programme:
         remembered = request.session["programme"]
         code = (
             remembered
-            if access.visible_programmes(request.user).filter(code=remembered).exists()
+            if visible_programmes(request.user).filter(code=remembered).exists()
             else None
         )
-    programme = access.choose_programme(request.user, code)
+    programme = choose_programme(request.user, code)
     if programme is None:
         raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
     if request.session.get("programme") != programme.code:
@@ -41,7 +53,7 @@ def current_programme(request) -> Programme:
 
 
 def filtered_projects(request, programme):
-    base = access.visible_projects(request.user).filter(programme=programme)
+    base = visible_projects(request.user).filter(programme=programme)
     return ProjectFilter(request.GET, queryset=base, programme=programme)
 
 
@@ -64,12 +76,12 @@ def project_list(request):
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "filter": project_filter,
         "page": page,
         "totals": totals,
-        "can_create": access.can(request.user, "create_project", programme),
-        "can_import": access.can(request.user, "import", programme),
+        "can_create": can(request.user, "create_project", programme),
+        "can_import": can(request.user, "import", programme),
         "querystring": querystring_without_page(request),
         "demo_notice": programme.is_demo,
     }
@@ -87,7 +99,7 @@ def querystring_without_page(request) -> str:
 
 @login_required
 def project_detail(request, pk):
-    project = access.get_project(request.user, pk)
+    project = get_project(request.user, pk)
     user = request.user
     records = ChangeRecord.objects.filter(project_id=project.pk).order_by("-at", "-id")[:200]
     context = {
@@ -97,17 +109,17 @@ def project_detail(request, pk):
         "members": project.task_force.members.all() if project.task_force else [],
         "milestones": project.milestones.all(),
         "photos": project.photos.all()[:12],
-        "history": history_rows(records, show_contacts=access.can(user, "view_contacts", project)),
-        "can_change": access.can(user, "change", project),
-        "can_view_contacts": access.can(user, "view_contacts", project),
-        "can_change_task_force": access.can(user, "change_task_force", project),
-        "can_change_milestones": access.can(user, "change_milestones", project),
-        "can_archive": access.can(user, "archive", project),
-        "can_raise_problem": access.can_raise_problem(user, project),
-        "can_issue_task": access.can_issue_any_task(user, project.programme),
-        "can_post_update": access.can_post_update(user, project),
-        "can_record_visit": access.can_record_visit(user, project),
-        "can_view_targets": access.target_projects(user).filter(pk=project.pk).exists(),
+        "history": history_rows(records, show_contacts=can(user, "view_contacts", project)),
+        "can_change": can(user, "change", project),
+        "can_view_contacts": can(user, "view_contacts", project),
+        "can_change_task_force": can(user, "change_task_force", project),
+        "can_change_milestones": can(user, "change_milestones", project),
+        "can_archive": can(user, "archive", project),
+        "can_raise_problem": can_raise_problem(user, project),
+        "can_issue_task": can_issue_any_task(user, project.programme),
+        "can_post_update": can_post_update(user, project),
+        "can_record_visit": can_record_visit(user, project),
+        "can_view_targets": target_projects(user).filter(pk=project.pk).exists(),
         "warnings": services.ledger_warnings(project),
         "member_form": MemberForm(),
         "milestone_form": MilestoneForm(),
@@ -121,7 +133,7 @@ def project_detail(request, pk):
 @login_required
 def project_create(request):
     programme = current_programme(request)
-    access.require(request.user, "create_project", programme)
+    require(request.user, "create_project", programme)
     form = ProjectForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,8 +157,8 @@ def project_create(request):
 
 @login_required
 def project_edit(request, pk):
-    project = access.get_project(request.user, pk, "change")
-    editable = access.editable_fields(request.user, project)
+    project = get_project(request.user, pk, "change")
+    editable = editable_fields(request.user, project)
     form = ProjectForm(
         request.POST or None, instance=project, programme=project.programme, editable=editable
     )
@@ -186,7 +198,7 @@ def add_errors(form, exc: ValidationError) -> None:
 @login_required
 @require_POST
 def project_archive(request, pk):
-    project = access.get_project(request.user, pk, "archive")
+    project = get_project(request.user, pk, "archive")
     form = ArchiveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写归档原因 / Give a reason for archiving")
@@ -199,7 +211,7 @@ def project_archive(request, pk):
 @login_required
 @require_POST
 def project_restore(request, pk):
-    project = access.get_project(request.user, pk, "restore")
+    project = get_project(request.user, pk, "restore")
     services.restore_project(project, by=request.user)
     messages.success(request, "项目已恢复 / Project restored")
     return redirect("ledger:project_detail", pk=project.pk)
@@ -208,7 +220,7 @@ def project_restore(request, pk):
 @login_required
 @require_POST
 def member_add(request, pk):
-    project = access.get_project(request.user, pk, "change_task_force")
+    project = get_project(request.user, pk, "change_task_force")
     form = MemberForm(request.POST)
     if form.is_valid():
         services.add_task_force_member(project, form.cleaned_data, by=request.user)
@@ -221,7 +233,7 @@ def member_add(request, pk):
 @login_required
 @require_POST
 def member_remove(request, pk, member_pk):
-    project = access.get_project(request.user, pk, "change_task_force")
+    project = get_project(request.user, pk, "change_task_force")
     member = get_object_or_404(TaskForceMember, pk=member_pk, task_force=project.task_force)
     services.remove_task_force_member(project, member, by=request.user)
     messages.success(request, "已移除专班成员 / Member removed")
@@ -231,7 +243,7 @@ def member_remove(request, pk, member_pk):
 @login_required
 @require_POST
 def milestone_save(request, pk, milestone_pk=None):
-    project = access.get_project(request.user, pk, "change_milestones")
+    project = get_project(request.user, pk, "change_milestones")
     milestone = (
         get_object_or_404(Milestone, pk=milestone_pk, project=project) if milestone_pk else None
     )
@@ -247,7 +259,7 @@ def milestone_save(request, pk, milestone_pk=None):
 @login_required
 @require_POST
 def photo_upload(request, pk):
-    project = access.get_project(request.user, pk, "add_photo")
+    project = get_project(request.user, pk, "add_photo")
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -269,7 +281,7 @@ def photo_upload(request, pk):
 @login_required
 def photo_file(request, pk, photo_pk):
     """Photos are served through the permission check, never from a public folder."""
-    project = access.get_project(request.user, pk)
+    project = get_project(request.user, pk)
     photo = get_object_or_404(Photo, pk=photo_pk, project=project)
     return image_response(photo.image)
 

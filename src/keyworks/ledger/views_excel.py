@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from keyworks.core.imports import PendingUploads
 from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
-from keyworks.orgs import access
 
 from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_ledger_xlsx
 from .importer import LedgerImportError, apply_ledger_import, parse_ledger
+from .permissions import get_programme, require
 from .views import current_programme, filtered_projects
 
 PENDING = PendingUploads("ledger_imports")
@@ -28,7 +28,7 @@ PREVIEW_ERROR_LIMIT = 500
 def export_ledger(request):
     """The filtered ledger (every page of it) as a 台账 workbook."""
     programme = current_programme(request)
-    access.require(request.user, "export", programme)
+    require(request.user, "export", programme)
     projects = filtered_projects(request, programme).qs
     # Spooled: small exports stay in memory, large ones go to a temporary file.
     buffer = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
@@ -43,7 +43,7 @@ def export_ledger(request):
 @login_required
 def import_upload(request):
     programme = current_programme(request)
-    access.require(request.user, "import", programme)
+    require(request.user, "import", programme)
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -72,7 +72,7 @@ def import_preview(request, token):
         raise Http404(
             "导入文件不存在或已过期，请重新上传 / Import not found or expired; upload again"
         )
-    programme = access.get_programme(request.user, entry["programme"], "import")
+    programme = get_programme(request.user, entry["programme"], "import")
     if request.method == "POST" and request.POST.get("action") == "cancel":
         PENDING.forget(request, token)
         messages.info(request, "已取消导入 / Import cancelled")

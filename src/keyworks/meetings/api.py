@@ -1,6 +1,6 @@
 """The weekly dispatch meeting (一星期一调度) over JSON.
 
-Same permissions as the pages (`orgs.access`): a meeting or decision you cannot see is
+Same permissions as the pages (`permissions.py`): a meeting or decision you cannot see is
 404, an action you may not take 403, a stale `version` 409. Writes go through
 `meetings.services`."""
 
@@ -16,10 +16,10 @@ from pydantic import ConfigDict
 from keyworks.api.events import event_out
 from keyworks.core.calendar import local_today
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
-from keyworks.orgs import access
+from keyworks.ledger.permissions import choose_programme, get_programme, require
 from keyworks.orgs.models import Unit
 
-from . import services
+from . import permissions, services
 from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xlsx
 from .filters import filter_decisions, label_rows, programme_decisions
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
@@ -227,7 +227,7 @@ def meeting_detail(user, meeting) -> dict:
     today = local_today()
     items = agenda_items(meeting, today)
     data = meeting_out(meeting)
-    data["can_edit"] = access.can_meeting(user, "edit", meeting)
+    data["can_edit"] = permissions.can_meeting(user, "edit", meeting)
     data["items"] = [
         {
             "id": i.pk,
@@ -254,7 +254,7 @@ def decision_detail(user, decision) -> dict:
         event_out(e) for e in decision.events.select_related("actor").order_by("at", "id")
     ]
     data["can"] = {
-        action: access.can_decision(user, action, decision)
+        action: permissions.can_decision(user, action, decision)
         for action in ("edit", "progress", "confirm")
     }
     return data
@@ -264,17 +264,19 @@ def decision_detail(user, decision) -> dict:
 def list_meetings(request, programme: str | None = None):
     """周调度会列表（新的在前） / The programme's meetings, newest first."""
     user = request.auth
-    chosen = access.choose_programme(user, programme)
+    chosen = choose_programme(user, programme)
     if chosen is None:
         return []
-    meetings = access.visible_meetings(user).filter(programme=chosen).select_related("programme")
+    meetings = (
+        permissions.visible_meetings(user).filter(programme=chosen).select_related("programme")
+    )
     return [meeting_out(m) for m in meetings.order_by("-date", "-number")]
 
 
 def list_rows(user, filters: DecisionQuery):
     """(programme, labelled rows, day) for the list and its export; programme None for a
     user of no programme."""
-    chosen = access.choose_programme(user, filters.programme)
+    chosen = choose_programme(user, filters.programme)
     if chosen is None:
         return None, [], None
     values = filters.model_dump(exclude={"programme"})
@@ -311,7 +313,7 @@ def export_decisions(request, filters: Query[DecisionQuery]):
     programme, rows, day = list_rows(user, filters)
     if programme is None:
         raise Http404("项目计划不存在 / Programme not found")
-    access.require(user, "export", programme)
+    require(user, "export", programme)
     today = local_today()
     buffer = io.BytesIO()
     write_decisions_xlsx(programme, rows, buffer, day=day, today=today)
@@ -324,21 +326,21 @@ def export_decisions(request, filters: Query[DecisionQuery]):
 @router.get("/meetings/decisions/{int:decision_id}", response={200: DecisionDetail, **READ_ERRORS})
 def get_decision(request, decision_id: int):
     """一项议定事项及其办理记录 / One decision with its history."""
-    decision = access.get_decision(request.auth, decision_id)
+    decision = permissions.get_decision(request.auth, decision_id)
     return decision_detail(request.auth, decision)
 
 
 @router.get("/meetings/{int:meeting_id}", response={200: MeetingDetail, **READ_ERRORS})
 def get_meeting(request, meeting_id: int):
     """一次会议：议程与各议题的议定事项 / One meeting: its agenda and decisions."""
-    meeting = access.get_meeting(request.auth, meeting_id)
+    meeting = permissions.get_meeting(request.auth, meeting_id)
     return meeting_detail(request.auth, meeting)
 
 
 @router.get("/meetings/{int:meeting_id}/minutes.docx", response={200: None, **READ_ERRORS})
 def minutes(request, meeting_id: int):
     """会议纪要 .docx / The minutes as a Word document."""
-    meeting = access.get_meeting(request.auth, meeting_id, "export")
+    meeting = permissions.get_meeting(request.auth, meeting_id, "export")
     buffer = io.BytesIO()
     write_minutes(meeting, agenda_items(meeting), buffer)
     response = HttpResponse(buffer.getvalue(), content_type=DOCX_CONTENT_TYPE)
@@ -355,8 +357,8 @@ def open_meeting(request, payload: MeetingIn):
     """办公室召开本周调度会，议程按数据生成 / The office opens a meeting; the agenda is
     compiled from the data (carry-over, new, overdue, escalated, red lights, factors)."""
     user = request.auth
-    programme = access.get_programme(user, payload.programme) if payload.programme else None
-    programme = programme or access.choose_programme(user, None)
+    programme = get_programme(user, payload.programme) if payload.programme else None
+    programme = programme or choose_programme(user, None)
     if programme is None:
         raise Http404("项目计划不存在 / Programme not found")
     data = payload.model_dump(exclude={"programme"})
@@ -368,7 +370,7 @@ def open_meeting(request, payload: MeetingIn):
 def update_meeting(request, meeting_id: int, payload: MeetingPatch):
     """修改会议信息（会议结束前） / Edit the meeting's details while it is open."""
     user = request.auth
-    meeting = access.get_meeting(user, meeting_id, "edit")
+    meeting = permissions.get_meeting(user, meeting_id, "edit")
     data = payload.model_dump(exclude={"version"}, exclude_none=True)
     services.update_meeting(meeting, data, by=user, expected_version=payload.version)
     return meeting_detail(user, meeting)
@@ -378,7 +380,7 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
 def close_meeting(request, meeting_id: int, payload: VersionIn):
     """结束会议：锁定议程与议定事项 / Close the meeting: agenda and decisions lock."""
     user = request.auth
-    meeting = access.get_meeting(user, meeting_id, "edit")
+    meeting = permissions.get_meeting(user, meeting_id, "edit")
     services.close_meeting(meeting, by=user, expected_version=payload.version)
     return meeting_detail(user, meeting)
 
@@ -387,7 +389,7 @@ def close_meeting(request, meeting_id: int, payload: VersionIn):
 def add_item(request, meeting_id: int, payload: ItemIn):
     """增加议题（其他事项） / Add a free item to the agenda."""
     user = request.auth
-    meeting = access.get_meeting(user, meeting_id, "edit")
+    meeting = permissions.get_meeting(user, meeting_id, "edit")
     services.add_item(meeting, by=user, title=payload.title, summary=payload.summary)
     return Status(201, meeting_detail(user, meeting))
 
@@ -398,13 +400,13 @@ def add_item(request, meeting_id: int, payload: ItemIn):
 def reorder(request, meeting_id: int, payload: OrderIn):
     """调整议程顺序 / Reorder the agenda."""
     user = request.auth
-    meeting = access.get_meeting(user, meeting_id, "edit")
+    meeting = permissions.get_meeting(user, meeting_id, "edit")
     services.reorder(meeting, payload.items, by=user)
     return meeting_detail(user, meeting)
 
 
 def item_of(user, meeting_id: int, item_id: int):
-    meeting = access.get_meeting(user, meeting_id, "edit")
+    meeting = permissions.get_meeting(user, meeting_id, "edit")
     item = meeting.items.filter(pk=item_id).first()
     if item is None:
         raise Http404("议题不存在 / Agenda item not found")
@@ -467,7 +469,7 @@ def record_decision(request, meeting_id: int, item_id: int, payload: DecisionIn)
 def edit_decision(request, decision_id: int, payload: DecisionPatch):
     """修改议定事项（会议结束前，办公室） / Edit a decision while the meeting is open."""
     user = request.auth
-    decision = access.get_decision(user, decision_id)
+    decision = permissions.get_decision(user, decision_id)
     data = {"text": payload.text, "unit": unit_or_none(payload.unit), "deadline": payload.deadline}
     services.edit_decision(decision, data, by=user, expected_version=payload.version)
     return decision_detail(user, decision)
@@ -481,7 +483,7 @@ def progress(request, decision_id: int, payload: ProgressIn):
     """办理：note 报送进展、report 报完成（责任单位）；confirm 确认办结、return 退回（办公室）
     / Follow-up: note, report done (the unit); confirm or return (the office)."""
     user = request.auth
-    decision = access.get_decision(user, decision_id)
+    decision = permissions.get_decision(user, decision_id)
     note, version = payload.note, payload.version
     if payload.action == "note":
         services.add_note(decision, note, by=user)

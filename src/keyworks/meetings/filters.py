@@ -12,10 +12,10 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from keyworks.core.calendar import end_of_day, local_today
-from keyworks.orgs import access
 
 from .forms import DecisionFilterForm
 from .models import Decision, DecisionEvent, DecisionStatus
+from .permissions import visible_decisions
 
 STATUS_LABELS = dict(DecisionStatus.choices)
 # Events whose note tells how the decision is being carried out (进展情况).
@@ -103,7 +103,7 @@ def label_rows(decisions, day: datetime.date) -> list[Decision]:
 
 
 def programme_decisions(user, programme):
-    return access.visible_decisions(user).filter(meeting__programme=programme)
+    return visible_decisions(user).filter(meeting__programme=programme)
 
 
 def filtered_decisions(user, programme, data):

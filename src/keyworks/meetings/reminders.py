@@ -11,11 +11,12 @@ from django.db.models import Q
 from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
-from keyworks.orgs import access
 from keyworks.orgs.models import Role
+from keyworks.orgs.roles import programme_ids
 from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import Decision, DecisionStatus
+from .permissions import meeting_unit_ids
 
 NEAR_DAYS = 3
 
@@ -26,8 +27,8 @@ def _url(decision) -> str:
 
 def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     condition = Q(pk__in=[])
-    for programme_id in access.programme_ids(user):
-        units = access.meeting_unit_ids(user, programme_id)
+    for programme_id in programme_ids(user):
+        units = meeting_unit_ids(user, programme_id)
         if units:
             condition |= Q(meeting__programme_id=programme_id, unit_id__in=units)
     decisions = (
@@ -58,7 +59,7 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
 
 
 def _confirm_reminders(user, today: datetime.date) -> list[Reminder]:
-    programmes = access.programme_ids(user, Role.OFFICE)
+    programmes = programme_ids(user, Role.OFFICE)
     if not programmes:
         return []
     decisions = (

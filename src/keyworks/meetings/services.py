@@ -12,7 +12,6 @@ from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
-from keyworks.orgs import access
 from keyworks.orgs.models import Unit
 
 from .agenda import compile_agenda
@@ -25,6 +24,7 @@ from .models import (
     Meeting,
     MeetingStatus,
 )
+from .permissions import can_open_meeting, require_decision, require_meeting
 
 Kind = DecisionEvent.Kind
 INFO_FIELDS = ("title", "date", "place", "chair", "attendees")
@@ -70,7 +70,7 @@ def _bump(obj):
 
 def _locked_meeting(meeting, by, action="edit") -> Meeting:
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    access.require_meeting(by, action, current)
+    require_meeting(by, action, current)
     return current
 
 
@@ -81,7 +81,7 @@ def _locked_meeting(meeting, by, action="edit") -> Meeting:
 def open_meeting(programme, data: dict, *, by) -> Meeting:
     """The office opens the week's meeting; the agenda is compiled from the data as it
     stands at the end of the meeting day. One meeting is open at a time per programme."""
-    if not access.can_open_meeting(by, programme):
+    if not can_open_meeting(by, programme):
         raise PermissionDenied("只有指挥部办公室可以召开调度会 / Only the office opens meetings")
     day = data.get("date")
     if not isinstance(day, datetime.date):
@@ -317,8 +317,8 @@ def _locked_decision(decision) -> Decision:
 @transaction.atomic
 def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decision:
     current = _locked_decision(decision)
-    access.require_meeting(by, "edit", current.meeting)
-    access.require_decision(by, "edit", current)
+    require_meeting(by, "edit", current.meeting)
+    require_decision(by, "edit", current)
     check_version(current, expected_version, ConcurrentEditError)
     merged = {
         "text": data.get("text", current.text),
@@ -337,7 +337,7 @@ def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decisio
 
 def _step(decision, *, by, permission, kind, apply, note, expected_version):
     current = _locked_decision(decision)
-    access.require_decision(by, permission, current)
+    require_decision(by, permission, current)
     check_version(current, expected_version, ConcurrentEditError)
     before = _snap(current)
     apply(current)

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from keyworks.coordination.permissions import visible_problems
 from keyworks.core.calendar import local_today
+from keyworks.ledger.permissions import require
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import services
 from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xlsx
@@ -22,6 +23,14 @@ from .filters import filtered_decisions, label_rows
 from .forms import DecisionForm, ItemForm, MeetingForm, NoteForm
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
 from .models import Decision, DecisionStatus
+from .permissions import (
+    can_decision,
+    can_meeting,
+    can_open_meeting,
+    get_decision,
+    get_meeting,
+    visible_meetings,
+)
 
 INVALID = "提交的内容有误，请检查 / Some values are invalid"
 
@@ -54,11 +63,9 @@ def agenda_items(meeting, today=None):
 def meeting_list(request):
     programme = current_programme(request)
     meetings = (
-        access.visible_meetings(request.user)
-        .filter(programme=programme)
-        .order_by("-date", "-number")
+        visible_meetings(request.user).filter(programme=programme).order_by("-date", "-number")
     )
-    can_open = access.can_open_meeting(request.user, programme)
+    can_open = can_open_meeting(request.user, programme)
     context = {
         "programme": programme,
         "meetings": meetings,
@@ -73,7 +80,7 @@ def meeting_list(request):
 @require_POST
 def meeting_open(request):
     programme = current_programme(request)
-    if not access.can_open_meeting(request.user, programme):
+    if not can_open_meeting(request.user, programme):
         raise PermissionDenied("只有指挥部办公室可以召开调度会 / Only the office opens meetings")
     form = MeetingForm(request.POST)
     if not form.is_valid():
@@ -90,16 +97,14 @@ def meeting_open(request):
 
 @login_required
 def meeting_detail(request, pk):
-    meeting = access.get_meeting(request.user, pk)
+    meeting = get_meeting(request.user, pk)
     user = request.user
-    editable = access.can_meeting(user, "edit", meeting)
+    editable = can_meeting(user, "edit", meeting)
     items = agenda_items(meeting)
     # Agenda items name problems the user may not open (a task force sees its own
     # projects' problems): link only those it may, the others through their project.
     problem_ids = [item.problem_id for item in items if item.problem_id]
-    openable = set(
-        access.visible_problems(user).filter(pk__in=problem_ids).values_list("pk", flat=True)
-    )
+    openable = set(visible_problems(user).filter(pk__in=problem_ids).values_list("pk", flat=True))
     for item in items:
         item.problem_link = item.problem_id in openable
     if editable:
@@ -144,7 +149,7 @@ MEETING_DONE = {
 def meeting_action(request, pk, action):
     if action not in MEETING_DONE:
         raise Http404()
-    meeting = access.get_meeting(request.user, pk, "edit")
+    meeting = get_meeting(request.user, pk, "edit")
     post, by = request.POST, request.user
     try:
         if action == "info":
@@ -181,7 +186,7 @@ ITEM_DONE = {
 def item_action(request, pk, item_pk, action):
     if action not in ITEM_DONE:
         raise Http404()
-    meeting = access.get_meeting(request.user, pk, "edit")
+    meeting = get_meeting(request.user, pk, "edit")
     item = meeting.items.filter(pk=item_pk).first()
     if item is None:
         raise Http404("议题不存在 / Agenda item not found")
@@ -222,7 +227,7 @@ def meeting_url(meeting) -> str:
 
 @login_required
 def meeting_minutes(request, pk):
-    meeting = access.get_meeting(request.user, pk, "export")
+    meeting = get_meeting(request.user, pk, "export")
     buffer = io.BytesIO()
     write_minutes(meeting, agenda_items(meeting), buffer)
     response = HttpResponse(buffer.getvalue(), content_type=DOCX_CONTENT_TYPE)
@@ -253,7 +258,7 @@ def decision_list(request):
 def decision_export(request):
     """The filtered list as .xlsx in the office layout (序号, 项目名称, 议定事项, …)."""
     programme = current_programme(request)
-    access.require(request.user, "export", programme)
+    require(request.user, "export", programme)
     form, qs, as_of = filtered_decisions(request.user, programme, request.GET)
     if form.is_bound and not form.is_valid():
         return HttpResponse("筛选条件有误 / Invalid filter", status=400)
@@ -269,11 +274,10 @@ def decision_export(request):
 
 @login_required
 def decision_detail(request, pk):
-    decision = access.get_decision(request.user, pk)
+    decision = get_decision(request.user, pk)
     user = request.user
     can = {
-        action: access.can_decision(user, action, decision)
-        for action in ("edit", "progress", "confirm")
+        action: can_decision(user, action, decision) for action in ("edit", "progress", "confirm")
     }
     initial = {"version": decision.version}
     context = {
@@ -316,7 +320,7 @@ DECISION_DONE = {
 def decision_action(request, pk, action):
     if action not in DECISION_DONE:
         raise Http404()
-    decision = access.get_decision(request.user, pk)
+    decision = get_decision(request.user, pk)
     post, by = request.POST, request.user
     note, version = post.get("note", ""), _version(post)
     try:

@@ -3,8 +3,8 @@
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 
-from . import access
 from .models import Region, RoleAssignment, Unit
+from .roles import is_superuser, programme_ids
 
 router = Router()
 
@@ -68,7 +68,7 @@ class UnitQuery(Schema):
 
 def in_a_programme(user) -> bool:
     """Reference lists are for people in at least one programme; outsiders get []."""
-    return access.is_superuser(user) or bool(access.programme_ids(user))
+    return is_superuser(user) or bool(programme_ids(user))
 
 
 @router.get("/me", response={200: MeOut, 401: Error}, tags=["me"])

@@ -1,6 +1,6 @@
 """The bi-monthly progress meeting (两个月一推进、较短比长) over JSON: a period's ranking
 with each score's parts and the movement, and the scoring scheme (read: everyone in the
-programme; change and publish: office). Permissions come from `orgs.access`."""
+programme; change and publish: office). Permissions come from each app's `permissions.py`."""
 
 from decimal import Decimal
 
@@ -9,10 +9,10 @@ from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
-from keyworks.orgs import access
 
 from . import periods, services
 from .models import PARTS, RankingScheme
+from .permissions import rankings_programme
 from .scoring import DIMENSION_LABELS, DIMENSIONS
 
 router = Router()
@@ -158,7 +158,7 @@ def ranking_out(ranking: services.Ranking, dimension: str | None) -> dict:
 def get_ranking(request, query: Query[RankingQuery]):
     """两月推进排名：各项得分、名次、较上期升降、红黑榜 / A period's ranking with parts,
     ranks, movement and red/black lists. Published periods are frozen snapshots."""
-    programme = access.rankings_programme(request.auth, query.programme)
+    programme = rankings_programme(request.auth, query.programme)
     if query.dimension and query.dimension not in DIMENSION_LABELS:
         raise ValidationError({"dimension": "未知的排名维度 / Unknown dimension"})
     period = periods.choose(query.period, programme)
@@ -168,7 +168,7 @@ def get_ranking(request, query: Query[RankingQuery]):
 @router.get("/rankings/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["rankings"])
 def get_scheme(request, programme: str | None = None):
     """计分方案 / The programme's scoring scheme (the defaults until the office saves one)."""
-    found = access.rankings_programme(request.auth, programme)
+    found = rankings_programme(request.auth, programme)
     return scheme_out(RankingScheme.for_programme(found))
 
 
@@ -176,7 +176,7 @@ def get_scheme(request, programme: str | None = None):
 def put_scheme(request, payload: SchemeIn, programme: str | None = None):
     """修改计分方案（办公室；权重之和为 100） / Change the scheme (office; weights add up
     to 100). A stale `version` is 409."""
-    found = access.rankings_programme(request.auth, programme, "manage")
+    found = rankings_programme(request.auth, programme, "manage")
     values = {f"weight_{code}": payload.weights.get(code) for code, _l, _w in PARTS}
     unknown = set(payload.weights) - {code for code, _l, _w in PARTS}
     if unknown:
@@ -193,7 +193,7 @@ def put_scheme(request, payload: SchemeIn, programme: str | None = None):
 @router.post("/rankings/publish", response={200: RankingOut, **WRITE_ERRORS}, tags=["rankings"])
 def publish(request, payload: PublishIn, programme: str | None = None):
     """发布（固定）一期排名（办公室） / Publish (freeze) a period's ranking (office)."""
-    found = access.rankings_programme(request.auth, programme, "manage")
+    found = rankings_programme(request.auth, programme, "manage")
     period = periods.Period.parse(payload.period, found)
     services.publish(found, period, by=request.auth)
     return ranking_out(services.ranking_for(found, period), None)

@@ -11,10 +11,10 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
-from keyworks.orgs import access
 
 from .models import PARTS, RankingRow, RankingScheme, RankingSnapshot
 from .periods import Period
+from .permissions import can_manage_rankings, require_manage_rankings
 from .scoring import DIMENSIONS, Part, RankRow, Table, compute
 
 SCHEME_FIELDS = [f"weight_{code}" for code, _label, _w in PARTS] + ["red_count", "black_count"]
@@ -60,7 +60,7 @@ def validate_scheme(values: dict) -> dict:
 def update_scheme(programme, values: dict, *, by, expected_version: int | None = None):
     """Change the programme's scheme (office). `expected_version` is the version the
     editor read; a newer one raises ConcurrentEditError."""
-    access.require_manage_rankings(by, programme)
+    require_manage_rankings(by, programme)
     clean = validate_scheme(values)
     scheme = RankingScheme.objects.select_for_update().filter(programme=programme).first()
     created = scheme is None
@@ -175,7 +175,7 @@ def ranking_for(programme, period: Period, *, now=None) -> Ranking:
 def publish(programme, period: Period, *, by, now=None) -> RankingSnapshot:
     """Freeze the period's live ranking (office). A period is published once, and only
     after its last day (a running period would freeze half its data)."""
-    if not access.can_manage_rankings(by, programme):
+    if not can_manage_rankings(by, programme):
         raise PermissionDenied("只有指挥部办公室可以发布排名 / Only the office may publish")
     today = (now or timezone.now()).astimezone(SHANGHAI).date()
     if period.end >= today:

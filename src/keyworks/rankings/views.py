@@ -9,18 +9,19 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from keyworks.ledger.permissions import visible_programmes
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import exports, periods, services
 from .forms import SchemeForm
 from .models import PARTS, RankingScheme
+from .permissions import can_manage_rankings, rankings_programme
 from .scoring import DIMENSIONS, NO_VERIFICATION
 
 
 def _programme(request, action: str = "view"):
     programme = current_programme(request)  # 404 outside every programme
-    return access.rankings_programme(request.user, programme.code, action)
+    return rankings_programme(request.user, programme.code, action)
 
 
 def _ranking(request):
@@ -39,7 +40,7 @@ def ranking_page(request):
     tables = [t for code, _l in DIMENSIONS for t in ranking.tables.get(code, [])]
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "ranking": ranking,
         "period": ranking.period,
         "periods": periods.periods_of(programme),
@@ -52,7 +53,7 @@ def ranking_page(request):
         ),
         "previous_label": services.previous_period_label(ranking),
         "title": exports.title(ranking),
-        "may_manage": access.can_manage_rankings(request.user, programme),
+        "may_manage": can_manage_rankings(request.user, programme),
     }
     return render(request, "rankings/ranking.html", context)
 

@@ -8,9 +8,9 @@ from ninja import Field, Router, Schema
 
 from keyworks.core.calendar import local_today
 from keyworks.ledger.api import READ_ERRORS
-from keyworks.orgs import access
 
 from . import services
+from .permissions import can_receive_reminders
 from .views import NOT_MEMBER
 
 router = Router()
@@ -47,7 +47,7 @@ def list_reminders(request):
     """当前用户的工作提醒：逾期在前，再按截止日期 / The signed-in user's reminders:
     overdue first, then by due date. 404 for someone in no programme."""
     user = request.auth
-    if not access.can_receive_reminders(user):
+    if not can_receive_reminders(user):
         raise Http404(NOT_MEMBER)
     today = local_today()
     items = services.reminders_for(user, today)

@@ -11,9 +11,8 @@ import datetime
 import importlib
 from dataclasses import dataclass
 
-from keyworks.orgs import access
-
 from .base import Reminder
+from .permissions import can_receive_reminders
 
 # Apps whose `<app>.reminders` module is collected, in this order.
 APPS = ("reporting", "coordination", "targets", "fieldwork", "tasks", "meetings", "factors")
@@ -71,7 +70,7 @@ def sort_key(reminder: Reminder):
 
 def reminders_for(user, today: datetime.date) -> list[Reminder]:
     """Everything the user should act on as of `today` (Asia/Shanghai), most urgent first."""
-    if not access.can_receive_reminders(user):
+    if not can_receive_reminders(user):
         return []
     items: list[Reminder] = []
     for provider in providers():

@@ -7,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from keyworks.core.calendar import local_today
-from keyworks.orgs import access
 
 from . import services
+from .permissions import can_receive_reminders
 
 PANEL_SIZE = 5
 SOON_DAYS = 3
@@ -28,7 +28,7 @@ def summary(items, today) -> dict:
 
 @login_required
 def reminder_list(request):
-    if not access.can_receive_reminders(request.user):
+    if not can_receive_reminders(request.user):
         raise Http404(NOT_MEMBER)
     today = local_today()
     items = services.reminders_for(request.user, today)
@@ -39,7 +39,7 @@ def reminder_list(request):
 def home(request):
     """The home page: the user's reminder panel and the main lists. People outside every
     programme (and visitors) go to the ledger, which says what to do."""
-    if not access.can_receive_reminders(request.user):
+    if not can_receive_reminders(request.user):
         return redirect("ledger:project_list")
     today = local_today()
     items = services.reminders_for(request.user, today)

@@ -1,6 +1,6 @@
 """Monthly reports, measures and warning lights over JSON.
 
-Permissions come from `orgs.access` (a report you cannot see is 404, one you may only
+Permissions come from each app's `permissions.py` (a report you cannot see is 404, one you may only
 read is 403 for changes); every write goes through `reporting.services`. Amounts (万元)
 and percentages travel as strings so that no client ever sees float noise.
 """
@@ -14,10 +14,10 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS, exact, money
-from keyworks.orgs import access
+from keyworks.ledger.permissions import choose_programme, get_project
 
 from . import lights as lights_module
-from . import services
+from . import permissions, services
 from .measures import (
     TIMELINESS_LABELS,
     default_month,
@@ -229,7 +229,7 @@ def report_detail(user, pk: int) -> dict:
         review_comment=report.review_comment,
         decision_comment=report.decision_comment,
         due_at=services.due_at(report.project.programme, report.month),
-        can={action: access.can_report(user, action, report) for action in ACTIONS},
+        can={action: permissions.can_report(user, action, report) for action in ACTIONS},
     )
     return data
 
@@ -255,10 +255,10 @@ def list_reports(request, filters: Query[ReportQuery]):
     """月报列表（您可见的项目） / Monthly reports of the projects you may see, newest month
     first. Outsiders (in no programme) get an empty page."""
     user = request.auth
-    programme = access.choose_programme(user, filters.programme)
+    programme = choose_programme(user, filters.programme)
     if programme is None:
         return {"count": 0, "items": []}
-    qs = access.visible_reports(user).filter(project__programme=programme)
+    qs = permissions.visible_reports(user).filter(project__programme=programme)
     month = parse_month(filters.month)
     if month is not None:
         qs = qs.filter(month=month)
@@ -280,7 +280,7 @@ def list_reports(request, filters: Query[ReportQuery]):
 )
 def get_report(request, report_id: int):
     """一份月报；`can` 列出您可执行的操作 / One report; `can` lists what you may do."""
-    report = access.get_report(request.auth, report_id)
+    report = permissions.get_report(request.auth, report_id)
     return report_detail(request.auth, report.pk)
 
 
@@ -292,7 +292,7 @@ def start_report(request, payload: ReportStart):
     / Start (or fetch) the draft for a project and month, optionally saving fields;
     201 when created, 200 when it already existed."""
     user = request.auth
-    project = access.get_project(user, payload.project)
+    project = get_project(user, payload.project)
     month = parse_month(payload.month)
     data = draft_data(payload)
     existed = MonthlyReport.objects.filter(project=project, month=month).exists()
@@ -310,7 +310,7 @@ def save_draft(request, report_id: int, payload: ReportPatch):
     """保存草稿（或退回的月报）；须提交读取时的 version，过期则 409。
     / Save a draft (or returned) report; send the `version` you read (409 if stale)."""
     user = request.auth
-    report = access.get_report(user, report_id)
+    report = permissions.get_report(user, report_id)
     # A stale version raises ConcurrentEditError, which api/errors.py answers with 409.
     services.save_draft(report, draft_data(payload), by=user, expected_version=payload.version)
     return report_detail(user, report.pk)
@@ -325,7 +325,7 @@ def submit_report(request, report_id: int, payload: SubmitIn | None = None):
     """提交月报（本专班）；重复提交不产生变化 / Submit (own task force); submitting twice
     changes nothing."""
     user = request.auth
-    report = access.get_report(user, report_id)
+    report = permissions.get_report(user, report_id)
     version = payload.version if payload is not None else None
     services.submit(report, by=user, expected_version=version)
     return report_detail(user, report.pk)
@@ -339,7 +339,7 @@ def submit_report(request, report_id: int, payload: SubmitIn | None = None):
 def review_report(request, report_id: int, payload: CommentIn | None = None):
     """县区审核已提交的月报 / The district coordinator reviews a submitted report."""
     user = request.auth
-    report = access.get_report(user, report_id)
+    report = permissions.get_report(user, report_id)
     services.review(report, by=user, comment=payload.comment if payload else "")
     return report_detail(user, report.pk)
 
@@ -352,7 +352,7 @@ def review_report(request, report_id: int, payload: CommentIn | None = None):
 def accept_report(request, report_id: int, payload: CommentIn | None = None):
     """办公室采纳 / The office accepts a report."""
     user = request.auth
-    report = access.get_report(user, report_id)
+    report = permissions.get_report(user, report_id)
     services.accept(report, by=user, comment=payload.comment if payload else "")
     return report_detail(user, report.pk)
 
@@ -365,7 +365,7 @@ def accept_report(request, report_id: int, payload: CommentIn | None = None):
 def return_report(request, report_id: int, payload: ReturnIn):
     """办公室退回（须填写意见） / The office returns a report, with a comment."""
     user = request.auth
-    report = access.get_report(user, report_id)
+    report = permissions.get_report(user, report_id)
     services.return_report(report, by=user, comment=payload.comment)
     return report_detail(user, report.pk)
 
@@ -379,10 +379,10 @@ class MeasuresQuery(Schema):
 
 
 def measured_programme(user, filters: MeasuresQuery):
-    programme = access.choose_programme(user, filters.programme)
+    programme = choose_programme(user, filters.programme)
     if programme is None:
         raise Http404("项目计划不存在 / Programme not found")
-    if not access.can_view_measures(user, programme):
+    if not permissions.can_view_measures(user, programme):
         raise PermissionDenied("您没有权限查看考核指标 / You may not see the measures")
     month = parse_month(filters.month) or default_month(programme)
     return programme, month

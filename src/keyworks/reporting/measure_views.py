@@ -10,13 +10,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from keyworks.ledger.permissions import get_project, visible_programmes
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
+from keyworks.orgs.roles import is_office
 
 from . import lights as lights_module
 from . import pauses, services
 from .measures import default_month, project_measures, rollup
 from .models import WarningRules
+from .permissions import can_view_measures
 
 
 def parse_month(value: str | None, programme) -> datetime.date:
@@ -31,12 +33,12 @@ def parse_month(value: str | None, programme) -> datetime.date:
 @login_required
 def measures_page(request):
     programme = current_programme(request)
-    if not access.can_view_measures(request.user, programme):
+    if not can_view_measures(request.user, programme):
         raise PermissionDenied("您没有权限查看考核指标 / You may not see the measures")
     month = parse_month(request.GET.get("month"), programme)
     measures = project_measures(programme, month)
     lights = lights_module.project_lights(programme, month, measures=measures)
-    may_pause = access.is_office(request.user, programme.pk)
+    may_pause = is_office(request.user, programme.pk)
     rows = [
         {"m": m, "light": lights[pk], "hex": lights_module.HEX[lights[pk].color]}
         for pk, m in measures.items()
@@ -44,7 +46,7 @@ def measures_page(request):
     totals = rollup(measures, "programme")
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "month": month,
         "previous": services.previous_month(month),
         "following": services.next_month(month),
@@ -66,7 +68,7 @@ def measures_page(request):
 def project_pause(request, pk, action):
     if action not in {"pause", "resume"}:
         raise Http404()
-    project = access.get_project(request.user, pk)
+    project = get_project(request.user, pk)
     try:
         if action == "pause":
             review = request.POST.get("review_date") or None

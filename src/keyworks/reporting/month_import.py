@@ -37,10 +37,10 @@ from keyworks.core.xlsx import (
 )
 from keyworks.core.xlsx_reader import ErrorValue, read_sheets
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 
 from . import services
 from .models import EDITABLE_STATUSES, MonthlyReport
+from .permissions import can_report
 
 # field -> (template header, other headers offices use)
 HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -317,7 +317,7 @@ class _RowReader:
                 "the report is submitted or accepted; request a correction instead",
             )  # fmt: skip
             return row
-        if project.is_archived or not access.can_report(self.user, "import", probe):
+        if project.is_archived or not can_report(self.user, "import", probe):
             self.error(
                 row, None, "您不能填报该项目的月报（非本专班项目或项目已归档）",
                 "you may not fill in this project's report",

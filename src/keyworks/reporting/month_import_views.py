@@ -12,19 +12,20 @@ from django.urls import reverse
 from keyworks.core.imports import ImportRefused, PendingUploads
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
+from keyworks.ledger.permissions import get_programme
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import month_import
 from .measure_views import parse_month
+from .permissions import report_importable_projects, require_import_reports
 
 PENDING = PendingUploads("report_imports")
 PREVIEW_ROW_LIMIT = 500
 
 
 def _importer_programme(request, code=None):
-    programme = access.get_programme(request.user, code) if code else current_programme(request)
-    access.require_import_reports(request.user, programme)
+    programme = get_programme(request.user, code) if code else current_programme(request)
+    require_import_reports(request.user, programme)
     return programme
 
 
@@ -32,7 +33,7 @@ def _importer_programme(request, code=None):
 def template_download(request):
     programme = _importer_programme(request)
     month = parse_month(request.GET.get("month"), programme)
-    projects = access.report_importable_projects(request.user, programme)
+    projects = report_importable_projects(request.user, programme)
     buffer = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     month_import.write_template(programme, month, projects, buffer)
     buffer.seek(0)

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from keyworks.audit.services import record_change, snapshot
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 
 from .models import ProjectPause
+from .permissions import require_pause_project
 
 
 def open_pause(project: Project) -> ProjectPause | None:
@@ -38,7 +38,7 @@ def pause_project(
     """Put a project on hold. The reason is mandatory; a paused project cannot be paused
     again until it is resumed."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    access.require_pause_project(by, project)
+    require_pause_project(by, project)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写暂停原因 / Give the reason for the pause"})
@@ -59,7 +59,7 @@ def pause_project(
 def resume_project(project: Project, *, by, reason: str = "") -> ProjectPause:
     """End the project's open pause."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    access.require_pause_project(by, project)
+    require_pause_project(by, project)
     pause = open_pause(project)
     if pause is None:
         raise ValidationError("该项目未暂停 / The project is not paused")

@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 from keyworks.orgs.models import Role, RoleAssignment
+from keyworks.orgs.roles import assignments, own_task_force_ids, programme_ids
 from keyworks.reminders.base import Reminder
 
 from .models import CorrectionRequest, CorrectionStatus, MonthlyReport, ProjectPause, ReportStatus
@@ -58,10 +58,10 @@ def owing_months(programme, today: datetime.date) -> list[tuple[datetime.date, d
 
 
 def _task_force_reminders(user, today) -> list[Reminder]:
-    task_forces = access.own_task_force_ids(user)
+    task_forces = own_task_force_ids(user)
     if not task_forces:
         return []
-    programmes = access.programme_ids(user, Role.TASKFORCE)
+    programmes = programme_ids(user, Role.TASKFORCE)
     projects = list(
         Project.objects.filter(
             task_force_id__in=task_forces, programme_id__in=programmes, archived_at__isnull=True
@@ -122,7 +122,7 @@ def _task_force_reminders(user, today) -> list[Reminder]:
 def _district_reminders(user, today) -> list[Reminder]:
     pairs = [
         (a.programme_id, a.region_id)
-        for a in access.assignments(user)
+        for a in assignments(user)
         if a.role == Role.DISTRICT and a.region_id
     ]
     if not pairs:
@@ -153,7 +153,7 @@ def _district_reminders(user, today) -> list[Reminder]:
 
 
 def _office_reminders(user, today) -> list[Reminder]:
-    programmes = access.programme_ids(user, Role.OFFICE)
+    programmes = programme_ids(user, Role.OFFICE)
     if not programmes:
         return []
     coordinated = set(

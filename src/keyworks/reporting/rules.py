@@ -18,9 +18,9 @@ from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Programme
-from keyworks.orgs import access
 
 from .models import WarningRules
+from .permissions import require_edit_warning_rules
 
 RULE_FIELDS = (
     "yellow_lag_points",
@@ -79,7 +79,7 @@ def check(values: dict) -> None:
 @transaction.atomic
 def save_rules(programme: Programme, values: dict, *, by, expected: str) -> WarningRules:
     """Store the office's rules and due day; `expected` is the form's fingerprint."""
-    access.require_edit_warning_rules(by, programme)
+    require_edit_warning_rules(by, programme)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     rules = WarningRules.objects.select_for_update().filter(programme=programme).first()
     created = rules is None

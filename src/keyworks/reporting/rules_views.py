@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from keyworks.ledger.permissions import managed_programmes
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import rules as rules_module
 from .models import WarningRules
+from .permissions import require_edit_warning_rules
 
 
 def _initial(programme) -> dict:
@@ -20,7 +21,7 @@ def _initial(programme) -> dict:
 @login_required
 def warning_rules(request):
     programme = current_programme(request)  # 404 outside every programme
-    access.require_edit_warning_rules(request.user, programme)  # 403 unless office
+    require_edit_warning_rules(request.user, programme)  # 403 unless office
     form = rules_module.RulesForm(request.POST or None, initial=_initial(programme))
     tried = None
     if request.method == "POST" and form.is_valid():
@@ -40,7 +41,7 @@ def warning_rules(request):
             return redirect(f"{request.path}?programme={programme.code}")
     context = {
         "programme": programme,
-        "programmes": access.managed_programmes(request.user),
+        "programmes": managed_programmes(request.user),
         "form": form,
         "tried": tried,
         "demo_notice": programme.is_demo,

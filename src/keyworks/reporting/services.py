@@ -15,7 +15,6 @@ from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 
 from .models import (
     COUNTED_STATUSES,
@@ -24,6 +23,7 @@ from .models import (
     MonthlyReport,
     ReportStatus,
 )
+from .permissions import require_report
 
 DRAFT_FIELDS = (
     "completed_this_month",
@@ -121,9 +121,9 @@ def start_report(
     month = check_month(month)
     existing = MonthlyReport.objects.filter(project=project, month=month).first()
     if existing is not None:
-        access.require_report(by, "view", existing)
+        require_report(by, "view", existing)
         return existing
-    access.require_report(by, permission, MonthlyReport(project=project, month=month))
+    require_report(by, permission, MonthlyReport(project=project, month=month))
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(project=project, month=month)
@@ -158,12 +158,12 @@ def save_draft(
     (`permission="import"`: or of any project, by the office, from a monthly template)."""
     current = _locked(report)
     if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        access.require_report(by, "view", current)
+        require_report(by, "view", current)
         raise PermissionDenied(
             "月报已提交或已采纳，不能直接修改；如需更正请提出更正申请。"
             " / This report is submitted or accepted; request a correction to change it."
         )
-    access.require_report(by, permission, current)
+    require_report(by, permission, current)
     check_version(current, expected_version, ConcurrentEditError)
     unknown = set(data) - set(DRAFT_FIELDS)
     if unknown:
@@ -199,9 +199,9 @@ def submit(report: MonthlyReport, *, by, expected_version: int | None = None) ->
     """Submit a draft. Submitting an already submitted report changes nothing."""
     current = _locked(report)
     if current.status in COUNTED_STATUSES:
-        access.require_report(by, "view", current)
+        require_report(by, "view", current)
         return current  # idempotent: a double click submits once
-    access.require_report(by, "submit", current)
+    require_report(by, "submit", current)
     check_version(current, expected_version, ConcurrentEditError)
     check_month(current.month)
     if current.completed_this_month < 0 or current.next_plan_investment < 0:
@@ -246,7 +246,7 @@ def submit(report: MonthlyReport, *, by, expected_version: int | None = None) ->
 
 def _transition(report, *, by, action, permission, apply, reason=""):
     current = _locked(report)
-    access.require_report(by, permission, current)
+    require_report(by, permission, current)
     before = _report_snapshot(current)
     apply(current)
     _bump(current)
@@ -298,7 +298,7 @@ def return_report(report: MonthlyReport, *, by, comment: str) -> MonthlyReport:
 @transaction.atomic
 def request_correction(report: MonthlyReport, *, by, reason: str) -> CorrectionRequest:
     current = _locked(report)
-    access.require_report(by, "request_correction", current)
+    require_report(by, "request_correction", current)
     if not reason.strip():
         raise ValidationError({"reason": "请填写更正理由 / Give a reason for the correction"})
     if current.corrections.filter(status=CorrectionStatus.PENDING).exists():
@@ -323,7 +323,7 @@ def decide_correction(
     """The office approves (report reopens as a draft; its history stays) or rejects."""
     correction = CorrectionRequest.objects.select_for_update().get(pk=correction.pk)
     report = _locked(correction.report)
-    access.require_report(by, "decide_correction", report)
+    require_report(by, "decide_correction", report)
     if correction.status != CorrectionStatus.PENDING:
         raise ValidationError("该更正申请已处理 / This request was already decided")
     correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED

@@ -10,11 +10,12 @@ from django.shortcuts import render
 
 from keyworks.core.calendar import local_today
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
+from keyworks.ledger.permissions import visible_programmes
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import services
 from .measure_views import parse_month
+from .permissions import can_view_measures
 from .summary import month_summary
 from .summary_export import export_filename, write_summary_xlsx
 
@@ -23,7 +24,7 @@ PAGE_SIZE = 100
 
 def _summary(request):
     programme = current_programme(request)
-    if not access.can_view_measures(request.user, programme):
+    if not can_view_measures(request.user, programme):
         raise PermissionDenied("您没有权限查看月报汇总 / You may not see the month's summary")
     return programme, month_summary(programme, parse_month(request.GET.get("month"), programme))
 
@@ -35,7 +36,7 @@ def summary_page(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "summary": summary,
         "month": summary.month,
         "previous": services.previous_month(summary.month),

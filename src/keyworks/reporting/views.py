@@ -13,13 +13,20 @@ from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.audit.views import history_rows
+from keyworks.ledger.permissions import get_project, visible_programmes
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
 
 from . import services
 from .forms import CommentForm, ReasonForm, ReportForm
 from .measure_views import parse_month
 from .models import CorrectionRequest, MonthlyReport
+from .permissions import (
+    can_report,
+    get_report,
+    report_importable_projects,
+    reportable_projects,
+    visible_reports,
+)
 
 
 @login_required
@@ -27,7 +34,7 @@ def report_list(request):
     programme = current_programme(request)
     month = parse_month(request.GET.get("month"), programme)  # default: last month, in the year
     projects = (
-        access.reportable_projects(request.user)
+        reportable_projects(request.user)
         .filter(programme=programme, archived_at__isnull=True)
         .select_related("programme")
         .order_by("seq", "id")
@@ -44,7 +51,7 @@ def report_list(request):
         can_start = (
             report is None
             and not future
-            and access.can_report(request.user, "edit", MonthlyReport(project=project))
+            and can_report(request.user, "edit", MonthlyReport(project=project))
         )
         missing = overdue and (report is None or report.submitted_at is None)
         rows.append(
@@ -52,7 +59,7 @@ def report_list(request):
         )
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "month": month,
         "previous": services.previous_month(month),
         "following": services.next_month(month),
@@ -63,7 +70,7 @@ def report_list(request):
             "late": sum(1 for r in rows if r["report"] and r["report"].is_late),
             "missing": sum(1 for r in rows if r["missing"]),
         },
-        "can_import": access.report_importable_projects(request.user, programme).exists(),
+        "can_import": report_importable_projects(request.user, programme).exists(),
         "demo_notice": programme.is_demo,
     }
     return render(request, "reporting/report_list.html", context)
@@ -72,7 +79,7 @@ def report_list(request):
 @login_required
 @require_POST
 def report_start(request, project_pk, year, month):
-    project = access.get_project(request.user, project_pk)
+    project = get_project(request.user, project_pk)
     try:
         day = datetime.date(year, month, 1)
         report = services.start_report(project, day, by=request.user)
@@ -81,14 +88,14 @@ def report_start(request, project_pk, year, month):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:report_list")
-    if access.can_report(request.user, "edit", report):
+    if can_report(request.user, "edit", report):
         return redirect("reporting:report_edit", pk=report.pk)
     return redirect("reporting:report_detail", pk=report.pk)
 
 
 @login_required
 def report_edit(request, pk):
-    report = access.get_report(request.user, pk, "edit")
+    report = get_report(request.user, pk, "edit")
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,13 +138,13 @@ def add_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def report_detail(request, pk):
-    report = access.get_report(request.user, pk)
+    report = get_report(request.user, pk)
     user = request.user
     records = ChangeRecord.objects.filter(
         Q(object_type="reporting.monthlyreport", object_id=str(report.pk))
     ).order_by("-at", "-id")
     actions = {
-        name: access.can_report(user, name, report)
+        name: can_report(user, name, report)
         for name in (
             "edit",
             "review",
@@ -197,7 +204,7 @@ DONE = {
 def report_action(request, pk, action):
     if action not in ACTIONS:
         raise Http404()
-    report = access.get_report(request.user, pk)
+    report = get_report(request.user, pk)
     comment = request.POST.get("comment", "")
     try:
         if action == "submit":
@@ -224,7 +231,7 @@ def report_action(request, pk, action):
 def correction_decide(request, correction_pk, decision):
     if decision not in {"approve", "reject"}:
         raise Http404()
-    visible = access.visible_reports(request.user)
+    visible = visible_reports(request.user)
     correction = get_object_or_404(
         CorrectionRequest.objects.filter(report__in=visible), pk=correction_pk
     )

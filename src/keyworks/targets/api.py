@@ -12,9 +12,9 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS, money
-from keyworks.orgs import access
+from keyworks.ledger.permissions import choose_programme
 
-from . import services
+from . import permissions, services
 from .models import AnnualTarget, ItemState, TargetStatus
 
 router = Router()
@@ -195,7 +195,7 @@ def target_detail(user, pk: int) -> dict:
         investment_comment=target.investment_comment,
         milestones=[item_out(i) for i in services.milestones(target)],
         indicators=[item_out(i) for i in services.indicators(target)],
-        can={action: access.can_target(user, action, target) for action in ACTIONS},
+        can={action: permissions.can_target(user, action, target) for action in ACTIONS},
     )
     return data
 
@@ -228,11 +228,11 @@ def list_targets(request, filters: Query[TargetQuery]):
     """年度目标（每个版本一条） / Annual target versions the caller may read, one row per
     version. Outsiders (in no programme) get an empty page."""
     user = request.auth
-    programme = access.choose_programme(user, filters.programme)
+    programme = choose_programme(user, filters.programme)
     if programme is None:
         return {"count": 0, "items": []}
     year = services.check_year(filters.year) if filters.year else programme.year
-    qs = access.visible_targets(user).filter(project__programme=programme, year=year)
+    qs = permissions.visible_targets(user).filter(project__programme=programme, year=year)
     if filters.project is not None:
         qs = qs.filter(project_id=filters.project)
     if filters.status:
@@ -256,7 +256,7 @@ def list_targets(request, filters: Query[TargetQuery]):
 )
 def get_target(request, target_id: int):
     """一个版本及其条目和审核意见 / One version with its items and review comments."""
-    target = access.get_target(request.auth, target_id)
+    target = permissions.get_target(request.auth, target_id)
     return target_detail(request.auth, target.pk)
 
 
@@ -265,7 +265,7 @@ def create_target(request, payload: TargetCreate):
     """本专班填报年度目标（第1版）；`submit` 为真则同时提交
     / The project's task force files its target (first version); `submit` submits it."""
     user = request.auth
-    project = access.get_target_project(user, payload.project, "create")
+    project = permissions.get_target_project(user, payload.project, "create")
     year = payload.year or project.programme.year
     target = services.create_target(project, year, content(payload), by=user)
     if payload.submit:
@@ -279,7 +279,7 @@ def create_target(request, payload: TargetCreate):
 def edit_target(request, target_id: int, payload: TargetPatch):
     """修改草稿或被退回的版本（已通过的条目不能改） / Edit a draft or returned version."""
     user = request.auth
-    target = access.get_target(user, target_id)
+    target = permissions.get_target(user, target_id)
     target = services.save_target(
         target, content(payload), by=user, expected_version=payload.version
     )
@@ -296,7 +296,7 @@ def edit_target(request, target_id: int, payload: TargetPatch):
 def submit_target(request, target_id: int, payload: SubmitIn):
     """提交审核（重复提交无副作用） / Submit for review (idempotent)."""
     user = request.auth
-    target = access.get_target(user, target_id)
+    target = permissions.get_target(user, target_id)
     services.submit_target(target, by=user, expected_version=payload.version)
     return target_detail(user, target.pk)
 
@@ -310,7 +310,7 @@ def review_target(request, target_id: int, payload: ReviewIn):
     """办公室逐项审核：每个待审核条目 accept 或 return（附意见）；全部通过即锁定
     / The office decides each pending item; all accepted locks the version."""
     user = request.auth
-    target = access.get_target(user, target_id)
+    target = permissions.get_target(user, target_id)
     decisions = {}
     for d in payload.decisions:
         key = "investment" if d.item == "investment" else f"item-{d.item}"
@@ -328,7 +328,7 @@ def revise_target(request, target_id: int, payload: ReviseIn):
     """对现行版本提出调整（新版本，须说明理由）；未给出的内容沿用现行版本
     / Revise the current version: a new version with a reason; omitted content is kept."""
     user = request.auth
-    target = access.get_target(user, target_id)
+    target = permissions.get_target(user, target_id)
     data = services.target_data(target)
     if payload.investment is not None:
         data["investment"] = payload.investment

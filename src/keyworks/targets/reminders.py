@@ -7,8 +7,8 @@ import datetime
 from django.urls import reverse
 
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 from keyworks.orgs.models import Role
+from keyworks.orgs.roles import own_task_force_ids, programme_ids
 from keyworks.reminders.base import Reminder
 
 from .models import AnnualTarget, TargetStatus
@@ -28,7 +28,7 @@ def project_url(project: Project, year: int) -> str:
 
 
 def _office(user) -> list[Reminder]:
-    programmes = access.programme_ids(user, Role.OFFICE)
+    programmes = programme_ids(user, Role.OFFICE)
     if not programmes:
         return []
     waiting = (
@@ -54,7 +54,7 @@ def _office(user) -> list[Reminder]:
 
 
 def _task_force(user) -> list[Reminder]:
-    task_forces = access.own_task_force_ids(user)
+    task_forces = own_task_force_ids(user)
     if not task_forces:
         return []
     projects = list(

@@ -14,7 +14,6 @@ from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
 from keyworks.ledger import services as ledger_services
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 
 from .models import (
     OPEN_STATUSES,
@@ -24,6 +23,7 @@ from .models import (
     TargetItem,
     TargetStatus,
 )
+from .permissions import require_target
 
 MAX_ITEMS = 50
 MAX_INVESTMENT = Decimal("999999999999.99")
@@ -287,7 +287,7 @@ def _replace_items(target: AnnualTarget, cleaned: dict) -> None:
 @transaction.atomic
 def create_target(project: Project, year: int, data: dict, *, by) -> AnnualTarget:
     """The first version (第1版) of the project's target for `year`, as a draft."""
-    access.require_target(by, "create", project)
+    require_target(by, "create", project)
     year = check_year(year)
     if AnnualTarget.objects.filter(project=project, year=year).exists():
         raise ValidationError(
@@ -319,12 +319,12 @@ def save_target(
     accepted stay as they are; changed items go back to pending."""
     current = _locked(target)
     if current.status not in (TargetStatus.DRAFT, TargetStatus.RETURNED):
-        access.require_target(by, "view", current)
+        require_target(by, "view", current)
         raise PermissionDenied(
             "年度目标已提交或已通过，不能直接修改；如需调整请提出新版本。"
             " / This target is submitted or accepted; revise it to change it."
         )
-    access.require_target(by, "edit", current)
+    require_target(by, "edit", current)
     check_version(current, expected_version, ConcurrentEditError)
     cleaned = clean_data(data, current.year)
     before = target_snapshot(current)
@@ -348,9 +348,9 @@ def submit_target(target: AnnualTarget, *, by, expected_version: int | None = No
     """Submit for review. Submitting an already submitted version changes nothing."""
     current = _locked(target)
     if current.status == TargetStatus.SUBMITTED:
-        access.require_target(by, "view", current)
+        require_target(by, "view", current)
         return current  # idempotent: a double click submits once
-    access.require_target(by, "submit", current)
+    require_target(by, "submit", current)
     check_version(current, expected_version, ConcurrentEditError)
     before = target_snapshot(current)
     if current.investment_state == ItemState.RETURNED:
@@ -381,7 +381,7 @@ def review_target(
     All items accepted: the version is accepted (locked) and becomes the current target;
     otherwise it goes back to the task force."""
     current = _locked(target)
-    access.require_target(by, "review", current)
+    require_target(by, "review", current)
     check_version(current, expected_version, ConcurrentEditError)
     items = {f"item-{i.pk}": i for i in current.items.all()}
     pending = pending_keys(current)
@@ -444,7 +444,7 @@ def revise_target(
     """A new version (draft) of an accepted target, with a reason; `data` defaults to a
     copy of the accepted content. It is submitted and reviewed like the first."""
     current = _locked(target)
-    access.require_target(by, "revise", current)
+    require_target(by, "revise", current)
     if not (reason or "").strip():
         raise ValidationError({"reason": "请填写调整理由 / Give a reason for the revision"})
     siblings = AnnualTarget.objects.filter(project=current.project, year=current.year)

@@ -8,12 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
+from keyworks.ledger.permissions import visible_programmes
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
+from keyworks.orgs.roles import is_office
 
 from . import services
 from .forms import ReviseForm, TargetForms
 from .models import AnnualTarget, ItemState, TargetStatus
+from .permissions import can_target, get_target, get_target_project, target_projects
 
 NONE = "none"  # the list's status for "no target yet"
 STATUS_LABELS = {NONE: "未填报", **dict(TargetStatus.choices)}
@@ -37,7 +39,7 @@ def target_list(request):
     programme = current_programme(request)
     year = parse_year(request, programme)
     projects = list(
-        access.target_projects(request.user)
+        target_projects(request.user)
         .filter(programme=programme, archived_at__isnull=True)
         .order_by("seq", "id")
     )
@@ -57,13 +59,13 @@ def target_list(request):
         rows = [r for r in rows if r["status"] == wanted]
     context = {
         "programme": programme,
-        "programmes": access.visible_programmes(request.user),
+        "programmes": visible_programmes(request.user),
         "year": year,
         "rows": rows,
         "counts": counts,
         "status_labels": STATUS_LABELS,
         "status": wanted if wanted in STATUS_LABELS else "",
-        "is_office": access.is_office(request.user, programme.pk),
+        "is_office": is_office(request.user, programme.pk),
         "demo_notice": programme.is_demo,
     }
     return render(request, "targets/target_list.html", context)
@@ -71,7 +73,7 @@ def target_list(request):
 
 @login_required
 def project_targets(request, project_pk, year):
-    project = access.get_target_project(request.user, project_pk)
+    project = get_target_project(request.user, project_pk)
     year = _year(year)
     user = request.user
     history = list(services.target_history(project, year))
@@ -81,13 +83,11 @@ def project_targets(request, project_pk, year):
         object_type="targets.annualtarget", object_id__in=[str(t.pk) for t in history]
     ).order_by("-at", "-id")
     can = {
-        "create": latest is None and access.can_target(user, "create", project),
-        "edit": latest is not None and access.can_target(user, "edit", latest),
-        "submit": latest is not None and access.can_target(user, "submit", latest),
-        "review": latest is not None and access.can_target(user, "review", latest),
-        "revise": latest is not None
-        and latest == current
-        and access.can_target(user, "revise", latest),
+        "create": latest is None and can_target(user, "create", project),
+        "edit": latest is not None and can_target(user, "edit", latest),
+        "submit": latest is not None and can_target(user, "submit", latest),
+        "review": latest is not None and can_target(user, "review", latest),
+        "revise": latest is not None and latest == current and can_target(user, "revise", latest),
     }
     context = {
         "project": project,
@@ -128,7 +128,7 @@ def _render_form(request, forms, *, project, year, target=None, title, errors=()
 
 @login_required
 def target_create(request, project_pk, year):
-    project = access.get_target_project(request.user, project_pk, "create")
+    project = get_target_project(request.user, project_pk, "create")
     year = _year(year)
     if services.latest_target(project, year) is not None:
         return redirect("targets:project", project_pk=project.pk, year=year)
@@ -149,7 +149,7 @@ def target_create(request, project_pk, year):
 
 @login_required
 def target_edit(request, pk):
-    target = access.get_target(request.user, pk, "edit")
+    target = get_target(request.user, pk, "edit")
     forms = TargetForms(request.POST or None, target=target)
     errors = []
     if request.method == "POST" and forms.is_valid():
@@ -180,7 +180,7 @@ def target_edit(request, pk):
 
 @login_required
 def target_revise(request, pk):
-    target = access.get_target(request.user, pk, "revise")
+    target = get_target(request.user, pk, "revise")
     forms = TargetForms(request.POST or None, target=target, form_class=ReviseForm)
     errors = []
     if request.method == "POST" and forms.is_valid():
@@ -210,7 +210,7 @@ def target_revise(request, pk):
 @login_required
 @require_POST
 def target_submit(request, pk):
-    target = access.get_target(request.user, pk)
+    target = get_target(request.user, pk)
     try:
         services.submit_target(
             target, by=request.user, expected_version=_int(request.POST.get("version"))
@@ -238,7 +238,7 @@ def _int(value) -> int | None:
 
 @login_required
 def target_review(request, pk):
-    target = access.get_target(request.user, pk, "review")
+    target = get_target(request.user, pk, "review")
     errors = []
     if request.method == "POST":
         decisions = {

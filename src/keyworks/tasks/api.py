@@ -1,7 +1,7 @@
 """Tracked tasks over JSON (督办事项: supervision items, leaders' instructions, decisions).
 
 The list uses `TaskFilter`, the same filter as the page and the export (incl. `as_of`).
-Permissions come from `orgs.access`: a task you cannot see is 404, an action you may not
+Permissions come from `permissions.py`: a task you cannot see is 404, an action you may not
 take 403, a stale `version` 409. Writes go through `tasks.services`."""
 
 import datetime
@@ -12,11 +12,13 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from keyworks.api.events import event_out
+from keyworks.coordination.permissions import visible_problems
 from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
-from keyworks.orgs import access
+from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit, User
+from keyworks.reporting.permissions import visible_reports
 
-from . import services
+from . import permissions, services
 from .filters import TaskFilter
 from .models import Task, TaskKind, TaskStatus
 
@@ -167,7 +169,7 @@ def task_detail(user, pk: int) -> dict:
         answered_at=task.answered_at,
         accepted_at=task.accepted_at,
         events=[event_out(e, unit=ref(e.unit)) for e in events],
-        can={action: access.can_task(user, action, task) for action in ACTIONS},
+        can={action: permissions.can_task(user, action, task) for action in ACTIONS},
     )
     return data
 
@@ -178,10 +180,10 @@ def list_tasks(request, filters: Query[TaskQuery]):
     / The task list, filtered like the page; `as_of` gives the list as it stood at the end
     of that day. Outsiders (in no programme) get an empty page."""
     user = request.auth
-    programme = access.choose_programme(user, filters.programme)
+    programme = choose_programme(user, filters.programme)
     if programme is None:
         return {"count": 0, "as_of": filters.as_of, "items": []}
-    base = access.visible_tasks(user).filter(programme=programme)
+    base = permissions.visible_tasks(user).filter(programme=programme)
     task_filter = TaskFilter(request.GET, queryset=base, programme=programme)
     if not task_filter.is_valid():
         raise ValidationError({k: list(v) for k, v in task_filter.errors.items()})
@@ -195,7 +197,7 @@ def list_tasks(request, filters: Query[TaskQuery]):
 @router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS}, tags=["tasks"])
 def get_task(request, task_id: int):
     """一个督办事项及其办理记录 / One task with its history."""
-    task = access.get_task(request.auth, task_id)
+    task = permissions.get_task(request.auth, task_id)
     return task_detail(request.auth, task.pk)
 
 
@@ -214,15 +216,15 @@ def create_task(request, payload: TaskCreate):
     / Issue a supervision item (office, inspector), record a leader's instruction (leader,
     office) or a meeting decision (office)."""
     user = request.auth
-    programme = access.get_programme(user, payload.programme) if payload.programme else None
-    programme = programme or access.choose_programme(user, None)
+    programme = get_programme(user, payload.programme) if payload.programme else None
+    programme = programme or choose_programme(user, None)
     if programme is None:
         raise Http404("项目计划不存在 / Programme not found")
     project = None
     if payload.project is not None:
-        project = access.get_project(user, payload.project)
-    problems = access.visible_problems(user)
-    reports = access.visible_reports(user)
+        project = get_project(user, payload.project)
+    problems = visible_problems(user)
+    reports = visible_reports(user)
     assisting = list(Unit.objects.filter(pk__in=payload.assisting_units))
     if len(assisting) != len(set(payload.assisting_units)):
         raise ValidationError({"assisting_units": "未知的单位 id / Unknown unit ids"})
@@ -247,7 +249,7 @@ def create_task(request, payload: TaskCreate):
 
 def act(request, task_id: int, call):
     user = request.auth
-    task = access.get_task(user, task_id)
+    task = permissions.get_task(user, task_id)
     call(task, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
     return task_detail(user, task.pk)
 

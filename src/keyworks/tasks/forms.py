@@ -2,12 +2,14 @@
 
 from django import forms
 
+from keyworks.coordination.permissions import visible_problems
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
-from keyworks.orgs import access
 from keyworks.orgs.models import Unit
+from keyworks.reporting.permissions import visible_reports
 
 from .models import TaskKind
+from .permissions import can_issue_task
 from .services import leaders
 
 
@@ -49,16 +51,14 @@ class TaskForm(forms.Form):
         self.fields["kind"].choices = [
             (value, label)
             for value, label in TaskKind.choices
-            if access.can_issue_task(user, programme, value)
+            if can_issue_task(user, programme, value)
         ]
         self.fields["issued_by"].queryset = leaders(programme)
         self.fields["project"].queryset = Project.objects.filter(programme=programme)
-        self.fields["problem"].queryset = access.visible_problems(user).filter(
+        self.fields["problem"].queryset = visible_problems(user).filter(
             project__programme=programme
         )
-        self.fields["report"].queryset = access.visible_reports(user).filter(
-            project__programme=programme
-        )
+        self.fields["report"].queryset = visible_reports(user).filter(project__programme=programme)
         units = Unit.objects.order_by("kind", "name")
         self.fields["lead_unit"].queryset = units
         self.fields["assisting_units"].queryset = units

@@ -11,10 +11,11 @@ from django.db.models import Q
 from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
-from keyworks.orgs import access
+from keyworks.orgs.roles import programme_ids
 from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import WAITING_FOR_UNIT, Task, TaskStatus
+from .permissions import task_unit_ids
 
 NEAR_DAYS = 3
 
@@ -25,8 +26,8 @@ def _url(task: Task) -> str:
 
 def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     mine = Q()
-    for programme_id in access.programme_ids(user):
-        units = access.task_unit_ids(user, programme_id)
+    for programme_id in programme_ids(user):
+        units = task_unit_ids(user, programme_id)
         if units:
             mine |= Q(programme_id=programme_id, lead_unit_id__in=units)
     if not mine:
@@ -60,7 +61,7 @@ def _acceptance_reminders(user, today: datetime.date) -> list[Reminder]:
     tasks = Task.objects.filter(
         issued_by_id=user.pk,
         status=TaskStatus.ANSWERED,
-        programme_id__in=access.programme_ids(user),
+        programme_id__in=programme_ids(user),
     ).select_related("lead_unit")
     return [
         Reminder(

@@ -16,10 +16,11 @@ from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI, end_of_day, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
-from keyworks.orgs import access
 from keyworks.orgs.models import Role
+from keyworks.orgs.roles import is_leader, is_office
 
 from .models import OPEN_STATUSES, Task, TaskEvent, TaskKind, TaskStatus
+from .permissions import can_issue_task, require_task
 
 Kind = TaskEvent.Kind
 
@@ -80,16 +81,16 @@ def _event(task: Task, *, by, kind, note="", unit=None) -> TaskEvent:
 def _issuer(actor, programme, kind: str, issued_by):
     """Who the task is issued in the name of. Instructions are a leader's: the office may
     record them on any leader's behalf, a leader only their own."""
-    office = access.is_office(actor, programme.pk)
+    office = is_office(actor, programme.pk)
     if kind == TaskKind.INSTRUCTION:
         issuer = issued_by or actor
-        if not access.is_leader(issuer, programme.pk):
+        if not is_leader(issuer, programme.pk):
             raise ValidationError({"issued_by": "请选择作出批示的领导 / Choose the leader"})
         if issuer.pk != actor.pk and not office:
             raise PermissionDenied("只能录入本人的批示 / You may record only your own instructions")
         return issuer
     if issued_by is not None and issued_by.pk != actor.pk:
-        if not office or not access.can_issue_task(issued_by, programme, kind):
+        if not office or not can_issue_task(issued_by, programme, kind):
             raise ValidationError({"issued_by": "交办人无权交办此类事项 / Invalid issuer"})
         return issued_by
     return actor
@@ -146,7 +147,7 @@ def create_task(
     Raises PermissionDenied (not allowed) or ValidationError (field → message)."""
     if kind not in TaskKind.values:
         raise ValidationError({"kind": "事项类型无效 / Invalid kind"})
-    if not access.can_issue_task(actor, programme, kind):
+    if not can_issue_task(actor, programme, kind):
         raise PermissionDenied("您没有权限交办此类事项 / You may not issue this kind of task")
     issuer = _issuer(actor, programme, kind, issued_by)
     issued_on = issued_on or local_today()
@@ -190,9 +191,9 @@ def create_task(
 def _transition(task, *, by, permission, kind, apply, expected_version, note="", unit=None):
     current = Task.objects.select_for_update().get(pk=task.pk)
     if current.status == TaskStatus.ACCEPTED:
-        access.require_task(by, "view", current)
+        require_task(by, "view", current)
         raise ValidationError("该事项已办结，不能再办理 / This task is closed; no further action")
-    access.require_task(by, permission, current)
+    require_task(by, permission, current)
     check_version(current, expected_version, ConcurrentEditError)
     before = _snapshot(current)
     apply(current)

@@ -13,14 +13,16 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
+from keyworks.ledger.permissions import get_project
 from keyworks.ledger.views import current_programme
-from keyworks.orgs import access
+from keyworks.orgs.roles import is_leader, is_office
 
 from . import services
 from .excel_export import write_tasks_xlsx
 from .filters import TaskFilter, with_state
 from .forms import ActionForm, TaskForm
 from .models import OPEN_STATUSES, TaskKind, TaskStatus
+from .permissions import can_issue_any_task, can_task, get_task, visible_tasks
 
 STATUS_LABELS = dict(TaskStatus.choices)
 KIND_LABELS = dict(TaskKind.choices)
@@ -28,7 +30,7 @@ ACTIONS = ("answer", "accept", "return")
 
 
 def filtered_tasks(request, programme) -> TaskFilter:
-    base = access.visible_tasks(request.user).filter(programme=programme)
+    base = visible_tasks(request.user).filter(programme=programme)
     return TaskFilter(request.GET, queryset=base, programme=programme)
 
 
@@ -45,7 +47,7 @@ def task_list(request):
     programme = current_programme(request)
     task_filter = filtered_tasks(request, programme)
     day = task_filter.as_of_date or services.local_today()
-    base = access.visible_tasks(request.user).filter(programme=programme)
+    base = visible_tasks(request.user).filter(programme=programme)
     query = request.GET.copy()
     context = {
         "programme": programme,
@@ -54,8 +56,8 @@ def task_list(request):
         "as_of": task_filter.as_of_date,
         "measures": services.unit_measures(base),
         "query": query.urlencode(),
-        "can_issue": access.can_issue_any_task(request.user, programme),
-        "is_leader": access.is_leader(request.user, programme.pk),
+        "can_issue": can_issue_any_task(request.user, programme),
+        "is_leader": is_leader(request.user, programme.pk),
     }
     return render(request, "tasks/task_list.html", context)
 
@@ -87,19 +89,19 @@ def add_errors(form, exc: ValidationError) -> None:
 def task_create(request):
     programme = current_programme(request)
     user = request.user
-    if not access.can_issue_any_task(user, programme):
+    if not can_issue_any_task(user, programme):
         raise PermissionDenied("您没有权限交办督办事项 / You may not issue tasks")
     initial = {"kind": request.GET.get("kind") or ""}
     project = None
     if request.GET.get("project"):
-        project = access.get_project(user, request.GET["project"])
+        project = get_project(user, request.GET["project"])
         if project.programme_id != programme.pk:
             raise Http404("项目不存在 / Project not found")
         initial["project"] = project.pk
     for name in ("problem", "report"):
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
-    if access.is_leader(user, programme.pk) and not access.is_office(user, programme.pk):
+    if is_leader(user, programme.pk) and not is_office(user, programme.pk):
         initial.setdefault("issued_by", user.pk)
     form = TaskForm(request.POST or None, initial=initial, programme=programme, user=user)
     if request.method == "POST" and form.is_valid():
@@ -134,9 +136,9 @@ def task_create(request):
 
 @login_required
 def task_detail(request, pk):
-    task = access.get_task(request.user, pk)
+    task = get_task(request.user, pk)
     events = task.events.select_related("actor", "unit").order_by("at", "id")
-    can = {action: access.can_task(request.user, action, task) for action in ACTIONS}
+    can = {action: can_task(request.user, action, task) for action in ACTIONS}
     initial = {"version": task.version}
     context = {
         "task": task,
@@ -162,7 +164,7 @@ DONE = {
 def task_action(request, pk, action):
     if action not in DONE:
         raise Http404()
-    task = access.get_task(request.user, pk)
+    task = get_task(request.user, pk)
     note = request.POST.get("note", "")
     version = request.POST.get("version", "")
     version = int(version) if version.isdigit() else None
@@ -187,7 +189,7 @@ def my_instruction_rows(user, programme, today) -> list:
     """A leader's instructions: overdue first, then open by deadline, then accepted."""
     tasks = (
         with_state(
-            access.visible_tasks(user).filter(
+            visible_tasks(user).filter(
                 programme=programme, kind=TaskKind.INSTRUCTION, issued_by=user
             )
         )
@@ -210,7 +212,7 @@ def my_instruction_rows(user, programme, today) -> list:
 def my_instructions(request):
     """我的批示: the follow-up of the signed-in leader's instructions."""
     programme = current_programme(request)
-    if not access.is_leader(request.user, programme.pk):
+    if not is_leader(request.user, programme.pk):
         raise PermissionDenied("仅指挥部领导可查看 / For leaders only")
     today = services.local_today()
     tasks = my_instruction_rows(request.user, programme, today)

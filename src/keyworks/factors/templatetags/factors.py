@@ -5,7 +5,7 @@ from django import template
 from django.db.models import prefetch_related_objects
 
 from keyworks.core.calendar import local_today
-from keyworks.orgs import access
+from keyworks.factors.permissions import can_change_factor, can_edit_factors
 
 register = template.Library()
 
@@ -19,9 +19,9 @@ def factor_section(context, project):
     for item in items:
         item.project = project
         item.overdue = item.is_overdue(today)
-        item.can_change = access.can_change_factor(user, item)
+        item.can_change = can_change_factor(user, item)
     return {
         "project": project,
         "items": items,
-        "can_add": access.can_edit_factors(user, project),
+        "can_add": can_edit_factors(user, project),
     }

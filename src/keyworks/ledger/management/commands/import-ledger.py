@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from keyworks.ledger.importer import LedgerImportError, apply_ledger_import, parse_ledger
 from keyworks.ledger.models import Programme
-from keyworks.orgs import access
+from keyworks.ledger.permissions import can
 from keyworks.orgs.models import Role, RoleAssignment, User
 
 
@@ -97,7 +97,7 @@ class Command(BaseCommand):
                     "user; name the importer with --user"
                 )
             actor = assignment.user
-        if not access.can(actor, "import", programme):
+        if not can(actor, "import", programme):
             raise CommandError(
                 f"用户 {actor.username} 无权导入该计划的台账 / {actor.username} may not import"
             )

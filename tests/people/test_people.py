@@ -4,14 +4,16 @@ from django.urls import reverse
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.core.validators import make_credit_code
-from keyworks.orgs import access, services
+from keyworks.ledger.permissions import can
 from keyworks.orgs.models import ApiToken, Role, RoleAssignment, Unit, User
+from keyworks.orgs.tokens import user_for_token
+from keyworks.people import services
 
 
 def test_office_adds_a_person_and_gives_them_a_task_force_role(world):
     client = world.client(world.office)
     response = client.post(
-        reverse("orgs:person_create"),
+        reverse("people:person_create"),
         {
             "username": "tf99",
             "full_name": "新专班员",
@@ -23,15 +25,15 @@ def test_office_adds_a_person_and_gives_them_a_task_force_role(world):
     assert response.status_code == 302
     person = User.objects.get(username="tf99")
     response = client.post(
-        reverse("orgs:role_add", args=[person.pk]),
+        reverse("people:role_add", args=[person.pk]),
         {
             "role": "taskforce",
             "task_force": world.own.task_force.pk,
         },
     )
     assert response.status_code == 302
-    assert access.can(person, "change", world.own)
-    assert not access.can(person, "change", world.other)
+    assert can(person, "change", world.own)
+    assert not can(person, "change", world.other)
     actions = set(
         ChangeRecord.objects.filter(object_id=str(person.pk)).values_list("action", flat=True)
     )
@@ -50,7 +52,7 @@ def test_a_task_force_role_needs_a_task_force(world):
 def test_only_office_manages_people(world):
     with pytest.raises(PermissionDenied):
         services.assign_role(world.programme, world.outsider, Role.LEADER, by=world.member)
-    response = world.client(world.leader).post(reverse("orgs:person_create"), {"username": "x"})
+    response = world.client(world.leader).post(reverse("people:person_create"), {"username": "x"})
     assert response.status_code == 403
     assert not User.objects.filter(username="x").exists()
 
@@ -58,11 +60,11 @@ def test_only_office_manages_people(world):
 def test_revoking_a_role_removes_access_and_is_audited(world):
     assignment = RoleAssignment.objects.get(user=world.member)
     response = world.client(world.office).post(
-        reverse("orgs:role_remove", args=[world.member.pk, assignment.pk])
+        reverse("people:role_remove", args=[world.member.pk, assignment.pk])
     )
     assert response.status_code == 302
     member = User.objects.get(pk=world.member.pk)
-    assert not access.can(member, "view", world.own)
+    assert not can(member, "view", world.own)
     assert ChangeRecord.objects.filter(action="revoke_role").exists()
 
 
@@ -71,13 +73,13 @@ def test_unit_credit_code_check_character_is_validated(world):
     good = make_credit_code("91410800MA44XXXX1")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     response = client.post(
-        reverse("orgs:units"), {"name": "错码企业", "kind": "enterprise", "credit_code": bad}
+        reverse("people:units"), {"name": "错码企业", "kind": "enterprise", "credit_code": bad}
     )
     assert response.status_code == 200
     assert "credit_code" in response.context["form"].errors
     assert "校验" in " ".join(response.context["form"].errors["credit_code"])
     response = client.post(
-        reverse("orgs:units"), {"name": "好码企业", "kind": "enterprise", "credit_code": good}
+        reverse("people:units"), {"name": "好码企业", "kind": "enterprise", "credit_code": good}
     )
     assert response.status_code == 302
     assert Unit.objects.get(name="好码企业").credit_code == good
@@ -85,14 +87,14 @@ def test_unit_credit_code_check_character_is_validated(world):
 
 def test_profile_creates_a_token_shown_once(world):
     client = world.client(world.member)
-    response = client.post(reverse("orgs:profile"), {"name": "对接"})
+    response = client.post(reverse("people:profile"), {"name": "对接"})
     raw = response.context["new_token"]
     assert raw.startswith("kw_")
     token = ApiToken.objects.get(user=world.member)
-    assert raw not in token.digest and services.user_for_token(raw) == world.member
-    assert raw not in client.get(reverse("orgs:profile")).content.decode()
-    client.post(reverse("orgs:token_revoke", args=[token.pk]))
-    assert services.user_for_token(raw) is None
+    assert raw not in token.digest and user_for_token(raw) == world.member
+    assert raw not in client.get(reverse("people:profile")).content.decode()
+    client.post(reverse("people:token_revoke", args=[token.pk]))
+    assert user_for_token(raw) is None
 
 
 # --- one instance, several programmes: an office manages its own accounts only -----------
@@ -115,7 +117,7 @@ def test_another_programmes_office_cannot_attach_a_person_of_this_programme(worl
     b, office_b = programme_b
     client = world.client(office_b)
     response = client.post(
-        reverse("orgs:role_add", args=[world.member.pk]) + "?programme=wz2025", {"role": "leader"}
+        reverse("people:role_add", args=[world.member.pk]) + "?programme=wz2025", {"role": "leader"}
     )
     assert response.status_code == 404
     assert not RoleAssignment.objects.filter(user=world.member, programme=b).exists()
@@ -126,7 +128,7 @@ def test_another_programmes_office_cannot_attach_a_person_of_this_programme(worl
 def test_another_programmes_office_cannot_reset_a_password_or_deactivate(world, programme_b):
     b, office_b = programme_b
     client = world.client(office_b)
-    url = reverse("orgs:person_edit", args=[world.member.pk]) + "?programme=wz2025"
+    url = reverse("people:person_edit", args=[world.member.pk]) + "?programme=wz2025"
     assert client.get(url).status_code == 404
     response = client.post(url, {"username": "tf01", "password": "taken-over-123", "is_active": ""})
     assert response.status_code == 404
@@ -144,7 +146,7 @@ def test_a_person_in_two_programmes_is_managed_by_their_own_office_only(world, p
     b, office_b = programme_b
     shared = RoleAssignment.objects.create(user=world.member, programme=b, role=Role.INSPECTOR)
     client = world.client(office_b)
-    url = reverse("orgs:person_edit", args=[world.member.pk]) + "?programme=wz2025"
+    url = reverse("people:person_edit", args=[world.member.pk]) + "?programme=wz2025"
     page = client.get(url)
     assert page.status_code == 200 and not page.context["manages_account"]
     assert "该账号由" in page.content.decode()
@@ -152,7 +154,7 @@ def test_a_person_in_two_programmes_is_managed_by_their_own_office_only(world, p
     assert response.status_code == 403
     assert User.objects.get(pk=world.member.pk).check_password("test-password-123")
     response = client.post(
-        reverse("orgs:role_remove", args=[world.member.pk, shared.pk]) + "?programme=wz2025"
+        reverse("people:role_remove", args=[world.member.pk, shared.pk]) + "?programme=wz2025"
     )
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(pk=shared.pk).exists()
@@ -163,5 +165,5 @@ def test_a_person_in_two_programmes_is_managed_by_their_own_office_only(world, p
 def test_an_account_created_by_an_office_belongs_to_its_programme(world):
     person = services.create_user(world.programme, {"username": "new1"}, by=world.office)
     assert person.home_programme == world.programme
-    page = world.client(world.office).get(reverse("orgs:person_edit", args=[person.pk]))
+    page = world.client(world.office).get(reverse("people:person_edit", args=[person.pk]))
     assert page.status_code == 200 and page.context["manages_account"]

@@ -1,6 +1,6 @@
-"""Writes to people, roles, units and tokens; each audited in its own transaction."""
+"""Writes to people, roles, units and tokens of a programme; each audited in its own
+transaction."""
 
-import hashlib
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,15 +9,18 @@ from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.ledger.models import Programme
+from keyworks.ledger.permissions import require
+from keyworks.orgs.models import ApiToken, Role, RoleAssignment, User
+from keyworks.orgs.roles import forget_roles, is_superuser
+from keyworks.orgs.tokens import TOKEN_PREFIX, digest
 
-from . import access
-from .models import ApiToken, Region, Role, RoleAssignment, Unit, User
+from .permissions import programme_people, require_manage_account
 
 USER_FIELDS = ["username", "full_name", "phone", "title", "unit", "email", "is_active"]
 
 
 def _require_office(by, programme: Programme) -> None:
-    access.require(by, "manage_people", programme)
+    require(by, "manage_people", programme)
 
 
 @transaction.atomic
@@ -43,7 +46,7 @@ def create_user(programme: Programme, data: dict, *, by, password: str | None = 
 
 @transaction.atomic
 def update_user(programme: Programme, user: User, data: dict, *, by) -> User:
-    access.require_manage_account(by, user, programme)
+    require_manage_account(by, user, programme)
     before = snapshot(user, USER_FIELDS)
     for field in USER_FIELDS:
         if field in data:
@@ -60,7 +63,7 @@ def update_user(programme: Programme, user: User, data: dict, *, by) -> User:
 
 @transaction.atomic
 def set_password(programme: Programme, user: User, password: str, *, by) -> None:
-    access.require_manage_account(by, user, programme)
+    require_manage_account(by, user, programme)
     from django.contrib.auth.password_validation import validate_password
 
     validate_password(password, user)
@@ -74,7 +77,7 @@ def assign_role(
     programme: Programme, user: User, role: str, *, by, task_force=None, region=None, unit=None
 ) -> RoleAssignment:
     _require_office(by, programme)
-    if not access.programme_people(programme).filter(pk=user.pk).exists():
+    if not programme_people(programme).filter(pk=user.pk).exists():
         raise PermissionDenied(
             "只能为本计划的人员分配角色 / Only people of this programme can be given roles"
         )
@@ -111,7 +114,7 @@ def assign_role(
             programme_id=programme.pk,
             project_id=getattr(getattr(task_force, "project", None), "pk", None),
         )
-    access.forget_roles(user)
+    forget_roles(user)
     return assignment
 
 
@@ -130,66 +133,17 @@ def revoke_role(assignment: RoleAssignment, *, by) -> None:
     assignment.delete()
 
 
-@transaction.atomic
-def save_unit(programme: Programme, data: dict, *, by, unit: Unit | None = None) -> Unit:
-    _require_office(by, programme)
-    fields = ["name", "short_name", "kind", "credit_code", "region"]
-    before = snapshot(unit, fields) if unit else None
-    unit = unit or Unit()
-    for field in fields:
-        if field in data:
-            setattr(unit, field, data[field])
-    if unit.credit_code:
-        unit.credit_code = unit.credit_code.strip().upper()
-    unit.full_clean()
-    unit.save()
-    after = snapshot(unit, fields)
-    b, a = diff(before, after) if before else (None, after)
-    if a:
-        record_change(
-            by=by,
-            action="update" if before else "create",
-            obj=unit,
-            before=b,
-            after=a,
-            programme_id=programme.pk,
-        )
-    return unit
-
-
-def region_by_code_or_name(value: str, *, within: Region | None = None) -> Region | None:
-    """Find a region by GB/T 2260 code or by name (also without its 区/县/市 suffix)."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    qs = Region.objects.all()
-    if value.isdigit():
-        return qs.filter(code=value).first()
-    match = qs.filter(name=value).first()
-    if match is None and len(value) >= 2:
-        match = qs.filter(name__startswith=value).first()
-    return match
-
-
 # --- personal API tokens ------------------------------------------------------------
-
-TOKEN_PREFIX = "kw_"
-
-
-def _digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @transaction.atomic
 def create_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
-    if by.pk != user.pk and not access.is_superuser(by):
+    if by.pk != user.pk and not is_superuser(by):
         raise PermissionDenied("只能为自己创建令牌 / You can only create your own tokens")
     name = (name or "").strip() or "API"
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name[:50], prefix=raw[3:11], digest=_digest(raw)
-    )
+    token = ApiToken.objects.create(user=user, name=name[:50], prefix=raw[3:11], digest=digest(raw))
     record_change(
         by=by, action="create_token", obj=token, after={"name": token.name, "prefix": token.prefix}
     )
@@ -198,24 +152,8 @@ def create_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def revoke_token(token: ApiToken, *, by) -> None:
-    if by.pk != token.user_id and not access.is_superuser(by):
+    if by.pk != token.user_id and not is_superuser(by):
         raise PermissionDenied("只能撤销自己的令牌 / You can only revoke your own tokens")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_change(by=by, action="revoke_token", obj=token, before={"revoked_at": None})
-
-
-def user_for_token(raw: str) -> User | None:
-    if not raw or not raw.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user

@@ -3,8 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import TaskForce
-
-from .models import Region, Role, Unit, User
+from keyworks.orgs.models import Region, Role, Unit, User
 
 
 class PersonForm(forms.ModelForm):

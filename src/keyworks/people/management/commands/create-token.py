@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from keyworks.orgs.models import User
-from keyworks.orgs.services import create_token
+from keyworks.people.services import create_token
 
 
 class Command(BaseCommand):

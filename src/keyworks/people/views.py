@@ -7,25 +7,27 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from keyworks.ledger.permissions import require
+from keyworks.ledger.services import save_unit
 from keyworks.ledger.views import add_errors, current_programme, form_errors_text
+from keyworks.orgs.models import ApiToken, RoleAssignment, Unit
 
-from . import access, services
+from . import permissions, services
 from .forms import PersonForm, RoleForm, TokenForm, UnitForm
-from .models import ApiToken, RoleAssignment, Unit
 
 
 def office_programme(request):
     programme = current_programme(request)
-    access.require(request.user, "manage_people", programme)
+    require(request.user, "manage_people", programme)
     return programme
 
 
-def programme_people(programme):
+def people_with_roles(programme):
     roles = RoleAssignment.objects.filter(programme=programme).select_related(
         "task_force", "region", "unit"
     )
     return (
-        access.programme_people(programme)
+        permissions.programme_people(programme)
         .select_related("unit")
         .prefetch_related(Prefetch("roles", queryset=roles, to_attr="programme_roles"))
         .order_by("username")
@@ -35,7 +37,7 @@ def programme_people(programme):
 @login_required
 def people(request):
     programme = office_programme(request)
-    qs = programme_people(programme)
+    qs = people_with_roles(programme)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
@@ -44,7 +46,7 @@ def people(request):
         qs = qs.filter(roles__role=role, roles__programme=programme).distinct()
     return render(
         request,
-        "orgs/people.html",
+        "people/people.html",
         {
             "programme": programme,
             "people": qs,
@@ -58,8 +60,10 @@ def people(request):
 @login_required
 def person_edit(request, pk=None):
     programme = office_programme(request)
-    person = get_object_or_404(programme_people(programme), pk=pk) if pk else None
-    manages_account = person is None or access.can_manage_account(request.user, person, programme)
+    person = get_object_or_404(people_with_roles(programme), pk=pk) if pk else None
+    manages_account = person is None or permissions.can_manage_account(
+        request.user, person, programme
+    )
     form = PersonForm(request.POST or None, instance=person)
     if not manages_account:
         for field in form.fields.values():
@@ -85,7 +89,7 @@ def person_edit(request, pk=None):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return redirect("orgs:person_edit", pk=person.pk)
+            return redirect("people:person_edit", pk=person.pk)
     assignments = (
         RoleAssignment.objects.filter(user=person, programme=programme).select_related(
             "task_force", "region", "unit"
@@ -95,7 +99,7 @@ def person_edit(request, pk=None):
     )
     return render(
         request,
-        "orgs/person_form.html",
+        "people/person_form.html",
         {
             "programme": programme,
             "person": person,
@@ -111,7 +115,7 @@ def person_edit(request, pk=None):
 @require_POST
 def role_add(request, pk):
     programme = office_programme(request)
-    person = get_object_or_404(access.programme_people(programme), pk=pk)
+    person = get_object_or_404(permissions.programme_people(programme), pk=pk)
     form = RoleForm(request.POST, programme=programme)
     if form.is_valid():
         try:
@@ -129,7 +133,7 @@ def role_add(request, pk):
             messages.error(request, "；".join(exc.messages))
     else:
         messages.error(request, form_errors_text(form))
-    return redirect("orgs:person_edit", pk=person.pk)
+    return redirect("people:person_edit", pk=person.pk)
 
 
 @login_required
@@ -141,7 +145,7 @@ def role_remove(request, pk, assignment_pk):
     )
     services.revoke_role(assignment, by=request.user)
     messages.success(request, "已撤销角色 / Role revoked")
-    return redirect("orgs:person_edit", pk=pk)
+    return redirect("people:person_edit", pk=pk)
 
 
 @login_required
@@ -150,15 +154,15 @@ def units(request):
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_unit(programme, form.cleaned_data, by=request.user)
+            save_unit(programme, form.cleaned_data, by=request.user)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, "已添加单位 / Unit added")
-            return redirect("orgs:units")
+            return redirect("people:units")
     return render(
         request,
-        "orgs/units.html",
+        "people/units.html",
         {"programme": programme, "units": Unit.objects.select_related("region"), "form": form},
     )
 
@@ -178,7 +182,7 @@ def profile(request):
     )
     return render(
         request,
-        "orgs/profile.html",
+        "people/profile.html",
         {"form": form, "tokens": tokens, "new_token": new_token, "assignments": assignments},
     )
 
@@ -189,4 +193,4 @@ def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.revoke_token(token, by=request.user)
     messages.success(request, "令牌已撤销 / Token revoked")
-    return redirect("orgs:profile")
+    return redirect("people:profile")

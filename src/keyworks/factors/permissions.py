@@ -1,0 +1,74 @@
+"""Who may see and do what in factors: the permission rules of its own models, built on
+the role primitives of orgs.roles."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from keyworks.ledger.models import Project
+from keyworks.ledger.permissions import visible_projects
+from keyworks.orgs.roles import (
+    is_active_user,
+    is_district_of,
+    is_office,
+    is_own_task_force,
+    own_unit_ids,
+)
+
+from .models import FactorItem
+
+# --- factors -----------------------------------------------------------------
+# Factor guarantees (要素保障清单). Everyone in a programme reads every item; the office
+# edits all items, a task force its own projects', a district coordinator those of projects
+# in its district; users of an item's responsible unit update only what is secured (and
+# the note).
+
+FACTOR_SECURED_FIELDS = frozenset({"secured", "note"})
+
+
+def visible_factor_items(user):
+    return FactorItem.objects.filter(project__in=visible_projects(user))
+
+
+def can_edit_factors(user, project: Project) -> bool:
+    """Add items to `project` and change every field of its items."""
+    if not is_active_user(user) or project.is_archived:
+        return False
+    return (
+        is_office(user, project.programme_id)
+        or is_own_task_force(user, project)
+        or is_district_of(user, project)
+    )
+
+
+def factor_fields(user, item) -> frozenset[str] | None:
+    """The fields of `item` the user may change: None means all, empty means none."""
+    project = item.project
+    if can_edit_factors(user, project):
+        return None
+    if not is_active_user(user) or project.is_archived:
+        return frozenset()
+    if item.responsible_unit_id and item.responsible_unit_id in own_unit_ids(
+        user, project.programme_id
+    ):
+        return FACTOR_SECURED_FIELDS
+    return frozenset()
+
+
+def can_change_factor(user, item) -> bool:
+    fields = factor_fields(user, item)
+    return fields is None or bool(fields)
+
+
+def get_factor_item(user, pk, action: str = "view"):
+    """Fetch a factor item: 404 if the user cannot see it, 403 if it may not `change` it."""
+    try:
+        item = (
+            visible_factor_items(user)
+            .select_related("project", "project__programme", "responsible_unit")
+            .get(pk=pk)
+        )
+    except (FactorItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("要素保障事项不存在 / Factor item not found") from None
+    if action == "change" and not can_change_factor(user, item):
+        raise PermissionDenied("您没有权限修改该要素保障事项 / You may not change this item")
+    return item

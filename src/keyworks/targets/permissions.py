@@ -1,0 +1,101 @@
+"""Who may see and do what in targets: the permission rules of its own models, built on
+the role primitives of orgs.roles."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from keyworks.ledger.models import Project
+from keyworks.orgs.models import Role
+from keyworks.orgs.roles import (
+    has_role,
+    is_active_user,
+    is_district_of,
+    is_office,
+    is_own_task_force,
+    is_superuser,
+    own_region_ids,
+    own_task_force_ids,
+    programme_ids,
+)
+
+from .models import EDITABLE_STATUSES, AnnualTarget, TargetStatus
+
+# --- targets -----------------------------------------------------------------
+# Annual targets (年度目标). The project's task force creates, edits, submits and revises;
+# the office reviews item by item. Office, leaders, inspectors and departments read the
+# whole programme's targets; district coordinators those of projects in their districts;
+# a task force its own project's. Anyone else: 404.
+
+TARGET_ACTIONS = frozenset({"view", "create", "edit", "submit", "review", "revise"})
+TARGET_WIDE_READ = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.DEPARTMENT}
+
+
+def target_projects(user) -> QuerySet[Project]:
+    """Projects whose annual targets the user may read."""
+    if is_superuser(user):
+        return Project.objects.all()
+    wide = programme_ids(user, *TARGET_WIDE_READ)
+    condition = Q(programme_id__in=wide) | Q(task_force_id__in=own_task_force_ids(user))
+    regions = own_region_ids(user)
+    if regions:
+        condition |= Q(programme_id__in=programme_ids(user, Role.DISTRICT), districts__in=regions)
+    return Project.objects.filter(pk__in=Project.objects.filter(condition).values("pk"))
+
+
+def visible_targets(user):
+    return AnnualTarget.objects.filter(project__in=target_projects(user))
+
+
+def can_target(user, action: str, obj) -> bool:
+    """May `user` do `action`? `obj` is a Project for "view"/"create", else an AnnualTarget.
+    "revise" is asked of the accepted version being revised."""
+    if action not in TARGET_ACTIONS:
+        raise ValueError(f"unknown target action {action!r}")
+    if not is_active_user(user):
+        return False
+    project = obj if isinstance(obj, Project) else obj.project
+    if action == "view":
+        if is_superuser(user) or has_role(user, project.programme_id, *TARGET_WIDE_READ):
+            return True
+        return is_own_task_force(user, project) or is_district_of(user, project)
+    if project.is_archived:
+        return False
+    if action == "review":
+        return obj.status == TargetStatus.SUBMITTED and is_office(user, project.programme_id)
+    if not is_own_task_force(user, project):
+        return False
+    if action == "create":
+        return True
+    if action in {"edit", "submit"}:
+        return obj.status in EDITABLE_STATUSES
+    return obj.status == TargetStatus.ACCEPTED  # revise
+
+
+def require_target(user, action: str, obj) -> None:
+    if not can_target(user, action, obj):
+        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+
+
+def get_target(user, pk, action: str = "view"):
+    """Fetch a target version for `action`: 404 if the user cannot see it, 403 if not allowed."""
+    try:
+        target = (
+            visible_targets(user)
+            .select_related("project", "project__programme", "project__task_force")
+            .get(pk=pk)
+        )
+    except (AnnualTarget.DoesNotExist, ValueError, TypeError):
+        raise Http404("年度目标不存在 / Annual target not found") from None
+    require_target(user, action, target)
+    return target
+
+
+def get_target_project(user, pk, action: str = "view") -> Project:
+    """A project on the targets pages: 404 unless the user may read its targets."""
+    try:
+        project = target_projects(user).select_related("programme", "task_force").get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404("项目不存在 / Project not found") from None
+    require_target(user, action, project)
+    return project
