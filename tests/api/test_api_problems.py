@@ -7,11 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from keyworks.audit.models import ChangeRecord
 from keyworks.coordination import services
 from keyworks.coordination.models import EscalationLevel, Problem, ProblemEvent, ProblemStatus
+from keyworks.core import calendar
 from keyworks.ledger.models import Project
 
 from .test_api_projects_read import make_projects
 
-FUTURE = services.local_today() + datetime.timedelta(days=30)
+FUTURE = calendar.local_today() + datetime.timedelta(days=30)
 
 
 def raised(world, project=None, lead=True, **data):
@@ -82,7 +83,7 @@ def test_raising_names_the_invalid_fields(world, api):
     response = client.post("/api/problems", new_problem(world, category="weather", description=""))
     assert response.status_code == 422
     assert {"category", "description"} <= set(response.json()["errors"])
-    past = (services.local_today() - datetime.timedelta(days=3)).isoformat()
+    past = (calendar.local_today() - datetime.timedelta(days=3)).isoformat()
     response = client.post("/api/problems", new_problem(world, deadline=past))
     assert response.status_code == 422 and "deadline_reason" in response.json()["errors"]
     response = client.post("/api/problems", new_problem(world, deadline="soon"))

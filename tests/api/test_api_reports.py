@@ -5,15 +5,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keyworks.audit.models import ChangeRecord
+from keyworks.core import calendar
 from keyworks.ledger.models import Project
-from keyworks.reporting import services
 from keyworks.reporting.models import MonthlyReport, ReportStatus
 
 from .test_api_projects_read import make_projects
 
 
 def month_text():
-    return f"{services.previous_month():%Y-%m}"
+    return f"{calendar.previous_month():%Y-%m}"
 
 
 def start(client, project, **fields):
@@ -22,7 +22,7 @@ def start(client, project, **fields):
 
 def make_report(world, project, status=ReportStatus.DRAFT, **fields):
     return MonthlyReport.objects.create(
-        project=project, month=services.previous_month(), status=status, **fields
+        project=project, month=calendar.previous_month(), status=status, **fields
     )
 
 

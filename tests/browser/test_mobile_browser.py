@@ -6,8 +6,8 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
+from keyworks.core import calendar
 from keyworks.ledger.models import Photo
-from keyworks.reporting import services
 from keyworks.reporting.models import MonthlyReport, ReportStatus
 from tests.conftest import PASSWORD
 
@@ -38,7 +38,7 @@ def test_task_force_fills_a_report_and_adds_a_photo_on_a_phone(
 ):
     settings.MEDIA_ROOT = tmp_path  # the live server runs in this process
     world = transactional_world
-    month = services.previous_month()
+    month = calendar.previous_month()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", **PHONE)
     page = context.new_page()

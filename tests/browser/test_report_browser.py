@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from keyworks.reporting import services
+from keyworks.core import calendar
 from keyworks.reporting.models import MonthlyReport, ReportStatus
 from tests.conftest import PASSWORD
 
@@ -11,7 +11,7 @@ def test_task_force_submits_on_a_phone_district_reviews_office_accepts(
     browser, live_server, page, transactional_world, screenshot
 ):
     world = transactional_world
-    month = services.previous_month()
+    month = calendar.previous_month()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     phone = browser.new_context(

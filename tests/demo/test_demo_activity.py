@@ -16,6 +16,7 @@ from keyworks.coordination.models import (
     ProblemStatus,
 )
 from keyworks.coordination.services import local_today
+from keyworks.core.calendar import next_month
 from keyworks.demo.activity import load_demo_activity
 from keyworks.demo.loader import load_demo
 from keyworks.meetings.models import AgendaItem
@@ -29,7 +30,7 @@ from keyworks.reporting.measures import (
     rollup,
 )
 from keyworks.reporting.models import MonthlyReport, ProjectPause, ReportStatus
-from keyworks.reporting.services import SHANGHAI, compute_totals, due_at, next_month
+from keyworks.reporting.services import SHANGHAI, compute_totals, due_at
 from keyworks.tasks.models import Task
 
 MONTHS = [datetime.date(2025, m, 1) for m in range(1, 13)]

@@ -2,7 +2,7 @@
 
 import datetime
 
-from keyworks.reminders.base import deadline_state, short
+from keyworks.core.reminders import deadline_state, short
 
 TODAY = datetime.date(2025, 5, 6)
 

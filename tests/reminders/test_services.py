@@ -4,8 +4,8 @@ import datetime
 import sys
 import types
 
+from keyworks.core.reminders import Reminder
 from keyworks.reminders import services
-from keyworks.reminders.base import Reminder
 
 D = datetime.date
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from keyworks.audit.models import ChangeRecord
+from keyworks.core import calendar
 from keyworks.reporting import services
 from keyworks.reporting.models import CorrectionStatus, MonthlyReport, ReportStatus
 
@@ -49,8 +50,8 @@ def test_totals_are_computed_from_earlier_counted_reports_and_stored(world):
 
 
 def test_report_for_a_future_month_is_refused(world):
-    today = services.local_today()
-    future = services.next_month(today)
+    today = calendar.local_today()
+    future = calendar.next_month(today)
     with pytest.raises(ValidationError) as exc:
         services.start_report(world.own, future, by=world.member)
     assert "month" in exc.value.message_dict

@@ -2,9 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import local_today, previous_month
 from keyworks.reporting.models import MonthlyReport, ReportStatus
-from keyworks.reporting.services import previous_month
 
 from .conftest import MAY, accepted, draft, submitted
 

@@ -2,11 +2,12 @@ import datetime
 
 import pytest
 
+from keyworks.core import calendar
 from keyworks.orgs.models import Role, RoleAssignment, Unit, User
 from keyworks.tasks import services
 from keyworks.tasks.models import TaskEvent
 
-TODAY = services.local_today()
+TODAY = calendar.local_today()
 FUTURE = TODAY + datetime.timedelta(days=30)
 
 

@@ -1,5 +1,6 @@
 import datetime
 
+from keyworks.core import calendar
 from keyworks.ledger.models import Programme
 from keyworks.tasks import demo, services
 from keyworks.tasks.models import Task, TaskEvent, TaskStatus
@@ -43,7 +44,7 @@ def test_demo_is_varied_and_idempotent(db):
     assert tasks.filter(kind="instruction").count() == 5
     statuses = set(tasks.values_list("status", flat=True))
     assert statuses == {"issued", "answered", "returned", "accepted"}
-    today = services.local_today()
+    today = calendar.local_today()
     assert tasks.filter(status=TaskStatus.RETURNED, deadline__lt=today).exists()  # overdue
     assert tasks.filter(kind="instruction", status="issued", deadline__lt=today).exists()
     years = {e.at.year for e in TaskEvent.objects.filter(task__programme=programme)}

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.api.events import event_out
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.core import calendar
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit
 
@@ -206,7 +206,7 @@ def problem_detail(user, pk: int) -> dict:
     events = problem.events.select_related("actor", "unit").order_by("at", "id")
     if not discipline:
         events = events.filter(confidential=False)
-    data = problem_item(problem, day=services.local_today(), discipline=discipline)
+    data = problem_item(problem, day=calendar.local_today(), discipline=discipline)
     data.update(
         deadline_reason=problem.deadline_reason,
         resolution_note=problem.resolution_note,
@@ -237,7 +237,7 @@ def list_problems(request, filters: Query[ProblemQuery]):
     qs = problem_filter.qs
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
-    day = problem_filter.as_of_date or services.local_today()
+    day = problem_filter.as_of_date or calendar.local_today()
     discipline = permissions.can_see_discipline(user, programme.pk)
     items = [
         problem_item(p, day=day, discipline=discipline)

@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
+from keyworks.core.reminders import Reminder, deadline_state, short
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import own_task_force_ids, own_unit_ids, programme_ids
-from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import HANDLING_STATUSES, Problem, ProblemStatus
 from .permissions import visible_problems

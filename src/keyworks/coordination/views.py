@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from keyworks.core import calendar
+from keyworks.core.forms import add_errors
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.ledger.permissions import get_project
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
 from . import escalation, measures, services
 from .excel_export import write_problems_xlsx
@@ -48,7 +50,7 @@ def problem_list(request):
     problem_filter = filtered_problems(request, programme)
     page = Paginator(problem_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     problems = list(page.object_list)
-    day = problem_filter.as_of_date or services.local_today()
+    day = problem_filter.as_of_date or calendar.local_today()
     for p in problems:
         p.status_label = STATUS_LABELS.get(p.status_then, p.status_then)
         p.level_label = LEVEL_LABELS.get(p.level_then, "")
@@ -61,7 +63,7 @@ def problem_list(request):
         "problems": problems,
         "page": page,
         "as_of": problem_filter.as_of_date,
-        "today": services.local_today(),
+        "today": calendar.local_today(),
         "show_discipline": can_see_discipline(request.user, programme.pk),
         "query": query.urlencode(),
         "demo_notice": programme.is_demo,
@@ -77,7 +79,7 @@ def problem_export(request):
     programme = current_programme(request)
     problem_filter = filtered_problems(request, programme)
     buffer = io.BytesIO()
-    today = services.local_today()
+    today = calendar.local_today()
     write_problems_xlsx(
         programme, problem_filter.qs, buffer, as_of=problem_filter.as_of_date, today=today
     )
@@ -85,14 +87,6 @@ def problem_export(request):
     name = f"问题清单-{programme.code}-{(problem_filter.as_of_date or today):%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -157,7 +151,7 @@ def problem_detail(request, pk):
         ),
         "escalate_form": EscalateForm(initial=initial),
         "overdue": problem.status in HANDLING_STATUSES
-        and problem.deadline < services.local_today(),
+        and problem.deadline < calendar.local_today(),
     }
     return render(request, "coordination/problem_detail.html", context)
 

@@ -17,3 +17,16 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     view of that day."""
     following = day + datetime.timedelta(days=1)
     return datetime.datetime(following.year, following.month, following.day, tzinfo=SHANGHAI)
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def previous_month(day: datetime.date | None = None) -> datetime.date:
+    day = first_of_month(day or local_today())
+    return first_of_month(day - datetime.timedelta(days=1))
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return first_of_month(first_of_month(month) + datetime.timedelta(days=32))

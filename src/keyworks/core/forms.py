@@ -1,6 +1,7 @@
 """Form helpers shared by the apps."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 def style_fields(form: forms.BaseForm) -> None:
@@ -14,3 +15,19 @@ def style_fields(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         widget.attrs.setdefault("class", css)
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def form_errors_text(form) -> str:
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+    return "；".join(parts)

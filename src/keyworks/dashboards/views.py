@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger import services as ledger_services
+from keyworks.ledger.filters import filtered_projects
 from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.permissions import (
     can,
@@ -21,7 +22,7 @@ from keyworks.ledger.permissions import (
     get_project,
     visible_programmes,
 )
-from keyworks.ledger.views import current_programme, filtered_projects
+from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.models import Region
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import default_month

@@ -24,7 +24,7 @@ from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.models import Stage
 from keyworks.ledger.permissions import visible_programmes, visible_projects
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import (
     LATE,

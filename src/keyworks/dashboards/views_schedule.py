@@ -19,9 +19,10 @@ from django.urls import reverse
 from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
+from keyworks.ledger.filters import filtered_projects
 from keyworks.ledger.models import Project
 from keyworks.ledger.permissions import get_project, require, visible_programmes
-from keyworks.ledger.views import current_programme, filtered_projects
+from keyworks.ledger.programmes import current_programme
 
 from . import schedule as schedule_service
 from .schedule_xlsx import export_filename, write_schedule_xlsx

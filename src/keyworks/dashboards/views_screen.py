@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.permissions import visible_programmes, visible_projects
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import rollup
 

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from keyworks.core.calendar import local_today
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS
 from keyworks.ledger.permissions import choose_programme, get_project
 from keyworks.orgs.models import Unit
 

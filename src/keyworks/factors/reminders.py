@@ -6,9 +6,9 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 
+from keyworks.core.reminders import Reminder
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import own_task_force_ids, own_unit_ids, programme_ids
-from keyworks.reminders.base import Reminder
 
 from .models import FactorItem
 from .services import with_shortfall

@@ -13,7 +13,7 @@ from keyworks.coordination.views import add_errors
 from keyworks.core.calendar import local_today
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.ledger.permissions import get_project, require
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
 from . import services
 from .excel_export import write_factors_xlsx

@@ -11,7 +11,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS
 from keyworks.ledger.permissions import choose_programme, get_project
 
 from . import permissions, services

@@ -5,9 +5,9 @@ import datetime
 import math
 from decimal import Decimal
 
-from keyworks.core.calendar import SHANGHAI
+from keyworks.core.calendar import SHANGHAI, first_of_month
 from keyworks.core.images import PhotoInfo
-from keyworks.reporting.services import due_at, first_of_month
+from keyworks.reporting.services import due_at
 
 EARTH_RADIUS_KM = 6371.0088
 NO_EXIF = "无拍摄信息 / No EXIF time or location"

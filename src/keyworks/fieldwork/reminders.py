@@ -15,10 +15,10 @@ from django.db.models import Max
 from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
+from keyworks.core.reminders import Reminder
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import own_task_force_ids, programme_ids
-from keyworks.reminders.base import Reminder
 
 from .models import FieldworkSettings, ProgressUpdate, Visit, VisitStatus
 

@@ -11,14 +11,13 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import first_of_month, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
 from keyworks.core.images import inspect_photo
 from keyworks.ledger.models import Project
 from keyworks.orgs.roles import is_office
 from keyworks.reporting.models import COUNTED_STATUSES, MonthlyReport
-from keyworks.reporting.services import first_of_month
 
 from .models import (
     FieldworkSettings,

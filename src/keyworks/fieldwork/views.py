@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keyworks.coordination.permissions import can_raise_problem
+from keyworks.core.forms import add_errors, form_errors_text
 from keyworks.core.images import image_response
 from keyworks.ledger.permissions import get_project, visible_projects
-from keyworks.ledger.views import current_programme, form_errors_text
+from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import has_role, is_office
 
@@ -31,14 +32,6 @@ from .permissions import (
 )
 
 NOT_ALLOWED = "您没有权限执行此操作 / You do not have permission for this action"
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _file(photo):

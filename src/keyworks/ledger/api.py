@@ -6,7 +6,7 @@ Decimal). Permissions come from each app's `permissions.py`; writes go through `
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.http import QueryDict
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Error, exact, money
 from keyworks.orgs.models import Region, Unit
 
 from . import permissions, services
@@ -25,19 +26,6 @@ router = Router()
 
 MONEY_HELP = '万元，两位小数的字符串 / 10,000 yuan as a string with 2 decimals, e.g. "1234.50"'
 MAX_PAGE_SIZE = 500
-
-
-class Error(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-READ_ERRORS = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
-WRITE_ERRORS = {**READ_ERRORS, 409: Error}
 
 
 # --- output schemas ----------------------------------------------------------------
@@ -224,10 +212,6 @@ class ProjectPatch(ProjectFields):
 
 
 programme_for = permissions.choose_programme
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def plain(value: Decimal | None) -> str | None:
@@ -437,18 +421,6 @@ def get_project(request, project_id: int):
 
 def programme_regions(programme: Programme):
     return Region.objects.filter(Q(parent=programme.region_id) | Q(pk=programme.region_id))
-
-
-def exact(value: Decimal | None, places: int) -> Decimal | None:
-    """Pad to `places` decimals when that changes nothing (so "100" equals the stored
-    "100.00"); longer values stay as sent and fail model validation instead of rounding."""
-    if value is None:
-        return None
-    try:
-        padded = value.quantize(Decimal(1).scaleb(-places))
-    except InvalidOperation:  # too many digits: the model's max_digits check reports it
-        return value
-    return padded if padded == value else value
 
 
 def model_data(programme: Programme, fields: dict) -> dict:

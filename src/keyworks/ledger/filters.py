@@ -9,6 +9,7 @@ from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Region, Unit
 
 from .models import Category, Grade, Project, Stage
+from .permissions import visible_projects
 
 SORTS = {
     "seq": ("category__sort", "seq"),
@@ -96,3 +97,8 @@ class ProjectFilter(ListFilterMixin, django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["seq"]))
+
+
+def filtered_projects(request, programme):
+    base = visible_projects(request.user).filter(programme=programme)
+    return ProjectFilter(request.GET, queryset=base, programme=programme)

@@ -5,56 +5,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.audit.views import history_rows
 from keyworks.coordination.permissions import can_raise_problem
+from keyworks.core.forms import add_errors, form_errors_text
 from keyworks.core.images import image_response
 from keyworks.fieldwork.permissions import can_post_update, can_record_visit
 from keyworks.targets.permissions import target_projects
 from keyworks.tasks.permissions import can_issue_any_task
 
 from . import services
-from .filters import ProjectFilter
+from .filters import filtered_projects
 from .forms import ArchiveForm, MemberForm, MilestoneForm, PhotoForm, ProjectForm
-from .models import Milestone, Photo, Programme, TaskForceMember, districts_prefetch
+from .models import Milestone, Photo, TaskForceMember, districts_prefetch
 from .permissions import (
     can,
-    choose_programme,
     editable_fields,
     get_project,
     require,
     visible_programmes,
-    visible_projects,
 )
+from .programmes import current_programme
 
 PAGE_SIZE = 50
-
-
-def current_programme(request) -> Programme:
-    """The programme chosen by ?programme=CODE, else the last one used, else the newest."""
-    code = request.GET.get("programme")
-    if not code and request.session.get("programme"):
-        remembered = request.session["programme"]
-        code = (
-            remembered
-            if visible_programmes(request.user).filter(code=remembered).exists()
-            else None
-        )
-    programme = choose_programme(request.user, code)
-    if programme is None:
-        raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
-    if request.session.get("programme") != programme.code:
-        request.session["programme"] = programme.code  # a session write only on a change
-    return programme
-
-
-def filtered_projects(request, programme):
-    base = visible_projects(request.user).filter(programme=programme)
-    return ProjectFilter(request.GET, queryset=base, programme=programme)
 
 
 @login_required
@@ -187,14 +163,6 @@ def project_edit(request, pk):
     )
 
 
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_POST
 def project_archive(request, pk):
@@ -284,14 +252,6 @@ def photo_file(request, pk, photo_pk):
     project = get_project(request.user, pk)
     photo = get_object_or_404(Photo, pk=photo_pk, project=project)
     return image_response(photo.image)
-
-
-def form_errors_text(form) -> str:
-    parts = []
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
-    return "；".join(parts)
 
 
 def permission_denied_message(exc: PermissionDenied) -> str:

@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from keyworks.core.imports import PendingUploads
 from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
+from keyworks.ledger.filters import filtered_projects
+from keyworks.ledger.programmes import current_programme
 
 from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_ledger_xlsx
 from .importer import LedgerImportError, apply_ledger_import, parse_ledger
 from .permissions import get_programme, require
-from .views import current_programme, filtered_projects
 
 PENDING = PendingUploads("ledger_imports")
 PREVIEW_ROW_LIMIT = 500  # rows listed on the preview page; counts always cover every row

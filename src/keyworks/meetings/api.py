@@ -13,9 +13,8 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.api.events import event_out
 from keyworks.core.calendar import local_today
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, require
 from keyworks.orgs.models import Unit
 

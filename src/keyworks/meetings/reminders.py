@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
+from keyworks.core.reminders import Reminder, deadline_state, short
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import programme_ids
-from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import Decision, DecisionStatus
 from .permissions import meeting_unit_ids

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from keyworks.coordination.permissions import visible_problems
 from keyworks.core.calendar import local_today
 from keyworks.ledger.permissions import require
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
 from . import services
 from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xlsx

@@ -7,9 +7,10 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from keyworks.core.forms import add_errors, form_errors_text
 from keyworks.ledger.permissions import require
+from keyworks.ledger.programmes import current_programme
 from keyworks.ledger.services import save_unit
-from keyworks.ledger.views import add_errors, current_programme, form_errors_text
 from keyworks.orgs.models import ApiToken, RoleAssignment, Unit
 
 from . import permissions, services

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS
 
 from . import periods, services
 from .models import PARTS, RankingScheme

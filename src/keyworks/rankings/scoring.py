@@ -32,6 +32,7 @@ from functools import lru_cache
 from django.utils import timezone
 
 from keyworks.coordination.measures import ProblemTimeliness, project_problem_timeliness
+from keyworks.core.calendar import previous_month
 from keyworks.core.memory import gc_paused
 from keyworks.reporting.measures import (
     LATE,
@@ -43,7 +44,6 @@ from keyworks.reporting.measures import (
     project_measures,
     rollup_groups,  # the groups `rollup` uses
 )
-from keyworks.reporting.services import previous_month
 
 from .models import PART_LABELS
 from .periods import Period

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from keyworks.ledger.permissions import visible_programmes
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
 from . import exports, periods, services
 from .forms import SchemeForm

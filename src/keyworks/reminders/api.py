@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from keyworks.core.calendar import local_today
-from keyworks.ledger.api import READ_ERRORS
+from keyworks.core.schemas import READ_ERRORS
 
 from . import services
 from .permissions import can_receive_reminders

@@ -16,10 +16,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from keyworks.core.reminders import Reminder
 from keyworks.orgs.models import RoleAssignment, User
 
 from . import services
-from .base import Reminder
 from .models import DigestSent
 
 SENT, DRY_RUN, NOTHING, NO_EMAIL, ALREADY, FAILED = (

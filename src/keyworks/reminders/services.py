@@ -11,7 +11,8 @@ import datetime
 import importlib
 from dataclasses import dataclass
 
-from .base import Reminder
+from keyworks.core.reminders import Reminder
+
 from .permissions import can_receive_reminders
 
 # Apps whose `<app>.reminders` module is collected, in this order.

@@ -13,7 +13,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS, exact, money
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, exact, money
 from keyworks.ledger.permissions import choose_programme, get_project
 
 from . import lights as lights_module

@@ -9,9 +9,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from keyworks.core.calendar import first_of_month
+
 from .measures import LATE, MISSING, ON_TIME, ProjectMeasures, cached, project_measures
 from .models import WarningRules
-from .services import first_of_month
 
 GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
 COLORS = (GREEN, YELLOW, RED, GREY)

@@ -10,12 +10,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from keyworks.core import calendar
 from keyworks.ledger.permissions import get_project, visible_programmes
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_office
 
 from . import lights as lights_module
-from . import pauses, services
+from . import pauses
 from .measures import default_month, project_measures, rollup
 from .models import WarningRules
 from .permissions import can_view_measures
@@ -48,8 +49,8 @@ def measures_page(request):
         "programme": programme,
         "programmes": visible_programmes(request.user),
         "month": month,
-        "previous": services.previous_month(month),
-        "following": services.next_month(month),
+        "previous": calendar.previous_month(month),
+        "following": calendar.next_month(month),
         "total": totals[0] if totals else None,
         "by_category": rollup(measures, "category"),
         "by_district": rollup(measures, "district"),

@@ -41,11 +41,12 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from keyworks.audit import revisions
+from keyworks.core.calendar import first_of_month, next_month, previous_month
 from keyworks.core.memory import gc_paused
 from keyworks.ledger.models import Milestone, Project
 
 from .models import MonthlyReport, ProjectPause, ReportStatus
-from .services import SHANGHAI, due_at, first_of_month, next_month, previous_month
+from .services import SHANGHAI, due_at
 
 TENTH = Decimal("0.1")
 ZERO = Decimal("0")

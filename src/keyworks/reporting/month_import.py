@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from keyworks.audit.services import record_change
+from keyworks.core import calendar
 from keyworks.core.imports import ImportIssue, ImportRefused
 from keyworks.core.money import format_wan, parse_amount
 from keyworks.core.sheets import Column, TableSheet
@@ -71,7 +72,7 @@ def template_filename(programme, month) -> str:
 
 def write_template(programme, month, projects, fileobj: IO[bytes]) -> int:
     """The template for `month`, one row per project, with what drafts already hold."""
-    month = services.first_of_month(month)
+    month = calendar.first_of_month(month)
     reports = {
         r.project_id: r for r in MonthlyReport.objects.filter(project__in=projects, month=month)
     }
@@ -168,7 +169,7 @@ def _text(value) -> str:
 
 def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImport:
     """Read a filled template and compare it with the month's reports. Writes nothing."""
-    result = MonthImport(programme=programme, month=services.first_of_month(month))
+    result = MonthImport(programme=programme, month=calendar.first_of_month(month))
     month = result.month
     try:
         services.check_month(month)

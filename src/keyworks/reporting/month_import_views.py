@@ -13,7 +13,7 @@ from keyworks.core.imports import ImportRefused, PendingUploads
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
 from keyworks.ledger.permissions import get_programme
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
 from . import month_import
 from .measure_views import parse_month

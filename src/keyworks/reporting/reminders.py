@@ -14,14 +14,14 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from keyworks.core.calendar import SHANGHAI
+from keyworks.core.calendar import SHANGHAI, first_of_month, previous_month
+from keyworks.core.reminders import Reminder
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Role, RoleAssignment
 from keyworks.orgs.roles import assignments, own_task_force_ids, programme_ids
-from keyworks.reminders.base import Reminder
 
 from .models import CorrectionRequest, CorrectionStatus, MonthlyReport, ProjectPause, ReportStatus
-from .services import due_at, first_of_month, previous_month
+from .services import due_at
 
 DUE_SOON_DAYS = 5
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from keyworks.ledger.permissions import managed_programmes
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
 from . import rules as rules_module
 from .models import WarningRules

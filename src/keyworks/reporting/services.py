@@ -11,7 +11,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import SHANGHAI, local_today
+from keyworks.core.calendar import SHANGHAI, first_of_month, local_today, next_month
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
 from keyworks.ledger.models import Project
@@ -45,19 +45,6 @@ class ConcurrentEditError(BaseConcurrentEditError):
         " / This report was changed by someone else since you opened it; your changes were"
         " not saved. Reload and edit again."
     )
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def previous_month(day: datetime.date | None = None) -> datetime.date:
-    day = first_of_month(day or local_today())
-    return first_of_month(day - datetime.timedelta(days=1))
-
-
-def next_month(month: datetime.date) -> datetime.date:
-    return first_of_month(first_of_month(month) + datetime.timedelta(days=32))
 
 
 def due_at(programme, month: datetime.date) -> datetime.datetime:

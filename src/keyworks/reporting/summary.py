@@ -14,10 +14,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from keyworks.core.calendar import first_of_month
+
 from .lights import Light, project_lights
 from .measures import ZERO, ProjectMeasures, Rollup, cached, project_measures, rollup
 from .models import MonthlyReport, ReportStatus
-from .services import first_of_month
 
 STATUS_LABELS = dict(ReportStatus.choices)
 

@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 
+from keyworks.core import calendar
 from keyworks.core.calendar import local_today
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.ledger.permissions import visible_programmes
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
-from . import services
 from .measure_views import parse_month
 from .permissions import can_view_measures
 from .summary import month_summary
@@ -39,8 +39,8 @@ def summary_page(request):
         "programmes": visible_programmes(request.user),
         "summary": summary,
         "month": summary.month,
-        "previous": services.previous_month(summary.month),
-        "following": services.next_month(summary.month),
+        "previous": calendar.previous_month(summary.month),
+        "following": calendar.next_month(summary.month),
         "page": page,
         "demo_notice": programme.is_demo,
     }

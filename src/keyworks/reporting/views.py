@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.audit.views import history_rows
+from keyworks.core import calendar
+from keyworks.core.forms import add_errors
 from keyworks.ledger.permissions import get_project, visible_programmes
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 
 from . import services
 from .forms import CommentForm, ReasonForm, ReportForm
@@ -44,7 +46,7 @@ def report_list(request):
     }
     due = services.due_at(programme, month)
     overdue = timezone.now() > due
-    future = month > services.first_of_month(services.local_today())
+    future = month > calendar.first_of_month(calendar.local_today())
     rows = []
     for project in projects:
         report = reports.get(project.pk)
@@ -61,8 +63,8 @@ def report_list(request):
         "programme": programme,
         "programmes": visible_programmes(request.user),
         "month": month,
-        "previous": services.previous_month(month),
-        "following": services.next_month(month),
+        "previous": calendar.previous_month(month),
+        "following": calendar.next_month(month),
         "due": due,
         "rows": rows,
         "counts": {
@@ -126,14 +128,6 @@ def report_edit(request, pk):
         "due": services.due_at(report.project.programme, report.month),
     }
     return render(request, "reporting/report_form.html", context)
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS, money
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, money
 from keyworks.ledger.permissions import choose_programme
 
 from . import permissions, services

@@ -6,10 +6,10 @@ import datetime
 
 from django.urls import reverse
 
+from keyworks.core.reminders import Reminder
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import own_task_force_ids, programme_ids
-from keyworks.reminders.base import Reminder
 
 from .models import AnnualTarget, TargetStatus
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.ledger.permissions import visible_programmes
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_office
 
 from . import services

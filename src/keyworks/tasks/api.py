@@ -11,9 +11,9 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.api.events import event_out
 from keyworks.coordination.permissions import visible_problems
-from keyworks.ledger.api import READ_ERRORS, WRITE_ERRORS
+from keyworks.core import calendar
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit, User
 from keyworks.reporting.permissions import visible_reports
@@ -163,7 +163,7 @@ def task_detail(user, pk: int) -> dict:
         .get()
     )
     events = task.events.select_related("actor", "unit").order_by("at", "id")
-    data = task_item(task, day=services.local_today())
+    data = task_item(task, day=calendar.local_today())
     data.update(
         recorded_by=ref(task.recorded_by),
         answered_at=task.answered_at,
@@ -189,7 +189,7 @@ def list_tasks(request, filters: Query[TaskQuery]):
         raise ValidationError({k: list(v) for k, v in task_filter.errors.items()})
     qs = task_filter.qs
     start = (filters.page - 1) * filters.page_size
-    day = task_filter.as_of_date or services.local_today()
+    day = task_filter.as_of_date or calendar.local_today()
     items = [task_item(t, day=day) for t in qs[start : start + filters.page_size]]
     return {"count": qs.count(), "as_of": task_filter.as_of_date, "items": items}
 

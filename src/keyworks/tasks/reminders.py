@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
+from keyworks.core.reminders import Reminder, deadline_state, short
 from keyworks.orgs.roles import programme_ids
-from keyworks.reminders.base import Reminder, deadline_state, short
 
 from .models import WAITING_FOR_UNIT, Task, TaskStatus
 from .permissions import task_unit_ids

@@ -12,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from keyworks.core import calendar
+from keyworks.core.forms import add_errors
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.ledger.permissions import get_project
-from keyworks.ledger.views import current_programme
+from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_leader, is_office
 
 from . import services
@@ -46,7 +48,7 @@ def label_rows(tasks, day) -> list:
 def task_list(request):
     programme = current_programme(request)
     task_filter = filtered_tasks(request, programme)
-    day = task_filter.as_of_date or services.local_today()
+    day = task_filter.as_of_date or calendar.local_today()
     base = visible_tasks(request.user).filter(programme=programme)
     query = request.GET.copy()
     context = {
@@ -68,21 +70,13 @@ def task_export(request):
     task_filter = filtered_tasks(request, programme)
     if not task_filter.is_valid():
         return HttpResponse("筛选条件有误 / Invalid filter", status=400)
-    today = services.local_today()
+    today = calendar.local_today()
     buffer = io.BytesIO()
     write_tasks_xlsx(programme, task_filter.qs, buffer, as_of=task_filter.as_of_date, today=today)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     name = f"督办事项清单-{programme.code}-{(task_filter.as_of_date or today):%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -147,7 +141,7 @@ def task_detail(request, pk):
         "events": events,
         "can": can,
         "forms": {a: ActionForm(initial=initial, auto_id=f"id_{a}_%s") for a in ACTIONS},
-        "overdue": services.is_overdue(task.status, task.deadline, services.local_today()),
+        "overdue": services.is_overdue(task.status, task.deadline, calendar.local_today()),
     }
     return render(request, "tasks/task_detail.html", context)
 
@@ -214,7 +208,7 @@ def my_instructions(request):
     programme = current_programme(request)
     if not is_leader(request.user, programme.pk):
         raise PermissionDenied("仅指挥部领导可查看 / For leaders only")
-    today = services.local_today()
+    today = calendar.local_today()
     tasks = my_instruction_rows(request.user, programme, today)
     context = {
         "programme": programme,

@@ -1,7 +1,7 @@
 """What every app's reminder provider returns.
 
 Each app that has something for a user to do exposes `keyworks.<app>.reminders.
-reminders_for(user, today) -> Iterable[Reminder]`; `reminders.services` collects them.
+reminders_for(user, today) -> Iterable[Reminder]`; the reminders app collects them.
 Reminders are computed from the data on every call: there is nothing to keep in step.
 """
 

@@ -1,0 +1,51 @@
+"""Shapes every API router shares: the error bodies, money as a string, the timeline
+entry of a tracked item."""
+
+from decimal import Decimal, InvalidOperation
+
+from ninja import Schema
+
+
+class Error(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+READ_ERRORS = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+
+WRITE_ERRORS = {**READ_ERRORS, 409: Error}
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def exact(value: Decimal | None, places: int) -> Decimal | None:
+    """Pad to `places` decimals when that changes nothing (so "100" equals the stored
+    "100.00"); longer values stay as sent and fail model validation instead of rounding."""
+    if value is None:
+        return None
+    try:
+        padded = value.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # too many digits: the model's max_digits check reports it
+        return value
+    return padded if padded == value else value
+
+
+def event_out(event, **extra) -> dict:
+    """One event: what was done (`kind`, `kind_label`), when, by whom, the status after it
+    and the note; `extra` adds the item's own fields (a problem's level, the acting unit)."""
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "at": event.at,
+        "status": event.status,
+        "actor": str(event.actor),  # the full name, else the user name
+        "note": event.note,
+        **extra,
+    }

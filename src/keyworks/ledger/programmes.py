@@ -1,0 +1,24 @@
+"""The programme a page shows: chosen by ?programme=CODE, remembered in the session."""
+
+from django.http import Http404
+
+from .models import Programme
+from .permissions import choose_programme, visible_programmes
+
+
+def current_programme(request) -> Programme:
+    """The programme chosen by ?programme=CODE, else the last one used, else the newest."""
+    code = request.GET.get("programme")
+    if not code and request.session.get("programme"):
+        remembered = request.session["programme"]
+        code = (
+            remembered
+            if visible_programmes(request.user).filter(code=remembered).exists()
+            else None
+        )
+    programme = choose_programme(request.user, code)
+    if programme is None:
+        raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
+    if request.session.get("programme") != programme.code:
+        request.session["programme"] = programme.code  # a session write only on a change
+    return programme
