@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "keyworks.demo",
     "keyworks.dashboards",
     "keyworks.api",
+    "keyworks.portal",
 ]
 
 MIDDLEWARE = [
@@ -106,7 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "keyworks.core.context.site",
+                "keyworks.portal.context.site",
             ],
         },
     }

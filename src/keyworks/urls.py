@@ -1,14 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from keyworks.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("keyworks.portal.urls")),
     path("healthz", core_views.healthz, name="healthz"),
-    path("login/", core_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("ledger/", include("keyworks.ledger.urls")),
     path("reporting/", include("keyworks.reporting.urls")),
@@ -21,7 +18,6 @@ urlpatterns = [
     path("rankings/", include("keyworks.rankings.urls")),
     path("factors/", include("keyworks.factors.urls")),
     path("people/", include("keyworks.people.urls")),
-    path("audit/", include("keyworks.audit.urls")),
     path("dashboards/", include("keyworks.dashboards.urls")),
     path("api/", include("keyworks.api.urls")),
     path("admin/", admin.site.urls),

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
+from keyworks.audit.display import field_label
 from keyworks.audit.services import record_change
-from keyworks.audit.views import field_label
 from keyworks.ledger.models import Project
 from keyworks.meetings.models import AgendaItem
 
@@ -30,7 +30,7 @@ def test_change_log_shows_an_import_summary_record(world):
         reason="",
         programme_id=world.programme.pk,
     )
-    response = world.client(world.office).get(reverse("audit:change_list"))
+    response = world.client(world.office).get(reverse("change_list"))
     assert response.status_code == 200
     text = response.content.decode()
     assert str(Project._meta.verbose_name_plural) in text

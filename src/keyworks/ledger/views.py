@@ -8,8 +8,8 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from keyworks.audit.display import history_rows
 from keyworks.audit.models import ChangeRecord
-from keyworks.audit.views import history_rows
 from keyworks.coordination.permissions import can_raise_problem
 from keyworks.core.forms import add_errors, form_errors_text
 from keyworks.core.images import image_response

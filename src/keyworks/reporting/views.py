@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from keyworks.audit.display import history_rows
 from keyworks.audit.models import ChangeRecord
-from keyworks.audit.views import history_rows
 from keyworks.core import calendar
 from keyworks.core.forms import add_errors
 from keyworks.ledger.permissions import get_project, visible_programmes

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 
+from keyworks.orgs.roles import is_leader_anywhere, is_office_anywhere
+
 
 def site(request):
-    from keyworks.orgs.roles import is_leader_anywhere, is_office_anywhere
-
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {

@@ -1,18 +1,11 @@
-"""Change history: per project (on its page) and the office's log of all changes."""
+"""Change records as people read them: field names in Chinese, actions by name, phones
+hidden from those who may not see contacts."""
 
 import functools
 import json
 
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import render
-
-from keyworks.ledger.permissions import managed_programmes
-
-from .filters import ChangeFilter
-from .models import ChangeRecord
+from django.core.exceptions import FieldDoesNotExist
 
 ACTION_LABELS = {
     "create": "新建",
@@ -112,25 +105,3 @@ def history_rows(records, *, show_contacts: bool) -> list[dict]:
             }
         )
     return rows
-
-
-@login_required
-def change_list(request):
-    programmes = managed_programmes(request.user)
-    if not programmes.exists():
-        raise PermissionDenied("仅指挥部办公室可查看全部变更记录 / Office only")
-    base = ChangeRecord.objects.filter(programme_id__in=programmes.values("pk"))
-    change_filter = ChangeFilter(request.GET, queryset=base)
-    page = Paginator(change_filter.qs, 50).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "audit/change_list.html",
-        {
-            "filter": change_filter,
-            "page": page,
-            "querystring": params.urlencode(),
-            "rows": history_rows(page.object_list, show_contacts=True),
-        },
-    )

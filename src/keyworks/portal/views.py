@@ -1,0 +1,61 @@
+"""Pages that bring the apps together: the home page, sign-in, and the office's log of
+every change in its programmes."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from keyworks.audit.display import history_rows
+from keyworks.audit.filters import ChangeFilter
+from keyworks.audit.models import ChangeRecord
+from keyworks.ledger.models import Programme
+from keyworks.ledger.permissions import managed_programmes
+from keyworks.reminders.views import home as reminders_home
+
+
+def home(request):
+    return reminders_home(request)
+
+
+class LoginView(auth_views.LoginView):
+    """The sign-in page; on a demo install it lists the demo accounts."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if Programme.objects.filter(is_demo=True).exists():
+            context["demo_accounts"] = [
+                ("office", "指挥部办公室 / office"),
+                ("leader", "指挥部领导 / leader"),
+                ("inspector", "督导 / inspector"),
+                ("tf01 … tf30", "第 n 个项目的专班 / task force of project n"),
+                ("d410802 …", "县(市、区)协调员，按区划代码 / district coordinator"),
+                ("dept-zrzy …", "职能部门 / department"),
+            ]
+            context["demo_password_hint"] = (
+                "密码见 make demo 的输出 / password: see the output of make demo"
+            )
+        return context
+
+
+@login_required
+def change_list(request):
+    programmes = managed_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied("仅指挥部办公室可查看全部变更记录 / Office only")
+    base = ChangeRecord.objects.filter(programme_id__in=programmes.values("pk"))
+    change_filter = ChangeFilter(request.GET, queryset=base)
+    page = Paginator(change_filter.qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "portal/change_list.html",
+        {
+            "filter": change_filter,
+            "page": page,
+            "querystring": params.urlencode(),
+            "rows": history_rows(page.object_list, show_contacts=True),
+        },
+    )
