@@ -46,7 +46,6 @@ from keyworks.ledger.excel_export import COLUMNS, prepare_queryset, write_ledger
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.importer import apply_ledger_import, parse_ledger
 from keyworks.ledger.models import Category, Programme, Project, Stage, TaskForce
-from keyworks.ledger.permissions import visible_projects
 from keyworks.orgs.models import Region, Unit, User
 
 WARMUPS = 2
@@ -508,7 +507,7 @@ def measure_list(
 
 def ledger_queryset(programme: Programme, user: User):
     """What the export view passes: the whole ledger through the one filter."""
-    base = visible_projects(user).filter(programme=programme)
+    base = Project.objects.restrict(user).filter(programme=programme)
     return ProjectFilter(QueryDict(""), queryset=base, programme=programme).qs
 
 

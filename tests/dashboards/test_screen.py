@@ -10,8 +10,8 @@ from keyworks.dashboards import screen_links
 from keyworks.dashboards.models import ScreenLink
 from keyworks.dashboards.permissions import ScreenViewer, can_manage_screen_links
 from keyworks.dashboards.views_command import command_figures
-from keyworks.ledger.models import Programme
-from keyworks.ledger.permissions import can, visible_projects
+from keyworks.ledger.models import Programme, Project
+from keyworks.ledger.permissions import can
 from keyworks.rankings.periods import Period
 from keyworks.rankings.services import ranking_for
 from keyworks.reporting.measures import default_month
@@ -157,7 +157,7 @@ def test_screen_figures_are_the_command_dashboard_figures(world):
 
 def test_screen_viewer_reads_but_cannot_change(world):
     viewer = ScreenViewer(world.programme)
-    assert set(visible_projects(viewer)) == {world.own, world.other}
+    assert set(Project.objects.restrict(viewer)) == {world.own, world.other}
     assert can(viewer, "view", world.own)
     for action in ("change", "change_milestones", "archive"):
         assert not can(viewer, action, world.own)

@@ -14,14 +14,8 @@ from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger import services as ledger_services
 from keyworks.ledger.filters import filtered_projects
-from keyworks.ledger.models import Project, Stage
-from keyworks.ledger.permissions import (
-    can,
-    changeable_projects,
-    editable_fields,
-    get_project,
-    visible_programmes,
-)
+from keyworks.ledger.models import Programme, Project, Stage
+from keyworks.ledger.permissions import can, editable_fields, get_project
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.models import Region
 from keyworks.reporting import lights as warning_lights
@@ -85,10 +79,10 @@ def can_locate(user, project: Project) -> bool:
 def map_page(request):
     programme = current_programme(request)
     project_filter = filtered_projects(request, programme)
-    changeable = changeable_projects(request.user).filter(programme=programme)
+    changeable = Project.objects.restrict(request.user, "change").filter(programme=programme)
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "filter": project_filter,
         "measures": MEASURES,
         "may_locate": changeable.exists(),

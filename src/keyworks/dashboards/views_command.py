@@ -22,8 +22,7 @@ from keyworks.coordination.models import ProblemStatus
 from keyworks.coordination.permissions import visible_problems
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.ledger.filters import ProjectFilter
-from keyworks.ledger.models import Stage
-from keyworks.ledger.permissions import visible_programmes, visible_projects
+from keyworks.ledger.models import Programme, Project, Stage
 from keyworks.ledger.programmes import current_programme
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import (
@@ -72,7 +71,7 @@ def stage_counts(user, programme) -> dict[str, int]:
     """Projects per stage, through the ledger list's own filter (current ledger)."""
     qs = ProjectFilter(
         QueryDict(),
-        queryset=visible_projects(user).filter(programme=programme),
+        queryset=Project.objects.restrict(user).filter(programme=programme),
         programme=programme,
     ).qs
     counts = dict(qs.order_by().values_list("stage").annotate(n=Count("pk")))
@@ -143,7 +142,7 @@ def command_page(request):
     months = [datetime.date(programme.year, m, 1) for m in range(1, 13)]
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "month": month,
         "months": months,
         "f": figures,

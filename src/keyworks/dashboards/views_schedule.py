@@ -20,8 +20,8 @@ from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
 from keyworks.ledger.filters import filtered_projects
-from keyworks.ledger.models import Project
-from keyworks.ledger.permissions import get_project, require, visible_programmes
+from keyworks.ledger.models import Programme, Project
+from keyworks.ledger.permissions import get_project, require
 from keyworks.ledger.programmes import current_programme
 
 from . import schedule as schedule_service
@@ -90,7 +90,7 @@ def schedule_page(request):
     query["programme"] = programme.code
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "project": project,
         "filter": filtered_projects(request, programme),
         "lights": schedule_service.LIGHT_CHOICES,

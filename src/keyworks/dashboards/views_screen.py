@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.filters import ProjectFilter
-from keyworks.ledger.permissions import visible_programmes, visible_projects
 from keyworks.ledger.programmes import current_programme
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import rollup
@@ -37,6 +36,8 @@ try:  # the rankings app (bi-monthly rankings) may be absent in a deployment
     from keyworks.rankings.periods import Period
 except ImportError:  # pragma: no cover
     ranking_services = None
+
+from keyworks.ledger.models import Programme, Project
 
 from . import screen_links
 from .models import ScreenLink
@@ -190,7 +191,7 @@ def link_geo(request, token):
 @never_cache
 def link_map(request, token):
     programme = as_link_viewer(request, token)
-    base = visible_projects(request.user).filter(programme=programme)
+    base = Project.objects.restrict(request.user).filter(programme=programme)
     qs = ProjectFilter(QueryDict(), queryset=base, programme=programme).qs
     return cached_json(request, programme, "map", lambda: map_payload(programme, qs))
 
@@ -213,7 +214,7 @@ def links_page(request):
     require_manage_screen_links(request.user, programme)
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "links": ScreenLink.objects.filter(programme=programme).select_related("created_by"),
         "new_url": request.session.pop("screen_link_url", None),
     }
@@ -238,7 +239,7 @@ def link_create(request):
 def link_revoke(request, pk):
     link = get_object_or_404(
         ScreenLink.objects.select_related("programme").filter(
-            programme__in=visible_programmes(request.user)
+            programme__in=Programme.objects.restrict(request.user)
         ),
         pk=pk,
     )

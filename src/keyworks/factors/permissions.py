@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from keyworks.ledger.models import Project
-from keyworks.ledger.permissions import visible_projects
 from keyworks.orgs.roles import (
     is_active_user,
     is_district_of,
@@ -26,7 +25,7 @@ FACTOR_SECURED_FIELDS = frozenset({"secured", "note"})
 
 
 def visible_factor_items(user):
-    return FactorItem.objects.filter(project__in=visible_projects(user))
+    return FactorItem.objects.filter(project__in=Project.objects.restrict(user))
 
 
 def can_edit_factors(user, project: Project) -> bool:

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from keyworks.coordination.permissions import can_raise_problem
 from keyworks.core.forms import add_errors, form_errors_text
 from keyworks.core.images import image_response
-from keyworks.ledger.permissions import get_project, visible_projects
+from keyworks.ledger.models import Project
+from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import has_role, is_office
@@ -56,7 +57,9 @@ def programme_updates(request):
     }
     now = timezone.now()
     rows = []
-    projects = visible_projects(request.user).filter(programme=programme, archived_at__isnull=True)
+    projects = Project.objects.restrict(request.user).filter(
+        programme=programme, archived_at__isnull=True
+    )
     for project in projects.select_related("task_force").order_by("seq", "pk"):
         update = latest.get(project.pk)
         overdue = services.is_update_overdue(last.get(project.pk), rules.update_days, now)
@@ -163,7 +166,7 @@ def visit_list(request):
         "status": status,
         "statuses": VisitStatus.choices,
         "can_record": has_role(request.user, programme.pk, Role.OFFICE, Role.INSPECTOR),
-        "projects": visible_projects(request.user)
+        "projects": Project.objects.restrict(request.user)
         .filter(programme=programme, archived_at__isnull=True)
         .order_by("seq")
         .only("pk", "seq", "name"),

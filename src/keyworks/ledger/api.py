@@ -340,7 +340,7 @@ def load_detail(pk: int) -> Project:
 @router.get("/programmes", response={200: list[ProgrammeOut], 401: Error}, tags=["programmes"])
 def list_programmes(request):
     """您可见的项目计划（最新年度在前） / The programmes you belong to, newest first."""
-    programmes = permissions.visible_programmes(request.auth).select_related("region", "parent")
+    programmes = Programme.objects.restrict(request.auth).select_related("region", "parent")
     return [programme_out(p) for p in programmes.order_by("-year", "code", "pk")]
 
 
@@ -393,7 +393,7 @@ def list_projects(request, filters: Query[ProjectQuery]):
     programme = programme_for(user, filters.programme)
     if programme is None:
         return {"count": 0, "items": []}
-    base = permissions.visible_projects(user).filter(programme=programme)
+    base = Project.objects.restrict(user).filter(programme=programme)
     project_filter = ProjectFilter(
         translate_filters(request.GET, programme), queryset=base, programme=programme
     )

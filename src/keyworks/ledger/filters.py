@@ -9,7 +9,6 @@ from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Region, Unit
 
 from .models import Category, Grade, Project, Stage
-from .permissions import visible_projects
 
 SORTS = {
     "seq": ("category__sort", "seq"),
@@ -100,5 +99,5 @@ class ProjectFilter(ListFilterMixin, django_filters.FilterSet):
 
 
 def filtered_projects(request, programme):
-    base = visible_projects(request.user).filter(programme=programme)
+    base = Project.objects.restrict(request.user).filter(programme=programme)
     return ProjectFilter(request.GET, queryset=base, programme=programme)

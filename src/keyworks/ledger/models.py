@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.permissions import RestrictedQuerySet
 from keyworks.core.validators import validate_project_code
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
@@ -29,6 +30,8 @@ class Programme(models.Model):
     )
     report_due_day = models.PositiveSmallIntegerField(_("月报截止日"), default=3)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "code"]
@@ -180,6 +183,8 @@ class Project(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme", "category__sort", "seq"]

@@ -2,9 +2,10 @@
 the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
+from keyworks.core.permissions import DENIED, fetch, restriction
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import (
     is_active_user,
@@ -26,38 +27,35 @@ OFFICE_ONLY_FIELDS = frozenset({"programme", "seq", "category", "grade", "task_f
 # --- rows a user may see -------------------------------------------------------------
 
 
-def visible_programmes(user) -> QuerySet[Programme]:
+@restriction(Programme)
+def restrict_programmes(programmes, user, action: str = "view"):
+    """view: the programmes the user holds a role in; manage: those whose people, imports
+    and change log the user manages (office)."""
+    if action not in {"view", "manage"}:
+        raise ValueError(f"unknown programme action {action!r}")
     if is_superuser(user):
-        return Programme.objects.all()
-    return Programme.objects.filter(pk__in=programme_ids(user))
+        return programmes
+    roles = (Role.OFFICE,) if action == "manage" else ()
+    return programmes.filter(pk__in=programme_ids(user, *roles))
 
 
-def visible_projects(user) -> QuerySet[Project]:
-    """Everyone in a programme reads its whole ledger."""
+@restriction(Project)
+def restrict_projects(projects, user, action: str = "view"):
+    """view: everyone in a programme reads its whole ledger; change: the projects the
+    user may change at least one field of."""
+    if action not in {"view", "change"}:
+        raise ValueError(f"unknown project action {action!r}")
     if is_superuser(user):
-        return Project.objects.all()
-    return Project.objects.filter(programme_id__in=programme_ids(user))
-
-
-def changeable_projects(user) -> QuerySet[Project]:
-    """Projects the user may change at least one field of."""
-    if is_superuser(user):
-        return Project.objects.all()
-    office = programme_ids(user, Role.OFFICE)
-    task_forces = own_task_force_ids(user)
+        return projects
+    if action == "view":
+        return projects.filter(programme_id__in=programme_ids(user))
+    condition = Q(programme_id__in=programme_ids(user, Role.OFFICE)) | Q(
+        task_force_id__in=own_task_force_ids(user)
+    )
     regions = own_region_ids(user)
-    district_programmes = programme_ids(user, Role.DISTRICT)
-    condition = Q(programme_id__in=office) | Q(task_force_id__in=task_forces)
     if regions:
-        condition |= Q(programme_id__in=district_programmes, districts__in=regions)
-    return Project.objects.filter(condition).distinct()
-
-
-def managed_programmes(user) -> QuerySet[Programme]:
-    """Programmes whose people, imports and audit log the user manages (office)."""
-    if is_superuser(user):
-        return Programme.objects.all()
-    return Programme.objects.filter(pk__in=programme_ids(user, Role.OFFICE))
+        condition |= Q(programme_id__in=programme_ids(user, Role.DISTRICT), districts__in=regions)
+    return projects.filter(condition).distinct()
 
 
 def can_view_project(user, project: Project) -> bool:
@@ -116,22 +114,22 @@ def can(user, action: str, obj) -> bool:
 def require(user, action: str, obj) -> None:
     """Raise PermissionDenied (403) unless `can`."""
     if not can(user, action, obj):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+        raise PermissionDenied(DENIED)
 
 
 def get_project(user, pk, action: str = "view") -> Project:
     """Fetch a project for `action`: 404 if the user cannot see it, 403 if read-only."""
-    try:
-        project = visible_projects(user).select_related("programme", "task_force").get(pk=pk)
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise Http404("项目不存在 / Project not found") from None
-    require(user, action, project)
-    return project
+    return fetch(
+        Project.objects.restrict(user).select_related("programme", "task_force"),
+        pk=pk,
+        allowed=lambda project: can(user, action, project),
+        not_found="项目不存在 / Project not found",
+    )
 
 
 def choose_programme(user, code: str | None) -> Programme | None:
     """`code` among the user's programmes (404 if not visible), else their newest one."""
-    programmes = visible_programmes(user)
+    programmes = Programme.objects.restrict(user)
     if code:
         programme = programmes.filter(code=code).first()
         if programme is None:
@@ -141,14 +139,13 @@ def choose_programme(user, code: str | None) -> Programme | None:
 
 
 def get_programme(user, code_or_pk, action: str = "view") -> Programme:
-    qs = visible_programmes(user)
     lookup = {"pk": code_or_pk} if str(code_or_pk).isdigit() else {"code": code_or_pk}
-    try:
-        programme = qs.get(**lookup)
-    except Programme.DoesNotExist:
-        raise Http404("项目计划不存在 / Programme not found") from None
-    require(user, action, programme)
-    return programme
+    return fetch(
+        Programme.objects.restrict(user),
+        allowed=lambda programme: can(user, action, programme),
+        not_found="项目计划不存在 / Programme not found",
+        **lookup,
+    )
 
 
 LEDGER_FIELDS = frozenset(

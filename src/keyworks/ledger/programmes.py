@@ -3,7 +3,7 @@
 from django.http import Http404
 
 from .models import Programme
-from .permissions import choose_programme, visible_programmes
+from .permissions import choose_programme
 
 
 def current_programme(request) -> Programme:
@@ -13,7 +13,7 @@ def current_programme(request) -> Programme:
         remembered = request.session["programme"]
         code = (
             remembered
-            if visible_programmes(request.user).filter(code=remembered).exists()
+            if Programme.objects.restrict(request.user).filter(code=remembered).exists()
             else None
         )
     programme = choose_programme(request.user, code)

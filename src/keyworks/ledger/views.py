@@ -20,14 +20,8 @@ from keyworks.tasks.permissions import can_issue_any_task
 from . import services
 from .filters import filtered_projects
 from .forms import ArchiveForm, MemberForm, MilestoneForm, PhotoForm, ProjectForm
-from .models import Milestone, Photo, TaskForceMember, districts_prefetch
-from .permissions import (
-    can,
-    editable_fields,
-    get_project,
-    require,
-    visible_programmes,
-)
+from .models import Milestone, Photo, Programme, TaskForceMember, districts_prefetch
+from .permissions import can, editable_fields, get_project, require
 from .programmes import current_programme
 
 PAGE_SIZE = 50
@@ -52,7 +46,7 @@ def project_list(request):
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "filter": project_filter,
         "page": page,
         "totals": totals,

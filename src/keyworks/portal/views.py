@@ -11,7 +11,6 @@ from keyworks.audit.display import history_rows
 from keyworks.audit.filters import ChangeFilter
 from keyworks.audit.models import ChangeRecord
 from keyworks.ledger.models import Programme
-from keyworks.ledger.permissions import managed_programmes
 from keyworks.reminders.views import home as reminders_home
 
 
@@ -41,7 +40,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def change_list(request):
-    programmes = managed_programmes(request.user)
+    programmes = Programme.objects.restrict(request.user, "manage")
     if not programmes.exists():
         raise PermissionDenied("仅指挥部办公室可查看全部变更记录 / Office only")
     base = ChangeRecord.objects.filter(programme_id__in=programmes.values("pk"))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from keyworks.ledger.permissions import visible_programmes
+from keyworks.ledger.models import Programme
 from keyworks.ledger.programmes import current_programme
 
 from . import exports, periods, services
@@ -40,7 +40,7 @@ def ranking_page(request):
     tables = [t for code, _l in DIMENSIONS for t in ranking.tables.get(code, [])]
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "ranking": ranking,
         "period": ranking.period,
         "periods": periods.periods_of(programme),

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
-from keyworks.ledger.permissions import get_project, visible_programmes
+from keyworks.ledger.models import Programme
+from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_office
 
@@ -47,7 +48,7 @@ def measures_page(request):
     totals = rollup(measures, "programme")
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "month": month,
         "previous": calendar.previous_month(month),
         "following": calendar.next_month(month),

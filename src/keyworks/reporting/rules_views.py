@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from keyworks.ledger.permissions import managed_programmes
+from keyworks.ledger.models import Programme
 from keyworks.ledger.programmes import current_programme
 
 from . import rules as rules_module
@@ -41,7 +41,7 @@ def warning_rules(request):
             return redirect(f"{request.path}?programme={programme.code}")
     context = {
         "programme": programme,
-        "programmes": managed_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user, "manage"),
         "form": form,
         "tried": tried,
         "demo_notice": programme.is_demo,

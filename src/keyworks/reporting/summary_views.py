@@ -11,7 +11,7 @@ from django.shortcuts import render
 from keyworks.core import calendar
 from keyworks.core.calendar import local_today
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
-from keyworks.ledger.permissions import visible_programmes
+from keyworks.ledger.models import Programme
 from keyworks.ledger.programmes import current_programme
 
 from .measure_views import parse_month
@@ -36,7 +36,7 @@ def summary_page(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "summary": summary,
         "month": summary.month,
         "previous": calendar.previous_month(summary.month),

@@ -15,7 +15,8 @@ from keyworks.audit.display import history_rows
 from keyworks.audit.models import ChangeRecord
 from keyworks.core import calendar
 from keyworks.core.forms import add_errors
-from keyworks.ledger.permissions import get_project, visible_programmes
+from keyworks.ledger.models import Programme
+from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 
 from . import services
@@ -61,7 +62,7 @@ def report_list(request):
         )
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "month": month,
         "previous": calendar.previous_month(month),
         "following": calendar.next_month(month),

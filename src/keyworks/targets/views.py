@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
-from keyworks.ledger.permissions import visible_programmes
+from keyworks.ledger.models import Programme
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_office
 
@@ -59,7 +59,7 @@ def target_list(request):
         rows = [r for r in rows if r["status"] == wanted]
     context = {
         "programme": programme,
-        "programmes": visible_programmes(request.user),
+        "programmes": Programme.objects.restrict(request.user),
         "year": year,
         "rows": rows,
         "counts": counts,
