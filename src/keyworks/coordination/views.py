@@ -58,7 +58,6 @@ def problem_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "programme": programme,
         "filter": problem_filter,
         "problems": problems,
         "page": page,
@@ -66,7 +65,6 @@ def problem_list(request):
         "today": calendar.local_today(),
         "show_discipline": can_see_discipline(request.user, programme.pk),
         "query": query.urlencode(),
-        "demo_notice": programme.is_demo,
     }
     template = "coordination/problem_list.html"
     if request.htmx and request.htmx.target == "problem-table":
@@ -242,12 +240,10 @@ def problem_stats(request):
         "closed": [w["closed"] for w in weeks],
     }
     context = {
-        "programme": programme,
         "units": measures.unit_measures(base),
         "weeks": weeks,
         "weeks_count": len(weeks),
         "chart": chart,
-        "demo_notice": programme.is_demo,
     }
     return render(request, "coordination/problem_stats.html", context)
 
@@ -279,11 +275,9 @@ def escalation_rules(request):
             messages.success(request, "自动升级规则已保存 / Escalation rules saved")
             return redirect("coordination:escalation_rules")
     context = {
-        "programme": programme,
         "rule": rule,
         "form": form,
         "can_edit": can_edit,
         "due": escalation.due(programme) if rule.enabled and can_edit else [],
-        "demo_notice": programme.is_demo,
     }
     return render(request, "coordination/escalation_rules.html", context)

@@ -14,7 +14,7 @@ from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger import services as ledger_services
 from keyworks.ledger.filters import filtered_projects
-from keyworks.ledger.models import Programme, Project, Stage
+from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.permissions import can, editable_fields, get_project
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.models import Region
@@ -81,12 +81,9 @@ def map_page(request):
     project_filter = filtered_projects(request, programme)
     changeable = Project.objects.restrict(request.user, "change").filter(programme=programme)
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "filter": project_filter,
         "measures": MEASURES,
         "may_locate": changeable.exists(),
-        "demo_notice": programme.is_demo,
         "wide_layout": True,
         "map_tiles": tiles_config(),
     }

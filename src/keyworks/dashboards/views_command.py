@@ -22,7 +22,7 @@ from keyworks.coordination.models import ProblemStatus
 from keyworks.coordination.permissions import visible_problems
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.ledger.filters import ProjectFilter
-from keyworks.ledger.models import Programme, Project, Stage
+from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.programmes import current_programme
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import (
@@ -141,13 +141,10 @@ def command_page(request):
     figures, _measures = command_figures(request, programme, month)
     months = [datetime.date(programme.year, m, 1) for m in range(1, 13)]
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "month": month,
         "months": months,
         "f": figures,
         "data_url": link("dashboards:command_data", programme, month=f"{month:%Y-%m}"),
-        "demo_notice": programme.is_demo,
         "wide_layout": True,
     }
     return render(request, "dashboards/command.html", context)

@@ -20,7 +20,7 @@ from keyworks.audit import revisions
 from keyworks.core.calendar import local_today
 from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
 from keyworks.ledger.filters import filtered_projects
-from keyworks.ledger.models import Programme, Project
+from keyworks.ledger.models import Project
 from keyworks.ledger.permissions import get_project, require
 from keyworks.ledger.programmes import current_programme
 
@@ -89,8 +89,6 @@ def schedule_page(request):
     query.pop("page", None)  # the export is the whole filtered set
     query["programme"] = programme.code
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "project": project,
         "filter": filtered_projects(request, programme),
         "lights": schedule_service.LIGHT_CHOICES,
@@ -101,7 +99,6 @@ def schedule_page(request):
             (schedule_service.STATE_LABELS[s], schedule_service.STATE_HEX[s])
             for s in schedule_service.STATES
         ],
-        "demo_notice": programme.is_demo,
         "wide_layout": True,
     }
     return render(request, "dashboards/schedule.html", context)

@@ -213,8 +213,6 @@ def links_page(request):
     programme = current_programme(request)
     require_manage_screen_links(request.user, programme)
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "links": ScreenLink.objects.filter(programme=programme).select_related("created_by"),
         "new_url": request.session.pop("screen_link_url", None),
     }

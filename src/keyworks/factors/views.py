@@ -38,14 +38,12 @@ def factor_list(request):
         item.overdue = item.is_overdue(factor_filter.day)
     query = request.GET.copy()
     context = {
-        "programme": programme,
         "filter": factor_filter,
         "items": items,
         "totals": services.totals_by_kind(items),
         "today": today,
         "as_of": factor_filter.as_of_date,
         "query": query.urlencode(),
-        "demo_notice": programme.is_demo,
     }
     template = "factors/factor_list.html"
     if request.htmx and request.htmx.target == "factor-table":

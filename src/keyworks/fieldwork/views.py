@@ -67,7 +67,6 @@ def programme_updates(request):
     if request.GET.get("overdue") == "1":
         rows = [r for r in rows if r["overdue"]]
     context = {
-        "programme": programme,
         "rows": rows,
         "rules": rules,
         "overdue_count": sum(r["overdue"] for r in rows),
@@ -161,7 +160,6 @@ def visit_list(request):
     if project_id.isdigit():
         visits = visits.filter(project_id=int(project_id))
     context = {
-        "programme": programme,
         "visits": visits[:500],
         "status": status,
         "statuses": VisitStatus.choices,

@@ -1,4 +1,5 @@
-"""The programme a page shows: chosen by ?programme=CODE, remembered in the session."""
+"""The programme a page shows: chosen by ?programme=CODE, remembered in the session, and
+put on the request for the page context (the programme switcher, the demo banner)."""
 
 from django.http import Http404
 
@@ -21,4 +22,5 @@ def current_programme(request) -> Programme:
         raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
     if request.session.get("programme") != programme.code:
         request.session["programme"] = programme.code  # a session write only on a change
+    request.programme = programme  # for the page context (portal.context.site)
     return programme

@@ -20,7 +20,7 @@ from keyworks.tasks.permissions import can_issue_any_task
 from . import services
 from .filters import filtered_projects
 from .forms import ArchiveForm, MemberForm, MilestoneForm, PhotoForm, ProjectForm
-from .models import Milestone, Photo, Programme, TaskForceMember, districts_prefetch
+from .models import Milestone, Photo, TaskForceMember, districts_prefetch
 from .permissions import can, editable_fields, get_project, require
 from .programmes import current_programme
 
@@ -45,15 +45,12 @@ def project_list(request):
     paginator.count = totals["count"]  # already counted with the sums: no second COUNT
     page = paginator.get_page(request.GET.get("page"))
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "filter": project_filter,
         "page": page,
         "totals": totals,
         "can_create": can(request.user, "create_project", programme),
         "can_import": can(request.user, "import", programme),
         "querystring": querystring_without_page(request),
-        "demo_notice": programme.is_demo,
     }
     template = "ledger/project_list.html"
     if request.htmx and request.htmx.target == "ledger-table":

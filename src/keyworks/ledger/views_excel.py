@@ -59,7 +59,6 @@ def import_upload(request):
             token = PENDING.keep(request, upload, programme=programme.code)
             return redirect("ledger:import_preview", token=token)
     context = {
-        "programme": programme,
         "error": error,
         "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
     }

@@ -67,11 +67,9 @@ def meeting_list(request):
     )
     can_open = can_open_meeting(request.user, programme)
     context = {
-        "programme": programme,
         "meetings": meetings,
         "can_open": can_open,
         "form": MeetingForm(initial={"date": local_today()}) if can_open else None,
-        "demo_notice": programme.is_demo,
     }
     return render(request, "meetings/meeting_list.html", context)
 
@@ -244,12 +242,10 @@ def decision_list(request):
     programme = current_programme(request)
     form, qs, as_of = filtered_decisions(request.user, programme, request.GET)
     context = {
-        "programme": programme,
         "form": form,
         "decisions": label_rows(qs, as_of or local_today()),
         "as_of": as_of,
         "query": request.GET.urlencode(),
-        "demo_notice": programme.is_demo,
     }
     return render(request, "meetings/decision_list.html", context)
 

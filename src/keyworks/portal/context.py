@@ -1,7 +1,9 @@
 """Template context shared by every page."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
+from keyworks.ledger.models import Programme
 from keyworks.orgs.roles import is_leader_anywhere, is_office_anywhere
 
 
@@ -14,4 +16,19 @@ def site(request):
         "debug": settings.DEBUG,
         "nav_office": signed_in and is_office_anywhere(user),
         "nav_leader": signed_in and is_leader_anywhere(user),  # 我的批示
+        **programme_context(request, user, signed_in),
+    }
+
+
+def programme_context(request, user, signed_in: bool) -> dict:
+    """The programme the page shows (set by ledger.programmes.current_programme), the
+    programmes to switch to (queried only if the page lists them), and whether the page
+    carries the demo banner. A view may still pass its own values."""
+    programme = getattr(request, "programme", None)
+    if programme is None:
+        return {}
+    return {
+        "programme": programme,
+        "programmes": SimpleLazyObject(lambda: Programme.objects.restrict(user)),
+        "demo_notice": programme.is_demo,
     }

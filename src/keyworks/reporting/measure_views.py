@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
-from keyworks.ledger.models import Programme
 from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_office
@@ -47,8 +46,6 @@ def measures_page(request):
     ]
     totals = rollup(measures, "programme")
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "month": month,
         "previous": calendar.previous_month(month),
         "following": calendar.next_month(month),
@@ -60,7 +57,6 @@ def measures_page(request):
         "light_labels": lights_module.LABELS,
         "rules": WarningRules.for_programme(programme),
         "may_pause": may_pause,
-        "demo_notice": programme.is_demo,
     }
     return render(request, "reporting/measures.html", context)
 

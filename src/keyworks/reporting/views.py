@@ -15,7 +15,6 @@ from keyworks.audit.display import history_rows
 from keyworks.audit.models import ChangeRecord
 from keyworks.core import calendar
 from keyworks.core.forms import add_errors
-from keyworks.ledger.models import Programme
 from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 
@@ -61,8 +60,6 @@ def report_list(request):
             {"project": project, "report": report, "can_start": can_start, "missing": missing}
         )
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "month": month,
         "previous": calendar.previous_month(month),
         "following": calendar.next_month(month),
@@ -74,7 +71,6 @@ def report_list(request):
             "missing": sum(1 for r in rows if r["missing"]),
         },
         "can_import": report_importable_projects(request.user, programme).exists(),
-        "demo_notice": programme.is_demo,
     }
     return render(request, "reporting/report_list.html", context)
 

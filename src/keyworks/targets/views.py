@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
-from keyworks.ledger.models import Programme
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_office
 
@@ -58,15 +57,12 @@ def target_list(request):
     if wanted in STATUS_LABELS:
         rows = [r for r in rows if r["status"] == wanted]
     context = {
-        "programme": programme,
-        "programmes": Programme.objects.restrict(request.user),
         "year": year,
         "rows": rows,
         "counts": counts,
         "status_labels": STATUS_LABELS,
         "status": wanted if wanted in STATUS_LABELS else "",
         "is_office": is_office(request.user, programme.pk),
-        "demo_notice": programme.is_demo,
     }
     return render(request, "targets/target_list.html", context)
 

@@ -52,7 +52,6 @@ def task_list(request):
     base = visible_tasks(request.user).filter(programme=programme)
     query = request.GET.copy()
     context = {
-        "programme": programme,
         "filter": task_filter,
         "tasks": label_rows(task_filter.qs, day),
         "as_of": task_filter.as_of_date,
@@ -211,7 +210,6 @@ def my_instructions(request):
     today = calendar.local_today()
     tasks = my_instruction_rows(request.user, programme, today)
     context = {
-        "programme": programme,
         "tasks": tasks,
         "open_count": sum(1 for t in tasks if t.status in OPEN_STATUSES),
         "overdue_count": sum(1 for t in tasks if t.overdue),
