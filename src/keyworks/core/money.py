@@ -13,7 +13,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["UNIT_FACTORS", "format_wan", "format_yi", "parse_amount", "quantize_wan"]
+__all__ = ["UNIT_FACTORS", "format_wan", "format_yi", "parse_amount", "percent", "quantize_wan"]
 
 TWO_PLACES = Decimal("0.01")
 WAN_PER_YI = Decimal(10000)
@@ -102,3 +102,12 @@ def format_yi(d: Decimal | float | str | None) -> str:
     if d is None:
         return ""
     return f"{quantize_wan(_to_decimal(d) / WAN_PER_YI):,.2f}"
+
+
+def percent(part, whole, places: int = 1) -> Decimal | None:
+    """100 × part / whole rounded half up to `places` decimals; None when there is no
+    whole. The one percentage of the platform (completion rates, shares, gaps)."""
+    if not whole:
+        return None
+    step = Decimal(1).scaleb(-places)
+    return (Decimal(100) * Decimal(part or 0) / Decimal(whole)).quantize(step, ROUND_HALF_UP)

@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+from keyworks.core.fields import MoneyField
+
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
@@ -140,14 +141,12 @@ class Visit(models.Model):
     month = models.DateField(_("核验月份"))
     visit_date = models.DateField(_("核验日期"))
     people = models.CharField(_("核验人员"), max_length=200)
-    verified_investment = models.DecimalField(_("核实年度累计完成投资（万元）"), **MONEY)
+    verified_investment = MoneyField(_("核实年度累计完成投资（万元）"))
     verified_percent = models.PositiveSmallIntegerField(
         _("核实形象进度（%）"), null=True, blank=True, validators=PERCENT
     )
     findings = models.TextField(_("核验发现"), blank=True)
-    reported_investment = models.DecimalField(
-        _("月报年度累计完成投资（万元）"), null=True, blank=True, **MONEY
-    )
+    reported_investment = MoneyField(_("月报年度累计完成投资（万元）"), null=True, blank=True)
     gap_percent = models.DecimalField(
         _("差异（%）"), max_digits=9, decimal_places=1, null=True, blank=True
     )

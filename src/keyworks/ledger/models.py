@@ -7,10 +7,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.fields import MoneyField
 from keyworks.core.permissions import RestrictedQuerySet
 from keyworks.core.validators import validate_project_code
-
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
 class Programme(models.Model):
@@ -163,13 +162,9 @@ class Project(models.Model):
         on_delete=models.SET_NULL,
         related_name="project",
     )
-    total_investment = models.DecimalField(_("总投资（万元）"), **MONEY)
-    completed_investment = models.DecimalField(
-        _("累计完成投资（万元）"), default=Decimal("0"), **MONEY
-    )
-    annual_investment = models.DecimalField(
-        _("年度计划投资（万元）"), null=True, blank=True, **MONEY
-    )
+    total_investment = MoneyField(_("总投资（万元）"))
+    completed_investment = MoneyField(_("累计完成投资（万元）"), default=Decimal("0"))
+    annual_investment = MoneyField(_("年度计划投资（万元）"), null=True, blank=True)
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     planned_finish = models.DateField(_("计划竣工"), null=True, blank=True)
     actual_start = models.DateField(_("实际开工"), null=True, blank=True)

@@ -3,11 +3,10 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+from keyworks.core.fields import MoneyField
 
 
 class ReportStatus(models.TextChoices):
@@ -37,20 +36,14 @@ class MonthlyReport(models.Model):
         _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     # Last month's completion
-    completed_this_month = models.DecimalField(
-        _("当月完成投资（万元）"), default=Decimal("0"), **MONEY
-    )
-    ytd_total = models.DecimalField(_("年度累计完成投资（万元）"), null=True, blank=True, **MONEY)
-    since_start_total = models.DecimalField(
-        _("开工累计完成投资（万元）"), null=True, blank=True, **MONEY
-    )
+    completed_this_month = MoneyField(_("当月完成投资（万元）"), default=Decimal("0"))
+    ytd_total = MoneyField(_("年度累计完成投资（万元）"), null=True, blank=True)
+    since_start_total = MoneyField(_("开工累计完成投资（万元）"), null=True, blank=True)
     milestones_reached = models.TextField(_("完成节点及日期"), blank=True)
     output_figures = models.TextField(_("实物产出"), blank=True)
     progress_text = models.TextField(_("形象进度"), blank=True)
     # This month's plan
-    next_plan_investment = models.DecimalField(
-        _("本月计划投资（万元）"), default=Decimal("0"), **MONEY
-    )
+    next_plan_investment = MoneyField(_("本月计划投资（万元）"), default=Decimal("0"))
     next_plan_milestones = models.TextField(_("本月计划节点"), blank=True)
     next_plan_content = models.TextField(_("本月工作内容"), blank=True)
     # Flow

@@ -11,7 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+from keyworks.core.fields import MoneyField
 
 
 class TargetStatus(models.TextChoices):
@@ -48,7 +48,7 @@ class AnnualTarget(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.DRAFT
     )
-    investment = models.DecimalField(_("年度计划投资（万元）"), **MONEY)
+    investment = MoneyField(_("年度计划投资（万元）"))
     investment_state = models.CharField(
         _("投资审核"), max_length=10, choices=ItemState.choices, default=ItemState.PENDING
     )
