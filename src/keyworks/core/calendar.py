@@ -50,11 +50,8 @@ def parse_month(value, *, field: str = "month") -> datetime.date | None:
             {field: f"月份格式应为 YYYY-MM：{text[:20]} / Month must be YYYY-MM"}
         ) from None
     if not MIN_YEAR <= month.year <= MAX_YEAR:
-        raise ValidationError(
-            {
-                field: f"月份应在 {MIN_YEAR}—{MAX_YEAR} 年之间 / Month must be in {MIN_YEAR}–{MAX_YEAR}"
-            }
-        )
+        span = f"{MIN_YEAR}—{MAX_YEAR}"
+        raise ValidationError({field: f"月份应在 {span} 年之间 / Month must be in {span}"})
     return month
 
 
