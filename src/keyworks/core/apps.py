@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Every app's permission rules register their restricted querysets
-        # (core.permissions.restriction) when their module is imported.
+        # (core.permissions.restriction), and its providers for the extension points of
+        # the apps below it (core.extensions), when their modules are imported.
         autodiscover_modules("permissions")
+        autodiscover_modules("extensions")
