@@ -127,3 +127,41 @@ def test_a_stored_file_that_is_not_an_image_is_only_ever_downloaded(world):
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def jpeg_with(taken: str | None = None, gps: tuple | None = None) -> SimpleUploadedFile:
+    from PIL.TiffImagePlugin import IFDRational
+
+    image = Image.new("RGB", (16, 16), "green")
+    exif = image.getexif()
+    if taken:
+        exif.get_ifd(0x8769)[0x9003] = taken
+    if gps:
+        lat, lng = gps
+        exif.get_ifd(0x8825).update(
+            {1: "N", 2: (IFDRational(lat, 1), IFDRational(0, 1), IFDRational(0, 1)),
+             3: "E", 4: (IFDRational(lng, 1), IFDRational(0, 1), IFDRational(0, 1))}
+        )  # fmt: skip
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return SimpleUploadedFile("site.jpg", out.getvalue())
+
+
+@pytest.mark.parametrize(
+    "taken", ["0001:01:01 00:00:00", "1970:01:01 08:00:00", "9999:12:31 23:59:59"]
+)
+def test_a_photo_with_an_impossible_time_counts_as_having_no_time(world, taken):
+    info = inspect_photo(jpeg_with(taken))
+    assert info.taken_at is None
+    photo = ledger.add_photo(world.own, jpeg_with(taken), by=world.member)
+    assert photo.taken_at is None
+    report(world.own)
+    visit = fieldwork.record_visit(world.own, visit_data(), [jpeg_with(taken)], by=world.inspector)
+    assert VisitPhoto.objects.get(visit=visit).taken_at is None
+
+
+def test_gps_outside_the_globe_counts_as_no_location():
+    info = inspect_photo(jpeg_with(gps=(999, 999)))
+    assert info.latitude is None and info.longitude is None
+    info = inspect_photo(jpeg_with(gps=(35, 113)))
+    assert (round(info.latitude), round(info.longitude)) == (35, 113)

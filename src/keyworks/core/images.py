@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
 from PIL import ExifTags, Image, UnidentifiedImageError
 
+from .calendar import MAX_YEAR, MIN_YEAR
+
 MAX_PIXELS = 60_000_000  # a 60-megapixel photo is larger than any phone camera makes
 
 # The formats a photo may have: Pillow's name -> (file extension, content type).
@@ -86,13 +88,21 @@ def inspect_photo(fileobj, *, max_bytes: int | None = None) -> PhotoInfo:
     raw_time = sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
     if raw_time:
         try:
-            info.taken_at = datetime.datetime.strptime(str(raw_time), "%Y:%m:%d %H:%M:%S")
+            taken_at = datetime.datetime.strptime(str(raw_time), "%Y:%m:%d %H:%M:%S")
         except ValueError:
-            info.taken_at = None
+            taken_at = None
+        # A camera whose clock was never set says 0001 or 1970: no time is better than
+        # a false one (the verification flags photos without a time).
+        if taken_at is not None and MIN_YEAR <= taken_at.year <= MAX_YEAR:
+            info.taken_at = taken_at
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     if gps and 2 in gps and 4 in gps:
-        info.latitude = _gps_degrees(gps[2], gps.get(1))
-        info.longitude = _gps_degrees(gps[4], gps.get(3))
+        latitude = _gps_degrees(gps[2], gps.get(1))
+        longitude = _gps_degrees(gps[4], gps.get(3))
+        # Degrees outside the globe (a corrupt or forged tag) are no location at all.
+        if latitude is not None and longitude is not None:
+            if abs(latitude) <= 90 and abs(longitude) <= 180:
+                info.latitude, info.longitude = latitude, longitude
     return info
 
 
