@@ -31,6 +31,9 @@ class ChangeRecord(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     reason = models.CharField(_("原因"), max_length=500, blank=True)
+    # The seal (audit.chain): position in the log's chain and the chained digest.
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
+    digest = models.CharField(_("链摘要"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -52,3 +55,49 @@ class ChangeRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("change records are append-only")
+
+
+class SecurityEvent(models.Model):
+    """A security-relevant event (GB/T 22239 安全审计): sign-ins and their failures,
+    lockouts, refusals, exports and downloads, tokens, roles and passwords. Append-only
+    and sealed like the change records; no application role edits or deletes it."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    kind = models.CharField(_("事件"), max_length=40, db_index=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("账号"), max_length=150, blank=True)
+    source = models.CharField(_("来源地址"), max_length=64, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+    path = models.CharField(_("地址"), max_length=300, blank=True)
+    programme_id = models.BigIntegerField(_("所属计划"), null=True, blank=True, db_index=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
+    digest = models.CharField(_("链摘要"), max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("安全审计日志")
+        verbose_name_plural = _("安全审计日志")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username} {self.outcome}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("security events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("security events are append-only")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from .chain import seal_after_commit
 from .middleware import current_request_id
 from .models import ChangeRecord
 
@@ -80,12 +81,15 @@ def build_change(
 
 
 def record_change(**kwargs) -> ChangeRecord:
-    """Write one change record; call inside the service's transaction."""
+    """Write one change record; call inside the service's transaction. It is sealed into
+    the log's chain when the transaction commits (audit.chain)."""
     record = build_change(**kwargs)
     record.save()
+    seal_after_commit(ChangeRecord, [record.pk])
     return record
 
 
 def record_changes(records: list[ChangeRecord]) -> None:
-    """Write many change records at once (bulk imports)."""
-    ChangeRecord.objects.bulk_create(records, batch_size=1000)
+    """Write many change records at once (bulk imports), sealed like `record_change`."""
+    created = ChangeRecord.objects.bulk_create(records, batch_size=1000)
+    seal_after_commit(ChangeRecord, [r.pk for r in created])
