@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from keyworks.audit.security import log_event
 from keyworks.core.errors import ConcurrentEditError
 
 from .auth import UNAUTHENTICATED
@@ -37,10 +38,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
+        log_refusal(request, 404, exc)
         return respond(request, 404, str(exc) or NOT_FOUND)
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
+        log_refusal(request, 403, exc)
         return respond(request, 403, str(exc) or FORBIDDEN)
 
     @api.exception_handler(ConcurrentEditError)
@@ -82,3 +85,13 @@ def schema_errors(errors: list[dict]) -> dict[str, list[str]]:
         field = ".".join(loc) or NON_FIELD
         result.setdefault(field, []).append(error.get("msg", "invalid"))
     return result
+
+
+def log_refusal(request, status: int, exc: Exception) -> None:
+    """A caller refused by an access rule goes to the security log, as on pages."""
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        log_event(
+            "refused", request=request, user=user, success=False, status=status,
+            reason=str(exc)[:200] or None,
+        )  # fmt: skip

@@ -4,6 +4,7 @@ when, what, and whether it succeeded. Sealed into its chain like the change reco
 from django.utils import timezone
 
 from .chain import seal_after_commit
+from .middleware import current_request
 from .models import SecurityEvent
 
 
@@ -25,7 +26,9 @@ def log_event(
     **detail,
 ) -> SecurityEvent:
     """Record one security event; call inside the transaction of what it records, or on
-    its own (it commits with the request)."""
+    its own (it commits with the request). Without `request`, the request being served
+    gives the source address, client and path."""
+    request = request if request is not None else current_request()
     if user is not None and not getattr(user, "pk", None):
         user = None  # anonymous, or a screen link's viewer
     event = SecurityEvent(

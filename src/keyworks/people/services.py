@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from keyworks.audit.security import log_event
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.ledger.models import Programme
 from keyworks.ledger.permissions import require
@@ -70,6 +71,7 @@ def set_password(programme: Programme, user: User, password: str, *, by) -> None
     user.set_password(password)
     user.save(update_fields=["password"])
     record_change(by=by, action="set_password", obj=user, programme_id=programme.pk)
+    log_event("password_set", user=by, target=user.get_username(), programme_id=programme.pk)
 
 
 @transaction.atomic
@@ -114,6 +116,10 @@ def assign_role(
             programme_id=programme.pk,
             project_id=getattr(getattr(task_force, "project", None), "pk", None),
         )
+        log_event(
+            "role_assigned", user=by, target=user.get_username(), role=role,
+            programme_id=programme.pk,
+        )  # fmt: skip
     forget_roles(user)
     return assignment
 
@@ -130,6 +136,10 @@ def revoke_role(assignment: RoleAssignment, *, by) -> None:
         before=snapshot(assignment),
         programme_id=assignment.programme_id,
     )
+    log_event(
+        "role_revoked", user=by, target=assignment.user.get_username(), role=assignment.role,
+        programme_id=assignment.programme_id,
+    )  # fmt: skip
     assignment.delete()
 
 
@@ -147,6 +157,7 @@ def create_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
     record_change(
         by=by, action="create_token", obj=token, after={"name": token.name, "prefix": token.prefix}
     )
+    log_event("token_created", user=by, token=token.prefix, owner=user.get_username())
     return token, raw
 
 
@@ -157,3 +168,4 @@ def revoke_token(token: ApiToken, *, by) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_change(by=by, action="revoke_token", obj=token, before={"revoked_at": None})
+    log_event("token_revoked", user=by, token=token.prefix, owner=token.user.get_username())
