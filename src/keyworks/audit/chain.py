@@ -26,6 +26,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -39,9 +40,15 @@ SEAL_FIELDS = ("seq", "digest")
 
 
 def canonical(row: dict) -> bytes:
-    """A record's content as stable bytes: its stored fields, keys sorted."""
+    """A record's content as stable bytes: its stored fields, keys sorted, times to the
+    millisecond (as Django's JSON serialisation keeps them, so a restored backup seals
+    the same)."""
     content = {k: v for k, v in row.items() if k not in SEAL_FIELDS}
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, default=_plain).encode()
+
+
+def _plain(value) -> str:
+    return DjangoJSONEncoder().default(value)
 
 
 def chained(previous: str, row: dict, algorithm: str = ALGORITHM) -> str:
