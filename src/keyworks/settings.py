@@ -1,5 +1,6 @@
 """Settings from the environment (KEYWORKS_*); bad values fail loudly at start-up."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -59,9 +60,12 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "keyworks.core",
     "keyworks.orgs",
     "keyworks.people",
+    "keyworks.accounts",
     "keyworks.audit",
     "keyworks.ledger",
     "keyworks.reporting",
@@ -89,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "keyworks.core.text.TextGuardMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "keyworks.accounts.policy.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "keyworks.audit.middleware.SecurityLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -147,10 +153,40 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "ledger:project_list"
 LOGOUT_REDIRECT_URL = "login"
 
+AUTHENTICATION_BACKENDS = ["keyworks.accounts.lockout.LockoutBackend"]
+
+# Identity (GB/T 22239 身份鉴别): passwords of at least PASSWORD_MIN_LENGTH characters of
+# PASSWORD_MIN_CLASSES kinds, not like the user's names, not common; checked on every path.
+PASSWORD_MIN_LENGTH = int(env("PASSWORD_MIN_LENGTH", "10") or 10)
+PASSWORD_MIN_CLASSES = int(env("PASSWORD_MIN_CLASSES", "3") or 3)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "keyworks.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "keyworks.accounts.passwords.NotYourNameValidator"},
 ]
+# Failed sign-ins (登录失败处理): LOCKOUT_FAILURES within LOCKOUT_WINDOW lock the account,
+# and the source address, for LOCKOUT_DURATION (accounts.lockout).
+LOCKOUT_FAILURES = int(env("LOCKOUT_FAILURES", "5") or 5)
+LOCKOUT_WINDOW = datetime.timedelta(minutes=int(env("LOCKOUT_WINDOW_MINUTES", "10") or 10))
+LOCKOUT_DURATION = datetime.timedelta(minutes=int(env("LOCKOUT_MINUTES", "30") or 30))
+# Sessions end after SESSION_IDLE seconds without a request and SESSION_MAX_AGE after
+# signing in, whichever comes first (accounts.policy).
+SESSION_IDLE = int(env("SESSION_IDLE_MINUTES", "30") or 30) * 60
+SESSION_MAX_AGE = int(env("SESSION_MAX_HOURS", "12") or 12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
+SESSION_COOKIE_HTTPONLY = True
+# A second factor (TOTP) for the platform's administrators always; for offices too when set.
+OTP_FOR_OFFICE = env_bool("OTP_FOR_OFFICE", False)
+OTP_TOTP_ISSUER = "keyworks"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

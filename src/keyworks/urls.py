@@ -18,6 +18,7 @@ urlpatterns = [
     path("rankings/", include("keyworks.rankings.urls")),
     path("factors/", include("keyworks.factors.urls")),
     path("people/", include("keyworks.people.urls")),
+    path("account/", include("keyworks.accounts.urls")),
     path("dashboards/", include("keyworks.dashboards.urls")),
     path("api/", include("keyworks.api.urls")),
     path("admin/", admin.site.urls),

@@ -23,11 +23,13 @@ def log_event(
     username: str = "",
     success: bool = True,
     programme_id: int | None = None,
+    source: str | None = None,
     **detail,
 ) -> SecurityEvent:
     """Record one security event; call inside the transaction of what it records, or on
     its own (it commits with the request). Without `request`, the request being served
-    gives the source address, client and path."""
+    gives the source address, client and path; `source` names another address (the one
+    an unlock is for)."""
     request = request if request is not None else current_request()
     if user is not None and not getattr(user, "pk", None):
         user = None  # anonymous, or a screen link's viewer
@@ -37,7 +39,7 @@ def log_event(
         outcome=SecurityEvent.Outcome.SUCCESS if success else SecurityEvent.Outcome.FAILURE,
         user=user,
         username=(username or (user.get_username() if user is not None else ""))[:150],
-        source=client_address(request),
+        source=(source if source is not None else client_address(request))[:64],
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
         path=(request.get_full_path() if request is not None else "")[:300],
         programme_id=programme_id,

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.validators import validate_credit_code
@@ -69,6 +70,15 @@ class Unit(models.Model):
         return self.name
 
 
+class PlatformRole(models.TextChoices):
+    """The platform's three administrators (三员分立, GB/T 22239): each sees only its own
+    part and none of them reads programme data."""
+
+    SYSTEM = "system", _("系统管理员")  # accounts and configuration
+    SECURITY = "security", _("安全管理员")  # platform roles, lockouts, security policy
+    AUDIT = "audit", _("审计管理员")  # reads the security log and the change log
+
+
 class User(AbstractUser):
     """A person who signs in. Display name is the Chinese full name."""
 
@@ -90,12 +100,33 @@ class User(AbstractUser):
         related_name="home_users",
     )
 
+    platform_role = models.CharField(
+        _("平台管理角色"), max_length=10, choices=PlatformRole.choices, blank=True
+    )
+    # Set when someone else set the password (an office, an administrator): the person
+    # changes it at the next sign-in before doing anything else.
+    password_change_required = models.BooleanField(_("须修改密码"), default=False)
+    # Part of the session hash: raising it signs the person out of every session.
+    session_epoch = models.PositiveIntegerField(default=0)
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        """Django checks this against the session on every request: it changes with the
+        password (as in Django) and with `session_epoch` ("sign out everywhere")."""
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "keyworks.orgs.User.session",
+            f"{self.password}:{self.session_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Role(models.TextChoices):

@@ -11,8 +11,10 @@ class PersonForm(forms.ModelForm):
         label=_("初始密码"),
         required=False,
         widget=forms.PasswordInput,
-        min_length=8,
-        help_text=_("留空则不能用密码登录 / Leave blank for no password login"),
+        help_text=_(
+            "留空则不能用密码登录；设置后，本人首次登录时须改为自己的密码"
+            " / Leave blank for no password login; the person changes it at first sign-in"
+        ),
     )
 
     class Meta:

@@ -3,6 +3,7 @@ transaction."""
 
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,11 +30,13 @@ def create_user(programme: Programme, data: dict, *, by, password: str | None = 
     _require_office(by, programme)
     user = User(**{k: v for k, v in data.items() if k in USER_FIELDS})
     user.home_programme = programme
+    user.full_clean(exclude=["password"])
     if password:
+        validate_password(password, user)  # the platform's rules, on every path
         user.set_password(password)
+        user.password_change_required = True  # the person sets their own at first sign-in
     else:
         user.set_unusable_password()
-    user.full_clean(exclude=["password"])
     user.save()
     record_change(
         by=by,
@@ -65,11 +68,11 @@ def update_user(programme: Programme, user: User, data: dict, *, by) -> User:
 @transaction.atomic
 def set_password(programme: Programme, user: User, password: str, *, by) -> None:
     require_manage_account(by, user, programme)
-    from django.contrib.auth.password_validation import validate_password
-
     validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    # Someone else chose it: the person changes it at the next sign-in.
+    user.password_change_required = by.pk != user.pk
+    user.save(update_fields=["password", "password_change_required"])
     record_change(by=by, action="set_password", obj=user, programme_id=programme.pk)
     log_event("password_set", user=by, target=user.get_username(), programme_id=programme.pk)
 

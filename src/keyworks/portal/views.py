@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from keyworks.accounts.forms import SignInForm
 from keyworks.audit.display import history_rows
 from keyworks.audit.filters import ChangeFilter
 from keyworks.audit.models import ChangeRecord
@@ -20,6 +21,8 @@ def home(request):
 
 class LoginView(auth_views.LoginView):
     """The sign-in page; on a demo install it lists the demo accounts."""
+
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
