@@ -27,6 +27,12 @@ def is_active_user(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def has_platform_role(user, *roles: str) -> bool:
+    """Is `user` one of the platform's administrators named (any of them when none are)?"""
+    role = getattr(user, "platform_role", "") if is_active_user(user) else ""
+    return bool(role) and (not roles or role in roles)
+
+
 def is_superuser(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active)
 

@@ -16,6 +16,7 @@ def site(request):
         "debug": settings.DEBUG,
         "nav_office": signed_in and is_office_anywhere(user),
         "nav_leader": signed_in and is_leader_anywhere(user),  # 我的批示
+        "nav_platform": signed_in and getattr(user, "platform_role", ""),  # 平台管理
         **programme_context(request, user, signed_in),
     }
 

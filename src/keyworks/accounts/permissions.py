@@ -1,0 +1,15 @@
+"""The platform's three administrators (三员分立): each page is for one of them only."""
+
+from django.core.exceptions import PermissionDenied
+
+from keyworks.orgs.models import PlatformRole
+from keyworks.orgs.roles import has_platform_role
+
+LABELS = dict(PlatformRole.choices)
+
+
+def require_platform_role(user, role: str) -> None:
+    if not has_platform_role(user, role):
+        raise PermissionDenied(
+            f"仅{LABELS[role]}可以使用此页面 / For the {role} administrator only"
+        )
