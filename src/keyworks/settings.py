@@ -184,6 +184,10 @@ SESSION_IDLE = int(env("SESSION_IDLE_MINUTES", "30") or 30) * 60
 SESSION_MAX_AGE = int(env("SESSION_MAX_HOURS", "12") or 12) * 3600
 SESSION_COOKIE_AGE = SESSION_MAX_AGE
 SESSION_COOKIE_HTTPONLY = True
+# Rates (core.throttles): sign-in posts and bad API tokens per address, API calls per user.
+SIGN_IN_RATE = env("SIGN_IN_RATE", "20/m") or "20/m"
+BAD_TOKEN_RATE = env("BAD_TOKEN_RATE", "20/m") or "20/m"
+API_RATE = env("API_RATE", "600/m") or "600/m"
 # A second factor (TOTP) for the platform's administrators always; for offices too when set.
 OTP_FOR_OFFICE = env_bool("OTP_FOR_OFFICE", False)
 OTP_TOTP_ISSUER = "keyworks"

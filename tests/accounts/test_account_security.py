@@ -181,3 +181,26 @@ def test_the_command_line_keeps_the_password_rules(world, monkeypatch):
     with pytest.raises(CommandError):
         call_command("changepassword", "tf01")
     assert User.objects.get(pk=world.member.pk).check_password(PASSWORD)
+
+
+def test_sign_in_posts_are_rate_limited_per_address(world, settings):
+    settings.SIGN_IN_RATE = "3/m"
+    client = Client()
+    for _ in range(3):
+        assert sign_in(client, "nobody", "x", address="10.5.5.5").status_code == 200
+    response = sign_in(client, "tf01", PASSWORD, address="10.5.5.5")
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert sign_in(Client(), "tf01", PASSWORD, address="10.5.5.6").status_code == 302
+
+
+def test_guessing_api_tokens_is_rate_limited_per_address(world, settings):
+
+    settings.BAD_TOKEN_RATE = "2/m"
+    bad = Client(HTTP_AUTHORIZATION="Bearer kw_not-a-token", REMOTE_ADDR="10.6.6.6")
+    assert [bad.get("/api/me").status_code for _ in range(3)] == [401, 401, 429]
+    response = bad.get("/api/me")
+    assert (
+        response.status_code == 429
+        and response["Retry-After"]
+        and "请求过于频繁" in response.json()["detail"]
+    )

@@ -8,6 +8,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from keyworks.coordination.api import router as coordination_router
+from keyworks.core.throttles import api_throttle
 from keyworks.factors.api import router as factors_router
 from keyworks.fieldwork.api import router as fieldwork_router
 from keyworks.ledger.api import router as ledger_router
@@ -65,6 +66,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     parser=DecimalParser(),
     renderer=Renderer(),
+    throttle=[api_throttle()],
 )
 errors.install(api)
 api.add_router("", orgs_router)

@@ -4,10 +4,11 @@ Endpoints read the caller from `request.auth` (also set as `request.user`).
 """
 
 from django.conf import settings
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from keyworks.core.throttles import bad_token_throttle
 from keyworks.orgs.tokens import user_for_token
 
 UNAUTHENTICATED = (
@@ -31,6 +32,10 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = user_for_token(token.strip())
         if user is None:
+            # Guessing tokens is slowed down per address (429 after BAD_TOKEN_RATE).
+            throttle = bad_token_throttle()
+            if not throttle.allow_request(request):
+                raise Throttled(wait=throttle.wait())
             # A token was sent but is no good: say so instead of trying the session.
             raise AuthenticationError(message=BAD_TOKEN)
         request.user = user

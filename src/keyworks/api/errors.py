@@ -1,10 +1,12 @@
 """Every API error is JSON `{"detail": "..."}` (Chinese / English); validation errors add
 `"errors": {"field": ["message", ...]}` naming each field."""
 
+import math
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaValidationError
 
 from keyworks.audit.security import log_event
@@ -27,6 +29,15 @@ def install(api: NinjaAPI) -> None:
         message = exc.message if exc.message != "Unauthorized" else UNAUTHENTICATED
         response = respond(request, 401, message)
         response["WWW-Authenticate"] = 'Bearer realm="keyworks"'
+        return response
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):
+        seconds = math.ceil(exc.wait or 60)
+        response = respond(
+            request, 429, f"请求过于频繁，请 {seconds} 秒后再试 / Too many requests; retry later"
+        )
+        response["Retry-After"] = str(seconds)
         return response
 
     @api.exception_handler(HttpError)

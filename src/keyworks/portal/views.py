@@ -1,6 +1,8 @@
 """Pages that bring the apps together: the home page, sign-in, and the office's log of
 every change in its programmes."""
 
+import math
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from keyworks.accounts.forms import SignInForm
 from keyworks.audit.display import history_rows
 from keyworks.audit.filters import ChangeFilter
 from keyworks.audit.models import ChangeRecord
+from keyworks.core.throttles import sign_in_throttle
 from keyworks.ledger.models import Programme
 from keyworks.reminders.views import home as reminders_home
 
@@ -23,6 +26,15 @@ class LoginView(auth_views.LoginView):
     """The sign-in page; on a demo install it lists the demo accounts."""
 
     authentication_form = SignInForm
+
+    def post(self, request, *args, **kwargs):
+        throttle = sign_in_throttle()
+        if not throttle.allow_request(request):
+            seconds = math.ceil(throttle.wait() or 60)
+            response = render(request, "429.html", {"seconds": seconds}, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
