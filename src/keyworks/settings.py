@@ -188,6 +188,8 @@ SESSION_COOKIE_HTTPONLY = True
 SIGN_IN_RATE = env("SIGN_IN_RATE", "20/m") or "20/m"
 BAD_TOKEN_RATE = env("BAD_TOKEN_RATE", "20/m") or "20/m"
 API_RATE = env("API_RATE", "600/m") or "600/m"
+# Personal data (phones, e-mail addresses) is encrypted with this SM4 key (core.crypto).
+DATA_KEY = env("DATA_KEY", "") or ""
 # A second factor (TOTP) for the platform's administrators always; for offices too when set.
 OTP_FOR_OFFICE = env_bool("OTP_FOR_OFFICE", False)
 OTP_TOTP_ISSUER = "keyworks"

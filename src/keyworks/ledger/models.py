@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from keyworks.core.fields import MoneyField
+from keyworks.core.fields import EncryptedTextField, MoneyField
 from keyworks.core.permissions import RestrictedQuerySet
 from keyworks.core.validators import validate_project_code
 
@@ -101,7 +101,7 @@ class TaskForceMember(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("专班职务"), max_length=50, blank=True)
     unit_name = models.CharField(_("单位"), max_length=100, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedTextField(_("联系电话"), max_length=30, blank=True)
     sort = models.PositiveIntegerField(default=0)
 
     class Meta:

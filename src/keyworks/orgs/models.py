@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.fields import EncryptedTextField
 from keyworks.core.validators import validate_credit_code
 
 
@@ -83,7 +84,8 @@ class User(AbstractUser):
     """A person who signs in. Display name is the Chinese full name."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    phone = EncryptedTextField(_("电话"), max_length=30, blank=True)
+    email = EncryptedTextField(_("电子邮箱"), max_length=254, blank=True, email=True)
     title = models.CharField(_("职务"), max_length=50, blank=True)
     unit = models.ForeignKey(
         Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.SET_NULL

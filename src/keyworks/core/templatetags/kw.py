@@ -2,6 +2,7 @@
 
 from django import template
 
+from keyworks.core.crypto import mask_phone as mask
 from keyworks.core.money import format_wan, format_yi
 
 register = template.Library()
@@ -22,3 +23,9 @@ def yi(value) -> str:
 @register.filter
 def ymd(value) -> str:
     return value.strftime("%Y-%m-%d") if value else "—"
+
+
+@register.filter
+def mask_phone(value) -> str:
+    """138****5678, for readers who may know a contact exists but not read it in full."""
+    return mask(str(value)) if value else ""
