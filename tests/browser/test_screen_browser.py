@@ -106,9 +106,13 @@ def test_a_crowded_battle_map_thins_points_and_still_opens_cards(page, transacti
     page.evaluate(
         "kwMap.chart.setOption({geo: {center: [113.42, 35.08], zoom: 40}}); kwMap.recluster()"
     )
-    page.wait_for_function(
-        f"Number(document.getElementById('map-chart').dataset.clusterCount) > {bubbles * 3}"
-    )
+    # Polled from here: the page's Content-Security-Policy forbids the string evaluation
+    # wait_for_function would need.
+    for _ in range(100):
+        if int(chart.get_attribute("data-cluster-count") or 0) > bubbles * 3:
+            break
+        page.wait_for_timeout(100)
+    assert int(chart.get_attribute("data-cluster-count")) > bubbles * 3
     page.wait_for_timeout(700)
     x, y = page.evaluate("kwMap.chart.convertToPixel({geoIndex: 0}, [113.42, 35.08])")
     box = page.locator("#map-chart").bounding_box()

@@ -8,6 +8,10 @@ PROD = {
     "KEYWORKS_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
     "KEYWORKS_ALLOWED_HOSTS": "keyworks.example.gov.cn",
     "KEYWORKS_DEBUG": "false",
+    "KEYWORKS_SSL_REDIRECT": "true",
+    "KEYWORKS_HSTS_SECONDS": "31536000",
+    "KEYWORKS_HSTS_INCLUDE_SUBDOMAINS": "true",
+    "KEYWORKS_HSTS_PRELOAD": "true",
 }
 
 
@@ -30,6 +34,14 @@ def run(*args, env_extra):
 def test_check_deploy_passes_with_production_settings():
     result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=PROD)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_flags_production_without_https_enforcement():
+    env = {k: v for k, v in PROD.items() if not k.startswith(("KEYWORKS_SSL", "KEYWORKS_HSTS"))}
+    result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode != 0
+    assert "security.W004" in result.stdout + result.stderr
+    assert "security.W008" in result.stdout + result.stderr
 
 
 def test_check_deploy_flags_the_development_secret_key():
