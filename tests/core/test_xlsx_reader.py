@@ -7,6 +7,7 @@ import zipfile
 
 import openpyxl
 import pytest
+import python_calamine
 
 from keyworks.core.xlsx import XlsxRejected, expand_merged, load_workbook_for_import
 from keyworks.core.xlsx_reader import ErrorValue, read_sheets
@@ -154,3 +155,80 @@ def test_entities_defined_in_the_workbook_are_refused_not_expanded():
     bomb = rewrite_sheet(saved(wb).getvalue(), with_entities)
     with pytest.raises(XlsxRejected, match="无法读取"):
         read_sheets(bomb)[0].grid()
+
+
+def lying_workbook(real_size: int = 5_000_000) -> bytes:
+    """A valid workbook whose first sheet's deflate stream inflates to `real_size` bytes
+    while its zip headers declare 200 (and the CRC of those 200 bytes)."""
+    import struct
+    import zlib
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "项目名称"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content + b" " * real_size
+            target.writestr(info.filename, content)
+    data = bytearray(out.getvalue())
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    declared = archive.read(info)[:200]
+    crc = zlib.crc32(declared)
+    struct.pack_into("<II", data, info.header_offset + 14, crc, info.compress_size)
+    struct.pack_into("<I", data, info.header_offset + 22, 200)
+    offset = 0
+    while True:  # the entry's record in the central directory says the same
+        offset = data.find(b"PK\x01\x02", offset)
+        name_length = struct.unpack_from("<H", data, offset + 28)[0]
+        if data[offset + 46 : offset + 46 + name_length] == info.filename.encode():
+            struct.pack_into("<I", data, offset + 16, crc)
+            struct.pack_into("<I", data, offset + 24, 200)
+            return bytes(data)
+        offset += 4
+
+
+def inflated_sizes(payload: bytes) -> dict[str, int]:
+    """What each entry's data really inflates to, whatever its headers say."""
+    import struct
+    import zlib
+
+    sizes = {}
+    for info in zipfile.ZipFile(io.BytesIO(payload)).infolist():
+        start = info.header_offset
+        name_length, extra_length = struct.unpack_from("<HH", payload, start + 26)
+        body = payload[start + 30 + name_length + extra_length :][: info.compress_size]
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            sizes[info.filename] = len(zlib.decompressobj(-15).decompress(body))
+        else:
+            sizes[info.filename] = len(body)
+    return sizes
+
+
+def test_calamine_only_sees_what_the_size_headers_allow(monkeypatch):
+    """A deflate stream longer than its declared size is never inflated past it: the
+    sheet handed to calamine is the declared 200 bytes (so this one is refused as damaged)
+    instead of the 5 MB (or, in an attack, gigabytes) the stream holds."""
+    seen = {}
+    original = python_calamine.CalamineWorkbook.from_filelike
+
+    def spy(filelike):
+        payload = filelike.read()
+        seen["sizes"] = inflated_sizes(payload)
+        return original(io.BytesIO(payload))
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", spy)
+    data = lying_workbook()
+    try:
+        sheets = read_sheets(io.BytesIO(data))
+        for sheet in sheets:
+            sheet.grid()
+    except XlsxRejected:
+        pass
+    assert seen["sizes"]["xl/worksheets/sheet1.xml"] == 200
+    assert sum(seen["sizes"].values()) < 100_000

@@ -38,6 +38,8 @@ __all__ = ["ErrorValue", "ImportSheet", "read_sheets"]
 _DAMAGED = "无法读取 Excel 文件，文件可能已损坏 / Could not read the workbook, it may be damaged"
 _TOO_LARGE = "工作表数据范围过大 / Worksheet data range is too large to import"
 _MAX_CELLS = 5_000_000
+_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # as core.xlsx.check_xlsx_upload
+_INFLATED = "Excel 文件解压后过大 / Workbook is too large when uncompressed"
 
 # A cell reference on an element that is not self-closing: `<c r="B7" t="s">`, with
 # the `</` that follows when it is closed at once (openpyxl writes styled empty cells
@@ -197,14 +199,37 @@ def _openpyxl_grid(data: bytes, name: str, max_cells: int) -> list[list[Any]]:
     return grid
 
 
+def bounded_copy(data: bytes, max_uncompressed: int = _MAX_UNCOMPRESSED) -> bytes:
+    """The workbook rebuilt from its entries as Python's zipfile reads them: never more
+    than each entry's declared size, checked against its CRC. calamine reads the archive
+    with its own inflater, which would follow a deflate stream past a size header that
+    lies (a 1 MB upload inflating to gigabytes); it only ever sees this copy."""
+    copy = io.BytesIO()
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
+            copy, "w", zipfile.ZIP_STORED
+        ) as target:
+            for info in source.infolist():
+                total += info.file_size
+                if total > max_uncompressed:
+                    raise XlsxRejected(_INFLATED)
+                target.writestr(info.filename, source.read(info))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        raise XlsxRejected(_DAMAGED) from None
+    return copy.getvalue()
+
+
 def read_sheets(fileobj: IO[bytes], *, max_cells: int = _MAX_CELLS) -> list[ImportSheet]:
     """The visible worksheets, the active one first. Call after ``check_xlsx_upload``.
 
     Raises :class:`XlsxRejected` when the workbook cannot be read; a sheet's
     :meth:`ImportSheet.grid` raises it when that sheet's data range is too large.
     """
-    data = fileobj.read()
-    fileobj.seek(0)
+    try:
+        data = bounded_copy(fileobj.read())
+    finally:
+        fileobj.seek(0)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts, active = _sheet_parts(archive)
