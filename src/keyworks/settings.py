@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "keyworks.core",
+    "keyworks.jobs",
     "keyworks.orgs",
     "keyworks.people",
     "keyworks.accounts",
@@ -281,4 +283,17 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING") or "WARNING"},
+}
+
+# Background jobs (keyworks.celery): a broker when KEYWORKS_BROKER_URL is set, else each
+# job runs in the process that submits it. The schedule runs under `celery beat`.
+CELERY_BROKER_URL = env("BROKER_URL", "") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "escalate": {"task": "keyworks.coordination.escalate", "schedule": crontab(hour=6, minute=0)},
+    "remind": {"task": "keyworks.reminders.remind", "schedule": crontab(hour=7, minute=30)},
 }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("factors/", include("keyworks.factors.urls")),
     path("people/", include("keyworks.people.urls")),
     path("account/", include("keyworks.accounts.urls")),
+    path("jobs/", include("keyworks.jobs.urls")),
     path("dashboards/", include("keyworks.dashboards.urls")),
     path("api/", include("keyworks.api.urls")),
     path("admin/", admin.site.urls),

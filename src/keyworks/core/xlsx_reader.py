@@ -207,9 +207,10 @@ def bounded_copy(data: bytes, max_uncompressed: int = _MAX_UNCOMPRESSED) -> byte
     copy = io.BytesIO()
     total = 0
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-            copy, "w", zipfile.ZIP_STORED
-        ) as target:
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as source,
+            zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as target,
+        ):
             for info in source.infolist():
                 total += info.file_size
                 if total > max_uncompressed:
