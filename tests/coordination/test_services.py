@@ -63,6 +63,15 @@ def test_raise_writes_event_and_audit_and_assigns_when_lead_given(world):
     assert records(problem)[0].project_id == world.own.pk
 
 
+def test_raising_with_a_lead_unit_audits_the_state_it_is_saved_in(world):
+    problem = raised(world)
+    (record,) = records(problem)
+    saved = Problem.objects.get(pk=problem.pk)
+    assert record.after["status"] == saved.status == ProblemStatus.ASSIGNED
+    assert record.after["lead_unit"] == world.department.pk
+    assert saved.version == 1  # created in its final state: nothing changed after the audit
+
+
 def test_raise_without_lead_stays_raised_until_assigned(world):
     problem = raised(world, lead=False)
     assert problem.status == ProblemStatus.RAISED

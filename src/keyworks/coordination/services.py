@@ -57,12 +57,14 @@ def _audit(problem, *, by, action, before=None, after=None, reason=""):
     )
 
 
-def _event(problem, *, by, kind, note="", unit=None, confidential=False) -> ProblemEvent:
+def _event(
+    problem, *, by, kind, note="", unit=None, confidential=False, status=None
+) -> ProblemEvent:
     return ProblemEvent.objects.create(
         problem=problem,
         kind=kind,
         at=timezone.now(),
-        status=problem.status,
+        status=status or problem.status,
         level=problem.level,
         actor=by,
         unit=unit,
@@ -123,16 +125,16 @@ def raise_problem(project: Project, data: dict, *, by) -> Problem:
         deadline=deadline,
         deadline_reason=reason,
         lead_unit=lead,
+        # With a lead unit it is assigned at once: saved in that state, audited in it.
+        status=ProblemStatus.RAISED if lead is None else ProblemStatus.ASSIGNED,
         raised_by=by,
         raised_at=timezone.now(),
     )
     problem.assisting_units.set(_check_units(lead, data.get("assisting_units")))
-    _event(problem, by=by, kind=Kind.RAISE, note=description)
-    _audit(problem, by=by, action="create", after=_snapshot(problem), reason=reason)
+    _event(problem, by=by, kind=Kind.RAISE, note=description, status=ProblemStatus.RAISED)
     if lead is not None:
-        problem.status = ProblemStatus.ASSIGNED
-        problem.save(update_fields=["status"])
         _event(problem, by=by, kind=Kind.ASSIGN, unit=lead)
+    _audit(problem, by=by, action="create", after=_snapshot(problem), reason=reason)
     return problem
 
 
