@@ -5,48 +5,26 @@ the problems open then, with their status and level then, computed from ProblemE
 
 import django_filters
 from django import forms
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core import asof
 from keyworks.core.calendar import end_of_day, local_today
 from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 
-from .models import (
-    HANDLING_STATUSES,
-    OPEN_STATUSES,
-    Problem,
-    ProblemCategory,
-    ProblemEvent,
-    ProblemStatus,
-)
+from .models import OPEN_STATUSES, Problem, ProblemCategory, ProblemEvent, ProblemStatus
 
 STATE_CHOICES = [("open", _("未销号")), ("closed", _("已销号")), ("all", _("全部（含作废）"))]
 
 
 def with_state(queryset, cutoff=None):
-    """Annotate `status_then`, `level_then` and `progress` (the latest handling note),
-    as of `cutoff` (an aware datetime) or now.
-
-    Now, the state is the problem's own columns: every step writes them and its event in
-    one transaction, the event carrying the state after the step. Filters on them then use
-    the indexes instead of a lookup per problem; only a past day needs the events."""
-    notes = ProblemEvent.objects.filter(problem=OuterRef("pk"), kind=ProblemEvent.Kind.NOTE)
-    if cutoff is None:
-        return queryset.annotate(
-            status_then=F("status"),
-            level_then=F("level"),
-            progress=Subquery(notes.order_by("-at", "-id").values("note")[:1]),
-        )
-    events = ProblemEvent.objects.filter(problem=OuterRef("pk"), at__lt=cutoff)
-    latest = events.order_by("-at", "-id")
-    return queryset.annotate(
-        status_then=Subquery(latest.values("status")[:1]),
-        level_then=Subquery(latest.values("level")[:1]),
-        progress=Subquery(notes.filter(at__lt=cutoff).order_by("-at", "-id").values("note")[:1]),
-    )
+    """Annotate `status_then`, `level_then` and `progress` (the latest handling note), as
+    of `cutoff` (an aware datetime) or now (core.asof)."""
+    notes = asof.latest(ProblemEvent, "note", cutoff, kind=ProblemEvent.Kind.NOTE)
+    return asof.with_state(queryset, ProblemEvent, cutoff).annotate(progress=notes)
 
 
 def open_at(queryset, cutoff):
@@ -124,7 +102,7 @@ class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
             if data.get("status"):
                 qs = qs.filter(status_then=data["status"])
             if data.get("overdue"):
-                qs = qs.filter(status_then__in=HANDLING_STATUSES, deadline__lt=day)
+                qs = qs.filter(Problem.overdue_q(day, status="status_then"))
             self._qs_state = (
                 qs.select_related("project", "project__programme", "lead_unit")
                 .prefetch_related("assisting_units")

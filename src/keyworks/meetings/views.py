@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from keyworks.coordination.permissions import visible_problems
+from keyworks.coordination.models import Problem
 from keyworks.core.calendar import local_today
 from keyworks.ledger.permissions import require
 from keyworks.ledger.programmes import current_programme
@@ -102,7 +102,9 @@ def meeting_detail(request, pk):
     # Agenda items name problems the user may not open (a task force sees its own
     # projects' problems): link only those it may, the others through their project.
     problem_ids = [item.problem_id for item in items if item.problem_id]
-    openable = set(visible_problems(user).filter(pk__in=problem_ids).values_list("pk", flat=True))
+    openable = set(
+        Problem.objects.restrict(user).filter(pk__in=problem_ids).values_list("pk", flat=True)
+    )
     for item in items:
         item.problem_link = item.problem_id in openable
     if editable:

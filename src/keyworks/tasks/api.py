@@ -11,7 +11,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.coordination.permissions import visible_problems
+from keyworks.coordination.models import Problem
 from keyworks.core import calendar
 from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
@@ -223,7 +223,7 @@ def create_task(request, payload: TaskCreate):
     project = None
     if payload.project is not None:
         project = get_project(user, payload.project)
-    problems = visible_problems(user)
+    problems = Problem.objects.restrict(user)
     reports = visible_reports(user)
     assisting = list(Unit.objects.filter(pk__in=payload.assisting_units))
     if len(assisting) != len(set(payload.assisting_units)):
