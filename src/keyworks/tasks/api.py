@@ -9,11 +9,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from keyworks.coordination.models import Problem
 from keyworks.core import calendar
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
+from keyworks.core.pagination import AsOfPagination, Rows
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit, User
 from keyworks.reporting.permissions import visible_reports
@@ -24,10 +26,8 @@ from .models import Task, TaskKind, TaskStatus
 
 router = Router()
 
-MAX_PAGE_SIZE = 500
 STATUS_LABELS = {k: str(v) for k, v in TaskStatus.choices}
 KIND_LABELS = {k: str(v) for k, v in TaskKind.choices}
-ACTIONS = ("answer", "accept", "return")
 
 
 class Ref(Schema):
@@ -58,28 +58,15 @@ class TaskItem(Schema):
     version: int = Field(description="send it back with actions / 办理时原样提交")
 
 
-class TaskPage(Schema):
-    count: int
-    as_of: datetime.date | None
-    items: list[TaskItem]
-
-
-class EventOut(Schema):
-    id: int
-    kind: str
-    kind_label: str
-    at: datetime.datetime
-    status: str
-    actor: str
+class TaskEventOut(EventOut):
     unit: Ref | None
-    note: str
 
 
 class TaskDetail(TaskItem):
     recorded_by: Ref
     answered_at: datetime.datetime | None
     accepted_at: datetime.datetime | None
-    events: list[EventOut]
+    events: list[TaskEventOut]
     can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
 
 
@@ -93,8 +80,6 @@ class TaskQuery(Schema):
     unit: int | None = Field(None, description="责任单位 id（牵头或配合） / unit id")
     project: int | None = Field(None, description="项目 id / project id")
     overdue: bool | None = Field(None, description="仅逾期 / overdue only")
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class TaskCreate(Schema):
@@ -150,7 +135,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "status": status,
         "status_label": STATUS_LABELS.get(status, status),
         "answer": answer,
-        "overdue": services.is_overdue(status, task.deadline, day),
+        "overdue": Task.overdue(status, task.deadline, day),
         "version": task.version,
     }
 
@@ -169,12 +154,13 @@ def task_detail(user, pk: int) -> dict:
         answered_at=task.answered_at,
         accepted_at=task.accepted_at,
         events=[event_out(e, unit=ref(e.unit)) for e in events],
-        can={action: permissions.can_task(user, action, task) for action in ACTIONS},
+        can=permissions.task_steps(user, task),
     )
     return data
 
 
-@router.get("/tasks", response={200: TaskPage, **READ_ERRORS}, tags=["tasks"])
+@router.get("/tasks", response={200: list[TaskItem], **READ_ERRORS}, tags=["tasks"])
+@paginate(AsOfPagination)
 def list_tasks(request, filters: Query[TaskQuery]):
     """督办事项清单（与页面同一筛选，`as_of` 为截至某日的清单）
     / The task list, filtered like the page; `as_of` gives the list as it stood at the end
@@ -182,16 +168,13 @@ def list_tasks(request, filters: Query[TaskQuery]):
     user = request.auth
     programme = choose_programme(user, filters.programme)
     if programme is None:
-        return {"count": 0, "as_of": filters.as_of, "items": []}
-    base = permissions.visible_tasks(user).filter(programme=programme)
+        return Rows(Task.objects.none(), as_of=filters.as_of)
+    base = Task.objects.restrict(user).filter(programme=programme)
     task_filter = TaskFilter(request.GET, queryset=base, programme=programme)
     if not task_filter.is_valid():
         raise ValidationError({k: list(v) for k, v in task_filter.errors.items()})
-    qs = task_filter.qs
-    start = (filters.page - 1) * filters.page_size
     day = task_filter.as_of_date or calendar.local_today()
-    items = [task_item(t, day=day) for t in qs[start : start + filters.page_size]]
-    return {"count": qs.count(), "as_of": task_filter.as_of_date, "items": items}
+    return Rows(task_filter.qs, lambda t: task_item(t, day=day), as_of=task_filter.as_of_date)
 
 
 @router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS}, tags=["tasks"])

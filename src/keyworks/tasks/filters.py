@@ -2,13 +2,14 @@
 
 `as_of` (YYYY-MM-DD) shows the list as it stood at the end of that day (Asia/Shanghai):
 the tasks issued by then, with their status and latest answer then, computed from
-TaskEvent (the same approach as coordination.filters)."""
+TaskEvent (core.asof)."""
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core import asof
 from keyworks.core.calendar import end_of_day, local_today
 from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
@@ -22,16 +23,9 @@ STATE_CHOICES = [("open", _("未办结")), ("closed", _("已办结")), ("all", _
 
 def with_state(queryset, cutoff=None):
     """Annotate `status_then` and `answer_then` (the latest answer) as of `cutoff` (an
-    aware datetime) or now."""
-    events = TaskEvent.objects.filter(task=OuterRef("pk"))
-    answers = events.filter(kind=TaskEvent.Kind.ANSWER)
-    if cutoff is not None:
-        events = events.filter(at__lt=cutoff)
-        answers = answers.filter(at__lt=cutoff)
-    return queryset.annotate(
-        status_then=Subquery(events.order_by("-at", "-id").values("status")[:1]),
-        answer_then=Subquery(answers.order_by("-at", "-id").values("note")[:1]),
-    )
+    aware datetime) or now (core.asof)."""
+    answers = asof.latest(TaskEvent, "note", cutoff, kind=TaskEvent.Kind.ANSWER)
+    return asof.with_state(queryset, TaskEvent, cutoff).annotate(answer_then=answers)
 
 
 class TaskFilter(ListFilterMixin, django_filters.FilterSet):
@@ -97,7 +91,7 @@ class TaskFilter(ListFilterMixin, django_filters.FilterSet):
             elif state == "closed":
                 qs = qs.filter(status_then=TaskStatus.ACCEPTED)
             if data.get("overdue"):
-                qs = qs.filter(status_then__in=OPEN_STATUSES, deadline__lt=day)
+                qs = qs.filter(Task.overdue_q(day, status="status_then"))
             self._qs_state = (
                 qs.select_related("programme", "project", "lead_unit", "issued_by")
                 .prefetch_related("assisting_units")

@@ -1,6 +1,6 @@
 """Tracked-task services: supervision items (督导清单), leaders' instructions (领导批示) and
 meeting decisions. Every write checks the permission, validates, writes, appends a
-TaskEvent and audits in one transaction.
+TaskEvent and audits in one transaction (the plumbing: core.workflow).
 
 The stable entry point for other apps is `create_task` (the meetings app calls it with
 kind="decision" for each meeting decision)."""
@@ -9,32 +9,20 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import SHANGHAI, end_of_day, local_today
+from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
-from keyworks.core.errors import check_version, required_text
+from keyworks.core.errors import required_text
+from keyworks.core.workflow import Workflow
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import is_leader, is_office
 
-from .models import OPEN_STATUSES, Task, TaskEvent, TaskKind, TaskStatus
-from .permissions import can_issue_task, require_task
+from .models import Task, TaskEvent, TaskKind, TaskStatus
+from .permissions import can_issue_task, can_task
 
 Kind = TaskEvent.Kind
-
-__all__ = [
-    "ConcurrentEditError",
-    "accept",
-    "answer",
-    "create_task",
-    "end_of_day",
-    "is_overdue",
-    "local_today",
-    "return_task",
-    "unit_measures",
-]
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
@@ -47,11 +35,6 @@ class ConcurrentEditError(BaseConcurrentEditError):
     )
 
 
-def is_overdue(status: str, deadline: datetime.date, day: datetime.date) -> bool:
-    """逾期: the deadline has passed and the task is not accepted (办结)."""
-    return status in OPEN_STATUSES and deadline < day
-
-
 def _snapshot(task: Task) -> dict:
     data = snapshot(task)
     data.pop("version", None)
@@ -60,22 +43,28 @@ def _snapshot(task: Task) -> dict:
 
 
 def _audit(task: Task, *, by, action, before=None, after=None, reason="") -> None:
+    if before is not None:
+        before, after = diff(before, after)
     record_change(
         by=by,
         action=action,
         obj=task,
-        before=before,
-        after=after,
+        before=before or None,
+        after=after or None,
         reason=reason,
         project_id=task.project_id,
         programme_id=task.programme_id,
     )
 
 
-def _event(task: Task, *, by, kind, note="", unit=None) -> TaskEvent:
-    return TaskEvent.objects.create(
-        task=task, kind=kind, at=timezone.now(), status=task.status, actor=by, unit=unit, note=note
-    )
+FLOW = Workflow(
+    events=TaskEvent,
+    may=can_task,
+    audit=_audit,
+    snapshot=_snapshot,
+    stale=ConcurrentEditError,
+    final="该事项已办结，不能再办理 / This task is closed; no further action",
+)
 
 
 def _issuer(actor, programme, kind: str, issued_by):
@@ -183,27 +172,8 @@ def create_task(
         issued_at=timezone.now(),
     )
     task.assisting_units.set([u for u in assisting_units if u.pk != lead_unit.pk])
-    _event(task, by=actor, kind=Kind.ISSUE, note=text, unit=lead_unit)
-    _audit(task, by=actor, action="create", after=_snapshot(task))
+    FLOW.created(task, by=actor, kind=Kind.ISSUE, note=text, unit=lead_unit)
     return task
-
-
-def _transition(task, *, by, permission, kind, apply, expected_version, note="", unit=None):
-    current = Task.objects.select_for_update().get(pk=task.pk)
-    if current.status == TaskStatus.ACCEPTED:
-        require_task(by, "view", current)
-        raise ValidationError("该事项已办结，不能再办理 / This task is closed; no further action")
-    require_task(by, permission, current)
-    check_version(current, expected_version, ConcurrentEditError)
-    before = _snapshot(current)
-    apply(current)
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    b, a = diff(before, _snapshot(current))
-    _event(current, by=by, kind=kind, note=note, unit=unit)
-    _audit(current, by=by, action=kind, before=b, after=a, reason=note)
-    return current
 
 
 @transaction.atomic
@@ -218,16 +188,8 @@ def answer(task: Task, *, by, text: str, expected_version=None) -> Task:
         t.answer = text
         t.answered_at = now
 
-    return _transition(
-        task,
-        by=by,
-        permission="answer",
-        kind=Kind.ANSWER,
-        apply=apply,
-        expected_version=expected_version,
-        note=text,
-        unit=task.lead_unit,
-    )
+    unit = task.lead_unit
+    return FLOW.step(task, "answer", apply, by=by, version=expected_version, note=text, unit=unit)
 
 
 @transaction.atomic
@@ -239,15 +201,7 @@ def accept(task: Task, *, by, note: str = "", expected_version=None) -> Task:
         t.status = TaskStatus.ACCEPTED
         t.accepted_at = timezone.now()
 
-    return _transition(
-        task,
-        by=by,
-        permission="accept",
-        kind=Kind.ACCEPT,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-    )
+    return FLOW.step(task, "accept", apply, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
@@ -258,15 +212,7 @@ def return_task(task: Task, *, by, note: str, expected_version=None) -> Task:
     def apply(t):
         t.status = TaskStatus.RETURNED
 
-    return _transition(
-        task,
-        by=by,
-        permission="return",
-        kind=Kind.RETURN,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-    )
+    return FLOW.step(task, "return", apply, by=by, version=expected_version, note=note)
 
 
 def leaders(programme):
