@@ -7,7 +7,14 @@ from django.http import Http404
 
 from keyworks.meetings import services
 from keyworks.meetings.models import Decision, Meeting
-from keyworks.meetings.permissions import can_decision, can_meeting, get_decision, get_meeting
+from keyworks.meetings.permissions import (
+    can_decision,
+    can_meeting,
+    decision_steps,
+    get_decision,
+    get_meeting,
+    meeting_editable,
+)
 
 from ..api.conftest import Api
 from .conftest import FUTURE, TODAY, decided, opened, other_unit_user
@@ -135,8 +142,8 @@ def test_a_closed_meeting_is_locked_for_everyone(world, username):
     services.close_meeting(decision.meeting, by=world.office)
     meeting = Meeting.objects.get(pk=decision.meeting_id)
     user = getattr(world, username)
-    assert not can_meeting(user, "edit", meeting)
-    assert not can_decision(user, "edit", Decision.objects.get(pk=decision.pk))
+    assert not meeting_editable(user, meeting)
+    assert not decision_steps(user, Decision.objects.get(pk=decision.pk))["edit"]
     with pytest.raises(PermissionDenied):
         services.add_item(meeting, by=user, title="会后加的")
 

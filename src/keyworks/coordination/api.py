@@ -164,7 +164,7 @@ def problem_item(problem: Problem, *, day: datetime.date, discipline: bool) -> d
         "level": level,
         "level_label": LEVEL_LABELS.get(level, ""),
         "progress": getattr(problem, "progress", None),
-        "overdue": Problem.overdue(status, problem.deadline, day),
+        "overdue": Problem.was_overdue(status, problem.deadline, day),
         "raised_at": problem.raised_at,
         "discipline_flag": problem.discipline_flag if discipline else None,
         "version": problem.version,

@@ -53,7 +53,7 @@ def problem_list(request):
     for p in problems:
         p.status_label = STATUS_LABELS.get(p.status_then, p.status_then)
         p.level_label = LEVEL_LABELS.get(p.level_then, "")
-        p.overdue = Problem.overdue(p.status_then, p.deadline, day)
+        p.overdue = Problem.was_overdue(p.status_then, p.deadline, day)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -113,7 +113,7 @@ class TrackedItem(StatusRules, models.Model):
         return self.status in self.FINAL_STATUSES
 
     @classmethod
-    def overdue(cls, status: str, deadline: datetime.date, day: datetime.date) -> bool:
+    def was_overdue(cls, status: str, deadline: datetime.date, day: datetime.date) -> bool:
         """Was an item in `status` with `deadline` overdue on `day` (as-of lists pass the
         status of that day)?"""
         return status in cls.OVERDUE_STATUSES and deadline < day
@@ -124,7 +124,7 @@ class TrackedItem(StatusRules, models.Model):
         return Q(**{f"{status}__in": cls.OVERDUE_STATUSES}, deadline__lt=day)
 
     def is_overdue(self, today: datetime.date) -> bool:
-        return self.overdue(self.status, self.deadline, today)
+        return self.was_overdue(self.status, self.deadline, today)
 
 
 class ItemEvent(models.Model):

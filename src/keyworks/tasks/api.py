@@ -135,7 +135,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "status": status,
         "status_label": STATUS_LABELS.get(status, status),
         "answer": answer,
-        "overdue": Task.overdue(status, task.deadline, day),
+        "overdue": Task.was_overdue(status, task.deadline, day),
         "version": task.version,
     }
 

@@ -40,7 +40,7 @@ def label_rows(tasks, day) -> list:
     tasks = list(tasks)
     for t in tasks:
         t.status_label = STATUS_LABELS.get(t.status_then, t.status_then)
-        t.overdue = Task.overdue(t.status_then, t.deadline, day)
+        t.overdue = Task.was_overdue(t.status_then, t.deadline, day)
     return tasks
 
 
