@@ -23,7 +23,7 @@ from . import escalation, measures, permissions, services
 from .filters import ProblemFilter
 from .models import EscalationLevel, Problem, ProblemCategory, ProblemEvent, ProblemStatus
 
-router = Router()
+router = Router(tags=["problems"])
 
 STATUS_LABELS = {k: str(v) for k, v in ProblemStatus.choices}
 LEVEL_LABELS = {k: str(v) for k, v in EscalationLevel.choices}
@@ -199,7 +199,7 @@ def problem_detail(user, pk: int) -> dict:
     return data
 
 
-@router.get("/problems", response={200: list[ProblemItem], **READ_ERRORS}, tags=["problems"])
+@router.get("/problems", response={200: list[ProblemItem], **READ_ERRORS})
 @paginate(AsOfPagination)
 def list_problems(request, filters: Query[ProblemQuery]):
     """任务问题清单（与页面同一筛选，`as_of` 为截至某日的清单）
@@ -222,9 +222,7 @@ def list_problems(request, filters: Query[ProblemQuery]):
     )
 
 
-@router.get(
-    "/problems/{int:problem_id}", response={200: ProblemDetail, **READ_ERRORS}, tags=["problems"]
-)
+@router.get("/problems/{int:problem_id}", response={200: ProblemDetail, **READ_ERRORS})
 def get_problem(request, problem_id: int):
     """一个问题及其办理记录；纪检线索仅督导与办公室可见
     / One problem with its history; discipline clues for inspectors and the office only."""
@@ -249,7 +247,7 @@ def units_by_id(lead: int | None, assisting: list[int]) -> tuple[Unit | None, li
     return known.get(lead), [known[pk] for pk in assisting]
 
 
-@router.post("/problems", response={201: ProblemDetail, **WRITE_ERRORS}, tags=["problems"])
+@router.post("/problems", response={201: ProblemDetail, **WRITE_ERRORS})
 def raise_problem(request, payload: ProblemCreate):
     """提出问题（本专班、办公室、所在县区、督导）；有牵头单位即交办
     / Raise a problem (own task force, office, its district, inspectors); with a lead unit
@@ -276,88 +274,63 @@ def add_note(request, problem_id: int, payload: NoteIn):
     return Status(201, problem_detail(user, problem.pk))
 
 
-def act(request, problem_id: int, call):
-    user = request.auth
-    problem = permissions.get_problem(user, problem_id)
-    call(problem, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
-    return problem_detail(user, problem.pk)
+def act(request, problem_id: int, step, **data):
+    """Take `step` on the problem with `data` (a stale version: ConcurrentEditError, 409 in
+    api/errors.py); answer with the problem as it is now."""
+    problem = permissions.get_problem(request.auth, problem_id)
+    step(problem, by=request.auth, **data)
+    return problem_detail(request.auth, problem.pk)
 
 
-@router.post(
-    "/problems/{int:problem_id}/resolve",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+STEP = {200: ProblemDetail, **WRITE_ERRORS}
+
+
+@router.post("/problems/{int:problem_id}/resolve", response=STEP)
 def resolve_problem(request, problem_id: int, payload: ActionIn):
     """牵头单位报办结（须填写解决情况） / The lead unit reports it resolved, with a note."""
     return act(
-        request,
-        problem_id,
-        lambda p, by: services.resolve(
-            p, by=by, note=payload.note, expected_version=payload.version
-        ),
+        request, problem_id, services.resolve, note=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/close",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/close", response=STEP)
 def close_problem(request, problem_id: int, payload: ActionIn):
     """办公室销号 / The office closes (销号) a problem."""
     return act(
-        request,
-        problem_id,
-        lambda p, by: services.close(p, by=by, note=payload.note, expected_version=payload.version),
+        request, problem_id, services.close, note=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/escalate",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/escalate", response=STEP)
 def escalate_problem(request, problem_id: int, payload: EscalateIn):
     """升级协调层级（办公室、所在县区） / Escalate to a higher level (office, its district)."""
     return act(
         request,
         problem_id,
-        lambda p, by: services.escalate(
-            p, by=by, level=payload.level, note=payload.note, expected_version=payload.version
-        ),
+        services.escalate,
+        level=payload.level,
+        note=payload.note,
+        expected_version=payload.version,
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/return",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/return", response=STEP)
 def return_problem(request, problem_id: int, payload: ActionIn):
     """办公室退回已报办结的问题（须说明理由） / The office returns a resolved problem."""
     return act(
         request,
         problem_id,
-        lambda p, by: services.return_problem(
-            p, by=by, note=payload.note, expected_version=payload.version
-        ),
+        services.return_problem,
+        note=payload.note,
+        expected_version=payload.version,
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/void",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/void", response=STEP)
 def void_problem(request, problem_id: int, payload: VoidIn):
     """办公室作废（须说明理由；问题从不删除） / The office voids a problem, with a reason."""
     return act(
-        request,
-        problem_id,
-        lambda p, by: services.void(
-            p, by=by, reason=payload.reason, expected_version=payload.version
-        ),
+        request, problem_id, services.void, reason=payload.reason, expected_version=payload.version
     )
 
 
@@ -432,9 +405,7 @@ def unit_measures(request, filters: Query[MeasureQuery]):
     return [] if problems is None else measures.unit_measures(problems)
 
 
-@router.get(
-    "/problems/measures/weekly", response={200: list[WeekOut], **READ_ERRORS}, tags=["problems"]
-)
+@router.get("/problems/measures/weekly", response={200: list[WeekOut], **READ_ERRORS})
 def weekly_measures(request, filters: Query[WeekQuery]):
     """按 ISO 周统计新增与销号问题数（最早的周在前）
     / Problems raised and closed per ISO week, oldest first."""

@@ -9,9 +9,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core import asof
-from keyworks.core.calendar import end_of_day, local_today
-from keyworks.core.filters import ListFilterMixin
-from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 
@@ -33,7 +30,7 @@ def open_at(queryset, cutoff):
     return queryset.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
 
 
-class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
+class ProblemFilter(asof.AsOfFilterMixin, django_filters.FilterSet):
     keyword_fields = ("description", "need", "resolution_note", "project__name")
 
     as_of = django_filters.DateFilter(
@@ -65,47 +62,25 @@ class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
         model = Problem
         fields = ["q", "project", "category", "lead_unit"]
 
-    def __init__(self, data=None, *args, programme=None, **kwargs):
-        data = data.copy() if data is not None else {}
-        data.setdefault("state", "open")
-        super().__init__(data, *args, **kwargs)
-        if programme is not None:
-            self.filters["project"].queryset = Project.objects.filter(programme=programme)
-            self.filters["lead_unit"].queryset = Unit.objects.filter(
-                lead_problems__project__programme=programme
-            ).distinct()
-        style_fields(self.form)
+    created = "raised_at"
+    closed = (ProblemStatus.CLOSED,)  # voided ones show under "all"
 
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs_state"):
-            qs = super().qs
-            data = self.form.cleaned_data if self.is_valid() else {}
-            as_of = data.get("as_of")
-            cutoff = end_of_day(as_of) if as_of else None
-            if cutoff is not None:
-                qs = qs.filter(raised_at__lt=cutoff)
-            day = as_of or local_today()
-            state = data.get("state") or "open"
-            if data.get("status"):
-                state = "all"  # a chosen status wins over the open/closed scope
-            wanted_open = (
-                state == "open" or data.get("overdue") or (data.get("status") in OPEN_STATUSES)
-            )
-            if cutoff is not None and wanted_open:
-                qs = open_at(qs, cutoff)
-            qs = with_state(qs, cutoff)
-            if state == "open":
-                qs = qs.filter(status_then__in=OPEN_STATUSES)
-            elif state == "closed":
-                qs = qs.filter(status_then=ProblemStatus.CLOSED)
-            if data.get("status"):
-                qs = qs.filter(status_then=data["status"])
-            if data.get("overdue"):
-                qs = qs.filter(Problem.overdue_q(day, status="status_then"))
-            self._qs_state = (
-                qs.select_related("project", "project__programme", "lead_unit")
-                .prefetch_related("assisting_units")
-                .order_by("project__seq", "raised_at", "id")
-            )
-        return self._qs_state
+    def limit(self, programme) -> None:
+        self.filters["project"].queryset = Project.objects.filter(programme=programme)
+        self.filters["lead_unit"].queryset = Unit.objects.filter(
+            lead_problems__project__programme=programme
+        ).distinct()
+
+    def narrow(self, queryset, cutoff, data, state):
+        wanted_open = state == "open" or data.get("overdue") or data.get("status") in OPEN_STATUSES
+        return open_at(queryset, cutoff) if cutoff is not None and wanted_open else queryset
+
+    def annotate_state(self, queryset, cutoff):
+        return with_state(queryset, cutoff)
+
+    def finish(self, queryset):
+        return (
+            queryset.select_related("project", "project__programme", "lead_unit")
+            .prefetch_related("assisting_units")
+            .order_by("project__seq", "raised_at", "id")
+        )

@@ -14,7 +14,7 @@ from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
 from keyworks.core.permissions import DENIED
-from keyworks.core.workflow import Workflow, bump
+from keyworks.core.workflow import Workflow, bump, stale_message
 from keyworks.fieldwork.services import link_raised_problem
 from keyworks.ledger.models import Programme, Project
 from keyworks.orgs.roles import own_unit_ids
@@ -37,18 +37,7 @@ Kind = ProblemEvent.Kind
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody changed the problem's status after this user opened it."""
 
-    message = (
-        "该问题已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。"
-        " / This problem was changed by someone else since you opened it; your action was"
-        " not saved. Reload and try again."
-    )
-
-
-def _snapshot(problem: Problem) -> dict:
-    data = snapshot(problem)
-    data.pop("version", None)
-    data["assisting_units"] = sorted(u.pk for u in problem.assisting_units.all())
-    return data
+    message = stale_message("该问题", "This problem")
 
 
 def _audit(problem, *, by, action, before=None, after=None, reason=""):
@@ -70,7 +59,8 @@ FLOW = Workflow(
     events=ProblemEvent,
     may=can_problem,
     audit=_audit,
-    snapshot=_snapshot,
+    snapshot=snapshot,
+    many=("assisting_units",),
     stale=ConcurrentEditError,
     related=("project", "project__programme"),
     final="该问题已销号或作废，不能再办理 / This problem is closed or voided; no further action",
@@ -127,7 +117,7 @@ def raise_problem(project: Project, data: dict, *, by, from_update=None) -> Prob
     )
     if lead is not None:
         ProblemEvent.record(problem, by=by, kind=Kind.ASSIGN, unit=lead)
-    FLOW.audit(problem, by=by, action="create", after=_snapshot(problem), reason=reason)
+    FLOW.audit(problem, by=by, action="create", after=FLOW.state(problem), reason=reason)
     if from_update:
         link_raised_problem(from_update, problem, by=by)
     return problem
@@ -190,15 +180,14 @@ def add_note(problem: Problem, text: str, *, by) -> ProblemEvent:
 def resolve(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The lead unit reports the problem solved, with a resolution note."""
     note = required_text(note, "note", "请填写解决情况 / Write how it was resolved")
-
-    def apply(p):
-        p.status = ProblemStatus.RESOLVED
-        p.resolution_note = note
-        p.resolved_at = timezone.now()
-
+    resolved = {
+        "status": ProblemStatus.RESOLVED,
+        "resolution_note": note,
+        "resolved_at": timezone.now(),
+    }
     unit = acting_unit(by, problem)
     return FLOW.step(
-        problem, "resolve", apply, by=by, version=expected_version, note=note, unit=unit
+        problem, "resolve", resolved, by=by, version=expected_version, note=note, unit=unit
     )
 
 
@@ -227,11 +216,8 @@ def close(problem: Problem, *, by, note: str = "", expected_version=None) -> Pro
 def return_problem(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The office finds a resolved problem not solved and sends it back to the units."""
     note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
-
-    def apply(p):
-        p.status = ProblemStatus.RETURNED
-
-    return FLOW.step(problem, "return", apply, by=by, version=expected_version, note=note)
+    returned = {"status": ProblemStatus.RETURNED}
+    return FLOW.step(problem, "return", returned, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
@@ -254,12 +240,8 @@ def escalate(problem: Problem, *, by, level: int, note: str, expected_version=No
 def void(problem: Problem, *, by, reason: str, expected_version=None) -> Problem:
     """A problem is never deleted; the office voids it with a reason."""
     reason = required_text(reason, "reason", "请说明作废理由 / Give a reason for voiding")
-
-    def apply(p):
-        p.status = ProblemStatus.VOIDED
-        p.void_reason = reason
-
-    return FLOW.step(problem, "void", apply, by=by, version=expected_version, note=reason)
+    voided = {"status": ProblemStatus.VOIDED, "void_reason": reason}
+    return FLOW.step(problem, "void", voided, by=by, version=expected_version, note=reason)
 
 
 @transaction.atomic
@@ -352,12 +334,12 @@ def auto_escalate(problem: Problem, *, by, level: int, note: str) -> bool:
     current = FLOW.lock(problem)
     if current.status not in HANDLING_STATUSES or current.level >= level:
         return False
-    before = _snapshot(current)
+    before = FLOW.state(current)
     current.level = level
     bump(current)
     ProblemEvent.record(current, by=by, kind=Kind.ESCALATE, note=note)
     _audit(
-        current, by=by, action=Kind.ESCALATE, before=before, after=_snapshot(current), reason=note
+        current, by=by, action=Kind.ESCALATE, before=before, after=FLOW.state(current), reason=note
     )
     return True
 

@@ -192,8 +192,9 @@ class Workflow:
     - `events`: its ItemEvent model;
     - `may(user, step, item)`: the role rule (permissions.py; "view" included);
     - `audit(item, *, by, action, before, after, reason)`: the app's audit writer, given
-      whole snapshots (`before` None for a creation);
-    - `snapshot(item)`: what the audit records compare;
+      whole states (`state`; `before` None for a creation);
+    - `snapshot(item)`: its fields as the audit records them (audit.services.snapshot);
+      `many`: its many-to-many fields recorded with them (as sorted ids);
     - `stale`: the error for a stale version; `related`: loaded with the locked row;
     - `final`: the message when a final item is acted on (empty: a plain refusal)."""
 
@@ -201,12 +202,21 @@ class Workflow:
     may: Callable[[object, str, object], bool]
     audit: Audit
     snapshot: Callable[[object], dict]
+    many: tuple[str, ...] = ()
     stale: type[ConcurrentEditError] = ConcurrentEditError
     related: tuple[str, ...] = ()
     final: str = ""
 
     def lock(self, item):
         return lock(item, *self.related)
+
+    def state(self, item) -> dict:
+        """What the audit records compare: the fields but the version, and `many`."""
+        data = self.snapshot(item)
+        data.pop("version", None)
+        for name in self.many:
+            data[name] = sorted(obj.pk for obj in getattr(item, name).all())
+        return data
 
     def check(self, item, *, by, step: str, expected_version=None) -> None:
         """Refuse `step` on the locked `item`: a final item (ValidationError, when `final`
@@ -225,28 +235,41 @@ class Workflow:
     def step(self, item, step: str, apply=None, *, by, version=None, note: str = "",
              kind: str = "", action: str = "", always_bump: bool = True, **event):  # fmt: skip
         """Take `step` on `item`: lock and check it (`version`: the one the user saw),
-        `apply(item)` the change, bump the version (`always_bump=False`: only when the
-        snapshot changed, e.g. a note that leaves the item as it was), append the event
-        (`kind`, default the step; `note`; `event` fields) and audit it (`action`, default
-        the kind; the note is the reason). Returns the item."""
+        apply the change (`apply(item)`, or a dict of field values), bump the version
+        (`always_bump=False`: only when the snapshot changed, e.g. a note that leaves the
+        item as it was), append the event (`kind`, default the step; `note`; `event`
+        fields) and audit it (`action`, default the kind; the note is the reason).
+        Returns the item."""
         current = self.lock(item)
         self.check(current, by=by, step=step, expected_version=version)
-        before = self.snapshot(current)
-        if apply is not None:
+        before = self.state(current)
+        if isinstance(apply, dict):
+            for field, value in apply.items():
+                setattr(current, field, value)
+        elif apply is not None:
             apply(current)
-        if always_bump or self.snapshot(current) != before:
+        if always_bump or self.state(current) != before:
             bump(current)
         kind = kind or step
         self.events.record(current, by=by, kind=kind, note=note, **event)
-        after = self.snapshot(current)
+        after = self.state(current)
         self.audit(current, by=by, action=action or kind, before=before, after=after, reason=note)
         return current
 
     def created(self, item, *, by, kind: str, note: str = "", reason: str = "", **event):
         """The event and the audit record of `item`, just created in its final state."""
         self.events.record(item, by=by, kind=kind, note=note, **event)
-        after = self.snapshot(item)
+        after = self.state(item)
         self.audit(item, by=by, action="create", before=None, after=after, reason=reason)
+
+
+def stale_message(item_cn: str, item_en: str) -> str:
+    """The message of an item's ConcurrentEditError: "该问题已被他人处理…"."""
+    return (
+        f"{item_cn}已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。"
+        f" / {item_en} was changed by someone else since you opened it; your action was"
+        " not saved. Reload and try again."
+    )
 
 
 def steps_open_to(user, item, may, steps: Iterable[str]) -> dict[str, bool]:

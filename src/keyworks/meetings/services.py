@@ -266,7 +266,7 @@ FLOW = Workflow(
     events=DecisionEvent,
     may=can_decision,
     audit=_decision_audit,
-    snapshot=_snap,
+    snapshot=snapshot,
     stale=ConcurrentEditError,
     related=("meeting", "meeting__programme", "unit"),
 )
@@ -318,12 +318,12 @@ def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decisio
         "unit": data.get("unit") or current.unit,
         "deadline": data.get("deadline") or current.deadline,
     }
-    before = _snap(current)
+    before = FLOW.state(current)
     for field, value in _decision_fields(merged).items():
         setattr(current, field, value)
     bump(current)
     DecisionEvent.record(current, by=by, kind=Kind.EDIT, note=current.text)
-    FLOW.audit(current, by=by, action="update", before=before, after=_snap(current))
+    FLOW.audit(current, by=by, action="update", before=before, after=FLOW.state(current))
     return current
 
 
@@ -356,23 +356,16 @@ def report_done(decision, note: str, *, by, expected_version=None) -> Decision:
 def confirm(decision, *, by, note: str = "", expected_version=None) -> Decision:
     """The office checks and confirms a decision reported done (办结)."""
 
-    def apply(d):
-        d.status = DecisionStatus.CONFIRMED
-        d.confirmed_at = timezone.now()
-
+    confirmed = {"status": DecisionStatus.CONFIRMED, "confirmed_at": timezone.now()}
     note = (note or "").strip()
-    return FLOW.step(decision, "confirm", apply, by=by, version=expected_version, note=note)
+    return FLOW.step(decision, "confirm", confirmed, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
 def return_decision(decision, *, by, note: str, expected_version=None) -> Decision:
     """The office finds a decision reported done not carried out and sends it back."""
     note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
-
-    def apply(d):
-        d.status = DecisionStatus.OPEN
-        d.done_at = None
-
+    reopened = {"status": DecisionStatus.OPEN, "done_at": None}
     return FLOW.step(
-        decision, "confirm", apply, by=by, version=expected_version, kind=Kind.RETURN, note=note
+        decision, "confirm", reopened, by=by, version=expected_version, kind=Kind.RETURN, note=note
     )

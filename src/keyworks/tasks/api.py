@@ -24,7 +24,7 @@ from . import permissions, services
 from .filters import TaskFilter
 from .models import Task, TaskKind, TaskStatus
 
-router = Router()
+router = Router(tags=["tasks"])
 
 STATUS_LABELS = {k: str(v) for k, v in TaskStatus.choices}
 KIND_LABELS = {k: str(v) for k, v in TaskKind.choices}
@@ -159,7 +159,7 @@ def task_detail(user, pk: int) -> dict:
     return data
 
 
-@router.get("/tasks", response={200: list[TaskItem], **READ_ERRORS}, tags=["tasks"])
+@router.get("/tasks", response={200: list[TaskItem], **READ_ERRORS})
 @paginate(AsOfPagination)
 def list_tasks(request, filters: Query[TaskQuery]):
     """督办事项清单（与页面同一筛选，`as_of` 为截至某日的清单）
@@ -177,7 +177,7 @@ def list_tasks(request, filters: Query[TaskQuery]):
     return Rows(task_filter.qs, lambda t: task_item(t, day=day), as_of=task_filter.as_of_date)
 
 
-@router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS}, tags=["tasks"])
+@router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS})
 def get_task(request, task_id: int):
     """一个督办事项及其办理记录 / One task with its history."""
     task = permissions.get_task(request.auth, task_id)
@@ -193,7 +193,7 @@ def _lookup(model, pk, field, label, queryset=None):
     return obj
 
 
-@router.post("/tasks", response={201: TaskDetail, **WRITE_ERRORS}, tags=["tasks"])
+@router.post("/tasks", response={201: TaskDetail, **WRITE_ERRORS})
 def create_task(request, payload: TaskCreate):
     """交办督导事项（办公室、督导）、录入领导批示（领导、办公室）或会议议定事项（办公室）
     / Issue a supervision item (office, inspector), record a leader's instruction (leader,
@@ -230,50 +230,36 @@ def create_task(request, payload: TaskCreate):
     return Status(201, task_detail(user, task.pk))
 
 
-def act(request, task_id: int, call):
-    user = request.auth
-    task = permissions.get_task(user, task_id)
-    call(task, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
-    return task_detail(user, task.pk)
+def act(request, task_id: int, step, **data):
+    """Take `step` on the task with `data` (a stale version: ConcurrentEditError, 409 in
+    api/errors.py); answer with the task as it is now."""
+    task = permissions.get_task(request.auth, task_id)
+    step(task, by=request.auth, **data)
+    return task_detail(request.auth, task.pk)
 
 
-@router.post(
-    "/tasks/{int:task_id}/answer", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
-)
+STEP = {200: TaskDetail, **WRITE_ERRORS}
+
+
+@router.post("/tasks/{int:task_id}/answer", response=STEP)
 def answer_task(request, task_id: int, payload: ActionIn):
     """牵头单位反馈办理情况（须填写） / The lead unit answers (text required)."""
     return act(
-        request,
-        task_id,
-        lambda t, by: services.answer(
-            t, by=by, text=payload.note, expected_version=payload.version
-        ),
+        request, task_id, services.answer, text=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/tasks/{int:task_id}/accept", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
-)
+@router.post("/tasks/{int:task_id}/accept", response=STEP)
 def accept_task(request, task_id: int, payload: ActionIn):
     """交办人或办公室验收办结 / The issuer or the office accepts the answer (closes it)."""
     return act(
-        request,
-        task_id,
-        lambda t, by: services.accept(
-            t, by=by, note=payload.note, expected_version=payload.version
-        ),
+        request, task_id, services.accept, note=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/tasks/{int:task_id}/return", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
-)
+@router.post("/tasks/{int:task_id}/return", response=STEP)
 def return_task(request, task_id: int, payload: ActionIn):
     """交办人或办公室退回（须说明理由） / The issuer or the office returns it, with a comment."""
     return act(
-        request,
-        task_id,
-        lambda t, by: services.return_task(
-            t, by=by, note=payload.note, expected_version=payload.version
-        ),
+        request, task_id, services.return_task, note=payload.note, expected_version=payload.version
     )

@@ -15,7 +15,7 @@ from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import required_text
-from keyworks.core.workflow import Workflow
+from keyworks.core.workflow import Workflow, stale_message
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import is_leader, is_office
 
@@ -28,18 +28,7 @@ Kind = TaskEvent.Kind
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody acted on the task after this user opened it."""
 
-    message = (
-        "该督办事项已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。"
-        " / This task was changed by someone else since you opened it; your action was"
-        " not saved. Reload and try again."
-    )
-
-
-def _snapshot(task: Task) -> dict:
-    data = snapshot(task)
-    data.pop("version", None)
-    data["assisting_units"] = sorted(u.pk for u in task.assisting_units.all())
-    return data
+    message = stale_message("该督办事项", "This task")
 
 
 def _audit(task: Task, *, by, action, before=None, after=None, reason="") -> None:
@@ -61,7 +50,8 @@ FLOW = Workflow(
     events=TaskEvent,
     may=can_task,
     audit=_audit,
-    snapshot=_snapshot,
+    snapshot=snapshot,
+    many=("assisting_units",),
     stale=ConcurrentEditError,
     final="该事项已办结，不能再办理 / This task is closed; no further action",
 )
@@ -181,38 +171,27 @@ def answer(task: Task, *, by, text: str, expected_version=None) -> Task:
     """The lead unit answers (反馈); the task waits for the issuer's acceptance. A unit may
     answer again (a fuller answer) until it is accepted."""
     text = required_text(text, "note", "请填写反馈内容 / Write the answer")
-    now = timezone.now()
-
-    def apply(t):
-        t.status = TaskStatus.ANSWERED
-        t.answer = text
-        t.answered_at = now
-
+    answered = {"status": TaskStatus.ANSWERED, "answer": text, "answered_at": timezone.now()}
     unit = task.lead_unit
-    return FLOW.step(task, "answer", apply, by=by, version=expected_version, note=text, unit=unit)
+    return FLOW.step(
+        task, "answer", answered, by=by, version=expected_version, note=text, unit=unit
+    )
 
 
 @transaction.atomic
 def accept(task: Task, *, by, note: str = "", expected_version=None) -> Task:
     """The issuer (or the office) accepts the answer: the task is closed (办结)."""
     note = (note or "").strip()
-
-    def apply(t):
-        t.status = TaskStatus.ACCEPTED
-        t.accepted_at = timezone.now()
-
-    return FLOW.step(task, "accept", apply, by=by, version=expected_version, note=note)
+    accepted = {"status": TaskStatus.ACCEPTED, "accepted_at": timezone.now()}
+    return FLOW.step(task, "accept", accepted, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
 def return_task(task: Task, *, by, note: str, expected_version=None) -> Task:
     """The issuer (or the office) returns the answer to the unit, with a comment."""
     note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
-
-    def apply(t):
-        t.status = TaskStatus.RETURNED
-
-    return FLOW.step(task, "return", apply, by=by, version=expected_version, note=note)
+    returned = {"status": TaskStatus.RETURNED}
+    return FLOW.step(task, "return", returned, by=by, version=expected_version, note=note)
 
 
 def leaders(programme):
