@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.audit import services as audit_log
+from keyworks.audit.services import record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
@@ -40,26 +41,11 @@ class ConcurrentEditError(BaseConcurrentEditError):
     message = stale_message("该问题", "This problem")
 
 
-def _audit(problem, *, by, action, before=None, after=None, reason=""):
-    if before is not None:
-        before, after = diff(before, after)
-    record_change(
-        by=by,
-        action=action,
-        obj=problem,
-        before=before or None,
-        after=after or None,
-        reason=reason,
-        project_id=problem.project_id,
-        programme_id=problem.project.programme_id,
-    )
-
-
 FLOW = Workflow(
     events=ProblemEvent,
     may=can_problem,
-    audit=_audit,
-    snapshot=snapshot,
+    log=audit_log,
+    scope=lambda p: {"project_id": p.project_id, "programme_id": p.project.programme_id},
     many=("assisting_units",),
     stale=ConcurrentEditError,
     related=("project", "project__programme"),
@@ -257,15 +243,8 @@ def flag_discipline(problem: Problem, *, by, note: str) -> Problem:
     current.discipline_note = note
     current.save(update_fields=["discipline_flag", "discipline_note"])
     ProblemEvent.record(current, by=by, kind=Kind.FLAG, note=note, confidential=True)
-    record_change(
-        by=by,
-        action="flag",
-        obj=current,
-        before={"discipline_flag": False},
-        after={"discipline_flag": True},
-        project_id=current.project_id,
-        programme_id=current.project.programme_id,
-    )
+    flagged = {"discipline_flag": True}
+    FLOW.audit(current, by=by, action="flag", before={"discipline_flag": False}, after=flagged)
     return current
 
 
@@ -338,9 +317,8 @@ def auto_escalate(problem: Problem, *, by, level: int, note: str) -> bool:
     current.level = level
     bump(current)
     ProblemEvent.record(current, by=by, kind=Kind.ESCALATE, note=note)
-    _audit(
-        current, by=by, action=Kind.ESCALATE, before=before, after=FLOW.state(current), reason=note
-    )
+    after = FLOW.state(current)
+    FLOW.audit(current, by=by, action=Kind.ESCALATE, before=before, after=after, reason=note)
     return True
 
 

@@ -9,13 +9,13 @@ What the kernel does, once:
 - `ItemEvent` (abstract model): the append-only history, one row per step with the item's
   state after it (`STATE`); `core.asof` computes any past day's list from these rows.
 - `Workflow` (services): lock the row, refuse a final item, check the role, the version
-  and the status, apply the change, bump the version, append the event and write the audit
-  record — inside the caller's `transaction.atomic`.
+  and the status, apply the change, bump the version, append the event and write the
+  change record — inside the caller's `transaction.atomic`.
 - `run_step` and `posted_version` (pages): one step from a form, with the message.
 
 What stays in the app: its statuses, kinds of step and rules (the model's `STEPS`), who
-may do what (`permissions.py`), the audit writer (core sits below audit, so the app passes
-its own), and each step's change (`apply`).
+may do what (`permissions.py`), and each step's change. The change log is passed in (core
+sits below audit).
 
 A new kind of item, e.g. an approval::
 
@@ -38,20 +38,17 @@ A new kind of item, e.g. an approval::
             verbose_name = _("审批记录")
 
     # services.py
-    def _audit(approval, *, by, action, before=None, after=None, reason=""):
-        if before is not None:
-            before, after = diff(before, after)
-        record_change(by=by, action=action, obj=approval, before=before or None,
-                      after=after or None, reason=reason, programme_id=...)
+    from keyworks.audit import services as audit_log
 
-    FLOW = Workflow(events=ApprovalEvent, may=can_approval, audit=_audit,
-                    snapshot=snapshot, stale=ConcurrentEditError)
+    FLOW = Workflow(events=ApprovalEvent, may=can_approval, log=audit_log,
+                    scope=lambda a: {"programme_id": a.programme_id},
+                    stale=ConcurrentEditError)
 
     @transaction.atomic
     def approve(approval, *, by, note="", expected_version=None):
-        def apply(a):
-            a.status = ApprovalStatus.APPROVED
-        return FLOW.step(approval, "approve", apply, by=by, version=expected_version, note=note)
+        approved = {"status": ApprovalStatus.APPROVED, "approved_at": timezone.now()}
+        return FLOW.step(approval, "approve", approved, by=by, version=expected_version,
+                         note=note)
 
 Creating one: save it in its final state, then `FLOW.created(item, by=..., kind=...)` (the
 event, then the audit record of what was saved)."""
@@ -59,6 +56,7 @@ event, then the audit record of what was saved)."""
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib import messages
@@ -182,7 +180,15 @@ def bump(obj):
     return obj
 
 
-Audit = Callable[..., object]  # (item, *, by, action, before, after, reason)
+class AuditLog(Protocol):
+    """The change log a workflow writes to: the keyworks.audit.services module (core sits
+    below audit, so the app passes it in)."""
+
+    def snapshot(self, obj) -> dict: ...
+
+    def diff(self, before: dict, after: dict) -> tuple[dict, dict]: ...
+
+    def record_change(self, **kwargs) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -191,18 +197,18 @@ class Workflow:
 
     - `events`: its ItemEvent model;
     - `may(user, step, item)`: the role rule (permissions.py; "view" included);
-    - `audit(item, *, by, action, before, after, reason)`: the app's audit writer, given
-      whole states (`state`; `before` None for a creation);
-    - `snapshot(item)`: its fields as the audit records them (audit.services.snapshot);
-      `many`: its many-to-many fields recorded with them (as sorted ids);
+    - `log`: the change log (AuditLog); `scope(item)`: the `project_id` and
+      `programme_id` of its change records; `many`: the many-to-many fields recorded with
+      its fields (as sorted ids); `reasons`: whether a step's note is the record's reason;
     - `stale`: the error for a stale version; `related`: loaded with the locked row;
     - `final`: the message when a final item is acted on (empty: a plain refusal)."""
 
     events: type[ItemEvent]
     may: Callable[[object, str, object], bool]
-    audit: Audit
-    snapshot: Callable[[object], dict]
+    log: AuditLog
+    scope: Callable[[object], dict]
     many: tuple[str, ...] = ()
+    reasons: bool = True
     stale: type[ConcurrentEditError] = ConcurrentEditError
     related: tuple[str, ...] = ()
     final: str = ""
@@ -211,12 +217,27 @@ class Workflow:
         return lock(item, *self.related)
 
     def state(self, item) -> dict:
-        """What the audit records compare: the fields but the version, and `many`."""
-        data = self.snapshot(item)
+        """What the change records compare: the fields but the version, and `many`."""
+        data = self.log.snapshot(item)
         data.pop("version", None)
         for name in self.many:
             data[name] = sorted(obj.pk for obj in getattr(item, name).all())
         return data
+
+    def audit(self, item, *, by, action: str, before=None, after=None, reason: str = ""):
+        """The change record of `item`: what changed between the states `before` and
+        `after` (a creation: `before` None, `after` whole)."""
+        if before is not None:
+            before, after = self.log.diff(before, after)
+        self.log.record_change(
+            by=by,
+            action=action,
+            obj=item,
+            before=before or None,
+            after=after or None,
+            reason=reason if self.reasons else "",
+            **self.scope(item),
+        )
 
     def check(self, item, *, by, step: str, expected_version=None) -> None:
         """Refuse `step` on the locked `item`: a final item (ValidationError, when `final`

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from keyworks.audit import services as audit_log
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
@@ -253,20 +254,12 @@ def move_item(item, step: int, *, by) -> None:
 # --- decisions -------------------------------------------------------------------------
 
 
-def _decision_audit(decision, *, by, action, before=None, after=None, reason=""):
-    # A decision's change records carry no reason: its notes are on its events.
-    if before is not None:
-        before, after = diff(before, after)
-    _audit(
-        decision, decision.meeting, by=by, action=action, before=before or None, after=after or None
-    )
-
-
 FLOW = Workflow(
     events=DecisionEvent,
     may=can_decision,
-    audit=_decision_audit,
-    snapshot=snapshot,
+    log=audit_log,
+    scope=lambda d: {"programme_id": d.meeting.programme_id},
+    reasons=False,  # a decision's notes are on its events
     stale=ConcurrentEditError,
     related=("meeting", "meeting__programme", "unit"),
 )

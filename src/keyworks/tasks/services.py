@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.audit import services as audit_log
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import required_text
@@ -31,26 +31,11 @@ class ConcurrentEditError(BaseConcurrentEditError):
     message = stale_message("该督办事项", "This task")
 
 
-def _audit(task: Task, *, by, action, before=None, after=None, reason="") -> None:
-    if before is not None:
-        before, after = diff(before, after)
-    record_change(
-        by=by,
-        action=action,
-        obj=task,
-        before=before or None,
-        after=after or None,
-        reason=reason,
-        project_id=task.project_id,
-        programme_id=task.programme_id,
-    )
-
-
 FLOW = Workflow(
     events=TaskEvent,
     may=can_task,
-    audit=_audit,
-    snapshot=snapshot,
+    log=audit_log,
+    scope=lambda t: {"project_id": t.project_id, "programme_id": t.programme_id},
     many=("assisting_units",),
     stale=ConcurrentEditError,
     final="该事项已办结，不能再办理 / This task is closed; no further action",
