@@ -37,6 +37,15 @@ A new kind of item, e.g. an approval::
         class Meta(ItemEvent.Meta):
             verbose_name = _("审批记录")
 
+    # permissions.py: the role rules; whether the status allows a step is the model's
+    @restriction(Approval)
+    def restrict_approvals(approvals, user, action="view"): ...
+
+    def can_approval(user, action, approval) -> bool: ...  # "view", "approve", "return"
+
+    def approval_steps(user, approval):  # the page's forms, the API's `can`
+        return steps_open_to(user, approval, can_approval, ("approve", "return"))
+
     # services.py
     from keyworks.audit import services as audit_log
 
@@ -51,7 +60,10 @@ A new kind of item, e.g. an approval::
                          note=note)
 
 Creating one: save it in its final state, then `FLOW.created(item, by=..., kind=...)` (the
-event, then the audit record of what was saved)."""
+event, then the change record of what was saved). Its list: a FilterSet with
+`core.asof.AsOfFilterMixin`; its API: `core.pagination` and `core.schemas.EventOut`/
+`event_out`; its page: `templates/core/item_detail.html`, the steps through `run_step`.
+"""
 
 import datetime
 from collections.abc import Callable, Iterable
