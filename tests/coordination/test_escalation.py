@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from keyworks.audit.models import ChangeRecord
-from keyworks.coordination import escalation, services
+from keyworks.coordination import services
 from keyworks.coordination.models import EscalationLevel, EscalationRule, ProblemEvent
 from keyworks.core.calendar import local_today
 
@@ -21,7 +21,7 @@ Kind = ProblemEvent.Kind
 def rule(world, **data):
     values = {"enabled": True, "overdue_days": 7, "stuck_days": 0, "max_level": 4}
     values.update(data)
-    return escalation.save_rule(world.programme, values, by=world.office)
+    return services.save_escalation_rule(world.programme, values, by=world.office)
 
 
 def overdue_by(world, days: int):
@@ -43,7 +43,7 @@ def test_overdue_rule_boundary(world):
     six = overdue_by(world, 6)
     seven = overdue_by(world, 7)
     version = seven.version
-    done = escalation.run(world.programme)
+    done = services.run_escalation(world.programme)
     assert [d.problem.pk for d in done] == [seven.pk]
     seven.refresh_from_db()
     six.refresh_from_db()
@@ -51,7 +51,7 @@ def test_overdue_rule_boundary(world):
     assert six.level == EscalationLevel.DISTRICT
     (event,) = escalations(seven)
     assert event.note == "逾期7天，达到逾期7天升级规则，自动升级至专班牵头领导"
-    assert event.actor.username == escalation.SYSTEM_USERNAME
+    assert event.actor.username == services.SYSTEM_USERNAME
     assert not event.actor.is_active  # the system account cannot sign in
     assert event.level == EscalationLevel.TASK_FORCE
     assert seven.version == version + 1  # a hand edit opened before it is refused
@@ -62,9 +62,9 @@ def test_overdue_rule_boundary(world):
 def test_one_level_per_run_and_idempotent_per_day(world):
     rule(world)
     problem = overdue_by(world, 30)
-    assert len(escalation.run(world.programme)) == 1
-    assert escalation.run(world.programme) == []
-    assert escalation.run(world.programme) == []
+    assert len(services.run_escalation(world.programme)) == 1
+    assert services.run_escalation(world.programme) == []
+    assert services.run_escalation(world.programme) == []
     problem.refresh_from_db()
     assert problem.level == EscalationLevel.TASK_FORCE
     assert len(escalations(problem)) == 1
@@ -73,12 +73,12 @@ def test_one_level_per_run_and_idempotent_per_day(world):
 def test_fires_anew_from_the_escalation(world):
     rule(world)
     problem = overdue_by(world, 30)
-    escalation.run(world.programme)
+    services.run_escalation(world.programme)
     (event,) = escalations(problem)
     ProblemEvent.objects.filter(pk=event.pk).update(at=days_ago(6))
-    assert escalation.run(world.programme) == []
+    assert services.run_escalation(world.programme) == []
     ProblemEvent.objects.filter(pk=event.pk).update(at=days_ago(7))
-    (done,) = escalation.run(world.programme)
+    (done,) = services.run_escalation(world.programme)
     assert done.note == ("逾期30天，距上次升级7天，达到逾期7天升级规则，自动升级至指挥部办公室")
     problem.refresh_from_db()
     assert problem.level == EscalationLevel.OFFICE
@@ -88,7 +88,7 @@ def test_hand_escalation_restarts_the_count(world):
     rule(world)
     problem = overdue_by(world, 30)
     services.escalate(problem, by=world.office, level=3, note="办公室直接协调")
-    assert escalation.run(world.programme) == []
+    assert services.run_escalation(world.programme) == []
     problem.refresh_from_db()
     assert problem.level == EscalationLevel.OFFICE
 
@@ -96,10 +96,10 @@ def test_hand_escalation_restarts_the_count(world):
 def test_max_level_caps(world):
     rule(world, max_level=2)
     problem = overdue_by(world, 30)
-    escalation.run(world.programme)
+    services.run_escalation(world.programme)
     (event,) = escalations(problem)
     ProblemEvent.objects.filter(pk=event.pk).update(at=days_ago(20))
-    assert escalation.run(world.programme) == []
+    assert services.run_escalation(world.programme) == []
     problem.refresh_from_db()
     assert problem.level == 2
 
@@ -110,20 +110,20 @@ def test_stuck_rule_boundary(world):
     quieter = raised(world, description="规划许可未批")
     ProblemEvent.objects.filter(problem=quiet).update(at=days_ago(9))
     ProblemEvent.objects.filter(problem=quieter).update(at=days_ago(10))
-    (done,) = escalation.run(world.programme)
+    (done,) = services.run_escalation(world.programme)
     assert done.problem.pk == quieter.pk
     assert done.note == "10天无办理记录，达到10天无进展升级规则，自动升级至专班牵头领导"
     # A handling note is an event: the quiet problem is no longer stuck.
     services.add_note(quiet, "已对接", by=world.department_user)
     ProblemEvent.objects.filter(problem=quiet, kind=Kind.RAISE).update(at=days_ago(40))
-    assert escalation.run(world.programme) == []
+    assert services.run_escalation(world.programme) == []
 
 
 def test_both_rules_one_level(world):
     rule(world, stuck_days=5)
     problem = overdue_by(world, 10)
     ProblemEvent.objects.filter(problem=problem).update(at=days_ago(5))
-    (done,) = escalation.run(world.programme)
+    (done,) = services.run_escalation(world.programme)
     assert done.level == 2
     assert "逾期10天" in done.note and "5天无办理记录" in done.note
 
@@ -135,31 +135,33 @@ def test_resolved_closed_disabled_and_dry_run(world):
     )
     closed = overdue_by(world, 20)
     services.close(closed, by=world.office, note="已解决")
-    assert escalation.run(world.programme) == []  # neither is being handled
+    assert services.run_escalation(world.programme) == []  # neither is being handled
     waiting.refresh_from_db()
     assert waiting.level == 1
     problem = overdue_by(world, 20)
-    assert len(escalation.run(world.programme, dry_run=True)) == 1
+    assert len(services.run_escalation(world.programme, dry_run=True)) == 1
     assert escalations(problem) == []
     rule(world, enabled=False)
-    assert escalation.run(world.programme) == []
+    assert services.run_escalation(world.programme) == []
 
 
 def test_past_date_and_future_date(world):
     rule(world)
     problem = overdue_by(world, 10)
     # As of five days ago it was only five days overdue.
-    assert escalation.run(world.programme, local_today() - datetime.timedelta(days=5)) == []
+    assert (
+        services.run_escalation(world.programme, local_today() - datetime.timedelta(days=5)) == []
+    )
     with pytest.raises(ValidationError):
-        escalation.run(world.programme, local_today() + datetime.timedelta(days=1))
-    assert len(escalation.run(world.programme)) == 1
+        services.run_escalation(world.programme, local_today() + datetime.timedelta(days=1))
+    assert len(services.run_escalation(world.programme)) == 1
     assert escalations(problem)
 
 
 def test_no_rule_means_no_escalation(world):
     overdue_by(world, 30)
     assert not EscalationRule.objects.exists()
-    assert escalation.run(world.programme) == []
+    assert services.run_escalation(world.programme) == []
 
 
 def test_command(world, capsys):
@@ -179,17 +181,17 @@ def test_command(world, capsys):
 def test_save_rule_audited_and_locked(world):
     saved = rule(world)
     assert ChangeRecord.objects.filter(object_type="coordination.escalationrule").count() == 1
-    escalation.save_rule(
+    services.save_escalation_rule(
         world.programme, {"overdue_days": 5}, by=world.office, expected_version=saved.version
     )
-    with pytest.raises(escalation.RuleConcurrentEditError):
-        escalation.save_rule(
+    with pytest.raises(services.RuleConcurrentEditError):
+        services.save_escalation_rule(
             world.programme, {"overdue_days": 3}, by=world.office, expected_version=saved.version
         )
     record = ChangeRecord.objects.filter(action="update").latest("id")
     assert record.before["overdue_days"] == 7 and record.after["overdue_days"] == 5
     with pytest.raises(ValidationError):
-        escalation.save_rule(world.programme, {"max_level": 9}, by=world.office)
+        services.save_escalation_rule(world.programme, {"max_level": 9}, by=world.office)
 
 
 # --- the rules page and API ----------------------------------------------------------

@@ -9,10 +9,9 @@ from keyworks.coordination import measures, services
 from keyworks.coordination.filters import ProblemFilter
 from keyworks.coordination.models import EscalationLevel, Problem, ProblemEvent, ProblemStatus
 from keyworks.coordination.permissions import (
-    can_problem,
     can_raise_problem,
     can_see_discipline,
-    visible_problems,
+    problem_steps,
 )
 
 from .conftest import FUTURE, backdate, other_department_user, raised, resolved
@@ -61,6 +60,15 @@ def test_raise_writes_event_and_audit_and_assigns_when_lead_given(world):
     assert kinds == [("raise", "raised"), ("assign", "assigned")]
     assert [r.action for r in records(problem)] == ["create"]
     assert records(problem)[0].project_id == world.own.pk
+
+
+def test_raising_with_a_lead_unit_audits_the_state_it_is_saved_in(world):
+    problem = raised(world)
+    (record,) = records(problem)
+    saved = Problem.objects.get(pk=problem.pk)
+    assert record.after["status"] == saved.status == ProblemStatus.ASSIGNED
+    assert record.after["lead_unit"] == world.department.pk
+    assert saved.version == 1  # created in its final state: nothing changed after the audit
 
 
 def test_raise_without_lead_stays_raised_until_assigned(world):
@@ -129,7 +137,7 @@ def test_assisting_unit_may_note_but_not_resolve(world):
 def test_a_unit_cannot_act_on_a_problem_not_assigned_to_it(world):
     problem = raised(world)
     stranger = other_department_user(world)
-    assert not visible_problems(stranger).filter(pk=problem.pk).exists()
+    assert not Problem.objects.restrict(stranger).filter(pk=problem.pk).exists()
     with pytest.raises(PermissionDenied):
         services.add_note(problem, "越权办理", by=stranger)
     with pytest.raises(PermissionDenied):
@@ -236,7 +244,7 @@ def test_escalating_a_closed_problem_is_refused(world):
         services.escalate(problem, by=world.office, level=EscalationLevel.LEADERS, note="再议")
     problem.refresh_from_db()
     assert problem.level == EscalationLevel.DISTRICT
-    assert not can_problem(world.office, "escalate", problem)
+    assert not problem_steps(world.office, problem)["escalate"]
 
 
 def test_void_needs_a_reason_and_keeps_the_row(world):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from keyworks.coordination import services
 from keyworks.coordination.models import EscalationLevel, Problem, ProblemStatus
+from keyworks.orgs.models import User
 
 from .conftest import FUTURE, backdate, other_department_user, raised, resolved
 
@@ -246,3 +247,18 @@ def test_the_list_pages_and_filters_by_project_without_a_select(world, monkeypat
     own = client.get("/coordination/", {"project": world.own.pk})
     assert own.context["page"].paginator.count == 3
     assert "（牧野路改造工程）" in own.content.decode()
+
+
+def test_the_admin_shows_problems_read_only(world):
+    problem = raised(world)
+    root = User.objects.create_superuser("root", password="x", full_name="管理员")
+    client = world.client(root)
+    event = problem.events.first()
+    for path in (
+        f"/admin/coordination/problem/{problem.pk}/change/",
+        f"/admin/coordination/problemevent/{event.pk}/change/",
+    ):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert 'name="_save"' not in page.content.decode()
+    assert client.post(f"/admin/coordination/problem/{problem.pk}/delete/").status_code == 403

@@ -143,11 +143,11 @@ def test_stale_version_is_refused(world):
 def test_overdue_means_deadline_passed_and_not_accepted():
     day = datetime.date(2025, 6, 1)
     past = datetime.date(2025, 5, 31)
-    assert services.is_overdue("issued", past, day)
-    assert services.is_overdue("answered", past, day)
-    assert services.is_overdue("returned", past, day)
-    assert not services.is_overdue("accepted", past, day)
-    assert not services.is_overdue("issued", day, day)
+    assert Task.was_overdue("issued", past, day)
+    assert Task.was_overdue("answered", past, day)
+    assert Task.was_overdue("returned", past, day)
+    assert not Task.was_overdue("accepted", past, day)
+    assert not Task.was_overdue("issued", day, day)
 
 
 def test_unit_measures(world):

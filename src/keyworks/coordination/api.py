@@ -10,31 +10,24 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from keyworks.core import calendar
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
+from keyworks.core.pagination import AsOfPagination, Rows
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit
 
 from . import escalation, measures, permissions, services
 from .filters import ProblemFilter
-from .models import (
-    HANDLING_STATUSES,
-    EscalationLevel,
-    Problem,
-    ProblemCategory,
-    ProblemEvent,
-    ProblemStatus,
-)
+from .models import EscalationLevel, Problem, ProblemCategory, ProblemEvent, ProblemStatus
 
-router = Router()
+router = Router(tags=["problems"])
 
-MAX_PAGE_SIZE = 500
 STATUS_LABELS = {k: str(v) for k, v in ProblemStatus.choices}
 LEVEL_LABELS = {k: str(v) for k, v in EscalationLevel.choices}
 CATEGORY_LABELS = {k: str(v) for k, v in ProblemCategory.choices}
-ACTIONS = ("note", "assign", "resolve", "close", "return", "escalate", "void", "flag")
 DISCIPLINE_HELP = "仅督导与办公室可见，否则为 null / inspectors and office only, else null"
 
 
@@ -74,22 +67,9 @@ class ProblemItem(Schema):
     version: int = Field(description="send it back with actions / 办理时原样提交")
 
 
-class ProblemPage(Schema):
-    count: int
-    as_of: datetime.date | None
-    items: list[ProblemItem]
-
-
-class EventOut(Schema):
-    id: int
-    kind: str
-    kind_label: str
-    at: datetime.datetime
-    status: str
+class ProblemEventOut(EventOut):
     level: int
-    actor: str
     unit: UnitRef | None
-    note: str
 
 
 class ProblemDetail(ProblemItem):
@@ -100,7 +80,7 @@ class ProblemDetail(ProblemItem):
     void_reason: str
     raised_by: str
     discipline_note: str | None = Field(description=DISCIPLINE_HELP)
-    events: list[EventOut]
+    events: list[ProblemEventOut]
     can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
 
 
@@ -116,8 +96,6 @@ class ProblemQuery(Schema):
     state: str | None = Field(None, description="open (default) | closed | all")
     lead_unit: int | None = Field(None, description="牵头单位 id / lead unit id")
     overdue: bool | None = Field(None, description="仅逾期 / overdue only")
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class ProblemCreate(Schema):
@@ -186,7 +164,7 @@ def problem_item(problem: Problem, *, day: datetime.date, discipline: bool) -> d
         "level": level,
         "level_label": LEVEL_LABELS.get(level, ""),
         "progress": getattr(problem, "progress", None),
-        "overdue": status in HANDLING_STATUSES and problem.deadline < day,
+        "overdue": Problem.was_overdue(status, problem.deadline, day),
         "raised_at": problem.raised_at,
         "discipline_flag": problem.discipline_flag if discipline else None,
         "version": problem.version,
@@ -216,12 +194,13 @@ def problem_detail(user, pk: int) -> dict:
         raised_by=str(problem.raised_by),
         discipline_note=problem.discipline_note if discipline else None,
         events=[event_out(e, level=e.level, unit=unit_ref(e.unit)) for e in events],
-        can={action: permissions.can_problem(user, action, problem) for action in ACTIONS},
+        can=permissions.problem_steps(user, problem),
     )
     return data
 
 
-@router.get("/problems", response={200: ProblemPage, **READ_ERRORS}, tags=["problems"])
+@router.get("/problems", response={200: list[ProblemItem], **READ_ERRORS})
+@paginate(AsOfPagination)
 def list_problems(request, filters: Query[ProblemQuery]):
     """任务问题清单（与页面同一筛选，`as_of` 为截至某日的清单）
     / The problem list, filtered exactly like the page; `as_of` gives the list as it stood
@@ -229,26 +208,21 @@ def list_problems(request, filters: Query[ProblemQuery]):
     user = request.auth
     programme = choose_programme(user, filters.programme)
     if programme is None:
-        return {"count": 0, "as_of": filters.as_of, "items": []}
-    base = permissions.visible_problems(user).filter(project__programme=programme)
+        return Rows(Problem.objects.none(), as_of=filters.as_of)
+    base = Problem.objects.restrict(user).filter(project__programme=programme)
     problem_filter = ProblemFilter(request.GET, queryset=base, programme=programme)
     if not problem_filter.is_valid():
         raise ValidationError({k: list(v) for k, v in problem_filter.errors.items()})
-    qs = problem_filter.qs
-    count = qs.count()
-    start = (filters.page - 1) * filters.page_size
     day = problem_filter.as_of_date or calendar.local_today()
     discipline = permissions.can_see_discipline(user, programme.pk)
-    items = [
-        problem_item(p, day=day, discipline=discipline)
-        for p in qs[start : start + filters.page_size]
-    ]
-    return {"count": count, "as_of": problem_filter.as_of_date, "items": items}
+    return Rows(
+        problem_filter.qs,
+        lambda p: problem_item(p, day=day, discipline=discipline),
+        as_of=problem_filter.as_of_date,
+    )
 
 
-@router.get(
-    "/problems/{int:problem_id}", response={200: ProblemDetail, **READ_ERRORS}, tags=["problems"]
-)
+@router.get("/problems/{int:problem_id}", response={200: ProblemDetail, **READ_ERRORS})
 def get_problem(request, problem_id: int):
     """一个问题及其办理记录；纪检线索仅督导与办公室可见
     / One problem with its history; discipline clues for inspectors and the office only."""
@@ -273,7 +247,7 @@ def units_by_id(lead: int | None, assisting: list[int]) -> tuple[Unit | None, li
     return known.get(lead), [known[pk] for pk in assisting]
 
 
-@router.post("/problems", response={201: ProblemDetail, **WRITE_ERRORS}, tags=["problems"])
+@router.post("/problems", response={201: ProblemDetail, **WRITE_ERRORS})
 def raise_problem(request, payload: ProblemCreate):
     """提出问题（本专班、办公室、所在县区、督导）；有牵头单位即交办
     / Raise a problem (own task force, office, its district, inspectors); with a lead unit
@@ -300,88 +274,63 @@ def add_note(request, problem_id: int, payload: NoteIn):
     return Status(201, problem_detail(user, problem.pk))
 
 
-def act(request, problem_id: int, call):
-    user = request.auth
-    problem = permissions.get_problem(user, problem_id)
-    call(problem, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
-    return problem_detail(user, problem.pk)
+def act(request, problem_id: int, step, **data):
+    """Take `step` on the problem with `data` (a stale version: ConcurrentEditError, 409 in
+    api/errors.py); answer with the problem as it is now."""
+    problem = permissions.get_problem(request.auth, problem_id)
+    step(problem, by=request.auth, **data)
+    return problem_detail(request.auth, problem.pk)
 
 
-@router.post(
-    "/problems/{int:problem_id}/resolve",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+STEP = {200: ProblemDetail, **WRITE_ERRORS}
+
+
+@router.post("/problems/{int:problem_id}/resolve", response=STEP)
 def resolve_problem(request, problem_id: int, payload: ActionIn):
     """牵头单位报办结（须填写解决情况） / The lead unit reports it resolved, with a note."""
     return act(
-        request,
-        problem_id,
-        lambda p, by: services.resolve(
-            p, by=by, note=payload.note, expected_version=payload.version
-        ),
+        request, problem_id, services.resolve, note=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/close",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/close", response=STEP)
 def close_problem(request, problem_id: int, payload: ActionIn):
     """办公室销号 / The office closes (销号) a problem."""
     return act(
-        request,
-        problem_id,
-        lambda p, by: services.close(p, by=by, note=payload.note, expected_version=payload.version),
+        request, problem_id, services.close, note=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/escalate",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/escalate", response=STEP)
 def escalate_problem(request, problem_id: int, payload: EscalateIn):
     """升级协调层级（办公室、所在县区） / Escalate to a higher level (office, its district)."""
     return act(
         request,
         problem_id,
-        lambda p, by: services.escalate(
-            p, by=by, level=payload.level, note=payload.note, expected_version=payload.version
-        ),
+        services.escalate,
+        level=payload.level,
+        note=payload.note,
+        expected_version=payload.version,
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/return",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/return", response=STEP)
 def return_problem(request, problem_id: int, payload: ActionIn):
     """办公室退回已报办结的问题（须说明理由） / The office returns a resolved problem."""
     return act(
         request,
         problem_id,
-        lambda p, by: services.return_problem(
-            p, by=by, note=payload.note, expected_version=payload.version
-        ),
+        services.return_problem,
+        note=payload.note,
+        expected_version=payload.version,
     )
 
 
-@router.post(
-    "/problems/{int:problem_id}/void",
-    response={200: ProblemDetail, **WRITE_ERRORS},
-    tags=["problems"],
-)
+@router.post("/problems/{int:problem_id}/void", response=STEP)
 def void_problem(request, problem_id: int, payload: VoidIn):
     """办公室作废（须说明理由；问题从不删除） / The office voids a problem, with a reason."""
     return act(
-        request,
-        problem_id,
-        lambda p, by: services.void(
-            p, by=by, reason=payload.reason, expected_version=payload.version
-        ),
+        request, problem_id, services.void, reason=payload.reason, expected_version=payload.version
     )
 
 
@@ -441,7 +390,7 @@ def measured_problems(user, code: str | None):
     programme = choose_programme(user, code)
     if programme is None:
         return None
-    return permissions.visible_problems(user).filter(project__programme=programme)
+    return Problem.objects.restrict(user).filter(project__programme=programme)
 
 
 @router.get(
@@ -456,9 +405,7 @@ def unit_measures(request, filters: Query[MeasureQuery]):
     return [] if problems is None else measures.unit_measures(problems)
 
 
-@router.get(
-    "/problems/measures/weekly", response={200: list[WeekOut], **READ_ERRORS}, tags=["problems"]
-)
+@router.get("/problems/measures/weekly", response={200: list[WeekOut], **READ_ERRORS})
 def weekly_measures(request, filters: Query[WeekQuery]):
     """按 ISO 周统计新增与销号问题数（最早的周在前）
     / Problems raised and closed per ISO week, oldest first."""
@@ -501,5 +448,5 @@ def put_escalation_rule(request, code: str, payload: RuleIn):
     user = request.auth
     programme = get_programme(user, code)
     data = payload.model_dump(exclude={"version"})
-    escalation.save_rule(programme, data, by=user, expected_version=payload.version)
+    services.save_escalation_rule(programme, data, by=user, expected_version=payload.version)
     return rule_out(user, programme)

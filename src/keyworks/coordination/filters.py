@@ -5,48 +5,23 @@ the problems open then, with their status and level then, computed from ProblemE
 
 import django_filters
 from django import forms
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from keyworks.core.calendar import end_of_day, local_today
-from keyworks.core.filters import ListFilterMixin
-from keyworks.core.forms import style_fields
+from keyworks.core import asof
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 
-from .models import (
-    HANDLING_STATUSES,
-    OPEN_STATUSES,
-    Problem,
-    ProblemCategory,
-    ProblemEvent,
-    ProblemStatus,
-)
+from .models import OPEN_STATUSES, Problem, ProblemCategory, ProblemEvent, ProblemStatus
 
 STATE_CHOICES = [("open", _("未销号")), ("closed", _("已销号")), ("all", _("全部（含作废）"))]
 
 
 def with_state(queryset, cutoff=None):
-    """Annotate `status_then`, `level_then` and `progress` (the latest handling note),
-    as of `cutoff` (an aware datetime) or now.
-
-    Now, the state is the problem's own columns: every step writes them and its event in
-    one transaction, the event carrying the state after the step. Filters on them then use
-    the indexes instead of a lookup per problem; only a past day needs the events."""
-    notes = ProblemEvent.objects.filter(problem=OuterRef("pk"), kind=ProblemEvent.Kind.NOTE)
-    if cutoff is None:
-        return queryset.annotate(
-            status_then=F("status"),
-            level_then=F("level"),
-            progress=Subquery(notes.order_by("-at", "-id").values("note")[:1]),
-        )
-    events = ProblemEvent.objects.filter(problem=OuterRef("pk"), at__lt=cutoff)
-    latest = events.order_by("-at", "-id")
-    return queryset.annotate(
-        status_then=Subquery(latest.values("status")[:1]),
-        level_then=Subquery(latest.values("level")[:1]),
-        progress=Subquery(notes.filter(at__lt=cutoff).order_by("-at", "-id").values("note")[:1]),
-    )
+    """Annotate `status_then`, `level_then` and `progress` (the latest handling note), as
+    of `cutoff` (an aware datetime) or now (core.asof)."""
+    notes = asof.latest(ProblemEvent, "note", cutoff, kind=ProblemEvent.Kind.NOTE)
+    return asof.with_state(queryset, ProblemEvent, cutoff).annotate(progress=notes)
 
 
 def open_at(queryset, cutoff):
@@ -55,7 +30,7 @@ def open_at(queryset, cutoff):
     return queryset.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
 
 
-class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
+class ProblemFilter(asof.AsOfFilterMixin, django_filters.FilterSet):
     keyword_fields = ("description", "need", "resolution_note", "project__name")
 
     as_of = django_filters.DateFilter(
@@ -87,47 +62,25 @@ class ProblemFilter(ListFilterMixin, django_filters.FilterSet):
         model = Problem
         fields = ["q", "project", "category", "lead_unit"]
 
-    def __init__(self, data=None, *args, programme=None, **kwargs):
-        data = data.copy() if data is not None else {}
-        data.setdefault("state", "open")
-        super().__init__(data, *args, **kwargs)
-        if programme is not None:
-            self.filters["project"].queryset = Project.objects.filter(programme=programme)
-            self.filters["lead_unit"].queryset = Unit.objects.filter(
-                lead_problems__project__programme=programme
-            ).distinct()
-        style_fields(self.form)
+    created = "raised_at"
+    closed = (ProblemStatus.CLOSED,)  # voided ones show under "all"
 
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs_state"):
-            qs = super().qs
-            data = self.form.cleaned_data if self.is_valid() else {}
-            as_of = data.get("as_of")
-            cutoff = end_of_day(as_of) if as_of else None
-            if cutoff is not None:
-                qs = qs.filter(raised_at__lt=cutoff)
-            day = as_of or local_today()
-            state = data.get("state") or "open"
-            if data.get("status"):
-                state = "all"  # a chosen status wins over the open/closed scope
-            wanted_open = (
-                state == "open" or data.get("overdue") or (data.get("status") in OPEN_STATUSES)
-            )
-            if cutoff is not None and wanted_open:
-                qs = open_at(qs, cutoff)
-            qs = with_state(qs, cutoff)
-            if state == "open":
-                qs = qs.filter(status_then__in=OPEN_STATUSES)
-            elif state == "closed":
-                qs = qs.filter(status_then=ProblemStatus.CLOSED)
-            if data.get("status"):
-                qs = qs.filter(status_then=data["status"])
-            if data.get("overdue"):
-                qs = qs.filter(status_then__in=HANDLING_STATUSES, deadline__lt=day)
-            self._qs_state = (
-                qs.select_related("project", "project__programme", "lead_unit")
-                .prefetch_related("assisting_units")
-                .order_by("project__seq", "raised_at", "id")
-            )
-        return self._qs_state
+    def limit(self, programme) -> None:
+        self.filters["project"].queryset = Project.objects.filter(programme=programme)
+        self.filters["lead_unit"].queryset = Unit.objects.filter(
+            lead_problems__project__programme=programme
+        ).distinct()
+
+    def narrow(self, queryset, cutoff, data, state):
+        wanted_open = state == "open" or data.get("overdue") or data.get("status") in OPEN_STATUSES
+        return open_at(queryset, cutoff) if cutoff is not None and wanted_open else queryset
+
+    def annotate_state(self, queryset, cutoff):
+        return with_state(queryset, cutoff)
+
+    def finish(self, queryset):
+        return (
+            queryset.select_related("project", "project__programme", "lead_unit")
+            .prefetch_related("assisting_units")
+            .order_by("project__seq", "raised_at", "id")
+        )

@@ -1,10 +1,13 @@
 """The task & problem list (任务问题清单): problems blocking projects, their handling and
-close-out. `ProblemEvent` is an append-only history from which the list as it stood on
-any past date is computed (动态销号)."""
+close-out. A problem is a tracked item (core.workflow); `ProblemEvent` is its append-only
+history, from which the list as it stood on any past date is computed (动态销号)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from keyworks.core.permissions import RestrictedQuerySet
+from keyworks.core.workflow import ItemEvent, TrackedItem
 
 
 class ProblemCategory(models.TextChoices):
@@ -53,7 +56,17 @@ FINAL_STATUSES = (ProblemStatus.CLOSED, ProblemStatus.VOIDED)
 HANDLING_STATUSES = tuple(s for s in OPEN_STATUSES if s != ProblemStatus.RESOLVED)
 
 
-class Problem(models.Model):
+class Problem(TrackedItem):
+    OPEN_STATUSES = OPEN_STATUSES
+    FINAL_STATUSES = FINAL_STATUSES
+    OVERDUE_STATUSES = HANDLING_STATUSES
+    # The statuses each step may be taken from; a final problem takes none.
+    STEPS = {
+        **dict.fromkeys(("note", "assign", "close", "escalate", "void", "flag"), OPEN_STATUSES),
+        "resolve": (ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED),
+        "return": (ProblemStatus.RESOLVED,),
+    }
+
     project = models.ForeignKey(
         "ledger.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="problems"
     )
@@ -71,7 +84,6 @@ class Problem(models.Model):
     assisting_units = models.ManyToManyField(
         "orgs.Unit", verbose_name=_("配合单位"), blank=True, related_name="assisting_problems"
     )
-    deadline = models.DateField(_("办理时限"))
     deadline_reason = models.TextField(_("时限说明"), blank=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.RAISED
@@ -92,7 +104,8 @@ class Problem(models.Model):
     void_reason = models.TextField(_("作废理由"), blank=True)
     discipline_flag = models.BooleanField(_("纪检线索"), default=False)
     discipline_note = models.TextField(_("纪检线索说明"), blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -103,13 +116,22 @@ class Problem(models.Model):
         return f"问题#{self.pk} {self.description[:30]}"
 
     @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    def awaiting_assignment(self) -> bool:
+        """Raised and not yet handed to a unit."""
+        return self.status == ProblemStatus.RAISED
+
+    def allows(self, step: str) -> bool:
+        if step == "flag" and self.discipline_flag:
+            return False  # flagged once
+        return super().allows(step)
 
 
-class ProblemEvent(models.Model):
+class ProblemEvent(ItemEvent):
     """One step in a problem's life: its status and level after the step. Append-only;
     handling notes are events too (one row each, so simultaneous notes never clash)."""
+
+    ITEM = "problem"
+    STATE = ("status", "level")
 
     class Kind(models.TextChoices):
         RAISE = "raise", _("提出")
@@ -124,37 +146,25 @@ class ProblemEvent(models.Model):
 
     problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事项"), max_length=10, choices=Kind.choices)
-    at = models.DateTimeField(_("时间"), db_index=True)
     status = models.CharField(_("状态"), max_length=12, choices=ProblemStatus.choices)
     level = models.PositiveSmallIntegerField(_("协调层级"), choices=EscalationLevel.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
     )
-    note = models.TextField(_("说明"), blank=True)
     # Discipline clues: shown to inspectors and the office only.
     confidential = models.BooleanField(default=False)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(ItemEvent.Meta):
         verbose_name = _("问题办理记录")
         verbose_name_plural = _("问题办理记录")
         indexes = [models.Index(fields=["problem", "at"], name="problemevent_problem_at")]
-
-    def __str__(self) -> str:
-        return f"{self.problem_id} {self.kind} {self.at:%Y-%m-%d}"
 
 
 class EscalationRule(models.Model):
     """Automatic escalation (自动升级) for one programme: a problem still being handled
     goes up one level when it is `overdue_days` past its deadline, or when nothing has
     happened to it for `stuck_days`, counted again from each escalation, up to
-    `max_level`. Applied by `keyworks escalate` (coordination/escalation.py)."""
+    `max_level`. Applied by `keyworks escalate` (services.run_escalation)."""
 
     programme = models.OneToOneField(
         "ledger.Programme",

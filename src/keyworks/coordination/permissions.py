@@ -1,10 +1,10 @@
 """Who may see and do what in coordination: the permission rules of its own models, built on
 the role primitives of orgs.roles."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
+from keyworks.core.permissions import fetch, restriction
+from keyworks.core.workflow import steps_open_to
 from keyworks.ledger.models import Programme, Project
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import (
@@ -21,23 +21,29 @@ from keyworks.orgs.roles import (
     programme_ids,
 )
 
-from .models import FINAL_STATUSES, Problem, ProblemStatus
+from .models import Problem
 
 # --- coordination ------------------------------------------------------------------
 # The task & problem list. Office acts on all problems of its programme; district
 # coordinators on problems of projects in their districts; a task force on its own
 # project's problems; a department on problems where its unit is lead or assisting.
 # Leaders and inspectors read everything; only inspectors and the office see discipline
-# clues (纪检绿色通道).
+# clues (纪检绿色通道). Which steps a problem's status allows is the model's rule
+# (Problem.STEPS); the rules here are about roles.
 
 PROBLEM_ACTIONS = frozenset(
     {"view", "note", "assign", "resolve", "close", "return", "escalate", "void", "flag"}
 )
+PROBLEM_STEPS = ("note", "assign", "resolve", "close", "return", "escalate", "void", "flag")
 
 
-def visible_problems(user):
+@restriction(Problem)
+def restrict_problems(problems, user, action: str = "view"):
+    """view: the problems a user may open (the list, the export, the API)."""
+    if action != "view":
+        raise ValueError(f"unknown problem list action {action!r}")
     if is_superuser(user):
-        return Problem.objects.all()
+        return problems
     wide = programme_ids(user, *PROGRAMME_WIDE_READ)
     condition = Q(project__programme_id__in=wide) | Q(
         project__task_force_id__in=own_task_force_ids(user)
@@ -57,9 +63,8 @@ def visible_problems(user):
     if not regions and not units:
         # No many-to-many join, so no repeated rows: filter directly. (`pk IN (subquery)`
         # made SQLite walk the id list once per project: seconds at 3,000 problems.)
-        return Problem.objects.filter(condition)
-    ids = Problem.objects.filter(condition).values("pk")
-    return Problem.objects.filter(pk__in=ids)
+        return problems.filter(condition)
+    return problems.filter(pk__in=Problem.objects.filter(condition).values("pk"))
 
 
 def can_see_discipline(user, programme_id: int) -> bool:
@@ -88,57 +93,50 @@ def problem_unit_roles(user, problem) -> tuple[bool, bool]:
 
 
 def can_problem(user, action: str, problem) -> bool:
-    """May `user` do `action` on `problem`?"""
+    """May `user`, by their roles, do `action` on `problem`? (Whether its status allows
+    the step now: `problem.allows(action)`; both: `problem_steps`.)"""
     if action not in PROBLEM_ACTIONS:
         raise ValueError(f"unknown problem action {action!r}")
     if not is_active_user(user):
         return False
     if action == "view":
-        return visible_problems(user).filter(pk=problem.pk).exists()
+        return Problem.objects.restrict(user).filter(pk=problem.pk).exists()
     project = problem.project
     programme_id = project.programme_id
     office = is_office(user, programme_id)
-    status = problem.status
-    if status in FINAL_STATUSES:
-        return False
     if action == "flag":
-        return has_role(user, programme_id, Role.INSPECTOR) and not problem.discipline_flag
-    if action in {"close", "void"}:
+        return has_role(user, programme_id, Role.INSPECTOR)
+    if action in {"close", "void", "return"}:
         return office
-    if action == "return":
-        return office and status == ProblemStatus.RESOLVED
     if action in {"assign", "escalate"}:
         return office or is_district_of(user, project)
     lead, involved = problem_unit_roles(user, problem)
     if action == "resolve":
-        handling = (ProblemStatus.ASSIGNED, ProblemStatus.IN_PROGRESS, ProblemStatus.RETURNED)
-        return status in handling and (office or lead)
-    if action == "note":
-        if status == ProblemStatus.RAISED:
-            return office or is_district_of(user, project) or is_own_task_force(user, project)
-        return (
-            office or involved or is_district_of(user, project) or is_own_task_force(user, project)
-        )
-    return False
+        return office or lead
+    # note: the units once the problem is handed to them
+    return (
+        office
+        or is_district_of(user, project)
+        or is_own_task_force(user, project)
+        or (involved and not problem.awaiting_assignment)
+    )
 
 
-def require_problem(user, action: str, problem) -> None:
-    if not can_problem(user, action, problem):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+def problem_steps(user, problem, steps=PROBLEM_STEPS) -> dict[str, bool]:
+    """The steps `user` may take on `problem` now (its page's forms, the API's `can`)."""
+    return steps_open_to(user, problem, can_problem, steps)
 
 
 def get_problem(user, pk, action: str = "view"):
     """Fetch a problem for `action`: 404 if the user cannot see it, 403 if not allowed."""
-    try:
-        problem = (
-            visible_problems(user)
-            .select_related("project", "project__programme", "lead_unit", "raised_by")
-            .get(pk=pk)
-        )
-    except (Problem.DoesNotExist, ValueError, TypeError):
-        raise Http404("问题不存在 / Problem not found") from None
-    require_problem(user, action, problem)
-    return problem
+    return fetch(
+        Problem.objects.restrict(user).select_related(
+            "project", "project__programme", "lead_unit", "raised_by"
+        ),
+        pk=pk,
+        allowed=lambda problem: can_problem(user, action, problem),
+        not_found="问题不存在 / Problem not found",
+    )
 
 
 def can_edit_escalation_rule(user, programme: Programme) -> bool:

@@ -16,7 +16,6 @@ from keyworks.orgs.models import Role
 from keyworks.orgs.roles import own_task_force_ids, own_unit_ids, programme_ids
 
 from .models import HANDLING_STATUSES, Problem, ProblemStatus
-from .permissions import visible_problems
 
 NEAR_DAYS = 3
 
@@ -40,7 +39,7 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
         )
     ids = Problem.objects.filter(mine).values("pk")
     problems = (
-        visible_problems(user)
+        Problem.objects.restrict(user)
         .filter(
             pk__in=ids,
             status__in=HANDLING_STATUSES,

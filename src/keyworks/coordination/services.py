@@ -1,28 +1,36 @@
 """Problem list services: every write checks, validates, writes, appends a ProblemEvent
-and audits in one transaction."""
+and audits in one transaction (the plumbing: core.workflow). Also the writes of automatic
+escalation: its rule, and the run that escalates what the rule finds due (escalation.py)."""
 
+import datetime
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.audit import services as audit_log
+from keyworks.audit.services import record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
-from keyworks.ledger.models import Project
+from keyworks.core.permissions import DENIED
+from keyworks.core.workflow import Workflow, bump, stale_message
+from keyworks.fieldwork.services import link_raised_problem
+from keyworks.ledger.models import Programme, Project
 from keyworks.orgs.roles import own_unit_ids
 
+from . import escalation
 from .models import (
-    FINAL_STATUSES,
     HANDLING_STATUSES,
     EscalationLevel,
+    EscalationRule,
     Problem,
     ProblemCategory,
     ProblemEvent,
     ProblemStatus,
 )
-from .permissions import can_raise_problem, require_problem
+from .permissions import can_edit_escalation_rule, can_problem, can_raise_problem
 
 Kind = ProblemEvent.Kind
 
@@ -30,60 +38,19 @@ Kind = ProblemEvent.Kind
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody changed the problem's status after this user opened it."""
 
-    message = (
-        "该问题已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。"
-        " / This problem was changed by someone else since you opened it; your action was"
-        " not saved. Reload and try again."
-    )
+    message = stale_message("该问题", "This problem")
 
 
-def _snapshot(problem: Problem) -> dict:
-    data = snapshot(problem)
-    data.pop("version", None)
-    data["assisting_units"] = sorted(u.pk for u in problem.assisting_units.all())
-    return data
-
-
-def _audit(problem, *, by, action, before=None, after=None, reason=""):
-    record_change(
-        by=by,
-        action=action,
-        obj=problem,
-        before=before,
-        after=after,
-        reason=reason,
-        project_id=problem.project_id,
-        programme_id=problem.project.programme_id,
-    )
-
-
-def _event(problem, *, by, kind, note="", unit=None, confidential=False) -> ProblemEvent:
-    return ProblemEvent.objects.create(
-        problem=problem,
-        kind=kind,
-        at=timezone.now(),
-        status=problem.status,
-        level=problem.level,
-        actor=by,
-        unit=unit,
-        note=note,
-        confidential=confidential,
-    )
-
-
-def _locked(problem: Problem) -> Problem:
-    return (
-        Problem.objects.select_for_update()
-        .select_related("project", "project__programme")
-        .get(pk=problem.pk)
-    )
-
-
-def _bump(problem: Problem) -> Problem:
-    problem.version = F("version") + 1
-    problem.save()
-    problem.refresh_from_db()
-    return problem
+FLOW = Workflow(
+    events=ProblemEvent,
+    may=can_problem,
+    log=audit_log,
+    scope=lambda p: {"project_id": p.project_id, "programme_id": p.project.programme_id},
+    many=("assisting_units",),
+    stale=ConcurrentEditError,
+    related=("project", "project__programme"),
+    final="该问题已销号或作废，不能再办理 / This problem is closed or voided; no further action",
+)
 
 
 def _check_units(lead_unit, assisting_units) -> list:
@@ -92,9 +59,11 @@ def _check_units(lead_unit, assisting_units) -> list:
 
 
 @transaction.atomic
-def raise_problem(project: Project, data: dict, *, by) -> Problem:
+def raise_problem(project: Project, data: dict, *, by, from_update=None) -> Problem:
     """A new problem on `project`. `data`: category, description, need, deadline,
-    deadline_reason, lead_unit, assisting_units. With a lead unit it is assigned at once."""
+    deadline_reason, lead_unit, assisting_units. With a lead unit it is assigned at once.
+    `from_update`: the id of the progress update it was raised from (转为问题), linked to
+    it when `by` may see that update of the same project."""
     if not can_raise_problem(by, project):
         raise PermissionDenied("您没有权限对该项目提出问题 / You may not raise problems here")
     errors = {}
@@ -123,35 +92,21 @@ def raise_problem(project: Project, data: dict, *, by) -> Problem:
         deadline=deadline,
         deadline_reason=reason,
         lead_unit=lead,
+        # With a lead unit it is assigned at once: saved in that state, audited in it.
+        status=ProblemStatus.RAISED if lead is None else ProblemStatus.ASSIGNED,
         raised_by=by,
         raised_at=timezone.now(),
     )
     problem.assisting_units.set(_check_units(lead, data.get("assisting_units")))
-    _event(problem, by=by, kind=Kind.RAISE, note=description)
-    _audit(problem, by=by, action="create", after=_snapshot(problem), reason=reason)
+    ProblemEvent.record(
+        problem, by=by, kind=Kind.RAISE, note=description, status=ProblemStatus.RAISED
+    )
     if lead is not None:
-        problem.status = ProblemStatus.ASSIGNED
-        problem.save(update_fields=["status"])
-        _event(problem, by=by, kind=Kind.ASSIGN, unit=lead)
+        ProblemEvent.record(problem, by=by, kind=Kind.ASSIGN, unit=lead)
+    FLOW.audit(problem, by=by, action="create", after=FLOW.state(problem), reason=reason)
+    if from_update:
+        link_raised_problem(from_update, problem, by=by)
     return problem
-
-
-def _transition(problem, *, by, permission, kind, apply, expected_version, note="", unit=None):
-    current = _locked(problem)
-    if current.status in FINAL_STATUSES:
-        require_problem(by, "view", current)
-        raise ValidationError(
-            "该问题已销号或作废，不能再办理 / This problem is closed or voided; no further action"
-        )
-    require_problem(by, permission, current)
-    check_version(current, expected_version, ConcurrentEditError)
-    before = _snapshot(current)
-    apply(current)
-    _bump(current)
-    b, a = diff(before, _snapshot(current))
-    _event(current, by=by, kind=kind, note=note, unit=unit)
-    _audit(current, by=by, action=kind, before=b, after=a, reason=note)
-    return current
 
 
 @transaction.atomic
@@ -177,15 +132,8 @@ def assign(
         p.save()
         p.assisting_units.set(_check_units(lead_unit, assisting_units))
 
-    return _transition(
-        problem,
-        by=by,
-        permission="assign",
-        kind=Kind.ASSIGN,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-        unit=lead_unit,
+    return FLOW.step(
+        problem, "assign", apply, by=by, version=expected_version, note=note, unit=lead_unit
     )
 
 
@@ -199,44 +147,33 @@ def acting_unit(user, problem: Problem):
 
 @transaction.atomic
 def add_note(problem: Problem, text: str, *, by) -> ProblemEvent:
-    """A handling note (办理情况). Notes are separate rows: two handlers writing at the
-    same time both keep their notes. The first note on an assigned problem moves it to
-    in progress."""
+    """A handling note (办理情况). Notes are separate rows and check no version: two
+    handlers writing at the same time both keep their notes. The first note on an
+    assigned problem moves it to in progress (and only then is the version bumped)."""
     text = required_text(text, "note", "请填写办理情况 / Write the handling note")
-    current = _locked(problem)
-    if current.status in FINAL_STATUSES:
-        require_problem(by, "view", current)
-        raise ValidationError("该问题已销号或作废 / This problem is closed or voided")
-    require_problem(by, "note", current)
-    before = _snapshot(current)
-    if current.status in (ProblemStatus.ASSIGNED, ProblemStatus.RETURNED):
-        current.status = ProblemStatus.IN_PROGRESS
-        _bump(current)
-    event = _event(current, by=by, kind=Kind.NOTE, note=text, unit=acting_unit(by, current))
-    b, a = diff(before, _snapshot(current))
-    _audit(current, by=by, action="note", before=b, after=a or None, reason=text)
-    return event
+
+    def apply(p):
+        if p.status in (ProblemStatus.ASSIGNED, ProblemStatus.RETURNED):
+            p.status = ProblemStatus.IN_PROGRESS
+
+    current = FLOW.step(
+        problem, "note", apply, by=by, note=text, unit=acting_unit(by, problem), always_bump=False
+    )
+    return current.events.order_by("-at", "-id").first()
 
 
 @transaction.atomic
 def resolve(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The lead unit reports the problem solved, with a resolution note."""
     note = required_text(note, "note", "请填写解决情况 / Write how it was resolved")
-
-    def apply(p):
-        p.status = ProblemStatus.RESOLVED
-        p.resolution_note = note
-        p.resolved_at = timezone.now()
-
-    return _transition(
-        problem,
-        by=by,
-        permission="resolve",
-        kind=Kind.RESOLVE,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-        unit=acting_unit(by, problem),
+    resolved = {
+        "status": ProblemStatus.RESOLVED,
+        "resolution_note": note,
+        "resolved_at": timezone.now(),
+    }
+    unit = acting_unit(by, problem)
+    return FLOW.step(
+        problem, "resolve", resolved, by=by, version=expected_version, note=note, unit=unit
     )
 
 
@@ -258,39 +195,20 @@ def close(problem: Problem, *, by, note: str = "", expected_version=None) -> Pro
         if p.resolved_at is None:
             p.resolved_at = p.closed_at
 
-    return _transition(
-        problem,
-        by=by,
-        permission="close",
-        kind=Kind.CLOSE,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-    )
+    return FLOW.step(problem, "close", apply, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
 def return_problem(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The office finds a resolved problem not solved and sends it back to the units."""
     note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
-
-    def apply(p):
-        p.status = ProblemStatus.RETURNED
-
-    return _transition(
-        problem,
-        by=by,
-        permission="return",
-        kind=Kind.RETURN,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-    )
+    returned = {"status": ProblemStatus.RETURNED}
+    return FLOW.step(problem, "return", returned, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
 def escalate(problem: Problem, *, by, level: int, note: str, expected_version=None) -> Problem:
-    """Raise the coordination level by hand (automatic rules: escalation.py)."""
+    """Raise the coordination level by hand (automatic rules: `run_escalation`)."""
     note = required_text(note, "note", "请说明升级理由 / Give a reason for escalating")
     level = int(level)
     if level not in EscalationLevel.values:
@@ -301,68 +219,123 @@ def escalate(problem: Problem, *, by, level: int, note: str, expected_version=No
             raise ValidationError({"level": "只能升级到更高层级 / Escalate to a higher level only"})
         p.level = level
 
-    return _transition(
-        problem,
-        by=by,
-        permission="escalate",
-        kind=Kind.ESCALATE,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-    )
-
-
-@transaction.atomic
-def auto_escalate(problem: Problem, *, by, level: int, note: str) -> bool:
-    """One level up by the programme's rule (escalation.py), as the system user. Skips
-    (False) a problem that meanwhile left handling or already reached `level`."""
-    current = _locked(problem)
-    if current.status not in HANDLING_STATUSES or current.level >= level:
-        return False
-    before = _snapshot(current)
-    current.level = level
-    _bump(current)
-    b, a = diff(before, _snapshot(current))
-    _event(current, by=by, kind=Kind.ESCALATE, note=note)
-    _audit(current, by=by, action=Kind.ESCALATE, before=b, after=a, reason=note)
-    return True
+    return FLOW.step(problem, "escalate", apply, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
 def void(problem: Problem, *, by, reason: str, expected_version=None) -> Problem:
     """A problem is never deleted; the office voids it with a reason."""
     reason = required_text(reason, "reason", "请说明作废理由 / Give a reason for voiding")
-
-    def apply(p):
-        p.status = ProblemStatus.VOIDED
-        p.void_reason = reason
-
-    return _transition(
-        problem,
-        by=by,
-        permission="void",
-        kind=Kind.VOID,
-        apply=apply,
-        expected_version=expected_version,
-        note=reason,
-    )
+    voided = {"status": ProblemStatus.VOIDED, "void_reason": reason}
+    return FLOW.step(problem, "void", voided, by=by, version=expected_version, note=reason)
 
 
 @transaction.atomic
 def flag_discipline(problem: Problem, *, by, note: str) -> Problem:
-    """An inspector flags the problem as a discipline clue (纪检绿色通道)."""
+    """An inspector flags the problem as a discipline clue (纪检绿色通道). The clue is
+    confidential: its event is marked so, and the change record keeps only the flag. It
+    changes nothing the units act on, so it checks and bumps no version."""
     note = required_text(note, "note", "请填写线索说明 / Describe the clue")
-    current = _locked(problem)
-    require_problem(by, "flag", current)
+    current = FLOW.lock(problem)
+    if not (current.allows("flag") and can_problem(by, "flag", current)):
+        raise PermissionDenied(DENIED)
     current.discipline_flag = True
     current.discipline_note = note
     current.save(update_fields=["discipline_flag", "discipline_note"])
-    _event(current, by=by, kind=Kind.FLAG, note=note, confidential=True)
-    _audit(
-        current,
-        by=by,
-        action="flag",
-        before={"discipline_flag": False},
-        after={"discipline_flag": True},
-    )
+    ProblemEvent.record(current, by=by, kind=Kind.FLAG, note=note, confidential=True)
+    flagged = {"discipline_flag": True}
+    FLOW.audit(current, by=by, action="flag", before={"discipline_flag": False}, after=flagged)
     return current
+
+
+# --- automatic escalation ---------------------------------------------------------------
+
+SYSTEM_USERNAME = "keyworks-system"
+RULE_FIELDS = ("enabled", "overdue_days", "stuck_days", "max_level")
+
+
+class RuleConcurrentEditError(BaseConcurrentEditError):
+    message = (
+        "自动升级规则已被他人修改，您的修改未保存。请刷新后重试。"
+        " / The escalation rules were changed by someone else; nothing was saved."
+    )
+
+
+def system_user():
+    """The account automatic escalations are recorded under (cannot sign in)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"full_name": "系统自动升级", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def save_escalation_rule(
+    programme: Programme, data: dict, *, by, expected_version=None
+) -> EscalationRule:
+    """The office sets the programme's rule (audited, optimistic locking)."""
+    if not can_edit_escalation_rule(by, programme):
+        raise PermissionDenied("只有指挥部办公室可以设置自动升级规则 / Office only")
+    rule = EscalationRule.objects.select_for_update().filter(programme=programme).first()
+    if rule is not None:
+        check_version(rule, expected_version, RuleConcurrentEditError)
+    before = snapshot(rule, list(RULE_FIELDS)) if rule else None
+    rule = rule or EscalationRule(programme=programme)
+    for field in RULE_FIELDS:
+        if field in data:
+            setattr(rule, field, data[field])
+    if int(rule.max_level) not in EscalationLevel.values:
+        raise ValidationError({"max_level": "协调层级无效 / Invalid level"})
+    rule.full_clean(exclude=["programme", "version"])
+    if before is not None:
+        rule.version += 1
+    rule.save()
+    after = snapshot(rule, list(RULE_FIELDS))
+    record_change(
+        by=by,
+        action="update" if before else "create",
+        obj=rule,
+        before=before,
+        after=after,
+        programme_id=programme.pk,
+    )
+    return rule
+
+
+@transaction.atomic
+def auto_escalate(problem: Problem, *, by, level: int, note: str) -> bool:
+    """One level up by the programme's rule, as the system user. Skips (False) a problem
+    that meanwhile left handling or already reached `level`."""
+    current = FLOW.lock(problem)
+    if current.status not in HANDLING_STATUSES or current.level >= level:
+        return False
+    before = FLOW.state(current)
+    current.level = level
+    bump(current)
+    ProblemEvent.record(current, by=by, kind=Kind.ESCALATE, note=note)
+    after = FLOW.state(current)
+    FLOW.audit(current, by=by, action=Kind.ESCALATE, before=before, after=after, reason=note)
+    return True
+
+
+def run_escalation(
+    programme: Programme, day: datetime.date | None = None, *, dry_run=False
+) -> list[escalation.Due]:
+    """Escalate what the rule finds due (escalation.due); return what was (or, with
+    `dry_run`, would be) escalated. Each problem in its own transaction."""
+    day = day or local_today()
+    if day > local_today():
+        raise ValidationError("不能按未来日期升级 / The date may not be in the future")
+    found = escalation.due(programme, day)
+    if dry_run:
+        return found
+    by = system_user()
+    return [
+        item
+        for item in found
+        if auto_escalate(item.problem, by=by, level=item.level, note=item.note)
+    ]

@@ -1,4 +1,4 @@
-"""Problem list pages. Thin: parse input, call access/services, render."""
+"""Problem list pages. Thin: parse input, call permissions/services, render."""
 
 import io
 
@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from keyworks.core import calendar
 from keyworks.core.forms import add_errors
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
+from keyworks.core.workflow import posted_version, run_step
 from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 
@@ -22,14 +22,13 @@ from . import escalation, measures, services
 from .excel_export import write_problems_xlsx
 from .filters import ProblemFilter
 from .forms import AssignForm, EscalateForm, EscalationRuleForm, NoteForm, ProblemForm
-from .models import HANDLING_STATUSES, EscalationLevel, ProblemStatus
+from .models import EscalationLevel, Problem, ProblemStatus
 from .permissions import (
     can_edit_escalation_rule,
-    can_problem,
     can_raise_problem,
     can_see_discipline,
     get_problem,
-    visible_problems,
+    problem_steps,
 )
 
 STATUS_LABELS = dict(ProblemStatus.choices)
@@ -37,7 +36,7 @@ LEVEL_LABELS = dict(EscalationLevel.choices)
 
 
 def filtered_problems(request, programme) -> ProblemFilter:
-    base = visible_problems(request.user).filter(project__programme=programme)
+    base = Problem.objects.restrict(request.user).filter(project__programme=programme)
     return ProblemFilter(request.GET, queryset=base, programme=programme)
 
 
@@ -54,7 +53,7 @@ def problem_list(request):
     for p in problems:
         p.status_label = STATUS_LABELS.get(p.status_then, p.status_then)
         p.level_label = LEVEL_LABELS.get(p.level_then, "")
-        p.overdue = p.status_then in HANDLING_STATUSES and p.deadline < day
+        p.overdue = Problem.was_overdue(p.status_then, p.deadline, day)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -99,12 +98,12 @@ def problem_raise(request, project_pk):
     form = ProblemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                problem = services.raise_problem(project, form.data_dict(), by=request.user)
-                if request.GET.get("from_update"):
-                    from keyworks.fieldwork.services import link_raised_problem
-
-                    link_raised_problem(request.GET["from_update"], problem, by=request.user)
+            problem = services.raise_problem(
+                project,
+                form.data_dict(),
+                by=request.user,
+                from_update=request.GET.get("from_update"),
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -122,10 +121,7 @@ def problem_detail(request, pk):
     events = problem.events.select_related("actor", "unit").order_by("at", "id")
     if not show_discipline:
         events = events.filter(confidential=False)
-    can = {
-        action: can_problem(user, action, problem)
-        for action in ("note", "assign", "resolve", "close", "return", "escalate", "void", "flag")
-    }
+    can = problem_steps(user, problem)
     initial = {"version": problem.version}
     context = {
         "problem": problem,
@@ -148,8 +144,7 @@ def problem_detail(request, pk):
             }
         ),
         "escalate_form": EscalateForm(initial=initial),
-        "overdue": problem.status in HANDLING_STATUSES
-        and problem.deadline < calendar.local_today(),
+        "overdue": problem.is_overdue(calendar.local_today()),
     }
     return render(request, "coordination/problem_detail.html", context)
 
@@ -172,52 +167,49 @@ def problem_action(request, pk, action):
     if action not in DONE:
         raise Http404()
     problem = get_problem(request.user, pk)
-    post = request.POST
+    post, by, version = request.POST, request.user, posted_version(request.POST)
     note = post.get("note", "")
-    version = post.get("version")
-    version = int(version) if version and version.isdigit() else None
-    by = request.user
-    try:
+
+    def take():
         if action == "note":
-            services.add_note(problem, note, by=by)
-        elif action == "assign":
-            form = AssignForm(post)
-            if not form.is_valid():
-                raise ValidationError(
-                    "请选择牵头责任单位，并检查时限格式"
-                    " / Choose the lead unit and check the deadline"
-                )
-            data = form.cleaned_data
-            services.assign(
-                problem,
-                by=by,
-                lead_unit=data["lead_unit"],
-                assisting_units=data["assisting_units"],
-                deadline=data["deadline"],
-                note=data["note"],
-                expected_version=version,
+            return services.add_note(problem, note, by=by)
+        if action == "assign":
+            return assign(problem, post, by=by, version=version)
+        if action == "resolve":
+            return services.resolve(problem, by=by, note=note, expected_version=version)
+        if action == "close":
+            return services.close(problem, by=by, note=note, expected_version=version)
+        if action == "return":
+            return services.return_problem(problem, by=by, note=note, expected_version=version)
+        if action == "escalate":
+            level = post.get("level") or 0
+            return services.escalate(
+                problem, by=by, level=level, note=note, expected_version=version
             )
-        elif action == "resolve":
-            services.resolve(problem, by=by, note=note, expected_version=version)
-        elif action == "close":
-            services.close(problem, by=by, note=note, expected_version=version)
-        elif action == "return":
-            services.return_problem(problem, by=by, note=note, expected_version=version)
-        elif action == "escalate":
-            services.escalate(
-                problem, by=by, level=post.get("level") or 0, note=note, expected_version=version
-            )
-        elif action == "void":
-            services.void(problem, by=by, reason=note, expected_version=version)
-        else:
-            services.flag_discipline(problem, by=by, note=note)
-    except services.ConcurrentEditError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, DONE[action])
+        if action == "void":
+            return services.void(problem, by=by, reason=note, expected_version=version)
+        return services.flag_discipline(problem, by=by, note=note)
+
+    run_step(request, take, DONE[action])
     return redirect("coordination:problem_detail", pk=problem.pk)
+
+
+def assign(problem, post, *, by, version):
+    form = AssignForm(post)
+    if not form.is_valid():
+        raise ValidationError(
+            "请选择牵头责任单位，并检查时限格式 / Choose the lead unit and check the deadline"
+        )
+    data = form.cleaned_data
+    return services.assign(
+        problem,
+        by=by,
+        lead_unit=data["lead_unit"],
+        assisting_units=data["assisting_units"],
+        deadline=data["deadline"],
+        note=data["note"],
+        expected_version=version,
+    )
 
 
 WEEKS_DEFAULT, WEEKS_MAX = 26, 104
@@ -232,7 +224,7 @@ def weeks_param(request) -> int:
 def problem_stats(request):
     """问题统计: per lead unit and per ISO week, over the problems the user may read."""
     programme = current_programme(request)
-    base = visible_problems(request.user).filter(project__programme=programme)
+    base = Problem.objects.restrict(request.user).filter(project__programme=programme)
     weeks = measures.weekly(base, weeks=weeks_param(request))
     chart = {
         "weeks": [w["week"] for w in weeks],
@@ -264,10 +256,10 @@ def escalation_rules(request):
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            escalation.save_rule(
+            services.save_escalation_rule(
                 programme, data, by=request.user, expected_version=form.cleaned_data["version"]
             )
-        except escalation.RuleConcurrentEditError as exc:
+        except services.RuleConcurrentEditError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             add_errors(form, exc)

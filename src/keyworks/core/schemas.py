@@ -1,6 +1,7 @@
 """Shapes every API router shares: the error bodies, money as a string, the timeline
 entry of a tracked item."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from ninja import Schema
@@ -34,6 +35,19 @@ def exact(value: Decimal | None, places: int) -> Decimal | None:
     except InvalidOperation:  # too many digits: the model's max_digits check reports it
         return value
     return padded if padded == value else value
+
+
+class EventOut(Schema):
+    """One step of a tracked item's timeline (`event_out`); items with more to say about a
+    step (a problem's level, the acting unit) extend it."""
+
+    id: int
+    kind: str
+    kind_label: str
+    at: datetime.datetime
+    status: str
+    actor: str
+    note: str
 
 
 def event_out(event, **extra) -> dict:

@@ -18,8 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from keyworks.coordination.filters import ProblemFilter
-from keyworks.coordination.models import ProblemStatus
-from keyworks.coordination.permissions import visible_problems
+from keyworks.coordination.models import Problem, ProblemStatus
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.models import Project, Stage
@@ -79,7 +78,7 @@ def stage_counts(user, programme) -> dict[str, int]:
 
 
 def problem_count(user, programme, **params) -> int:
-    base = visible_problems(user).filter(project__programme=programme)
+    base = Problem.objects.restrict(user).filter(project__programme=programme)
     return ProblemFilter(
         QueryDict(urlencode(params)), queryset=base, programme=programme
     ).qs.count()
@@ -165,7 +164,7 @@ def problem_weeks(user, programme, day: datetime.date) -> dict:
     raised = defaultdict(int)
     closed = defaultdict(int)
     rows = (
-        visible_problems(user)
+        Problem.objects.restrict(user)
         .filter(project__programme=programme, raised_at__lt=end)
         .filter(Q(raised_at__gte=start) | Q(closed_at__gte=start))
         .exclude(status=ProblemStatus.VOIDED)

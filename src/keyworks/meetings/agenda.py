@@ -18,6 +18,7 @@ from keyworks.coordination.models import (
     ProblemStatus,
 )
 from keyworks.core.calendar import end_of_day
+from keyworks.factors.services import shortfalls
 from keyworks.ledger.models import Project
 from keyworks.reporting.lights import RED, project_lights
 from keyworks.reporting.models import MonthlyReport
@@ -190,42 +191,30 @@ def red_light_entries(programme, day: datetime.date) -> list[Entry]:
     return entries
 
 
-def factor_shortfalls(programme, day: datetime.date) -> list:
-    """The factor list's shortfalls (current data), if the factors app provides them."""
-    try:
-        from keyworks.factors.services import shortfalls
-
-        return list(shortfalls(programme, day))
-    except (ImportError, AttributeError, TypeError):
-        return []
-
-
 def _number(value) -> str:
     text = f"{value:f}" if hasattr(value, "as_tuple") else str(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def factor_line(item) -> str:
-    unit = getattr(item, "unit_label", "") or ""
+    unit = item.unit_label
     line = (
-        f"{getattr(item, 'kind_label', '要素')}需求{_number(item.demand)}{unit}，"
+        f"{item.kind_label}需求{_number(item.demand)}{unit}，"
         f"已落实{_number(item.secured)}{unit}，缺口{_number(item.shortfall)}{unit}"
     )
-    if getattr(item, "responsible_unit", None) is not None:
+    if item.responsible_unit is not None:
         line += f"，责任单位{item.responsible_unit.name}"
-    if getattr(item, "deadline", None):
+    if item.deadline:
         line += f"，保障时限{cn_date(item.deadline)}"
     return line
 
 
 def factor_entries(programme, day: datetime.date) -> list[Entry]:
-    """One item per project with factor shortfalls (要素保障缺口)."""
+    """One item per project with factor shortfalls (要素保障缺口, the factor list's current
+    data)."""
     by_project: dict = {}
-    for item in factor_shortfalls(programme, day):
-        project = getattr(item, "project", None)
-        if project is None or not getattr(item, "has_shortfall", True):
-            continue
-        by_project.setdefault(project.pk, (project, []))[1].append(item)
+    for item in shortfalls(programme, day):
+        by_project.setdefault(item.project.pk, (item.project, []))[1].append(item)
     entries = []
     for project, items in sorted(by_project.values(), key=lambda pair: pair[0].seq):
         entries.append(

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from keyworks.core.calendar import local_today
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, require
 from keyworks.orgs.models import Unit
 
@@ -22,7 +22,7 @@ from . import permissions, services
 from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xlsx
 from .filters import filter_decisions, label_rows, programme_decisions
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
-from .models import AgendaKind, DecisionStatus
+from .models import AgendaKind, DecisionStatus, Meeting
 from .views import agenda_items
 
 router = Router(tags=["meetings"])
@@ -55,16 +55,6 @@ class DecisionOut(Schema):
     )
     project_name: str = Field("", description="项目名称（列表） / project name (list)")
     version: int = Field(description="send it back with actions / 办理时原样提交")
-
-
-class EventOut(Schema):
-    id: int
-    kind: str
-    kind_label: str
-    at: datetime.datetime
-    status: str
-    actor: str
-    note: str
 
 
 class DecisionDetail(DecisionOut):
@@ -226,7 +216,7 @@ def meeting_detail(user, meeting) -> dict:
     today = local_today()
     items = agenda_items(meeting, today)
     data = meeting_out(meeting)
-    data["can_edit"] = permissions.can_meeting(user, "edit", meeting)
+    data["can_edit"] = permissions.meeting_editable(user, meeting)
     data["items"] = [
         {
             "id": i.pk,
@@ -252,10 +242,7 @@ def decision_detail(user, decision) -> dict:
     data["events"] = [
         event_out(e) for e in decision.events.select_related("actor").order_by("at", "id")
     ]
-    data["can"] = {
-        action: permissions.can_decision(user, action, decision)
-        for action in ("edit", "progress", "confirm")
-    }
+    data["can"] = permissions.decision_steps(user, decision)
     return data
 
 
@@ -266,9 +253,7 @@ def list_meetings(request, programme: str | None = None):
     chosen = choose_programme(user, programme)
     if chosen is None:
         return []
-    meetings = (
-        permissions.visible_meetings(user).filter(programme=chosen).select_related("programme")
-    )
+    meetings = Meeting.objects.restrict(user).filter(programme=chosen).select_related("programme")
     return [meeting_out(m) for m in meetings.order_by("-date", "-number")]
 
 

@@ -4,7 +4,8 @@ Each agenda is compiled from the demo data as it stood on the meeting day (the s
 `compile_agenda` the office uses), decisions are recorded on the first items and followed
 up in varied states: confirmed, reported done and awaiting confirmation, and one left
 unfinished that every later meeting carries over. Written with the ORM (dated events);
-the demo loader writes one audit record for the whole load."""
+the demo loader writes one audit record for the whole load. A department's unit is the
+unit of its demo account (`dept-<key>`), as the loader created it."""
 
 import datetime
 from collections import Counter
@@ -12,7 +13,6 @@ from collections import Counter
 from django.db import transaction
 
 from keyworks.core.calendar import SHANGHAI
-from keyworks.demo import data
 from keyworks.orgs.models import Role, RoleAssignment, Unit, User
 
 from .agenda import cn_date, compile_agenda, open_problems, problem_summary
@@ -26,7 +26,6 @@ from .models import (
     MeetingStatus,
 )
 
-DEPT = {suffix: name for suffix, name, _short in data.DEPARTMENTS}
 PLACE = "市政府第一会议室"
 CHAIR = "市政府副市长、指挥部常务副指挥长"
 ATTENDEES = (
@@ -54,6 +53,12 @@ def _at(day: datetime.date | str, hour: int = 10) -> datetime.datetime:
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
     return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
+
+
+def _department_units() -> dict[str, Unit]:
+    """The units of the demo's department accounts (dept-fgw…) by key (fgw…)."""
+    accounts = User.objects.filter(username__startswith="dept-", unit__isnull=False)
+    return {u.username.removeprefix("dept-"): u.unit for u in accounts.select_related("unit")}
 
 
 def _office(programme) -> User | None:
@@ -113,7 +118,7 @@ def load_demo(programme) -> Counter:
     office = _office(programme)
     if office is None or Meeting.objects.filter(programme=programme).exists():
         return created
-    units = {key: Unit.objects.filter(name=name).first() for key, name in DEPT.items()}
+    units = _department_units()
     if not units.get("fgw") or not units.get("yjgl") or not units.get("zrzy"):
         return created
     pending: list[tuple[Decision, tuple]] = []

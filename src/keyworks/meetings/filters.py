@@ -3,19 +3,19 @@ the API.
 
 `as_of` (YYYY-MM-DD) shows the list as it stood at the end of that day (Asia/Shanghai):
 the decisions recorded by then, with their status, progress note and overdue flag then,
-computed from DecisionEvent (the same approach as coordination.filters). The keyword
+computed from DecisionEvent (core.asof). The keyword
 searches every decision, confirmed ones included."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
+from keyworks.core import asof
 from keyworks.core.calendar import end_of_day, local_today
 
 from .forms import DecisionFilterForm
 from .models import Decision, DecisionEvent, DecisionStatus
-from .permissions import visible_decisions
 
 STATUS_LABELS = dict(DecisionStatus.choices)
 # Events whose note tells how the decision is being carried out (进展情况).
@@ -31,16 +31,12 @@ def with_state(queryset, cutoff=None):
     """Annotate `status_then`, `text_then` (the text as recorded or last edited),
     `progress_then` (the latest progress note) and `project_name`, as of `cutoff` (an
     aware datetime) or now."""
-    events = DecisionEvent.objects.filter(decision=OuterRef("pk"))
-    if cutoff is not None:
-        events = events.filter(at__lt=cutoff)
-    latest = events.order_by("-at", "-id")
-    texts = latest.filter(kind__in=(DecisionEvent.Kind.RECORD, DecisionEvent.Kind.EDIT))
-    notes = latest.filter(kind__in=PROGRESS_KINDS).exclude(note="")
-    return queryset.annotate(
-        status_then=Subquery(latest.values("status")[:1]),
-        text_then=Subquery(texts.values("note")[:1]),
-        progress_then=Subquery(notes.values("note")[:1]),
+    Kind = DecisionEvent.Kind
+    return asof.with_state(queryset, DecisionEvent, cutoff).annotate(
+        text_then=asof.latest(DecisionEvent, "note", cutoff, kind__in=(Kind.RECORD, Kind.EDIT)),
+        progress_then=asof.latest(
+            DecisionEvent, "note", cutoff, ~Q(note=""), kind__in=PROGRESS_KINDS
+        ),
         project_name=Coalesce(
             "item__project__name",
             "item__problem__project__name",
@@ -86,7 +82,7 @@ def filter_decisions(queryset, values: dict, *, today: datetime.date | None = No
     if values.get("meeting"):
         queryset = queryset.filter(meeting=values["meeting"])
     if values.get("overdue"):
-        queryset = queryset.filter(status_then=DecisionStatus.OPEN, deadline__lt=day)
+        queryset = queryset.filter(Decision.overdue_q(day, status="status_then"))
     return queryset.select_related("meeting", "unit", "item").order_by(
         "-meeting__date", "item__sort", "sort", "id"
     )
@@ -98,12 +94,12 @@ def label_rows(decisions, day: datetime.date) -> list[Decision]:
     rows = list(decisions)
     for d in rows:
         d.status_label = str(STATUS_LABELS.get(d.status_then, d.status_then or ""))
-        d.overdue = d.status_then == DecisionStatus.OPEN and d.deadline < day
+        d.overdue = Decision.was_overdue(d.status_then, d.deadline, day)
     return rows
 
 
 def programme_decisions(user, programme):
-    return visible_decisions(user).filter(meeting__programme=programme)
+    return Decision.objects.restrict(user).filter(meeting__programme=programme)
 
 
 def filtered_decisions(user, programme, data):

@@ -2,11 +2,15 @@
 
 The agenda is compiled from the data when the office opens a meeting and stored as a
 snapshot (`AgendaItem`), so the minutes keep what was discussed even after the problems
-move on. Each `Decision` is a tracked task; `DecisionEvent` is its append-only history."""
+move on. Each `Decision` is a tracked item (core.workflow); `DecisionEvent` is its
+append-only history."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from keyworks.core.permissions import RestrictedQuerySet
+from keyworks.core.workflow import ItemEvent, StatusRules, TrackedItem
 
 
 class MeetingStatus(models.TextChoices):
@@ -14,7 +18,11 @@ class MeetingStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-class Meeting(models.Model):
+class Meeting(StatusRules, models.Model):
+    # Closing locks the agenda and the decisions' content.
+    STEPS = {"edit": (MeetingStatus.OPEN,)}
+    LOCKED = "会议已结束，议程和议定事项已锁定 / The meeting is closed"
+
     programme = models.ForeignKey(
         "ledger.Programme",
         verbose_name=_("项目计划"),
@@ -40,6 +48,8 @@ class Meeting(models.Model):
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-number"]
         verbose_name = _("周调度会")
@@ -54,6 +64,9 @@ class Meeting(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == MeetingStatus.OPEN
+
+    def refusal(self, step: str) -> str:
+        return self.LOCKED
 
 
 class AgendaKind(models.TextChoices):
@@ -118,9 +131,20 @@ class DecisionStatus(models.TextChoices):
 UNFINISHED_STATUSES = (DecisionStatus.OPEN, DecisionStatus.DONE)
 
 
-class Decision(models.Model):
+class Decision(TrackedItem):
     """A decision of the meeting (议定事项): what, which unit, by when. Followed like a
     problem: open → done (the unit reports) → confirmed (the office checks)."""
+
+    OPEN_STATUSES = UNFINISHED_STATUSES
+    FINAL_STATUSES = (DecisionStatus.CONFIRMED,)
+    OVERDUE_STATUSES = (DecisionStatus.OPEN,)  # once reported done it waits for the office
+    # edit: its content, while the meeting is open; progress: notes and the report of the
+    # responsible unit; confirm: the office confirms (or returns) what was reported done.
+    STEPS = {
+        "edit": (DecisionStatus.OPEN,),
+        "progress": UNFINISHED_STATUSES,
+        "confirm": (DecisionStatus.DONE,),
+    }
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
@@ -143,7 +167,8 @@ class Decision(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("记录时间"))
-    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["item__sort", "item_id", "sort", "id"]
@@ -153,16 +178,21 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"议定事项#{self.pk} {self.text[:30]}"
 
-    @property
-    def is_unfinished(self) -> bool:
-        return self.status in UNFINISHED_STATUSES
+    def allows(self, step: str) -> bool:
+        if step == "edit" and not self.meeting.allows("edit"):
+            return False
+        return super().allows(step)
 
-    def is_overdue(self, today) -> bool:
-        return self.status == DecisionStatus.OPEN and self.deadline < today
+    def refusal(self, step: str) -> str:
+        if step == "edit" and not self.meeting.allows("edit"):
+            return self.meeting.refusal("edit")
+        return super().refusal(step)
 
 
-class DecisionEvent(models.Model):
+class DecisionEvent(ItemEvent):
     """One step in a decision's life, with its status after the step. Append-only."""
+
+    ITEM = "decision"
 
     class Kind(models.TextChoices):
         RECORD = "record", _("记录")
@@ -174,20 +204,8 @@ class DecisionEvent(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事项"), max_length=8, choices=Kind.choices)
-    at = models.DateTimeField(_("时间"), db_index=True)
     status = models.CharField(_("状态"), max_length=10, choices=DecisionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    note = models.TextField(_("说明"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(ItemEvent.Meta):
         verbose_name = _("议定事项办理记录")
         verbose_name_plural = _("议定事项办理记录")
-
-    def __str__(self) -> str:
-        return f"{self.decision_id} {self.kind} {self.at:%Y-%m-%d}"

@@ -2,8 +2,9 @@
 the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
+from keyworks.core.permissions import DENIED, fetch, restriction
+from keyworks.core.workflow import steps_open_to
 from keyworks.ledger.models import Programme
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import (
@@ -15,28 +16,38 @@ from keyworks.orgs.roles import (
     programme_ids,
 )
 
-from .models import Decision, DecisionStatus, Meeting
+from .models import Decision, Meeting
 
 # --- meetings ----------------------------------------------------------------
 # The weekly dispatch meeting. The office opens meetings, edits the agenda and records
-# decisions until the meeting is closed, and confirms decisions reported done. Everyone in
-# the programme reads its meetings; the users of a decision's responsible unit (department
-# role or User.unit) report progress and completion on it.
+# decisions, and confirms decisions reported done. Everyone in the programme reads its
+# meetings; the users of a decision's responsible unit (department role or User.unit)
+# report progress and completion on it. Whether the status allows a step (the meeting
+# still open, the decision reported done) is the models' rule (Meeting/Decision.STEPS).
 
-MEETING_ACTIONS = frozenset({"view", "export", "manage", "edit"})
+MEETING_ACTIONS = frozenset({"view", "export", "edit"})
 DECISION_ACTIONS = frozenset({"view", "edit", "progress", "confirm"})
+DECISION_STEPS = ("edit", "progress", "confirm")
 
 
-def visible_meetings(user):
+@restriction(Meeting)
+def restrict_meetings(meetings, user, action: str = "view"):
+    """view, export: the meetings of the user's programmes."""
+    if action not in {"view", "export"}:
+        raise ValueError(f"unknown meeting list action {action!r}")
     if is_superuser(user):
-        return Meeting.objects.all()
-    return Meeting.objects.filter(programme_id__in=programme_ids(user))
+        return meetings
+    return meetings.filter(programme_id__in=programme_ids(user))
 
 
-def visible_decisions(user):
+@restriction(Decision)
+def restrict_decisions(decisions, user, action: str = "view"):
+    """view: the decisions of the user's programmes' meetings."""
+    if action != "view":
+        raise ValueError(f"unknown decision list action {action!r}")
     if is_superuser(user):
-        return Decision.objects.all()
-    return Decision.objects.filter(meeting__programme_id__in=programme_ids(user))
+        return decisions
+    return decisions.filter(meeting__programme_id__in=programme_ids(user))
 
 
 def meeting_unit_ids(user, programme_id: int) -> set[int]:
@@ -56,72 +67,68 @@ def can_open_meeting(user, programme: Programme) -> bool:
 
 
 def can_meeting(user, action: str, meeting) -> bool:
-    """view/export: the programme; manage: office; edit (agenda, decisions): office while
-    the meeting is open."""
+    """view/export: the programme; edit (agenda, decisions): the office."""
     if action not in MEETING_ACTIONS:
         raise ValueError(f"unknown meeting action {action!r}")
     if not is_active_user(user):
         return False
-    member = is_superuser(user) or meeting.programme_id in programme_ids(user)
     if action in {"view", "export"}:
-        return member
-    office = is_office(user, meeting.programme_id)
-    if action == "manage":
-        return office
-    return office and meeting.is_open
+        return is_superuser(user) or meeting.programme_id in programme_ids(user)
+    return is_office(user, meeting.programme_id)
+
+
+def meeting_editable(user, meeting) -> bool:
+    """May `user` edit the meeting's agenda and decisions now (office, meeting open)?"""
+    return steps_open_to(user, meeting, can_meeting, ["edit"])["edit"]
 
 
 def require_meeting(user, action: str, meeting) -> None:
+    """PermissionDenied unless `user` may `action` `meeting` now: the role first, then the
+    meeting's status ("the meeting is closed")."""
     if not can_meeting(user, action, meeting):
-        if action == "edit" and not meeting.is_open and is_office(user, meeting.programme_id):
-            raise PermissionDenied("会议已结束，议程和议定事项已锁定 / The meeting is closed")
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+        raise PermissionDenied(DENIED)
+    if not meeting.allows(action):
+        raise PermissionDenied(meeting.refusal(action))
 
 
 def get_meeting(user, pk, action: str = "view"):
     """Fetch a meeting for `action`: 404 if the user cannot see it, 403 if not allowed."""
-    try:
-        meeting = visible_meetings(user).select_related("programme").get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError):
-        raise Http404("会议不存在 / Meeting not found") from None
+    meeting = fetch(
+        Meeting.objects.restrict(user).select_related("programme"),
+        pk=pk,
+        not_found="会议不存在 / Meeting not found",
+    )
     require_meeting(user, action, meeting)
     return meeting
 
 
 def can_decision(user, action: str, decision) -> bool:
-    """view: the programme; edit: office while the meeting is open; progress (notes,
-    report done): office or the responsible unit while not confirmed; confirm (or
-    return): office once reported done."""
+    """view: the programme; edit, confirm (or return): the office; progress (notes, report
+    done): the office or the responsible unit."""
     if action not in DECISION_ACTIONS:
         raise ValueError(f"unknown decision action {action!r}")
     if not is_active_user(user):
         return False
-    meeting = decision.meeting
+    programme_id = decision.meeting.programme_id
     if action == "view":
-        return is_superuser(user) or meeting.programme_id in programme_ids(user)
-    office = is_office(user, meeting.programme_id)
-    if action == "edit":
-        return office and meeting.is_open and decision.status == DecisionStatus.OPEN
-    if action == "confirm":
-        return office and decision.status == DecisionStatus.DONE
-    if decision.status == DecisionStatus.CONFIRMED:
-        return False
-    return office or decision.unit_id in meeting_unit_ids(user, meeting.programme_id)
+        return is_superuser(user) or programme_id in programme_ids(user)
+    office = is_office(user, programme_id)
+    if action in {"edit", "confirm"}:
+        return office
+    return office or decision.unit_id in meeting_unit_ids(user, programme_id)
 
 
-def require_decision(user, action: str, decision) -> None:
-    if not can_decision(user, action, decision):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+def decision_steps(user, decision, steps=DECISION_STEPS) -> dict[str, bool]:
+    """The steps `user` may take on `decision` now (its page's forms, the API's `can`)."""
+    return steps_open_to(user, decision, can_decision, steps)
 
 
 def get_decision(user, pk, action: str = "view"):
-    try:
-        decision = (
-            visible_decisions(user)
-            .select_related("meeting", "meeting__programme", "unit", "item")
-            .get(pk=pk)
-        )
-    except (Decision.DoesNotExist, ValueError, TypeError):
-        raise Http404("议定事项不存在 / Decision not found") from None
-    require_decision(user, action, decision)
-    return decision
+    return fetch(
+        Decision.objects.restrict(user).select_related(
+            "meeting", "meeting__programme", "unit", "item"
+        ),
+        pk=pk,
+        allowed=lambda decision: can_decision(user, action, decision),
+        not_found="议定事项不存在 / Decision not found",
+    )

@@ -1,17 +1,19 @@
 """Dispatch meeting services: every write checks permission, validates, writes, appends
-the decision's event where there is one, and audits, in one transaction."""
+the decision's event where there is one, and audits, in one transaction (a decision's
+steps: core.workflow)."""
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
+from keyworks.audit import services as audit_log
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
+from keyworks.core.workflow import Workflow, bump, lock
 from keyworks.orgs.models import Unit
 
 from .agenda import compile_agenda
@@ -24,7 +26,7 @@ from .models import (
     Meeting,
     MeetingStatus,
 )
-from .permissions import can_open_meeting, require_decision, require_meeting
+from .permissions import can_decision, can_open_meeting, require_meeting
 
 Kind = DecisionEvent.Kind
 INFO_FIELDS = ("title", "date", "place", "chair", "attendees")
@@ -61,15 +63,8 @@ def _snap(obj) -> dict:
     return data
 
 
-def _bump(obj):
-    obj.version = F("version") + 1
-    obj.save()
-    obj.refresh_from_db()
-    return obj
-
-
 def _locked_meeting(meeting, by, action="edit") -> Meeting:
-    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    current = lock(meeting)
     require_meeting(by, action, current)
     return current
 
@@ -143,7 +138,7 @@ def update_meeting(meeting, data: dict, *, by, expected_version=None) -> Meeting
             setattr(current, field, value.strip() if isinstance(value, str) else value)
     if not current.title:
         raise ValidationError({"title": "请填写会议名称 / Give the title"})
-    _bump(current)
+    bump(current)
     b, a = diff(before, _snap(current))
     _audit(current, current, by=by, action="update", before=b, after=a)
     return current
@@ -156,7 +151,7 @@ def close_meeting(meeting, *, by, expected_version=None) -> Meeting:
     check_version(current, expected_version, ConcurrentEditError)
     current.status = MeetingStatus.CLOSED
     current.closed_at = timezone.now()
-    _bump(current)
+    bump(current)
     _audit(
         current,
         current,
@@ -172,7 +167,7 @@ def close_meeting(meeting, *, by, expected_version=None) -> Meeting:
 
 
 def _locked_item(item, by) -> AgendaItem:
-    current = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    current = lock(item, "meeting")
     _locked_meeting(current.meeting, by)
     return current
 
@@ -203,7 +198,7 @@ def edit_item(item, *, by, title=None, summary=None, expected_version=None) -> A
         current.title = required_text(title, "title", "请填写议题 / Give the item's title")[:200]
     if summary is not None:
         current.summary = summary.strip()
-    _bump(current)
+    bump(current)
     b, a = diff(before, _snap(current))
     _audit(current, current.meeting, by=by, action="update", before=b, after=a)
     return current
@@ -259,15 +254,15 @@ def move_item(item, step: int, *, by) -> None:
 # --- decisions -------------------------------------------------------------------------
 
 
-def _event(decision, *, by, kind, note="") -> DecisionEvent:
-    return DecisionEvent.objects.create(
-        decision=decision,
-        kind=kind,
-        at=timezone.now(),
-        status=decision.status,
-        actor=by,
-        note=note,
-    )
+FLOW = Workflow(
+    events=DecisionEvent,
+    may=can_decision,
+    log=audit_log,
+    scope=lambda d: {"programme_id": d.meeting.programme_id},
+    reasons=False,  # a decision's notes are on its events
+    stale=ConcurrentEditError,
+    related=("meeting", "meeting__programme", "unit"),
+)
 
 
 def _decision_fields(data: dict) -> dict:
@@ -301,50 +296,27 @@ def record_decision(item, data: dict, *, by) -> Decision:
         created_at=timezone.now(),
         **fields,
     )
-    _event(decision, by=by, kind=Kind.RECORD, note=decision.text)
-    _audit(decision, meeting, by=by, action="create", after=_snap(decision))
+    FLOW.created(decision, by=by, kind=Kind.RECORD, note=decision.text)
     return decision
-
-
-def _locked_decision(decision) -> Decision:
-    return (
-        Decision.objects.select_for_update()
-        .select_related("meeting", "meeting__programme", "unit")
-        .get(pk=decision.pk)
-    )
 
 
 @transaction.atomic
 def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decision:
-    current = _locked_decision(decision)
-    require_meeting(by, "edit", current.meeting)
-    require_decision(by, "edit", current)
-    check_version(current, expected_version, ConcurrentEditError)
+    """Its text, unit or deadline, while the meeting is open and it is not reported done.
+    The event keeps the text as edited (the as-of list shows the text of its day)."""
+    current = FLOW.lock(decision)
+    FLOW.check(current, by=by, step="edit", expected_version=expected_version)
     merged = {
         "text": data.get("text", current.text),
         "unit": data.get("unit") or current.unit,
         "deadline": data.get("deadline") or current.deadline,
     }
-    before = _snap(current)
+    before = FLOW.state(current)
     for field, value in _decision_fields(merged).items():
         setattr(current, field, value)
-    _bump(current)
-    b, a = diff(before, _snap(current))
-    _event(current, by=by, kind=Kind.EDIT, note=current.text)
-    _audit(current, current.meeting, by=by, action="update", before=b, after=a)
-    return current
-
-
-def _step(decision, *, by, permission, kind, apply, note, expected_version):
-    current = _locked_decision(decision)
-    require_decision(by, permission, current)
-    check_version(current, expected_version, ConcurrentEditError)
-    before = _snap(current)
-    apply(current)
-    _bump(current)
-    b, a = diff(before, _snap(current))
-    _event(current, by=by, kind=kind, note=note)
-    _audit(current, current.meeting, by=by, action=kind, before=b or None, after=a or None)
+    bump(current)
+    DecisionEvent.record(current, by=by, kind=Kind.EDIT, note=current.text)
+    FLOW.audit(current, by=by, action="update", before=before, after=FLOW.state(current))
     return current
 
 
@@ -353,15 +325,7 @@ def add_note(decision, note: str, *, by) -> Decision:
     """A progress note (进展情况) by the responsible unit or the office. No version check:
     notes are separate events and never overwrite each other."""
     note = required_text(note, "note", "请填写进展情况 / Write the progress note")
-    return _step(
-        decision,
-        by=by,
-        permission="progress",
-        kind=Kind.NOTE,
-        apply=lambda d: None,
-        note=note,
-        expected_version=None,
-    )
+    return FLOW.step(decision, "progress", by=by, kind=Kind.NOTE, note=note)
 
 
 @transaction.atomic
@@ -376,14 +340,8 @@ def report_done(decision, note: str, *, by, expected_version=None) -> Decision:
         d.done_note = note
         d.done_at = timezone.now()
 
-    return _step(
-        decision,
-        by=by,
-        permission="progress",
-        kind=Kind.REPORT,
-        apply=apply,
-        note=note,
-        expected_version=expected_version,
+    return FLOW.step(
+        decision, "progress", apply, by=by, version=expected_version, kind=Kind.REPORT, note=note
     )
 
 
@@ -391,40 +349,16 @@ def report_done(decision, note: str, *, by, expected_version=None) -> Decision:
 def confirm(decision, *, by, note: str = "", expected_version=None) -> Decision:
     """The office checks and confirms a decision reported done (办结)."""
 
-    def apply(d):
-        d.status = DecisionStatus.CONFIRMED
-        d.confirmed_at = timezone.now()
-
-    return _step(
-        decision,
-        by=by,
-        permission="confirm",
-        kind=Kind.CONFIRM,
-        apply=apply,
-        note=(note or "").strip(),
-        expected_version=expected_version,
-    )
+    confirmed = {"status": DecisionStatus.CONFIRMED, "confirmed_at": timezone.now()}
+    note = (note or "").strip()
+    return FLOW.step(decision, "confirm", confirmed, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
 def return_decision(decision, *, by, note: str, expected_version=None) -> Decision:
     """The office finds a decision reported done not carried out and sends it back."""
     note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
-
-    def apply(d):
-        d.status = DecisionStatus.OPEN
-        d.done_at = None
-
-    return _step(
-        decision,
-        by=by,
-        permission="confirm",
-        kind=Kind.RETURN,
-        apply=apply,
-        note=note,
-        expected_version=expected_version,
+    reopened = {"status": DecisionStatus.OPEN, "done_at": None}
+    return FLOW.step(
+        decision, "confirm", reopened, by=by, version=expected_version, kind=Kind.RETURN, note=note
     )
-
-
-def is_overdue(decision, today: datetime.date | None = None) -> bool:
-    return decision.is_overdue(today or local_today())

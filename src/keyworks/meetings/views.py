@@ -1,4 +1,4 @@
-"""Dispatch meeting pages. Thin: parse input, call access/services, render."""
+"""Dispatch meeting pages. Thin: parse input, call permissions/services, render."""
 
 import io
 
@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from keyworks.coordination.permissions import visible_problems
+from keyworks.coordination.models import Problem
 from keyworks.core.calendar import local_today
+from keyworks.core.workflow import posted_version, run_step
 from keyworks.ledger.permissions import require
 from keyworks.ledger.programmes import current_programme
 
@@ -22,26 +23,16 @@ from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xl
 from .filters import filtered_decisions, label_rows
 from .forms import DecisionForm, ItemForm, MeetingForm, NoteForm
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
-from .models import Decision, DecisionStatus
+from .models import Decision, DecisionStatus, Meeting
 from .permissions import (
-    can_decision,
-    can_meeting,
     can_open_meeting,
+    decision_steps,
     get_decision,
     get_meeting,
-    visible_meetings,
+    meeting_editable,
 )
 
 INVALID = "提交的内容有误，请检查 / Some values are invalid"
-
-
-def _version(post) -> int | None:
-    value = post.get("version")
-    return int(value) if value and value.isdigit() else None
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def agenda_items(meeting, today=None):
@@ -63,7 +54,9 @@ def agenda_items(meeting, today=None):
 def meeting_list(request):
     programme = current_programme(request)
     meetings = (
-        visible_meetings(request.user).filter(programme=programme).order_by("-date", "-number")
+        Meeting.objects.restrict(request.user)
+        .filter(programme=programme)
+        .order_by("-date", "-number")
     )
     can_open = can_open_meeting(request.user, programme)
     context = {
@@ -87,7 +80,7 @@ def meeting_open(request):
     try:
         meeting = services.open_meeting(programme, form.cleaned_data, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, " ".join(exc.messages))
         return redirect("meetings:meeting_list")
     messages.success(request, "会议已创建，议程已按数据生成 / Meeting opened, agenda compiled")
     return redirect("meetings:meeting_detail", pk=meeting.pk)
@@ -97,12 +90,14 @@ def meeting_open(request):
 def meeting_detail(request, pk):
     meeting = get_meeting(request.user, pk)
     user = request.user
-    editable = can_meeting(user, "edit", meeting)
+    editable = meeting_editable(user, meeting)
     items = agenda_items(meeting)
     # Agenda items name problems the user may not open (a task force sees its own
     # projects' problems): link only those it may, the others through their project.
     problem_ids = [item.problem_id for item in items if item.problem_id]
-    openable = set(visible_problems(user).filter(pk__in=problem_ids).values_list("pk", flat=True))
+    openable = set(
+        Problem.objects.restrict(user).filter(pk__in=problem_ids).values_list("pk", flat=True)
+    )
     for item in items:
         item.problem_link = item.problem_id in openable
     if editable:
@@ -148,25 +143,23 @@ def meeting_action(request, pk, action):
     if action not in MEETING_DONE:
         raise Http404()
     meeting = get_meeting(request.user, pk, "edit")
-    post, by = request.POST, request.user
-    try:
+    post, by, version = request.POST, request.user, posted_version(request.POST)
+
+    def take():
         if action == "info":
             form = MeetingForm(post)
             if not form.is_valid():
                 raise ValidationError(INVALID)
-            services.update_meeting(
-                meeting, form.cleaned_data, by=by, expected_version=_version(post)
+            return services.update_meeting(
+                meeting, form.cleaned_data, by=by, expected_version=version
             )
-        elif action == "close":
-            services.close_meeting(meeting, by=by, expected_version=_version(post))
-        else:
-            services.add_item(meeting, by=by, title=post.get("title"), summary=post.get("summary"))
-    except services.ConcurrentEditError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, MEETING_DONE[action])
+        if action == "close":
+            return services.close_meeting(meeting, by=by, expected_version=version)
+        return services.add_item(
+            meeting, by=by, title=post.get("title"), summary=post.get("summary")
+        )
+
+    run_step(request, take, MEETING_DONE[action])
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
@@ -189,33 +182,29 @@ def item_action(request, pk, item_pk, action):
     if item is None:
         raise Http404("议题不存在 / Agenda item not found")
     post, by = request.POST, request.user
-    try:
+
+    def take():
         if action == "edit":
-            services.edit_item(
+            return services.edit_item(
                 item,
                 by=by,
                 title=post.get("title"),
                 summary=post.get("summary", ""),
-                expected_version=_version(post),
+                expected_version=posted_version(post),
             )
-        elif action in {"up", "down"}:
-            services.move_item(item, -1 if action == "up" else 1, by=by)
-        elif action == "remove":
-            services.remove_item(item, by=by)
-        else:
-            form = DecisionForm(post)
-            if not form.is_valid():
-                raise ValidationError(
-                    "请填写议定事项、责任单位和完成时限"
-                    " / Give the decision, the responsible unit and the deadline"
-                )
-            services.record_decision(item, form.cleaned_data, by=by)
-    except services.ConcurrentEditError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, ITEM_DONE[action])
+        if action in {"up", "down"}:
+            return services.move_item(item, -1 if action == "up" else 1, by=by)
+        if action == "remove":
+            return services.remove_item(item, by=by)
+        form = DecisionForm(post)
+        if not form.is_valid():
+            raise ValidationError(
+                "请填写议定事项、责任单位和完成时限"
+                " / Give the decision, the responsible unit and the deadline"
+            )
+        return services.record_decision(item, form.cleaned_data, by=by)
+
+    run_step(request, take, ITEM_DONE[action])
     return redirect(f"{meeting_url(meeting)}#item-{item_pk}")
 
 
@@ -272,9 +261,7 @@ def decision_export(request):
 def decision_detail(request, pk):
     decision = get_decision(request.user, pk)
     user = request.user
-    can = {
-        action: can_decision(user, action, decision) for action in ("edit", "progress", "confirm")
-    }
+    can = decision_steps(user, decision)
     initial = {"version": decision.version}
     context = {
         "decision": decision,
@@ -318,25 +305,23 @@ def decision_action(request, pk, action):
         raise Http404()
     decision = get_decision(request.user, pk)
     post, by = request.POST, request.user
-    note, version = post.get("note", ""), _version(post)
-    try:
+    note, version = post.get("note", ""), posted_version(post)
+
+    def take():
         if action == "edit":
             form = DecisionForm(post)
             if not form.is_valid():
                 raise ValidationError(INVALID)
-            services.edit_decision(decision, form.cleaned_data, by=by, expected_version=version)
-        elif action == "note":
-            services.add_note(decision, note, by=by)
-        elif action == "report":
-            services.report_done(decision, note, by=by, expected_version=version)
-        elif action == "confirm":
-            services.confirm(decision, by=by, note=note, expected_version=version)
-        else:
-            services.return_decision(decision, by=by, note=note, expected_version=version)
-    except services.ConcurrentEditError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, DECISION_DONE[action])
+            return services.edit_decision(
+                decision, form.cleaned_data, by=by, expected_version=version
+            )
+        if action == "note":
+            return services.add_note(decision, note, by=by)
+        if action == "report":
+            return services.report_done(decision, note, by=by, expected_version=version)
+        if action == "confirm":
+            return services.confirm(decision, by=by, note=note, expected_version=version)
+        return services.return_decision(decision, by=by, note=note, expected_version=version)
+
+    run_step(request, take, DECISION_DONE[action])
     return redirect("meetings:decision_detail", pk=decision.pk)

@@ -9,11 +9,13 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from keyworks.coordination.permissions import visible_problems
+from keyworks.coordination.models import Problem
 from keyworks.core import calendar
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, event_out
+from keyworks.core.pagination import AsOfPagination, Rows
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit, User
 from keyworks.reporting.permissions import visible_reports
@@ -22,12 +24,10 @@ from . import permissions, services
 from .filters import TaskFilter
 from .models import Task, TaskKind, TaskStatus
 
-router = Router()
+router = Router(tags=["tasks"])
 
-MAX_PAGE_SIZE = 500
 STATUS_LABELS = {k: str(v) for k, v in TaskStatus.choices}
 KIND_LABELS = {k: str(v) for k, v in TaskKind.choices}
-ACTIONS = ("answer", "accept", "return")
 
 
 class Ref(Schema):
@@ -58,28 +58,15 @@ class TaskItem(Schema):
     version: int = Field(description="send it back with actions / 办理时原样提交")
 
 
-class TaskPage(Schema):
-    count: int
-    as_of: datetime.date | None
-    items: list[TaskItem]
-
-
-class EventOut(Schema):
-    id: int
-    kind: str
-    kind_label: str
-    at: datetime.datetime
-    status: str
-    actor: str
+class TaskEventOut(EventOut):
     unit: Ref | None
-    note: str
 
 
 class TaskDetail(TaskItem):
     recorded_by: Ref
     answered_at: datetime.datetime | None
     accepted_at: datetime.datetime | None
-    events: list[EventOut]
+    events: list[TaskEventOut]
     can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
 
 
@@ -93,8 +80,6 @@ class TaskQuery(Schema):
     unit: int | None = Field(None, description="责任单位 id（牵头或配合） / unit id")
     project: int | None = Field(None, description="项目 id / project id")
     overdue: bool | None = Field(None, description="仅逾期 / overdue only")
-    page: int = Field(1, ge=1, le=1_000_000)
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class TaskCreate(Schema):
@@ -150,7 +135,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "status": status,
         "status_label": STATUS_LABELS.get(status, status),
         "answer": answer,
-        "overdue": services.is_overdue(status, task.deadline, day),
+        "overdue": Task.was_overdue(status, task.deadline, day),
         "version": task.version,
     }
 
@@ -169,12 +154,13 @@ def task_detail(user, pk: int) -> dict:
         answered_at=task.answered_at,
         accepted_at=task.accepted_at,
         events=[event_out(e, unit=ref(e.unit)) for e in events],
-        can={action: permissions.can_task(user, action, task) for action in ACTIONS},
+        can=permissions.task_steps(user, task),
     )
     return data
 
 
-@router.get("/tasks", response={200: TaskPage, **READ_ERRORS}, tags=["tasks"])
+@router.get("/tasks", response={200: list[TaskItem], **READ_ERRORS})
+@paginate(AsOfPagination)
 def list_tasks(request, filters: Query[TaskQuery]):
     """督办事项清单（与页面同一筛选，`as_of` 为截至某日的清单）
     / The task list, filtered like the page; `as_of` gives the list as it stood at the end
@@ -182,19 +168,16 @@ def list_tasks(request, filters: Query[TaskQuery]):
     user = request.auth
     programme = choose_programme(user, filters.programme)
     if programme is None:
-        return {"count": 0, "as_of": filters.as_of, "items": []}
-    base = permissions.visible_tasks(user).filter(programme=programme)
+        return Rows(Task.objects.none(), as_of=filters.as_of)
+    base = Task.objects.restrict(user).filter(programme=programme)
     task_filter = TaskFilter(request.GET, queryset=base, programme=programme)
     if not task_filter.is_valid():
         raise ValidationError({k: list(v) for k, v in task_filter.errors.items()})
-    qs = task_filter.qs
-    start = (filters.page - 1) * filters.page_size
     day = task_filter.as_of_date or calendar.local_today()
-    items = [task_item(t, day=day) for t in qs[start : start + filters.page_size]]
-    return {"count": qs.count(), "as_of": task_filter.as_of_date, "items": items}
+    return Rows(task_filter.qs, lambda t: task_item(t, day=day), as_of=task_filter.as_of_date)
 
 
-@router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS}, tags=["tasks"])
+@router.get("/tasks/{int:task_id}", response={200: TaskDetail, **READ_ERRORS})
 def get_task(request, task_id: int):
     """一个督办事项及其办理记录 / One task with its history."""
     task = permissions.get_task(request.auth, task_id)
@@ -210,7 +193,7 @@ def _lookup(model, pk, field, label, queryset=None):
     return obj
 
 
-@router.post("/tasks", response={201: TaskDetail, **WRITE_ERRORS}, tags=["tasks"])
+@router.post("/tasks", response={201: TaskDetail, **WRITE_ERRORS})
 def create_task(request, payload: TaskCreate):
     """交办督导事项（办公室、督导）、录入领导批示（领导、办公室）或会议议定事项（办公室）
     / Issue a supervision item (office, inspector), record a leader's instruction (leader,
@@ -223,7 +206,7 @@ def create_task(request, payload: TaskCreate):
     project = None
     if payload.project is not None:
         project = get_project(user, payload.project)
-    problems = visible_problems(user)
+    problems = Problem.objects.restrict(user)
     reports = visible_reports(user)
     assisting = list(Unit.objects.filter(pk__in=payload.assisting_units))
     if len(assisting) != len(set(payload.assisting_units)):
@@ -247,50 +230,36 @@ def create_task(request, payload: TaskCreate):
     return Status(201, task_detail(user, task.pk))
 
 
-def act(request, task_id: int, call):
-    user = request.auth
-    task = permissions.get_task(user, task_id)
-    call(task, user)  # a stale version: ConcurrentEditError → 409 in api/errors.py
-    return task_detail(user, task.pk)
+def act(request, task_id: int, step, **data):
+    """Take `step` on the task with `data` (a stale version: ConcurrentEditError, 409 in
+    api/errors.py); answer with the task as it is now."""
+    task = permissions.get_task(request.auth, task_id)
+    step(task, by=request.auth, **data)
+    return task_detail(request.auth, task.pk)
 
 
-@router.post(
-    "/tasks/{int:task_id}/answer", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
-)
+STEP = {200: TaskDetail, **WRITE_ERRORS}
+
+
+@router.post("/tasks/{int:task_id}/answer", response=STEP)
 def answer_task(request, task_id: int, payload: ActionIn):
     """牵头单位反馈办理情况（须填写） / The lead unit answers (text required)."""
     return act(
-        request,
-        task_id,
-        lambda t, by: services.answer(
-            t, by=by, text=payload.note, expected_version=payload.version
-        ),
+        request, task_id, services.answer, text=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/tasks/{int:task_id}/accept", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
-)
+@router.post("/tasks/{int:task_id}/accept", response=STEP)
 def accept_task(request, task_id: int, payload: ActionIn):
     """交办人或办公室验收办结 / The issuer or the office accepts the answer (closes it)."""
     return act(
-        request,
-        task_id,
-        lambda t, by: services.accept(
-            t, by=by, note=payload.note, expected_version=payload.version
-        ),
+        request, task_id, services.accept, note=payload.note, expected_version=payload.version
     )
 
 
-@router.post(
-    "/tasks/{int:task_id}/return", response={200: TaskDetail, **WRITE_ERRORS}, tags=["tasks"]
-)
+@router.post("/tasks/{int:task_id}/return", response=STEP)
 def return_task(request, task_id: int, payload: ActionIn):
     """交办人或办公室退回（须说明理由） / The issuer or the office returns it, with a comment."""
     return act(
-        request,
-        task_id,
-        lambda t, by: services.return_task(
-            t, by=by, note=payload.note, expected_version=payload.version
-        ),
+        request, task_id, services.return_task, note=payload.note, expected_version=payload.version
     )

@@ -6,7 +6,10 @@ run), and added only while the programme has no tasks. Texts and dates are illus
 Open items whose deadline should still lie ahead get `today + n days` when the demo is
 loaded after 2025 (a demo where every open item is overdue would show nothing useful);
 the ones meant to be overdue (a returned item, an answered one not yet accepted, an
-unanswered instruction) keep their 2025 deadlines."""
+unanswered instruction) keep their 2025 deadlines.
+
+Units are those the demo loader created: a department's is the unit of its demo account
+(`dept-<key>`), a district's the district government (short name: the district)."""
 
 import datetime
 from collections import Counter
@@ -14,7 +17,6 @@ from collections import Counter
 from django.db import transaction
 
 from keyworks.core.calendar import SHANGHAI, local_today
-from keyworks.demo import data
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit, User
 
@@ -187,11 +189,17 @@ ITEMS = [
 ]
 
 
-def _unit_name(key: str) -> str:
-    kind, _, value = key.partition(":")
-    if kind == "dept":
-        return next(name for suffix, name, _s in data.DEPARTMENTS if suffix == value)
-    return next(unit for _c, name, _k, unit in data.DISTRICTS if name == value)
+def demo_units(keys) -> dict[str, Unit]:
+    """The units of `keys` ("dept:fgw", "district:中站区") that the demo loader created."""
+    depts = {key.partition(":")[2] for key in keys if key.startswith("dept:")}
+    accounts = User.objects.filter(username__in=[f"dept-{d}" for d in depts], unit__isnull=False)
+    units = {
+        f"dept:{u.username.removeprefix('dept-')}": u.unit for u in accounts.select_related("unit")
+    }
+    districts = {key.partition(":")[2] for key in keys if key.startswith("district:")}
+    for unit in Unit.objects.filter(kind=Unit.Kind.DISTRICT, short_name__in=districts):
+        units[f"district:{unit.short_name}"] = unit
+    return units
 
 
 def _at(day: str, hour: int) -> datetime.datetime:
@@ -210,12 +218,11 @@ def load_demo(programme) -> Counter:
     }
     if len(users) < 3:
         return created
-    names = {_unit_name(k) for item in ITEMS for k in [item["lead"], *item["assisting"]]}
-    units = {u.name: u for u in Unit.objects.filter(name__in=names)}
+    units = demo_units({k for item in ITEMS for k in [item["lead"], *item["assisting"]]})
     projects = {p.seq: p for p in Project.objects.filter(programme=programme)}
     today = local_today()
     for n, item in enumerate(ITEMS):
-        lead = units.get(_unit_name(item["lead"]))
+        lead = units.get(item["lead"])
         answerer = User.objects.filter(unit=lead, roles__programme=programme).first()
         if lead is None or answerer is None:
             continue
@@ -240,9 +247,7 @@ def load_demo(programme) -> Counter:
             issued_on=issued_at.date(),
             issued_at=issued_at,
         )
-        task.assisting_units.set(
-            [units[_unit_name(k)] for k in item["assisting"] if _unit_name(k) in units]
-        )
+        task.assisting_units.set([units[k] for k in item["assisting"] if k in units])
         events = [
             TaskEvent(
                 task=task,

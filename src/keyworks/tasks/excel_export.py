@@ -9,8 +9,7 @@ from openpyxl import Workbook
 
 from keyworks.core.sheets import Column, TableSheet
 
-from .models import TaskKind, TaskStatus
-from .services import is_overdue
+from .models import Task, TaskKind, TaskStatus
 
 COLUMNS = [
     Column("序号", 6, "int"),
@@ -48,7 +47,7 @@ def subject_text(task) -> str:
 
 def status_text(task, day: dt.date) -> str:
     label = str(STATUS_LABELS.get(task.status_then, task.status_then or ""))
-    return f"{label}（逾期）" if is_overdue(task.status_then, task.deadline, day) else label
+    return f"{label}（逾期）" if Task.was_overdue(task.status_then, task.deadline, day) else label
 
 
 def write_tasks_xlsx(programme, tasks, fileobj: IO[bytes], *, as_of=None, today=None) -> int:

@@ -2,39 +2,30 @@
 
 `as_of` (YYYY-MM-DD) shows the list as it stood at the end of that day (Asia/Shanghai):
 the tasks issued by then, with their status and latest answer then, computed from
-TaskEvent (the same approach as coordination.filters)."""
+TaskEvent (core.asof)."""
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from keyworks.core.calendar import end_of_day, local_today
-from keyworks.core.filters import ListFilterMixin
-from keyworks.core.forms import style_fields
+from keyworks.core import asof
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 
-from .models import OPEN_STATUSES, Task, TaskEvent, TaskKind, TaskStatus
+from .models import Task, TaskEvent, TaskKind, TaskStatus
 
 STATE_CHOICES = [("open", _("未办结")), ("closed", _("已办结")), ("all", _("全部"))]
 
 
 def with_state(queryset, cutoff=None):
     """Annotate `status_then` and `answer_then` (the latest answer) as of `cutoff` (an
-    aware datetime) or now."""
-    events = TaskEvent.objects.filter(task=OuterRef("pk"))
-    answers = events.filter(kind=TaskEvent.Kind.ANSWER)
-    if cutoff is not None:
-        events = events.filter(at__lt=cutoff)
-        answers = answers.filter(at__lt=cutoff)
-    return queryset.annotate(
-        status_then=Subquery(events.order_by("-at", "-id").values("status")[:1]),
-        answer_then=Subquery(answers.order_by("-at", "-id").values("note")[:1]),
-    )
+    aware datetime) or now (core.asof)."""
+    answers = asof.latest(TaskEvent, "note", cutoff, kind=TaskEvent.Kind.ANSWER)
+    return asof.with_state(queryset, TaskEvent, cutoff).annotate(answer_then=answers)
 
 
-class TaskFilter(ListFilterMixin, django_filters.FilterSet):
+class TaskFilter(asof.AsOfFilterMixin, django_filters.FilterSet):
     keyword_fields = ("text", "answer", "subject_label", "project__name", "lead_unit__name")
 
     as_of = django_filters.DateFilter(
@@ -62,45 +53,25 @@ class TaskFilter(ListFilterMixin, django_filters.FilterSet):
         model = Task
         fields = ["q", "kind", "unit", "project"]
 
-    def __init__(self, data=None, *args, programme=None, **kwargs):
-        data = data.copy() if data is not None else {}
-        data.setdefault("state", "open")
-        super().__init__(data, *args, **kwargs)
-        if programme is not None:
-            self.filters["project"].queryset = Project.objects.filter(programme=programme)
-            self.filters["unit"].queryset = Unit.objects.filter(
-                Q(lead_tasks__programme=programme) | Q(assisting_tasks__programme=programme)
-            ).distinct()
-        style_fields(self.form)
+    created = "issued_at"
+    closed = (TaskStatus.ACCEPTED,)
+
+    def limit(self, programme) -> None:
+        self.filters["project"].queryset = Project.objects.filter(programme=programme)
+        self.filters["unit"].queryset = Unit.objects.filter(
+            Q(lead_tasks__programme=programme) | Q(assisting_tasks__programme=programme)
+        ).distinct()
 
     def filter_unit(self, queryset, name, value):
         ids = Task.objects.filter(Q(lead_unit=value) | Q(assisting_units=value)).values("pk")
         return queryset.filter(pk__in=ids)
 
-    @property
-    def qs(self):
-        if not hasattr(self, "_qs_state"):
-            qs = super().qs
-            data = self.form.cleaned_data if self.is_valid() else {}
-            as_of = data.get("as_of")
-            cutoff = end_of_day(as_of) if as_of else None
-            if cutoff is not None:
-                qs = qs.filter(issued_at__lt=cutoff)
-            qs = with_state(qs, cutoff)
-            day = as_of or local_today()
-            state = data.get("state") or "open"
-            if data.get("status"):
-                state = "all"  # a chosen status wins over the open/closed scope
-                qs = qs.filter(status_then=data["status"])
-            if state == "open":
-                qs = qs.filter(status_then__in=OPEN_STATUSES)
-            elif state == "closed":
-                qs = qs.filter(status_then=TaskStatus.ACCEPTED)
-            if data.get("overdue"):
-                qs = qs.filter(status_then__in=OPEN_STATUSES, deadline__lt=day)
-            self._qs_state = (
-                qs.select_related("programme", "project", "lead_unit", "issued_by")
-                .prefetch_related("assisting_units")
-                .order_by("deadline", "issued_at", "id")
-            )
-        return self._qs_state
+    def annotate_state(self, queryset, cutoff):
+        return with_state(queryset, cutoff)
+
+    def finish(self, queryset):
+        return (
+            queryset.select_related("programme", "project", "lead_unit", "issued_by")
+            .prefetch_related("assisting_units")
+            .order_by("deadline", "issued_at", "id")
+        )

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from keyworks.coordination.permissions import visible_problems
+from keyworks.coordination.models import Problem
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
@@ -55,7 +55,7 @@ class TaskForm(forms.Form):
         ]
         self.fields["issued_by"].queryset = leaders(programme)
         self.fields["project"].queryset = Project.objects.filter(programme=programme)
-        self.fields["problem"].queryset = visible_problems(user).filter(
+        self.fields["problem"].queryset = Problem.objects.restrict(user).filter(
             project__programme=programme
         )
         self.fields["report"].queryset = visible_reports(user).filter(project__programme=programme)

@@ -1,12 +1,15 @@
 """Tracked tasks: supervision items (督导清单), leaders' instructions (领导批示) and meeting
 decisions (会议议定事项). One model for all three: issued to a lead unit (with assisting
 units) with a deadline; the lead unit answers; the issuer (or the office) accepts or
-returns. `TaskEvent` is an append-only history from which the list as it stood on any
-past date is computed (动态销号)."""
+returns. A task is a tracked item (core.workflow); `TaskEvent` is its append-only history,
+from which the list as it stood on any past date is computed (动态销号)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from keyworks.core.permissions import RestrictedQuerySet
+from keyworks.core.workflow import ItemEvent, TrackedItem
 
 
 class TaskKind(models.TextChoices):
@@ -27,7 +30,17 @@ OPEN_STATUSES = (TaskStatus.ISSUED, TaskStatus.ANSWERED, TaskStatus.RETURNED)
 WAITING_FOR_UNIT = (TaskStatus.ISSUED, TaskStatus.RETURNED)
 
 
-class Task(models.Model):
+class Task(TrackedItem):
+    OPEN_STATUSES = OPEN_STATUSES
+    FINAL_STATUSES = (TaskStatus.ACCEPTED,)
+    OVERDUE_STATUSES = OPEN_STATUSES  # 逾期: the deadline passed and it is not accepted
+    # The lead unit answers (again, until accepted); the issuer accepts or returns answers.
+    STEPS = {
+        "answer": OPEN_STATUSES,
+        "accept": (TaskStatus.ANSWERED,),
+        "return": (TaskStatus.ANSWERED,),
+    }
+
     programme = models.ForeignKey(
         "ledger.Programme", verbose_name=_("项目计划"), on_delete=models.PROTECT, related_name="+"
     )
@@ -70,7 +83,6 @@ class Task(models.Model):
     assisting_units = models.ManyToManyField(
         "orgs.Unit", verbose_name=_("配合单位"), blank=True, related_name="assisting_tasks"
     )
-    deadline = models.DateField(_("办理时限"))
     status = models.CharField(
         _("状态"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.ISSUED
     )
@@ -93,7 +105,8 @@ class Task(models.Model):
     answer = models.TextField(_("最新反馈"), blank=True)
     answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -103,13 +116,11 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}#{self.pk} {self.text[:30]}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
-
-class TaskEvent(models.Model):
+class TaskEvent(ItemEvent):
     """One step in a task's life with the status after it. Append-only."""
+
+    ITEM = "task"
 
     class Kind(models.TextChoices):
         ISSUE = "issue", _("交办")
@@ -119,24 +130,12 @@ class TaskEvent(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事项"), max_length=10, choices=Kind.choices)
-    at = models.DateTimeField(_("时间"), db_index=True)
     status = models.CharField(_("状态"), max_length=10, choices=TaskStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
     )
-    note = models.TextField(_("说明"), blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(ItemEvent.Meta):
         verbose_name = _("督办记录")
         verbose_name_plural = _("督办记录")
         indexes = [models.Index(fields=["task", "at"], name="taskevent_task_at")]
-
-    def __str__(self) -> str:
-        return f"{self.task_id} {self.kind} {self.at:%Y-%m-%d}"

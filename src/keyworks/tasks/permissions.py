@@ -1,10 +1,10 @@
 """Who may see and do what in tasks: the permission rules of its own models, built on
 the role primitives of orgs.roles."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
+from keyworks.core.permissions import fetch, restriction
+from keyworks.core.workflow import steps_open_to
 from keyworks.ledger.models import Programme
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import (
@@ -18,7 +18,7 @@ from keyworks.orgs.roles import (
     programme_ids,
 )
 
-from .models import Task, TaskStatus
+from .models import Task
 
 # --- tasks -------------------------------------------------------------------
 # Tracked tasks (supervision items, leaders' instructions, meeting decisions). Office and
@@ -27,8 +27,10 @@ from .models import Task, TaskStatus
 # or User.unit when they hold any role in the programme) answer; the issuer or the office
 # accepts or returns an answer. Office, leaders and inspectors read every task of the
 # programme; a task force the tasks on its own project; unit users their units' tasks.
+# Which steps a task's status allows is the model's rule (Task.STEPS).
 
 TASK_ACTIONS = frozenset({"view", "answer", "accept", "return"})
+TASK_STEPS = ("answer", "accept", "return")
 TASK_ISSUERS = {
     "supervision": (Role.OFFICE, Role.INSPECTOR),
     "instruction": (Role.LEADER, Role.OFFICE),
@@ -45,9 +47,13 @@ def task_unit_ids(user, programme_id: int) -> set[int]:
     return units
 
 
-def visible_tasks(user):
+@restriction(Task)
+def restrict_tasks(tasks, user, action: str = "view"):
+    """view: the tasks a user may open (the list, the export, the API)."""
+    if action != "view":
+        raise ValueError(f"unknown task list action {action!r}")
     if is_superuser(user):
-        return Task.objects.all()
+        return tasks
     condition = Q(programme_id__in=programme_ids(user, *PROGRAMME_WIDE_READ))
     task_forces = own_task_force_ids(user)
     if task_forces:
@@ -58,8 +64,7 @@ def visible_tasks(user):
             condition |= Q(programme_id=programme_id) & (
                 Q(lead_unit_id__in=units) | Q(assisting_units__in=units)
             )
-    ids = Task.objects.filter(condition).values("pk")
-    return Task.objects.filter(pk__in=ids)
+    return tasks.filter(pk__in=Task.objects.filter(condition).values("pk"))
 
 
 def can_issue_task(user, programme: Programme, kind: str) -> bool:
@@ -77,37 +82,32 @@ def can_issue_any_task(user, programme: Programme) -> bool:
 
 
 def can_task(user, action: str, task) -> bool:
-    """May `user` do `action` on `task`?"""
+    """May `user`, by their roles, do `action` on `task`? (Whether its status allows the
+    step now: `task.allows(action)`; both: `task_steps`.)"""
     if action not in TASK_ACTIONS:
         raise ValueError(f"unknown task action {action!r}")
     if not is_active_user(user):
         return False
     if action == "view":
-        return visible_tasks(user).filter(pk=task.pk).exists()
-    if task.status == TaskStatus.ACCEPTED:
-        return False
+        return Task.objects.restrict(user).filter(pk=task.pk).exists()
     if action == "answer":
         return task.lead_unit_id in task_unit_ids(user, task.programme_id)
     # accept / return: the issuer, or the office
-    if task.status != TaskStatus.ANSWERED:
-        return False
     return task.issued_by_id == user.pk or is_office(user, task.programme_id)
 
 
-def require_task(user, action: str, task) -> None:
-    if not can_task(user, action, task):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+def task_steps(user, task, steps=TASK_STEPS) -> dict[str, bool]:
+    """The steps `user` may take on `task` now (its page's forms, the API's `can`)."""
+    return steps_open_to(user, task, can_task, steps)
 
 
 def get_task(user, pk, action: str = "view"):
     """Fetch a task for `action`: 404 if the user cannot see it, 403 if not allowed."""
-    try:
-        task = (
-            visible_tasks(user)
-            .select_related("programme", "project", "lead_unit", "issued_by", "recorded_by")
-            .get(pk=pk)
-        )
-    except (Task.DoesNotExist, ValueError, TypeError):
-        raise Http404("督办事项不存在 / Task not found") from None
-    require_task(user, action, task)
-    return task
+    return fetch(
+        Task.objects.restrict(user).select_related(
+            "programme", "project", "lead_unit", "issued_by", "recorded_by"
+        ),
+        pk=pk,
+        allowed=lambda task: can_task(user, action, task),
+        not_found="督办事项不存在 / Task not found",
+    )

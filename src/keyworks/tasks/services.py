@@ -1,6 +1,6 @@
 """Tracked-task services: supervision items (督导清单), leaders' instructions (领导批示) and
 meeting decisions. Every write checks the permission, validates, writes, appends a
-TaskEvent and audits in one transaction.
+TaskEvent and audits in one transaction (the plumbing: core.workflow).
 
 The stable entry point for other apps is `create_task` (the meetings app calls it with
 kind="decision" for each meeting decision)."""
@@ -9,73 +9,37 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import SHANGHAI, end_of_day, local_today
+from keyworks.audit import services as audit_log
+from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
-from keyworks.core.errors import check_version, required_text
+from keyworks.core.errors import required_text
+from keyworks.core.workflow import Workflow, stale_message
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import is_leader, is_office
 
-from .models import OPEN_STATUSES, Task, TaskEvent, TaskKind, TaskStatus
-from .permissions import can_issue_task, require_task
+from .models import Task, TaskEvent, TaskKind, TaskStatus
+from .permissions import can_issue_task, can_task
 
 Kind = TaskEvent.Kind
-
-__all__ = [
-    "ConcurrentEditError",
-    "accept",
-    "answer",
-    "create_task",
-    "end_of_day",
-    "is_overdue",
-    "local_today",
-    "return_task",
-    "unit_measures",
-]
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody acted on the task after this user opened it."""
 
-    message = (
-        "该督办事项已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。"
-        " / This task was changed by someone else since you opened it; your action was"
-        " not saved. Reload and try again."
-    )
+    message = stale_message("该督办事项", "This task")
 
 
-def is_overdue(status: str, deadline: datetime.date, day: datetime.date) -> bool:
-    """逾期: the deadline has passed and the task is not accepted (办结)."""
-    return status in OPEN_STATUSES and deadline < day
-
-
-def _snapshot(task: Task) -> dict:
-    data = snapshot(task)
-    data.pop("version", None)
-    data["assisting_units"] = sorted(u.pk for u in task.assisting_units.all())
-    return data
-
-
-def _audit(task: Task, *, by, action, before=None, after=None, reason="") -> None:
-    record_change(
-        by=by,
-        action=action,
-        obj=task,
-        before=before,
-        after=after,
-        reason=reason,
-        project_id=task.project_id,
-        programme_id=task.programme_id,
-    )
-
-
-def _event(task: Task, *, by, kind, note="", unit=None) -> TaskEvent:
-    return TaskEvent.objects.create(
-        task=task, kind=kind, at=timezone.now(), status=task.status, actor=by, unit=unit, note=note
-    )
+FLOW = Workflow(
+    events=TaskEvent,
+    may=can_task,
+    log=audit_log,
+    scope=lambda t: {"project_id": t.project_id, "programme_id": t.programme_id},
+    many=("assisting_units",),
+    stale=ConcurrentEditError,
+    final="该事项已办结，不能再办理 / This task is closed; no further action",
+)
 
 
 def _issuer(actor, programme, kind: str, issued_by):
@@ -183,27 +147,8 @@ def create_task(
         issued_at=timezone.now(),
     )
     task.assisting_units.set([u for u in assisting_units if u.pk != lead_unit.pk])
-    _event(task, by=actor, kind=Kind.ISSUE, note=text, unit=lead_unit)
-    _audit(task, by=actor, action="create", after=_snapshot(task))
+    FLOW.created(task, by=actor, kind=Kind.ISSUE, note=text, unit=lead_unit)
     return task
-
-
-def _transition(task, *, by, permission, kind, apply, expected_version, note="", unit=None):
-    current = Task.objects.select_for_update().get(pk=task.pk)
-    if current.status == TaskStatus.ACCEPTED:
-        require_task(by, "view", current)
-        raise ValidationError("该事项已办结，不能再办理 / This task is closed; no further action")
-    require_task(by, permission, current)
-    check_version(current, expected_version, ConcurrentEditError)
-    before = _snapshot(current)
-    apply(current)
-    current.version = F("version") + 1
-    current.save()
-    current.refresh_from_db()
-    b, a = diff(before, _snapshot(current))
-    _event(current, by=by, kind=kind, note=note, unit=unit)
-    _audit(current, by=by, action=kind, before=b, after=a, reason=note)
-    return current
 
 
 @transaction.atomic
@@ -211,22 +156,10 @@ def answer(task: Task, *, by, text: str, expected_version=None) -> Task:
     """The lead unit answers (反馈); the task waits for the issuer's acceptance. A unit may
     answer again (a fuller answer) until it is accepted."""
     text = required_text(text, "note", "请填写反馈内容 / Write the answer")
-    now = timezone.now()
-
-    def apply(t):
-        t.status = TaskStatus.ANSWERED
-        t.answer = text
-        t.answered_at = now
-
-    return _transition(
-        task,
-        by=by,
-        permission="answer",
-        kind=Kind.ANSWER,
-        apply=apply,
-        expected_version=expected_version,
-        note=text,
-        unit=task.lead_unit,
+    answered = {"status": TaskStatus.ANSWERED, "answer": text, "answered_at": timezone.now()}
+    unit = task.lead_unit
+    return FLOW.step(
+        task, "answer", answered, by=by, version=expected_version, note=text, unit=unit
     )
 
 
@@ -234,39 +167,16 @@ def answer(task: Task, *, by, text: str, expected_version=None) -> Task:
 def accept(task: Task, *, by, note: str = "", expected_version=None) -> Task:
     """The issuer (or the office) accepts the answer: the task is closed (办结)."""
     note = (note or "").strip()
-
-    def apply(t):
-        t.status = TaskStatus.ACCEPTED
-        t.accepted_at = timezone.now()
-
-    return _transition(
-        task,
-        by=by,
-        permission="accept",
-        kind=Kind.ACCEPT,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-    )
+    accepted = {"status": TaskStatus.ACCEPTED, "accepted_at": timezone.now()}
+    return FLOW.step(task, "accept", accepted, by=by, version=expected_version, note=note)
 
 
 @transaction.atomic
 def return_task(task: Task, *, by, note: str, expected_version=None) -> Task:
     """The issuer (or the office) returns the answer to the unit, with a comment."""
     note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
-
-    def apply(t):
-        t.status = TaskStatus.RETURNED
-
-    return _transition(
-        task,
-        by=by,
-        permission="return",
-        kind=Kind.RETURN,
-        apply=apply,
-        expected_version=expected_version,
-        note=note,
-    )
+    returned = {"status": TaskStatus.RETURNED}
+    return FLOW.step(task, "return", returned, by=by, version=expected_version, note=note)
 
 
 def leaders(programme):

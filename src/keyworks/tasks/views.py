@@ -1,5 +1,5 @@
 """Task pages (督办事项: supervision items, leaders' instructions, meeting decisions).
-Thin: parse input, call access/services, render."""
+Thin: parse input, call permissions/services, render."""
 
 import io
 
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from keyworks.core import calendar
 from keyworks.core.forms import add_errors
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
+from keyworks.core.workflow import posted_version, run_step
 from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_leader, is_office
@@ -23,16 +24,15 @@ from . import services
 from .excel_export import write_tasks_xlsx
 from .filters import TaskFilter, with_state
 from .forms import ActionForm, TaskForm
-from .models import OPEN_STATUSES, TaskKind, TaskStatus
-from .permissions import can_issue_any_task, can_task, get_task, visible_tasks
+from .models import OPEN_STATUSES, Task, TaskKind, TaskStatus
+from .permissions import TASK_STEPS, can_issue_any_task, get_task, task_steps
 
 STATUS_LABELS = dict(TaskStatus.choices)
 KIND_LABELS = dict(TaskKind.choices)
-ACTIONS = ("answer", "accept", "return")
 
 
 def filtered_tasks(request, programme) -> TaskFilter:
-    base = visible_tasks(request.user).filter(programme=programme)
+    base = Task.objects.restrict(request.user).filter(programme=programme)
     return TaskFilter(request.GET, queryset=base, programme=programme)
 
 
@@ -40,7 +40,7 @@ def label_rows(tasks, day) -> list:
     tasks = list(tasks)
     for t in tasks:
         t.status_label = STATUS_LABELS.get(t.status_then, t.status_then)
-        t.overdue = services.is_overdue(t.status_then, t.deadline, day)
+        t.overdue = Task.was_overdue(t.status_then, t.deadline, day)
     return tasks
 
 
@@ -49,7 +49,7 @@ def task_list(request):
     programme = current_programme(request)
     task_filter = filtered_tasks(request, programme)
     day = task_filter.as_of_date or calendar.local_today()
-    base = visible_tasks(request.user).filter(programme=programme)
+    base = Task.objects.restrict(request.user).filter(programme=programme)
     query = request.GET.copy()
     context = {
         "filter": task_filter,
@@ -131,7 +131,7 @@ def task_create(request):
 def task_detail(request, pk):
     task = get_task(request.user, pk)
     events = task.events.select_related("actor", "unit").order_by("at", "id")
-    can = {action: can_task(request.user, action, task) for action in ACTIONS}
+    can = task_steps(request.user, task)
     initial = {"version": task.version}
     context = {
         "task": task,
@@ -139,8 +139,8 @@ def task_detail(request, pk):
         "assisting": list(task.assisting_units.all()),
         "events": events,
         "can": can,
-        "forms": {a: ActionForm(initial=initial, auto_id=f"id_{a}_%s") for a in ACTIONS},
-        "overdue": services.is_overdue(task.status, task.deadline, calendar.local_today()),
+        "forms": {a: ActionForm(initial=initial, auto_id=f"id_{a}_%s") for a in TASK_STEPS},
+        "overdue": task.is_overdue(calendar.local_today()),
     }
     return render(request, "tasks/task_detail.html", context)
 
@@ -158,23 +158,16 @@ def task_action(request, pk, action):
     if action not in DONE:
         raise Http404()
     task = get_task(request.user, pk)
-    note = request.POST.get("note", "")
-    version = request.POST.get("version", "")
-    version = int(version) if version.isdigit() else None
-    by = request.user
-    try:
+    note, by, version = request.POST.get("note", ""), request.user, posted_version(request.POST)
+
+    def take():
         if action == "answer":
-            services.answer(task, by=by, text=note, expected_version=version)
-        elif action == "accept":
-            services.accept(task, by=by, note=note, expected_version=version)
-        else:
-            services.return_task(task, by=by, note=note, expected_version=version)
-    except services.ConcurrentEditError as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, DONE[action])
+            return services.answer(task, by=by, text=note, expected_version=version)
+        if action == "accept":
+            return services.accept(task, by=by, note=note, expected_version=version)
+        return services.return_task(task, by=by, note=note, expected_version=version)
+
+    run_step(request, take, DONE[action])
     return redirect("tasks:task_detail", pk=task.pk)
 
 
@@ -182,7 +175,7 @@ def my_instruction_rows(user, programme, today) -> list:
     """A leader's instructions: overdue first, then open by deadline, then accepted."""
     tasks = (
         with_state(
-            visible_tasks(user).filter(
+            Task.objects.restrict(user).filter(
                 programme=programme, kind=TaskKind.INSTRUCTION, issued_by=user
             )
         )

@@ -10,7 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from keyworks.coordination import escalation
+from keyworks.coordination import services
 from keyworks.coordination.models import EscalationRule
 from keyworks.ledger.models import Programme
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         total = 0
         for item in programmes:
             try:
-                done = escalation.run(item, day, dry_run=dry_run)
+                done = services.run_escalation(item, day, dry_run=dry_run)
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
             for entry in done:
