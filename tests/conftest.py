@@ -158,3 +158,15 @@ def build_world() -> World:
         other=other,
         **users,
     )
+
+
+def otp_verified(client: Client, user: User) -> Client:
+    """`client` signed in as `user` and past the second factor that administrators need."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client

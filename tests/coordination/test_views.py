@@ -4,11 +4,13 @@ import io
 import openpyxl
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from keyworks.coordination import services
 from keyworks.coordination.models import EscalationLevel, Problem, ProblemStatus
 from keyworks.orgs.models import User
+from tests.conftest import otp_verified
 
 from .conftest import FUTURE, backdate, other_department_user, raised, resolved
 
@@ -252,7 +254,7 @@ def test_the_list_pages_and_filters_by_project_without_a_select(world, monkeypat
 def test_the_admin_shows_problems_read_only(world):
     problem = raised(world)
     root = User.objects.create_superuser("root", password="x", full_name="管理员")
-    client = world.client(root)
+    client = otp_verified(Client(), root)
     event = problem.events.first()
     for path in (
         f"/admin/coordination/problem/{problem.pk}/change/",
