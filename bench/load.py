@@ -62,6 +62,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=120.0, help="seconds of load")
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--cache-url", default="redis://127.0.0.1:6379/3", help="KEYWORKS_CACHE_URL of the server"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=SEED, help="synth programme seed")
     parser.add_argument("--write", action="store_true", help="write the BENCHMARKS.md section")
@@ -147,6 +150,8 @@ def start_server(args, url: str) -> subprocess.Popen:
         "KEYWORKS_ALLOWED_HOSTS": "127.0.0.1",
         "KEYWORKS_SECURE_COOKIES": "false",
         "KEYWORKS_VAR_DIR": str(run.BENCH_VAR),
+        # Several workers: reused results must be shared (audit.revisions).
+        "KEYWORKS_CACHE_URL": args.cache_url,
         "DJANGO_SETTINGS_MODULE": "keyworks.settings",
         "PYTHONPATH": str(ROOT / "src"),
     }

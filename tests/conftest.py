@@ -15,7 +15,8 @@ PASSWORD = "test-password-123"
 @pytest.fixture(autouse=True)
 def fresh_measures(settings):
     """Tests change data behind the services' back (direct ORM updates, no change record),
-    so measures are computed afresh; tests/reporting/test_measures_cache.py turns it on."""
+    so measures are computed afresh; tests/reporting/test_stored_figures.py and
+    tests/dashboards/test_reuse.py turn the stored figures and reuse on."""
     settings.MEASURES_CACHE = False
 
 

@@ -247,9 +247,29 @@ FILTERS_EMPTY_CHOICE_LABEL = "全部"
 DEMO_PASSWORD = env("DEMO_PASSWORD", "keyworks-demo") or "keyworks-demo"
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-# Measures, lights and dashboard data are kept per process, keyed by the programme's
-# latest change record, and reused until programme data changes (audit.revisions).
+# Stored figures are read, and dashboard bodies reused, until programme data changes
+# (reporting.figures, audit.revisions); off, everything is computed afresh per request.
 MEASURES_CACHE = env_bool("MEASURES_CACHE", True)
+
+
+def cache_from_url(url: str) -> dict:
+    """KEYWORKS_CACHE_URL: redis://host:port/db (shared by every worker and machine: use it
+    whenever more than one process serves) or locmem:// (one process: the embedded
+    default)."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "keyworks",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    raise ImproperlyConfigured(
+        f"KEYWORKS_CACHE_URL must start with redis://, rediss://, unix:// or locmem://: {url!r}"
+    )
+
+
+CACHES = {"default": cache_from_url(env("CACHE_URL", "locmem://") or "locmem://")}
 # Links in e-mails (daily reminder digest) start with this address.
 KEYWORKS_BASE_URL = env("BASE_URL", "http://127.0.0.1:8000") or "http://127.0.0.1:8000"
 # Optional background map tiles (dashboards/tiles.py): XYZ template, key, credit line.

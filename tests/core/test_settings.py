@@ -12,6 +12,7 @@ PROD = {
     "KEYWORKS_HSTS_SECONDS": "31536000",
     "KEYWORKS_HSTS_INCLUDE_SUBDOMAINS": "true",
     "KEYWORKS_HSTS_PRELOAD": "true",
+    "KEYWORKS_CACHE_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -42,6 +43,19 @@ def test_check_deploy_flags_production_without_https_enforcement():
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_check_deploy_flags_a_cache_each_worker_keeps_to_itself():
+    env = {k: v for k, v in PROD.items() if k != "KEYWORKS_CACHE_URL"}
+    result = run("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode != 0
+    assert "keyworks.W010" in result.stdout + result.stderr
+
+
+def test_an_unknown_cache_url_stops_start_up_naming_the_variable():
+    result = run("check", env_extra=PROD | {"KEYWORKS_CACHE_URL": "memcached://x"})
+    assert result.returncode != 0
+    assert "KEYWORKS_CACHE_URL" in result.stderr
 
 
 def test_check_deploy_flags_the_development_secret_key():

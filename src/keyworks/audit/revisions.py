@@ -1,76 +1,86 @@
 """Reusing what is computed from a programme's data until that data changes.
 
-Every change to programme data writes a change record in the same transaction (the audit
-rule), so the id of a programme's newest record is its data revision: a result computed
-at revision R stays right until the revision moves — or until the clock does, which is
-why callers put the day (or the moment) they computed for into the key.
-
-Kept per process (each gunicorn worker has its own), a few entries each, least recently
-used first out. `KEYWORKS_MEASURES_CACHE=false` turns reuse off (the tests run so).
+Results live in Django's cache (`KEYWORKS_CACHE_URL`: Redis in production, shared by every
+worker and machine; local memory on the embedded default) under a key that holds the
+programme's *generation*, a counter in the same cache. Every change to programme data
+writes change records (the audit rule); when they are written and again when their
+transaction commits, the programme's generation moves (`bump_on_commit`), so no worker
+reads a result computed before the change.
+A reader that computed from data read before a commit stores its result under the old
+generation, which nobody asks for any more: it can never be served after the change.
+Results also expire after `TIMEOUT`, which bounds the harm of a process dying between
+commit and bump. `KEYWORKS_MEASURES_CACHE=false` turns reuse off (most tests run so).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.dispatch import receiver
 
-from .models import ChangeRecord
+from .hooks import changes_recorded
 
-
-def data_revision(programme) -> int:
-    """The id of the programme's newest change record (0 when it has none)."""
-    newest = (
-        ChangeRecord.objects.filter(programme_id=programme.pk)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return newest or 0
-
-
-class LruCache:
-    """A few recent results, shared by the threads of one process."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_or_compute(self, key, compute):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = compute()
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
+TIMEOUT = 15 * 60
+MISSING = object()
+# What is kept, by kind (for the key and the docs): dashboard JSON bodies per user and
+# query ("responses"), built schedule charts per user and filters ("schedules"), the
+# ranking's year-to-date milestone counts ("milestones").
+RESPONSES, SCHEDULES, MILESTONES = "responses", "schedules", "milestones"
 
 
-# Measures and lights: ~10 MB a month at 10,000 projects.
-MEASURES = LruCache(size=12)
-# JSON bodies of dashboard endpoints (per user and query): up to ~1 MB each.
-RESPONSES = LruCache(size=48)
-# Built schedule charts (per user and filters), shared by the pages of one query.
-SCHEDULES = LruCache(size=4)
+def _generation_key(programme_id: int) -> str:
+    return f"keyworks:generation:{programme_id}"
 
 
-def reuse(store: LruCache, key: tuple, programme, compute):
-    """`compute()`, or what it gave for the same `key` at the programme's current revision."""
+def generation(programme_id: int) -> int:
+    """The programme's generation: moves at each commit that changed its data."""
+    value = cache.get(_generation_key(programme_id))
+    if value is None:
+        cache.add(_generation_key(programme_id), 1, timeout=None)
+        value = cache.get(_generation_key(programme_id), 1)
+    return value
+
+
+def bump(programme_id: int) -> None:
+    try:
+        cache.incr(_generation_key(programme_id))
+    except ValueError:  # not in the cache (expired, evicted, new cache): start afresh
+        cache.set(_generation_key(programme_id), 2, timeout=None)
+
+
+@receiver(changes_recorded)
+def bump_on_commit(sender, records, **kwargs) -> None:
+    programmes = {r.programme_id for r in records if r.programme_id is not None}
+    orphans = {r.project_id for r in records if r.project_id and r.programme_id is None}
+    if orphans:
+        from keyworks.ledger.models import Project  # noqa: PLC0415 (audit sits below ledger)
+
+        programmes |= set(
+            Project.objects.filter(pk__in=orphans).values_list("programme_id", flat=True)
+        )
+    for programme_id in programmes:
+        # Now, for readers in this transaction, and again at commit, for readers that
+        # computed from the data before it while it was open.
+        bump(programme_id)
+        transaction.on_commit(lambda pk=programme_id: bump(pk))
+
+
+def reuse(kind: str, key: tuple, programme, compute):
+    """`compute()`, or what it gave for the same `key` since the programme last changed."""
     if not settings.MEASURES_CACHE:
         return compute()
-    return store.get_or_compute((*key, programme.pk, data_revision(programme)), compute)
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    full = f"keyworks:{kind}:{programme.pk}:{generation(programme.pk)}:{digest}"
+    value = cache.get(full, MISSING)
+    if value is MISSING:
+        value = compute()
+        cache.set(full, value, timeout=TIMEOUT)
+    return value
 
 
 def clear() -> None:
-    MEASURES.clear()
-    RESPONSES.clear()
-    SCHEDULES.clear()
+    """Forget every reused result (tests, benchmarks)."""
+    cache.clear()

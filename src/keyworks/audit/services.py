@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import models
 
 from .chain import seal_after_commit
+from .hooks import changes_recorded
 from .middleware import current_request_id
 from .models import ChangeRecord
 
@@ -86,6 +87,7 @@ def record_change(**kwargs) -> ChangeRecord:
     record = build_change(**kwargs)
     record.save()
     seal_after_commit(ChangeRecord, [record.pk])
+    changes_recorded.send(ChangeRecord, records=[record])
     return record
 
 
@@ -93,3 +95,4 @@ def record_changes(records: list[ChangeRecord]) -> None:
     """Write many change records at once (bulk imports), sealed like `record_change`."""
     created = ChangeRecord.objects.bulk_create(records, batch_size=1000)
     seal_after_commit(ChangeRecord, [r.pk for r in created])
+    changes_recorded.send(ChangeRecord, records=created)

@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
         # the apps below it (core.extensions), when their modules are imported.
         autodiscover_modules("permissions")
         autodiscover_modules("extensions")
+        from . import checks  # noqa: F401  (registers the deployment checks)

@@ -399,23 +399,25 @@ def dispute_reason(visit: Visit) -> str:
     )
 
 
-def verification_figures(programme, month: datetime.date) -> dict[int, VerificationFigures]:
-    """{project id: figures} for the programme's visits of `month`, in one query."""
+def verification_figures(
+    programme, month: datetime.date, project_ids=None
+) -> dict[int, VerificationFigures]:
+    """{project id: figures} for the programme's visits of `month` (of the projects in
+    `project_ids` when given), in one query."""
     result: dict[int, VerificationFigures] = {}
-    visits = (
-        Visit.objects.filter(project__programme=programme, month=first_of_month(month))
-        .only(
-            "project_id",
-            "month",
-            "visit_date",
-            "verified_investment",
-            "reported_investment",
-            "gap_percent",
-            "threshold_percent",
-            "status",
-        )
-        .order_by("project_id", "visit_date", "id")
-    )
+    visits = Visit.objects.filter(project__programme=programme, month=first_of_month(month))
+    if project_ids is not None:
+        visits = visits.filter(project_id__in=project_ids)
+    visits = visits.only(
+        "project_id",
+        "month",
+        "visit_date",
+        "verified_investment",
+        "reported_investment",
+        "gap_percent",
+        "threshold_percent",
+        "status",
+    ).order_by("project_id", "visit_date", "id")
     for visit in visits:
         figures = result.setdefault(visit.project_id, VerificationFigures())
         if visit.reported_investment is not None:  # the latest compared visit wins

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from keyworks.core.calendar import first_of_month
 
-from .measures import LATE, MISSING, ON_TIME, ProjectMeasures, cached, project_measures
+from .measures import LATE, MISSING, ON_TIME, ProjectMeasures, project_measures
 from .models import WarningRules
 
 GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
@@ -103,15 +103,12 @@ def project_lights(
 ) -> dict[int, Light]:
     """{project id: Light} for the programme's current projects in `month`.
 
-    Pass `measures` from `project_measures` (same month and `now`) to reuse them. The
-    lights are reused like the measures they come from (see `measures.cached`)."""
-
-    def compute(programme, month, now) -> dict[int, Light]:
-        rows = measures if measures is not None else project_measures(programme, month, now=now)
-        rules = WarningRules.for_programme(programme)
-        return {pk: light_for(m, rules) for pk, m in rows.items()}
-
-    return dict(cached("lights", programme, first_of_month(month), now, compute))
+    Pass `measures` from `project_measures` (same month and `now`) to reuse them; the
+    lights are judged from them as they are read (they move with the clock)."""
+    month = first_of_month(month)
+    rows = measures if measures is not None else project_measures(programme, month, now=now)
+    rules = WarningRules.for_programme(programme)
+    return {pk: light_for(m, rules) for pk, m in rows.items()}
 
 
 def count_lights(lights: dict[int, Light]) -> dict[str, int]:

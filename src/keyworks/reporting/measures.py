@@ -37,12 +37,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from keyworks.audit import revisions
 from keyworks.core.calendar import first_of_month, next_month, previous_month
-from keyworks.core.memory import gc_paused
+from keyworks.core.extensions import collect
 from keyworks.ledger.models import Milestone, Project
 
 from .models import MonthlyReport, ProjectPause, ReportStatus
@@ -147,35 +148,17 @@ def project_measures(
     programme, month: datetime.date, *, now: datetime.datetime | None = None
 ) -> dict[int, ProjectMeasures]:
     """Measures of every current (not archived) project of `programme` for `month`,
-    keyed by project id, in ledger order. Nine queries whatever the number of projects.
-
-    Without an explicit `now`, the result is reused (per process) until the programme's
-    data changes: every change to programme data writes a change record in the same
-    transaction, so the newest record's id is the programme's revision. The key also holds
-    everything that moves with the clock: the as-of day and whether the report is due."""
+    keyed by project id, in ledger order. Five queries whatever the number of projects:
+    the figures that do not move with the clock are read from their stored rows
+    (`reporting.figures`, kept up to date with every change), the rest is added for
+    `now`. With `MEASURES_CACHE` off (most tests: they write rows without the change log)
+    everything is computed afresh."""
     month = first_of_month(month)
-    return dict(cached("measures", programme, month, now, _compute))
+    if not settings.MEASURES_CACHE:
+        return _compute(programme, month, now)
+    from .figures import rows
 
-
-def cached(kind: str, programme, month: datetime.date, now, compute):
-    """`compute(programme, month, now)`, reused while nothing it depends on changes: the
-    programme's data (its revision, `audit.revisions`), its due day, and the clock — an
-    explicit `now` is part of the key; without one, the as-of day and whether the month's
-    report is due."""
-    if now is not None:
-        clock = now
-    else:
-        current = timezone.now()
-        moment = as_of_moment(month, current)
-        day = min(month_end(month), moment.astimezone(SHANGHAI).date())
-        clock = (day, current > due_at(programme, month))
-    key = (kind, month, clock, programme.report_due_day)
-
-    def computed():
-        with gc_paused():  # a record per project, all kept: collections would free nothing
-            return compute(programme, month, now)
-
-    return revisions.reuse(revisions.MEASURES, key, programme, computed)
+    return assemble(programme, month, now, rows(programme, month))
 
 
 def pause_window(month: datetime.date, now: datetime.datetime):
@@ -249,18 +232,25 @@ def milestone_counts(programme, month: datetime.date) -> dict[int, tuple[int, in
     them done by their planned date) — the year-to-date counts of `project_measures`,
     alone (the ranking needs them for the month before its period). Reused like them."""
     month = first_of_month(month)
-    return cached("milestones", programme, month, None, lambda p, m, _now: _milestone_counts(p, m))
+    key = ("milestones", month)
+    return revisions.reuse(
+        revisions.MILESTONES, key, programme, lambda: _milestone_counts(programme, month)
+    )
 
 
-def _milestone_counts(programme, month: datetime.date) -> dict[int, tuple[int, int]]:
+def _milestone_counts(
+    programme, month: datetime.date, project_ids=None
+) -> dict[int, tuple[int, int]]:
+    milestones = Milestone.objects.filter(
+        project__programme=programme,
+        project__archived_at__isnull=True,
+        planned_date__gte=month.replace(month=1),
+        planned_date__lte=month_end(month),
+    )
+    if project_ids is not None:
+        milestones = milestones.filter(project_id__in=project_ids)
     rows = (
-        Milestone.objects.filter(
-            project__programme=programme,
-            project__archived_at__isnull=True,
-            planned_date__gte=month.replace(month=1),
-            planned_date__lte=month_end(month),
-        )
-        .values("project_id")
+        milestones.values("project_id")
         .annotate(
             due=Count("pk"),
             on_time=Count(
@@ -272,36 +262,43 @@ def _milestone_counts(programme, month: datetime.date) -> dict[int, tuple[int, i
     return {row["project_id"]: (row["due"], row["on_time"]) for row in rows}
 
 
-def _compute(programme, month: datetime.date, now: datetime.datetime | None):
-    now = now or timezone.now()
+STORED_FIELDS = (
+    "annual_target",
+    "ytd_completed",
+    "is_new",
+    "started",
+    "milestones_due",
+    "milestones_on_time",
+    "submitted_at",
+    "is_late",
+    "verified",
+    "verified_reported",
+    "verified_gap",
+    "disputes",
+)
+# The project's own fields a page shows beside its figures (read when the page is).
+PROJECT_FIELDS = (
+    "pk",
+    "seq",
+    "name",
+    "category_id",
+    "category__name",
+    "category__sort",
+    "task_force_id",
+    "task_force__name",
+)
+
+
+def stored_part(programme, month: datetime.date, project_ids=None) -> dict[int, dict]:
+    """The measures of `month` that do not move with the clock, per current project (of
+    `project_ids` when given): what `reporting.figures` stores. Five queries."""
     year_start = month.replace(month=1)
     end = month_end(month)
-    moment = as_of_moment(month, now)
-    as_of_day = min(end, moment.astimezone(SHANGHAI).date())
-    elapsed = elapsed_share(month)
-    due = due_at(programme, month)
     projects = Project.objects.filter(programme=programme, archived_at__isnull=True)
     in_programme = {"project__programme": programme, "project__archived_at__isnull": True}
-
-    rows = projects.order_by("seq", "pk").values_list(
-        "pk",
-        "seq",
-        "name",
-        "category_id",
-        "category__name",
-        "category__sort",
-        "task_force_id",
-        "task_force__name",
-        "annual_investment",
-        "planned_start",
-        "actual_start",
-    )
-    districts = defaultdict(list)
-    through = Project.districts.through.objects.filter(**in_programme)
-    for project_id, region_id, name, sort, code in through.order_by(
-        "region__sort", "region__code", "region_id"
-    ).values_list("project_id", "region_id", "region__name", "region__sort", "region__code"):
-        districts[project_id].append((region_id, name, (sort, code or "", region_id)))
+    if project_ids is not None:
+        projects = projects.filter(pk__in=project_ids)
+        in_programme["project_id__in"] = project_ids
     ytd = dict(
         MonthlyReport.objects.filter(
             **in_programme,
@@ -320,7 +317,61 @@ def _compute(programme, month: datetime.date, now: datetime.datetime | None):
             **in_programme, month=month
         ).values_list("project_id", "submitted_at", "is_late")
     }
-    milestone_counts = _milestone_counts(programme, month)
+    milestones = _milestone_counts(programme, month, project_ids)
+    verifications = {}
+    for found in collect("month_verifications", programme, month, project_ids):
+        verifications.update(found)
+    result = {}
+    for pk, annual, planned_start, actual_start in projects.values_list(
+        "pk", "annual_investment", "planned_start", "actual_start"
+    ):
+        submitted_at, is_late = reports.get(pk, (None, False))
+        due_count, on_time = milestones.get(pk, (0, 0))
+        verification = verifications.get(pk)
+        result[pk] = {
+            "annual_target": annual or ZERO,
+            "ytd_completed": ytd.get(pk) or ZERO,
+            "is_new": planned_start is not None and planned_start.year == month.year,
+            "started": actual_start is not None and actual_start <= end,
+            "milestones_due": due_count,
+            "milestones_on_time": on_time,
+            "submitted_at": submitted_at,
+            "is_late": bool(is_late),
+            "verified": verification.verified if verification else None,
+            "verified_reported": verification.reported if verification else None,
+            "verified_gap": verification.gap_percent if verification else None,
+            "disputes": list(verification.disputes) if verification else [],
+        }
+    return result
+
+
+def _compute(programme, month: datetime.date, now: datetime.datetime | None):
+    """Every measure of `month` computed afresh from the programme's rows (what the stored
+    figures must equal; `project_measures` reads them instead)."""
+    projects = Project.objects.filter(programme=programme, archived_at__isnull=True)
+    stored = stored_part(programme, month)
+    ordered = projects.order_by("seq", "pk").values_list(*PROJECT_FIELDS)
+    rows = [(*row, stored[row[0]]) for row in ordered]
+    return assemble(programme, month, now, rows)
+
+
+def assemble(programme, month: datetime.date, now, rows) -> dict[int, ProjectMeasures]:
+    """ProjectMeasures from `rows` — (PROJECT_FIELDS…, stored figures dict) in ledger
+    order — and what moves with the clock: report due or not, overdue milestones as of
+    the day, pauses up to now. Three queries."""
+    now = now or timezone.now()
+    end = month_end(month)
+    moment = as_of_moment(month, now)
+    as_of_day = min(end, moment.astimezone(SHANGHAI).date())
+    elapsed = elapsed_share(month)
+    due = due_at(programme, month)
+    in_programme = {"project__programme": programme, "project__archived_at__isnull": True}
+    districts = defaultdict(list)
+    through = Project.districts.through.objects.filter(**in_programme)
+    for project_id, region_id, name, sort, code in through.order_by(
+        "region__sort", "region__code", "region_id"
+    ).values_list("project_id", "region_id", "region__name", "region__sort", "region__code"):
+        districts[project_id].append((region_id, name, (sort, code or "", region_id)))
     overdue = defaultdict(list)
     for project_id, name, planned in (
         Milestone.objects.filter(**in_programme, planned_date__lt=as_of_day)
@@ -339,35 +390,15 @@ def _compute(programme, month: datetime.date, now: datetime.datetime | None):
         .order_by("project_id", "started_at")
         .values_list("project_id", "reason", "review_date")
     }
-
-    from keyworks.fieldwork.services import VerificationFigures, verification_figures
-
-    verifications = verification_figures(programme, month)
     result = {}
-    for (
-        pk,
-        seq,
-        name,
-        category_id,
-        category,
-        category_sort,
-        task_force_id,
-        task_force,
-        annual,
-        planned_start,
-        actual_start,
-    ) in rows:
-        target = annual or ZERO
-        completed = ytd.get(pk) or ZERO
+    for pk, seq, name, category_id, category, category_sort, task_force_id, task_force, f in rows:
+        target, completed = f["annual_target"], f["ytd_completed"]
         rate = percent(completed, target)
-        submitted_at, is_late = reports.get(pk, (None, False))
-        if submitted_at is not None:
-            timeliness = LATE if is_late else ON_TIME
+        if f["submitted_at"] is not None:
+            timeliness = LATE if f["is_late"] else ON_TIME
         else:
             timeliness = MISSING if now > due else PENDING
-        due_count, on_time = milestone_counts.get(pk, (0, 0))
         pause = pauses.get(pk)
-        verification = verifications.get(pk) or VerificationFigures()
         result[pk] = ProjectMeasures(
             project_id=pk,
             seq=seq,
@@ -384,20 +415,20 @@ def _compute(programme, month: datetime.date, now: datetime.datetime | None):
             completion_rate=rate,
             elapsed=elapsed,
             gap=None if rate is None else rate - elapsed,
-            is_new=planned_start is not None and planned_start.year == month.year,
-            started=actual_start is not None and actual_start <= end,
-            milestones_due=due_count,
-            milestones_on_time=on_time,
+            is_new=f["is_new"],
+            started=f["started"],
+            milestones_due=f["milestones_due"],
+            milestones_on_time=f["milestones_on_time"],
             overdue_milestones=overdue.get(pk, []),
             report=timeliness,
             report_due=due,
             paused=pause is not None,
             pause_reason=pause[0] if pause else "",
             pause_review_date=pause[1] if pause else None,
-            verified=verification.verified,
-            verified_reported=verification.reported,
-            verified_gap=verification.gap_percent,
-            disputes=verification.disputes,
+            verified=f["verified"],
+            verified_reported=f["verified_reported"],
+            verified_gap=f["verified_gap"],
+            disputes=list(f["disputes"]),
         )
     return result
 

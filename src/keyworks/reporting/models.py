@@ -216,3 +216,38 @@ class ProjectPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} 暂停"
+
+
+class ProjectFigures(models.Model):
+    """A project's measures for one month that do not move with the clock (reporting.
+    figures): what pages read instead of recomputing the programme. Derived data — any
+    row may be dropped and is computed again, by `reporting.measures`, when next read."""
+
+    project = models.ForeignKey("ledger.Project", on_delete=models.CASCADE, related_name="figures")
+    month = models.DateField()
+    annual_target = MoneyField()
+    ytd_completed = MoneyField()
+    is_new = models.BooleanField()
+    started = models.BooleanField()
+    milestones_due = models.PositiveIntegerField()
+    milestones_on_time = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField(null=True)
+    is_late = models.BooleanField()
+    verified = MoneyField(null=True)
+    verified_reported = MoneyField(null=True)
+    verified_gap = models.DecimalField(max_digits=12, decimal_places=1, null=True)
+    disputes = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="one_figures_row_per_month")
+        ]
+
+
+class StaleFigures(models.Model):
+    """A mark, written in the same transaction as a change, that the stored figures of a
+    project (or, without one, of the whole programme) must be computed again before they
+    are read (reporting.figures)."""
+
+    programme_id = models.BigIntegerField(db_index=True)
+    project_id = models.BigIntegerField(null=True)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from keyworks.core.calendar import first_of_month
 
 from .lights import Light, project_lights
-from .measures import ZERO, ProjectMeasures, Rollup, cached, project_measures, rollup
+from .measures import ZERO, ProjectMeasures, Rollup, project_measures, rollup
 from .models import MonthlyReport, ReportStatus
 
 STATUS_LABELS = dict(ReportStatus.choices)
@@ -55,12 +55,8 @@ class MonthSummary:
 
 
 def month_summary(programme, month: datetime.date, *, now=None) -> MonthSummary:
-    """The summary of `programme` for `month`: ten queries whatever the programme's size,
-    reused like the measures until the programme's data changes (`measures.cached`)."""
-    return cached("summary", programme, first_of_month(month), now, _month_summary)
-
-
-def _month_summary(programme, month: datetime.date, now) -> MonthSummary:
+    """The summary of `programme` for `month`, from the stored figures: a constant number
+    of queries whatever the programme's size."""
     measures = project_measures(programme, month, now=now)
     lights = project_lights(programme, month, measures=measures, now=now)
     month = first_of_month(month)
