@@ -19,11 +19,11 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.dispatch import receiver
-
-from .hooks import changes_recorded
 
 TIMEOUT = 15 * 60
+# The generation moved by changes that belong to no programme (regions, units, people):
+# part of every key.
+EVERY_PROGRAMME = 0
 MISSING = object()
 # What is kept, by kind (for the key and the docs): dashboard JSON bodies per user and
 # query ("responses"), built schedule charts per user and filters ("schedules"), the
@@ -51,19 +51,12 @@ def bump(programme_id: int) -> None:
         cache.set(_generation_key(programme_id), 2, timeout=None)
 
 
-@receiver(changes_recorded)
-def bump_on_commit(sender, records, **kwargs) -> None:
-    programmes = {r.programme_id for r in records if r.programme_id is not None}
-    orphans = {r.project_id for r in records if r.project_id and r.programme_id is None}
-    if orphans:
-        from keyworks.ledger.models import Project  # noqa: PLC0415 (audit sits below ledger)
-
-        programmes |= set(
-            Project.objects.filter(pk__in=orphans).values_list("programme_id", flat=True)
-        )
-    for programme_id in programmes:
-        # Now, for readers in this transaction, and again at commit, for readers that
-        # computed from the data before it while it was open.
+def bump_on_commit(programme_ids) -> None:
+    """Move the generations of `programme_ids`, whose data the open transaction changed:
+    now, for readers in this transaction, and again at commit, for readers that computed
+    from the data before it while it was open. Called with every batch of change records
+    (reporting.figures, which knows each project's programme)."""
+    for programme_id in programme_ids:
         bump(programme_id)
         transaction.on_commit(lambda pk=programme_id: bump(pk))
 
@@ -73,7 +66,8 @@ def reuse(kind: str, key: tuple, programme, compute):
     if not settings.MEASURES_CACHE:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    full = f"keyworks:{kind}:{programme.pk}:{generation(programme.pk)}:{digest}"
+    moved = f"{generation(EVERY_PROGRAMME)}.{generation(programme.pk)}"
+    full = f"keyworks:{kind}:{programme.pk}:{moved}:{digest}"
     value = cache.get(full, MISSING)
     if value is MISSING:
         value = compute()

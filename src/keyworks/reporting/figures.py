@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import FilteredRelation, Q
 from django.dispatch import receiver
 
+from keyworks.audit import revisions
 from keyworks.audit.hooks import changes_recorded
 from keyworks.ledger.models import Programme, Project
 
@@ -49,7 +50,8 @@ STORED_INPUTS = {
 
 @receiver(changes_recorded)
 def mark_stale(sender, records, **kwargs) -> None:
-    """Mark what `records` (just written, same transaction) may have moved."""
+    """Mark what `records` (just written, same transaction) may have moved, and move the
+    generation of their programmes' reused results."""
     marks: dict[int, set] = {}
     unknown_programme = {r.project_id for r in records if r.project_id and not r.programme_id}
     programme_of = dict(
@@ -58,11 +60,15 @@ def mark_stale(sender, records, **kwargs) -> None:
     for record in records:
         programme_id = record.programme_id or programme_of.get(record.project_id)
         if programme_id is None:
-            continue
-        if record.project_id:
+            marks.setdefault(revisions.EVERY_PROGRAMME, set())  # regions, people, units…
+        elif record.project_id:
             marks.setdefault(programme_id, set()).add(record.project_id)
         elif record.object_type in STORED_INPUTS:
             marks.setdefault(programme_id, set()).add(None)
+        else:
+            marks.setdefault(programme_id, set())
+    revisions.bump_on_commit(marks)  # reused dashboard bodies follow every change
+    marks.pop(revisions.EVERY_PROGRAMME, None)
     StaleFigures.objects.bulk_create(
         [
             StaleFigures(programme_id=programme_id, project_id=project_id)
