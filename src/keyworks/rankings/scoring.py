@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from keyworks.coordination.measures import ProblemTimeliness, project_problem_timeliness
 from keyworks.core.calendar import previous_month
-from keyworks.core.memory import gc_paused
 from keyworks.reporting.measures import (
     LATE,
     MISSING,
@@ -294,8 +293,7 @@ class PeriodData:
 
 
 def period_data(programme, period: Period, now: datetime.datetime | None = None) -> PeriodData:
-    # Measures are asked for with the caller's `now` (None: the present, and then reused
-    # until the data changes — see reporting.measures.cached).
+    # Measures at the caller's `now` (None: the present), read from the stored figures.
     m2 = project_measures(programme, period.last, now=now)
     m1 = project_measures(programme, period.first, now=now)
     kept = {pk for pk, m in m2.items() if not m.paused and pk in m1 and not m1[pk].paused}
@@ -352,25 +350,22 @@ def compute(
     programme, period: Period, scheme: dict, *, now: datetime.datetime | None = None
 ) -> dict[str, list[Table]]:
     """The period's tables per dimension, computed from today's data."""
-    with gc_paused():  # tens of thousands of small objects, all kept until the end
-        data = period_data(programme, period, now)
-        weights, red, black = scheme["weights"], scheme["red"], scheme["black"]
-        figures = {pk: project_figures(pk, data) for pk in data.m2}
-        return {
-            "task_force": [
-                Table(
-                    "task_force",
-                    "",
-                    "",
-                    _group_rows(data, "task_force", weights, figures),
-                    red,
-                    black,
-                )
-            ],
-            "district": [
-                Table(
-                    "district", "", "", _group_rows(data, "district", weights, figures), red, black
-                )
-            ],
-            "project": _project_tables(data, weights, red, black, figures),
-        }
+    data = period_data(programme, period, now)
+    weights, red, black = scheme["weights"], scheme["red"], scheme["black"]
+    figures = {pk: project_figures(pk, data) for pk in data.m2}
+    return {
+        "task_force": [
+            Table(
+                "task_force",
+                "",
+                "",
+                _group_rows(data, "task_force", weights, figures),
+                red,
+                black,
+            )
+        ],
+        "district": [
+            Table("district", "", "", _group_rows(data, "district", weights, figures), red, black)
+        ],
+        "project": _project_tables(data, weights, red, black, figures),
+    }

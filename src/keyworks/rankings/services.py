@@ -11,6 +11,8 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.ledger.models import Project
+from keyworks.orgs.roles import own_region_ids, own_task_force_ids
 
 from .models import PARTS, RankingRow, RankingScheme, RankingSnapshot
 from .periods import Period
@@ -233,3 +235,17 @@ def previous_period_label(ranking: Ranking) -> str:
         return ""
     source = "已发布" if ranking.previous_published else "实时计算"
     return f"{ranking.previous.label}（{source}）"
+
+
+def own_keys(user, dimension: str) -> set[str]:
+    """The keys of the rows of `dimension` that are the user's own (their task force, their
+    district, their task force's projects), shown above the page of rows."""
+    if dimension == "task_force":
+        return {str(pk) for pk in own_task_force_ids(user)}
+    if dimension == "district":
+        return {str(pk) for pk in own_region_ids(user)}
+    task_forces = own_task_force_ids(user)
+    if not task_forces:
+        return set()
+    projects = Project.objects.filter(task_force_id__in=task_forces)
+    return {str(pk) for pk in projects.values_list("pk", flat=True)}

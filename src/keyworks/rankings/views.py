@@ -1,9 +1,12 @@
 """Ranking pages: the period's ranking (tabs per dimension), its exports, publishing and
 the scoring scheme. Thin: parse, check access, call services, render."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -17,6 +20,7 @@ from .forms import SchemeForm
 from .models import PARTS, RankingScheme
 from .permissions import can_manage_rankings, rankings_programme
 from .scoring import DIMENSIONS, NO_VERIFICATION
+from .services import own_keys
 
 
 def _programme(request, action: str = "view"):
@@ -30,6 +34,32 @@ def _ranking(request):
     return services.ranking_for(programme, period)
 
 
+PAGE_SIZE = 50
+
+
+@dataclass
+class TableView:
+    """One ranking table as a page shows it: its red and black lists, the viewer's own
+    rows, and one page of the rows matching the search (the export has every row)."""
+
+    table: object
+    page: object
+    own: list
+    matched: int
+
+
+def table_views(request, tables, own_keys: set[str]) -> list[TableView]:
+    query = (request.GET.get("q") or "").strip()
+    number = request.GET.get("page") or 1
+    views = []
+    for table in tables:
+        rows = [r for r in table.rows if query in r.label] if query else table.rows
+        page = Paginator(rows, PAGE_SIZE).get_page(number)
+        own = [r for r in table.rows if r.key in own_keys]
+        views.append(TableView(table, page, own, len(rows)))
+    return views
+
+
 @login_required
 def ranking_page(request):
     ranking = _ranking(request)
@@ -38,6 +68,9 @@ def ranking_page(request):
     if tab not in dict(DIMENSIONS):
         raise Http404("未知的排名维度 / Unknown dimension")
     tables = [t for code, _l in DIMENSIONS for t in ranking.tables.get(code, [])]
+    shown = table_views(request, ranking.tables.get(tab, []), own_keys(request.user, tab))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "programme": programme,
         "programmes": Programme.objects.restrict(request.user),
@@ -46,7 +79,10 @@ def ranking_page(request):
         "periods": periods.periods_of(programme),
         "dimensions": DIMENSIONS,
         "tab": tab,
-        "tables": ranking.tables.get(tab, []),
+        "tables": shown,
+        "q": (request.GET.get("q") or "").strip(),
+        "querystring": query.urlencode(),
+        "last_page": max((v.page.paginator.num_pages for v in shown), default=1),
         "parts": [(code, label, ranking.weights[code]) for code, label, _w in PARTS],
         "no_verification": any(
             p.figure == NO_VERIFICATION for t in tables for r in t.rows for p in r.parts

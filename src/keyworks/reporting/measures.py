@@ -269,7 +269,7 @@ STORED_FIELDS = (
     "started",
     "milestones_due",
     "milestones_on_time",
-    "submitted_at",
+    "submitted",
     "is_late",
     "verified",
     "verified_reported",
@@ -335,12 +335,14 @@ def stored_part(programme, month: datetime.date, project_ids=None) -> dict[int, 
             "started": actual_start is not None and actual_start <= end,
             "milestones_due": due_count,
             "milestones_on_time": on_time,
-            "submitted_at": submitted_at,
+            "submitted": submitted_at is not None,
             "is_late": bool(is_late),
             "verified": verification.verified if verification else None,
             "verified_reported": verification.reported if verification else None,
             "verified_gap": verification.gap_percent if verification else None,
-            "disputes": list(verification.disputes) if verification else [],
+            "disputes": list(verification.disputes)
+            if verification and verification.disputes
+            else None,
         }
     return result
 
@@ -394,7 +396,7 @@ def assemble(programme, month: datetime.date, now, rows) -> dict[int, ProjectMea
     for pk, seq, name, category_id, category, category_sort, task_force_id, task_force, f in rows:
         target, completed = f["annual_target"], f["ytd_completed"]
         rate = percent(completed, target)
-        if f["submitted_at"] is not None:
+        if f["submitted"]:
             timeliness = LATE if f["is_late"] else ON_TIME
         else:
             timeliness = MISSING if now > due else PENDING
@@ -428,7 +430,7 @@ def assemble(programme, month: datetime.date, now, rows) -> dict[int, ProjectMea
             verified=f["verified"],
             verified_reported=f["verified_reported"],
             verified_gap=f["verified_gap"],
-            disputes=list(f["disputes"]),
+            disputes=list(f["disputes"] or ()),
         )
     return result
 

@@ -231,12 +231,12 @@ class ProjectFigures(models.Model):
     started = models.BooleanField()
     milestones_due = models.PositiveIntegerField()
     milestones_on_time = models.PositiveIntegerField()
-    submitted_at = models.DateTimeField(null=True)
+    submitted = models.BooleanField()  # the month's report is in (on time or late)
     is_late = models.BooleanField()
     verified = MoneyField(null=True)
     verified_reported = MoneyField(null=True)
     verified_gap = models.DecimalField(max_digits=12, decimal_places=1, null=True)
-    disputes = models.JSONField(default=list)
+    disputes = models.JSONField(null=True)  # None when there are none: most rows
 
     class Meta:
         constraints = [
