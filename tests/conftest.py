@@ -25,7 +25,10 @@ def empty_cache():
     """Each test starts with an empty cache (throttle counters, reused results)."""
     from django.core.cache import cache
 
+    from keyworks.reporting.figures import forget_snapshots
+
     cache.clear()
+    forget_snapshots()
 
 
 @pytest.fixture(autouse=True)

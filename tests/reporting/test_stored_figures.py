@@ -16,6 +16,7 @@ from keyworks.ledger import services as ledger_services
 from keyworks.ledger.models import Project
 from keyworks.reporting import figures as stored
 from keyworks.reporting import services
+from keyworks.reporting.lights import project_lights
 from keyworks.reporting.measures import _compute, programme_months, project_measures, rollup
 from keyworks.reporting.models import MonthlyReport, ProjectFigures, ReportStatus, StaleFigures
 from keyworks.reporting.pauses import pause_project, resume_project
@@ -34,6 +35,13 @@ def kept(settings):
 
 def same_as_recomputed(programme, month, now=NOW):
     assert project_measures(programme, month, now=now) == _compute(programme, month, now)
+    # and what this process keeps for the present (the snapshot), with its lights
+    kept = project_measures(programme, month)
+    afresh = _compute(programme, month, None)
+    assert kept == afresh and list(kept) == list(afresh)
+    assert project_lights(programme, month, measures=kept) == project_lights(
+        programme, month, measures=afresh
+    )
 
 
 def test_a_second_read_asks_a_constant_number_of_queries(world, figures, kept):  # noqa: F811
@@ -41,9 +49,35 @@ def test_a_second_read_asks_a_constant_number_of_queries(world, figures, kept): 
     assert ProjectFigures.objects.filter(month=AUG).count() == 3
     with CaptureQueriesContext(connection) as ctx:
         again = project_measures(world.programme, AUG, now=NOW)
-    # stale marks, stored rows with their projects, districts, overdue milestones, pauses
-    assert len(ctx.captured_queries) == 5
+    # state, stale marks, stored rows with their projects, districts, overdue, pauses
+    assert len(ctx.captured_queries) == 6
     assert again == first == _compute(world.programme, AUG, NOW)
+
+
+def test_the_present_is_kept_by_the_process_and_asks_two_queries(world, figures, kept):  # noqa: F811
+    first = project_measures(world.programme, AUG)
+    project_lights(world.programme, AUG, measures=first)
+    with CaptureQueriesContext(connection) as ctx:
+        again = project_measures(world.programme, AUG)
+        lights = project_lights(world.programme, AUG, measures=again)
+    assert len(ctx.captured_queries) == 2  # the programme's stamp, its stale marks
+    assert again == first == _compute(world.programme, AUG, None)
+    assert lights == project_lights(
+        world.programme, AUG, measures=_compute(world.programme, AUG, None)
+    )
+
+
+def test_after_a_save_the_process_takes_in_only_the_changed_rows(world, figures, kept):  # noqa: F811
+    project_measures(world.programme, AUG)
+    report = MonthlyReport.objects.get(project=world.own, month=AUG)
+    services.review(report, by=world.district)
+    with CaptureQueriesContext(connection) as ctx:
+        after = project_measures(world.programme, AUG)
+    changed = [
+        q["sql"] for q in ctx.captured_queries if 'stamp" > ' in q["sql"] or '"stamp" >' in q["sql"]
+    ]
+    assert changed  # the rows stamped since the snapshot's
+    assert after == _compute(world.programme, AUG, None)
 
 
 def test_a_change_through_the_services_is_seen_at_once(world, figures, kept):  # noqa: F811

@@ -107,6 +107,9 @@ def project_lights(
     lights are judged from them as they are read (they move with the clock)."""
     month = first_of_month(month)
     rows = measures if measures is not None else project_measures(programme, month, now=now)
+    snapshot = getattr(rows, "snapshot", None)
+    if snapshot is not None and now is None:  # judged once per change, in this process
+        return snapshot.lights_for(rows)
     rules = WarningRules.for_programme(programme)
     return {pk: light_for(m, rules) for pk, m in rows.items()}
 

@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -20,6 +21,8 @@ from . import pauses
 from .measures import default_month, project_measures, rollup
 from .models import WarningRules
 from .permissions import can_view_measures
+
+PAGE_SIZE = 50
 
 
 def parse_month(value: str | None, programme) -> datetime.date:
@@ -40,10 +43,22 @@ def measures_page(request):
     measures = project_measures(programme, month)
     lights = lights_module.project_lights(programme, month, measures=measures)
     may_pause = is_office(request.user, programme.pk)
-    rows = [
-        {"m": m, "light": lights[pk], "hex": lights_module.HEX[lights[pk].color]}
+    light = request.GET.get("light") or ""
+    if light and light not in lights_module.COLORS:
+        raise Http404("未知的预警灯 / Unknown light")
+    query = (request.GET.get("q") or "").strip()
+    chosen = [
+        pk
         for pk, m in measures.items()
+        if (not light or lights[pk].color == light) and (not query or query in m.name)
     ]
+    page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"m": measures[pk], "light": lights[pk], "hex": lights_module.HEX[lights[pk].color]}
+        for pk in page.object_list
+    ]
+    others = request.GET.copy()
+    others.pop("page", None)
     totals = rollup(measures, "programme")
     context = {
         "month": month,
@@ -53,6 +68,10 @@ def measures_page(request):
         "by_category": rollup(measures, "category"),
         "by_district": rollup(measures, "district"),
         "rows": rows,
+        "page": page,
+        "light": light,
+        "q": query,
+        "querystring": others.urlencode(),
         "light_counts": lights_module.count_lights(lights),
         "light_labels": lights_module.LABELS,
         "rules": WarningRules.for_programme(programme),

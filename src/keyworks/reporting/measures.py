@@ -156,9 +156,11 @@ def project_measures(
     month = first_of_month(month)
     if not settings.MEASURES_CACHE:
         return _compute(programme, month, now)
-    from .figures import rows
+    from . import figures
 
-    return assemble(programme, month, now, rows(programme, month))
+    if now is not None:
+        return assemble(programme, month, now, figures.rows(programme, month))
+    return figures.snapshot_measures(programme, month)
 
 
 def pause_window(month: datetime.date, now: datetime.datetime):
@@ -357,10 +359,12 @@ def _compute(programme, month: datetime.date, now: datetime.datetime | None):
     return assemble(programme, month, now, rows)
 
 
-def assemble(programme, month: datetime.date, now, rows) -> dict[int, ProjectMeasures]:
+def assemble(
+    programme, month: datetime.date, now, rows, project_ids=None
+) -> dict[int, ProjectMeasures]:
     """ProjectMeasures from `rows` — (PROJECT_FIELDS…, stored figures dict) in ledger
     order — and what moves with the clock: report due or not, overdue milestones as of
-    the day, pauses up to now. Three queries."""
+    the day, pauses up to now. Three queries (about `project_ids` only, when given)."""
     now = now or timezone.now()
     end = month_end(month)
     moment = as_of_moment(month, now)
@@ -368,6 +372,8 @@ def assemble(programme, month: datetime.date, now, rows) -> dict[int, ProjectMea
     elapsed = elapsed_share(month)
     due = due_at(programme, month)
     in_programme = {"project__programme": programme, "project__archived_at__isnull": True}
+    if project_ids is not None:
+        in_programme["project_id__in"] = project_ids
     districts = defaultdict(list)
     through = Project.districts.through.objects.filter(**in_programme)
     for project_id, region_id, name, sort, code in through.order_by(

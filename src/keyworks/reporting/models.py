@@ -220,11 +220,16 @@ class ProjectPause(models.Model):
 
 class ProjectFigures(models.Model):
     """A project's measures for one month that do not move with the clock (reporting.
-    figures): what pages read instead of recomputing the programme. Derived data — any
-    row may be dropped and is computed again, by `reporting.measures`, when next read."""
+    figures): what pages read instead of recomputing the programme. Derived data: any
+    row is computed again, by `reporting.measures`, when its project is marked stale.
+    `stamp` is the repair that wrote it (per programme, increasing in commit order);
+    `current` is false once the project is archived."""
 
-    project = models.ForeignKey("ledger.Project", on_delete=models.CASCADE, related_name="figures")
+    project = models.ForeignKey("ledger.Project", on_delete=models.CASCADE, related_name="+")
+    programme_id = models.BigIntegerField()
     month = models.DateField()
+    stamp = models.BigIntegerField()
+    current = models.BooleanField(default=True)
     annual_target = MoneyField()
     ytd_completed = MoneyField()
     is_new = models.BooleanField()
@@ -242,6 +247,16 @@ class ProjectFigures(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "month"], name="one_figures_row_per_month")
         ]
+        indexes = [models.Index(fields=["programme_id", "month", "stamp"])]
+
+
+class FiguresState(models.Model):
+    """Per programme: the months whose figures are stored, and the stamp of the latest
+    repair. Its row is the lock repairs take, one at a time per programme."""
+
+    programme_id = models.BigIntegerField(unique=True)
+    stamp = models.BigIntegerField(default=0)
+    months = models.JSONField(default=list)  # ["2025-08-01", …]
 
 
 class StaleFigures(models.Model):
