@@ -80,6 +80,15 @@ class Result:
     constant_queries: bool = False  # the aim includes "queries do not grow with the data"
     notes: list[str] = field(default_factory=list)
     error: str | None = None  # the measured operation failed
+    # Pages and endpoints: `app` holds the cold runs (each the first request after a
+    # write, `timed_cold`); `warm` the runs with nothing changed since the previous
+    # request; `fresh_ms` one cold run in a process that has kept nothing.
+    warm: list[float] | None = None
+    fresh_ms: float | None = None
+
+    @property
+    def warm_ms(self) -> float | None:
+        return statistics.median(self.warm) * 1000 if self.warm else None
 
     @property
     def median_ms(self) -> float:
@@ -159,15 +168,73 @@ def queries_of(fn: Callable[[], Any]) -> int:
     return counter.count
 
 
-def first_after_change_ms(fn: Callable[[], Any]) -> float:
-    """One run with nothing reused (as the first request after a change of programme data
-    pays), in ms; the timed runs then show what later requests pay."""
-    from keyworks.audit import revisions
+def a_write(programme: Programme) -> Callable[[], None]:
+    """One save through the services, as on deadline day: a project's completed investment
+    moves by 0.01 万元 (a change record, a stale mark, the programme's reused results out)."""
+    from keyworks.ledger import services as ledger_services
+    from keyworks.ledger.models import Project
 
-    revisions.clear()
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
+    office = office_of(programme)
+    project_id = Project.objects.filter(programme=programme).order_by("pk").values("pk")[0]["pk"]
+
+    def write() -> None:
+        project = Project.objects.get(pk=project_id)
+        ledger_services.update_project(
+            project,
+            {"completed_investment": project.completed_investment + Decimal("0.01")},
+            by=office,
+            expected_version=project.version,
+        )
+
+    return write
+
+
+def timed_cold(
+    fn: Callable[[], Any], programme: Programme, runs: int
+) -> tuple[list[float], list[float]]:
+    """(wall, CPU seconds) of `fn` when each run is the first request after a write (the
+    write itself untimed): what a page pays on deadline day, in a process that served it
+    before."""
+    write = a_write(programme)
+    fn()  # the process has served the page before
+    wall, cpu = [], []
+    for _ in range(runs):
+        write()
+        gc.collect()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
+
+
+def cold_in_fresh_process_ms(fn: Callable[[], Any], programme: Programme) -> float:
+    """`fn` after a write, in a new process that has kept nothing (a worker just started:
+    no snapshot, an empty cache), in ms."""
+    write = a_write(programme)
+
+    def prepare() -> None:
+        from django.core.cache import cache
+
+        from keyworks.reporting.figures import forget_snapshots
+
+        forget_snapshots()
+        cache.clear()
+        write()
+
+    return in_child(lambda _arg: fn(), prepare).seconds * 1000
+
+
+# The tests of the cases run inside a test transaction, which a fork would lose.
+MEASURE_IN_NEW_PROCESS = True
+
+
+def add_warm_and_fresh(result: Result, fn: Callable[[], Any], programme: Programme, runs: int):
+    """Add to `result` (whose timed runs are the cold ones of `timed_cold`) the warm runs
+    (nothing changed since the previous request) and one cold run in a fresh process."""
+    result.warm, _ = timed(fn, runs, warmups=1)
+    if MEASURE_IN_NEW_PROCESS:
+        result.fresh_ms = cold_in_fresh_process_ms(fn, programme)
 
 
 def uncached(fn: Callable[[], Any]) -> Callable[[], Any]:

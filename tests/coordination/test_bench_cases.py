@@ -14,7 +14,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 @pytest.fixture
 def coordination_cases(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCH))
+    import cases
     import coordination_cases
+
+    monkeypatch.setattr(cases, "MEASURE_IN_NEW_PROCESS", False)
 
     yield coordination_cases
     for name in ("coordination_cases", "cases", "report"):

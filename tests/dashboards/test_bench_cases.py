@@ -14,7 +14,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 @pytest.fixture
 def dashboard_cases(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCH))
+    import cases
     import dashboard_cases
+
+    monkeypatch.setattr(cases, "MEASURE_IN_NEW_PROCESS", False)
 
     yield dashboard_cases
     for name in ("dashboard_cases", "cases", "report"):

@@ -13,7 +13,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 @pytest.fixture
 def reporting_cases(monkeypatch):
     monkeypatch.syspath_prepend(str(BENCH))
+    import cases
     import reporting_cases
+
+    monkeypatch.setattr(cases, "MEASURE_IN_NEW_PROCESS", False)
 
     yield reporting_cases
     for name in ("reporting_cases", "cases", "report"):
