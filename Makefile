@@ -47,8 +47,14 @@ test: install lint
 test-sqlite: install
 	$(BIN)/pytest
 
+# Page and import benchmarks on SQLite, then on PostgreSQL with the deadline-day load test
+# (gunicorn, 200 simulated users, Redis as the shared cache) when the server answers.
 bench: install
 	$(BIN)/python bench/run.py
+	@if $(BIN)/python scripts/pg_ready.py; then \
+	  $(BIN)/python bench/run.py --database-url $${KEYWORKS_BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/keyworks_bench} && \
+	  $(BIN)/python bench/load.py --write; \
+	else echo "PostgreSQL not reachable: PostgreSQL benchmarks and the load test skipped"; fi
 
 clean:
 	rm -rf $(VENV) var node_modules src/keyworks/static/vendor
