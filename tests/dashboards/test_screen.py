@@ -165,10 +165,25 @@ def test_screen_viewer_reads_but_cannot_change(world):
     assert not can(viewer, "import", world.programme)
 
 
-def test_without_rankings_the_screen_ranks_districts_by_completion_rate(world, monkeypatch):
+def test_without_a_ranking_the_screen_ranks_districts_by_completion_rate(world, monkeypatch):
+    from types import SimpleNamespace
+
     from keyworks.dashboards import views_screen
 
-    monkeypatch.setattr(views_screen, "ranking_services", None)
+    nothing = SimpleNamespace(tables={}, period=None)
+    monkeypatch.setattr(views_screen.ranking_services, "ranking_for", lambda *a: nothing)
     data = json.loads(world.client(world.leader).get(SCREEN_DATA).content)
     assert data["ranking"]["unit"] == "%"
     assert [r[0] for r in data["ranking"]["rows"]] == ["解放区", "武陟县"]
+
+
+def test_the_screen_ranks_every_district(world):
+    from keyworks.orgs.models import Region
+    from tests.conftest import make_project
+
+    for i in range(12):
+        region = Region.objects.create(name=f"第{i}区", parent=world.city, kind="district")
+        make_project(world.programme, world.infra, 50 + i, f"项目{i}", region, f"专班{i}")
+    data = json.loads(world.client(world.leader).get(SCREEN_DATA).content)
+    names = [row[0] for row in data["ranking"]["rows"]]
+    assert len(names) == 14 and {f"第{i}区" for i in range(12)} <= set(names)

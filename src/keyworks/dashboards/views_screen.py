@@ -25,29 +25,22 @@ from django.views.decorators.http import require_POST
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.filters import ProjectFilter
+from keyworks.ledger.models import Programme, Project
 from keyworks.ledger.programmes import current_programme
+from keyworks.rankings import services as ranking_services
+from keyworks.rankings.periods import Period
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import rollup
 
-from .permissions import ScreenViewer, can_manage_screen_links, require_manage_screen_links
-
-try:  # the rankings app (bi-monthly rankings) may be absent in a deployment
-    from keyworks.rankings import services as ranking_services
-    from keyworks.rankings.periods import Period
-except ImportError:  # pragma: no cover
-    ranking_services = None
-
-from keyworks.ledger.models import Programme, Project
-
 from . import screen_links
 from .models import ScreenLink
+from .permissions import ScreenViewer, can_manage_screen_links, require_manage_screen_links
 from .tiles import tiles_config
 from .views import cached_json, compact_json, geo_payload, map_payload
 from .views_command import command_figures, parse_month
 
 REFRESH_SECONDS = 180
 RED_LIMIT = 12
-RANK_LIMIT = 10
 
 
 def text(value) -> str | None:
@@ -62,25 +55,23 @@ def yi(value: Decimal | None) -> str | None:
 def ranking(programme, measures) -> dict:
     """The district ranking of the current period (`rankings.services`, published
     snapshot or live), with each district's movement; without one, completion rate by
-    district from the measures rollup, best first. rows: [label, value, movement]."""
-    if ranking_services is not None:
-        ranked = ranking_services.ranking_for(programme, Period.default(programme))
-        tables = [t for t in ranked.tables.get("district", []) if t.rows]
-        if tables:
-            table = tables[0]
-            return {
-                "title": f"{table.title} · {ranked.period.label}",
-                "unit": "分",
-                "rows": [
-                    [r.label, str(r.total), r.movement_label] for r in table.rows[:RANK_LIMIT]
-                ],
-            }
+    district from the measures rollup, best first. Every district (the screen scrolls
+    the list). rows: [label, value, movement]."""
+    ranked = ranking_services.ranking_for(programme, Period.default(programme))
+    tables = [t for t in ranked.tables.get("district", []) if t.rows]
+    if tables:
+        table = tables[0]
+        return {
+            "title": f"{table.title} · {ranked.period.label}",
+            "unit": "分",
+            "rows": [[r.label, str(r.total), r.movement_label] for r in table.rows],
+        }
     rows = [r for r in rollup(measures, "district") if r.completion_rate is not None]
     rows.sort(key=lambda r: (-r.completion_rate, r.sort_key))
     return {
         "title": "各县区年度投资完成率排名 / Completion rate by district",
         "unit": "%",
-        "rows": [[r.label, str(r.completion_rate), ""] for r in rows[:RANK_LIMIT]],
+        "rows": [[r.label, str(r.completion_rate), ""] for r in rows],
     }
 
 

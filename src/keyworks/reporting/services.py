@@ -255,15 +255,51 @@ def review(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
     return _transition(report, by=by, action="review", permission="review", apply=apply)
 
 
+def _carry_to_ledger(report: MonthlyReport, amount: Decimal, *, by, reason: str) -> None:
+    """Move the project's 累计完成投资 by `amount` in the caller's transaction, audited and
+    versioned like any ledger change: accepting a report adds the month's completion,
+    reopening an accepted one takes it back out."""
+    if not amount:
+        return
+    project = Project.objects.select_for_update().get(pk=report.project_id)
+    before = project.completed_investment
+    after = max(before + amount, Decimal("0"))
+    Project.objects.filter(pk=project.pk).update(
+        completed_investment=after, version=F("version") + 1
+    )
+    record_change(
+        by=by,
+        action="carry_report",
+        obj=project,
+        before={"completed_investment": str(before)},
+        after={"completed_investment": str(after)},
+        reason=reason,
+        project_id=project.pk,
+        programme_id=project.programme_id,
+    )
+
+
 @transaction.atomic
 def accept(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
+    """The office accepts a report: it counts in the measures from now on, and its month's
+    completion is added to the project's 累计完成投资 in the ledger."""
+    was_accepted = _locked(report).status == ReportStatus.ACCEPTED  # locked: carried once
+
     def apply(r):
         r.status = ReportStatus.ACCEPTED
         r.decided_by = by
         r.decided_at = timezone.now()
         r.decision_comment = comment
 
-    return _transition(report, by=by, action="accept", permission="accept", apply=apply)
+    current = _transition(report, by=by, action="accept", permission="accept", apply=apply)
+    if not was_accepted:
+        _carry_to_ledger(
+            current,
+            current.completed_this_month,
+            by=by,
+            reason=f"采纳{current.month:%Y年%m月}月报",
+        )
+    return current
 
 
 @transaction.atomic
@@ -320,6 +356,13 @@ def decide_correction(
     correction.save()
     if approve:
         before = _report_snapshot(report)
+        if report.status == ReportStatus.ACCEPTED:
+            _carry_to_ledger(
+                report,
+                -report.completed_this_month,
+                by=by,
+                reason=f"{report.month:%Y年%m月}月报更正，撤回已采纳的完成投资",
+            )
         report.status = ReportStatus.DRAFT
         _bump(report)
         b, a = diff(before, _report_snapshot(report))

@@ -89,8 +89,16 @@
     });
     document.getElementById("scr-ranking-title").textContent = d.ranking.title;
     const rows = d.ranking.rows.slice().reverse();
+    // Every district is ranked; beyond what fits, the list scrolls (wheel or the bar).
+    const shown = 12;
+    const scroll = rows.length > shown
+      ? [{ type: "inside", yAxisIndex: 0, startValue: rows.length - shown, endValue: rows.length - 1, zoomLock: true },
+         { type: "slider", yAxisIndex: 0, right: 0, width: 10, startValue: rows.length - shown, endValue: rows.length - 1,
+           showDetail: false, brushSelect: false, zoomLock: true }]
+      : [];
     charts.ranking.setOption({
-      grid: { left: 8, right: 48, top: 4, bottom: 4, containLabel: true },
+      grid: { left: 8, right: scroll.length ? 60 : 48, top: 4, bottom: 4, containLabel: true },
+      dataZoom: scroll,
       xAxis: { type: "value", max: (v) => Math.max(100, v.max), axisLabel: AXIS, splitLine: { lineStyle: { color: "#173a78" } } },
       yAxis: { type: "category", data: rows.map((r) => r[0]), axisLabel: { color: "#d6e4ff", fontSize: 13 } },
       series: [{
