@@ -40,8 +40,8 @@ What is measured (server side, in Python, no network):
   same province and categories, every run committed: *create* (an empty programme each
   run: 10,000 projects created), *update* (files alternating so every row changes its
   completed investment: 10,000 updates), *unchanged* (the same file again: nothing
-  written but the summary record). Baseline: openpyxl read-only mode iterating every cell
-  of the same file.
+  written but the summary record). Baseline: python-calamine (the importer's own reader)
+  reading every cell of the same file.
 - **dashboard data** (`bench/dashboard_cases.py`): the command dashboard's, battle map's
   and schedule chart's JSON endpoints at 10,000 projects with 12 months of reports, each
   beside raw SQL for the same figures; the map's payload size.
