@@ -45,3 +45,22 @@ def test_without_reuse_every_request_builds_afresh(world, settings):
     client.get(MAP)
     world.own.__class__.objects.filter(pk=world.own.pk).update(total_investment=Decimal("777"))
     assert totals(client.get(MAP))[world.own.pk] == 777
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        MAP,
+        "/dashboards/command/data.json",
+        "/dashboards/schedule/data.json",
+        "/dashboards/screen/data.json",
+    ],
+)
+def test_chart_data_travels_compressed_to_a_browser_that_accepts_it(world, url):
+    import gzip
+
+    client = world.client(world.office)
+    plain = client.get(url, {"programme": "jz2025"})
+    packed = client.get(url, {"programme": "jz2025"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert json.loads(gzip.decompress(packed.content)) == json.loads(plain.content)
