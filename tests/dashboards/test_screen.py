@@ -187,3 +187,10 @@ def test_the_screen_ranks_every_district(world):
     data = json.loads(world.client(world.leader).get(SCREEN_DATA).content)
     names = [row[0] for row in data["ranking"]["rows"]]
     assert len(names) == 14 and {f"第{i}区" for i in range(12)} <= set(names)
+
+
+def test_the_screen_says_when_its_figures_are_demo_data(world):
+    client = world.client(world.leader)
+    assert 'id="scr-demo"' not in client.get(SCREEN).content.decode()
+    Programme.objects.filter(pk=world.programme.pk).update(is_demo=True)
+    assert 'id="scr-demo"' in client.get(SCREEN).content.decode()
