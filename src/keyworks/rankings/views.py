@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -126,7 +127,8 @@ def publish(request):
         messages.success(request, f"{period.label}排名已发布 / Ranking published")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(f"/rankings/?programme={programme.code}&period={period.code}")
+    query = f"?programme={programme.code}&period={period.code}"
+    return redirect(reverse("rankings:ranking") + query)
 
 
 @login_required
@@ -147,6 +149,6 @@ def scheme_page(request):
                 form.add_error(None if field == "__all__" else field, errors)
         else:
             messages.success(request, "计分方案已保存 / Scoring scheme saved")
-            return redirect(f"/rankings/scheme/?programme={programme.code}")
+            return redirect(f"{reverse('rankings:scheme')}?programme={programme.code}")
     context = {"programme": programme, "form": form, "scheme": scheme}
     return render(request, "rankings/scheme.html", context, status=400 if form.errors else 200)

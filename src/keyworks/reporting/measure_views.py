@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
@@ -104,7 +105,7 @@ def project_pause(request, pk, action):
         messages.error(request, "复核日期格式错误 / Invalid review date")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    url = f"/reporting/measures/?programme={project.programme.code}"
+    url = f"{reverse('reporting:measures')}?programme={project.programme.code}"
     if request.POST.get("month"):
         url += f"&month={request.POST['month']}"
     return redirect(url)
