@@ -84,6 +84,7 @@ def prepare(args) -> dict:
 
     from keyworks.demo.synth import build_synth
     from keyworks.ledger.models import Category, Programme, Project
+    from keyworks.reporting.figures import mark_programme_stale
     from keyworks.reporting.models import MonthlyReport
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -101,6 +102,7 @@ def prepare(args) -> dict:
         run_sql("ANALYZE")
     december = MonthlyReport.objects.filter(project__programme=programme, month=f"{MONTH}-01")
     december._raw_delete(december.db)  # reports only; their change records stay as history
+    mark_programme_stale(programme)  # written behind the services: its stored figures too
     task_forces = max(1, args.users * 3 // 4)
     projects = list(
         Project.objects.filter(programme=programme)
