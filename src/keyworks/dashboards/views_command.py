@@ -18,9 +18,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 
-from keyworks.coordination.filters import ProblemFilter
+from keyworks.coordination.extensions import as_of_day
 from keyworks.coordination.models import Problem, ProblemStatus
-from keyworks.core.calendar import SHANGHAI, local_today
+from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.programmes import current_programme
@@ -32,11 +32,12 @@ from keyworks.reporting.measures import (
     PENDING,
     TIMELINESS_LABELS,
     default_month,
-    month_end,
+    percent,
     programme_months,
     project_measures,
     rollup,
 )
+from keyworks.reporting.registry import headline
 
 from .views import cached_json
 
@@ -63,10 +64,6 @@ def link(name: str, programme, **params) -> str:
     return f"{reverse(name)}?{urlencode(query)}"
 
 
-def as_of_day(month: datetime.date) -> datetime.date:
-    return min(month_end(month), local_today())
-
-
 def stage_counts(user, programme) -> dict[str, int]:
     """Projects per stage, through the ledger list's own filter (current ledger)."""
     qs = ProjectFilter(
@@ -78,24 +75,17 @@ def stage_counts(user, programme) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in Stage.values}
 
 
-def problem_count(user, programme, **params) -> int:
-    base = Problem.objects.restrict(user).filter(project__programme=programme)
-    return ProblemFilter(
-        QueryDict(urlencode(params)), queryset=base, programme=programme
-    ).qs.count()
-
-
 def command_figures(request, programme, month):
+    """The dashboard's (and the big screen's) figures: the registry's values
+    (`reporting.registry.headline`), with links to the rows each one counts."""
     measures = project_measures(programme, month)
-    total = rollup(measures, "programme")
-    total = total[0] if total else None
+    h = headline(programme, month, user=request.user, measures=measures)
     stages = stage_counts(request.user, programme)
     month_text = f"{month:%Y-%m}"
     day = as_of_day(month)
     problems_open = {"state": "open", "as_of": day.isoformat()}
     problems_overdue = {**problems_open, "overdue": "on"}
     measures_url = link("reporting:measures", programme, month=month_text)
-    reports = total.reports if total else dict.fromkeys(TIMELINESS_LABELS, 0)
     figures = {
         "stages": [
             {
@@ -106,29 +96,29 @@ def command_figures(request, programme, month):
             }
             for value, label in Stage.choices
         ],
-        "projects": sum(stages.values()),
+        "projects": h["projects"],
+        "paused": h["paused"],
         "ledger_url": link("ledger:project_list", programme),
         "completed": stages[Stage.COMPLETED],
         "completed_url": link("ledger:project_list", programme, stage=Stage.COMPLETED),
-        "new_projects": total.new_projects if total else 0,
-        "started": total.started if total else 0,
-        "start_rate": total.start_rate if total else None,
-        "annual_target": total.annual_target if total else None,
-        "ytd_completed": total.ytd_completed if total else None,
-        "completion_rate": total.completion_rate if total else None,
-        "elapsed": total.elapsed if total else None,
-        "gap": total.gap if total else None,
+        "new_projects": h["new_projects"],
+        "started": h["started"],
+        "start_rate": percent(h["started"], h["new_projects"]),
+        "annual_target": h["annual_target"],
+        "ytd_completed": h["ytd_completed"],
+        "completion_rate": h["completion_rate"],
+        "elapsed": h["elapsed"],
         "measures_url": measures_url,
-        "problems_open": problem_count(request.user, programme, **problems_open),
+        "problems_open": h["problems_open"],
         "problems_open_url": link("coordination:problem_list", programme, **problems_open),
-        "problems_overdue": problem_count(request.user, programme, **problems_overdue),
+        "problems_overdue": h["problems_overdue"],
         "problems_overdue_url": link("coordination:problem_list", programme, **problems_overdue),
         "problems_as_of": day,
         "reports": [
-            {"key": key, "label": TIMELINESS_LABELS[key], "count": reports[key]}
+            {"key": key, "label": TIMELINESS_LABELS[key], "count": h[f"reports_{key}"]}
             for key in (ON_TIME, LATE, MISSING, PENDING)
         ],
-        "report_rate": total.report_rate if total else None,
+        "report_rate": h["report_rate"],
         "reports_url": link("reporting:report_list", programme, month=month_text),
     }
     return figures, measures

@@ -26,6 +26,7 @@ from .measures import (
     rollup,
 )
 from .models import MonthlyReport, ReportStatus
+from .registry import FIGURES, headline
 
 router = Router()
 
@@ -165,6 +166,20 @@ class LightOut(Schema):
     gap: str | None
     report: str
     paused: bool
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    definition: str
+    unit: str
+    value: str | int | None  # amounts and percentages as decimal strings
+
+
+class FiguresOut(Schema):
+    programme: str
+    month: str
+    figures: list[FigureOut]
 
 
 class LightsOut(Schema):
@@ -423,6 +438,29 @@ def get_measures(request, filters: Query[MeasuresQuery]):
         "programme_total": rollup_out(totals[0]) if totals else None,
         "by_category": [rollup_out(g) for g in rollup(measures, "category")],
         "by_district": [rollup_out(g) for g in rollup(measures, "district")],
+    }
+
+
+@router.get("/figures", response={200: FiguresOut, **READ_ERRORS}, tags=["measures"])
+def get_figures(request, filters: Query[MeasuresQuery]):
+    """各项总体指标及其口径（指标登记表）/ Every headline figure with its definition."""
+    programme, month = measured_programme(request.auth, filters)
+    values = headline(programme, month, user=request.auth)
+    return {
+        "programme": programme.code,
+        "month": f"{month:%Y-%m}",
+        "figures": [
+            {
+                "key": figure.key,
+                "label": str(figure.label),
+                "definition": str(figure.definition),
+                "unit": str(figure.unit),
+                "value": text(values[figure.key])
+                if isinstance(values[figure.key], Decimal)
+                else values[figure.key],
+            }
+            for figure in FIGURES
+        ],
     }
 
 

@@ -1,0 +1,107 @@
+"""The figure registry: every headline figure of a programme month, named and defined
+once. The command dashboard, the big screen and the API's figures endpoint take their
+numbers from `headline`; the month summary and the measures pages show the same rollup
+(`measures.rollup`) these come from, so a figure reads the same wherever it appears
+(tests/reporting/test_registry.py checks it surface by surface).
+
+Two populations, said on the page wherever they differ:
+- *current projects*: the ledger's projects not archived, paused ones included
+  (项目总数, the lights, where grey is "paused");
+- *measured projects*: current projects not paused in the month (every rollup: the
+  annual plan, year-to-date completion, new starts, report timeliness).
+Open and overdue problems are counted as of the month's end (today while it runs); the
+coordination app provides them (`core.extensions` point "headline_figures").
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from keyworks.core.extensions import collect
+
+from . import lights as warning_lights
+from .measures import LATE, MISSING, ON_TIME, PENDING, project_measures, rollup
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    definition: str
+    unit: str
+
+
+FIGURES = [
+    Figure("projects", _("项目总数"), _("台账中未归档的项目，含暂停项目"), _("个")),
+    Figure("paused", _("暂停项目"), _("所选月份处于暂停的项目：列出，但不计入各项汇总"), _("个")),
+    Figure("measured", _("纳入汇总的项目"), _("项目总数减去暂停项目"), _("个")),
+    Figure(
+        "annual_target",
+        _("年度计划投资"),
+        _("纳入汇总项目的年度计划投资之和（不含暂停项目）"),
+        _("万元"),
+    ),
+    Figure(
+        "ytd_completed",
+        _("年度累计完成投资"),
+        _("纳入汇总项目本年1月至所选月份、办公室已采纳月报的当月完成投资之和"),
+        _("万元"),
+    ),
+    Figure("completion_rate", _("年度投资完成率"), _("年度累计完成投资 ÷ 年度计划投资"), "%"),
+    Figure("elapsed", _("序时进度"), _("所选月份末已过月数 ÷ 12"), "%"),
+    Figure("new_projects", _("新建项目"), _("计划开工日期在本年的纳入汇总项目"), _("个")),
+    Figure("started", _("新建项目已开工"), _("新建项目中，实际开工不晚于所选月份月末的"), _("个")),
+    Figure("reports_on_time", _("月报按时报送"), _("纳入汇总项目所选月份月报按时提交的"), _("个")),
+    Figure("reports_late", _("月报逾期提交"), _("截止日后才提交的"), _("个")),
+    Figure("reports_missing", _("月报逾期未报"), _("截止日已过仍未提交的"), _("个")),
+    Figure("reports_pending", _("月报未到截止日"), _("截止日未到、尚未提交的"), _("个")),
+    Figure("report_rate", _("月报及时率"), _("按时报送 ÷ 纳入汇总的项目"), "%"),
+    Figure("lights_red", _("红灯"), _("当前项目中亮红灯的（按预警规则）"), _("个")),
+    Figure("lights_yellow", _("黄灯"), _("当前项目中亮黄灯的"), _("个")),
+    Figure("lights_green", _("绿灯"), _("当前项目中亮绿灯的"), _("个")),
+    Figure("lights_grey", _("暂停（灰灯）"), _("当前项目中处于暂停的"), _("个")),
+    Figure(
+        "problems_open",
+        _("未销号问题"),
+        _("截至所选月份月末（当月为今天）未销号、未作废的问题"),
+        _("个"),
+    ),
+    Figure("problems_overdue", _("逾期问题"), _("未销号问题中已过办结时限的"), _("个")),
+]
+BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+def headline(programme, month: datetime.date, *, user=None, measures=None) -> dict:
+    """{figure key: value} for `programme` in `month` (Decimal or int; None where there
+    is nothing to divide by). `user` limits the problems to those they may see."""
+    measures = measures if measures is not None else project_measures(programme, month)
+    lights = warning_lights.project_lights(programme, month, measures=measures)
+    (total,) = rollup(measures, "programme") or [None]
+    counts = warning_lights.count_lights(lights)
+    paused = sum(1 for m in measures.values() if m.paused)
+    reports = total.reports if total else dict.fromkeys((ON_TIME, LATE, MISSING, PENDING), 0)
+    values = {
+        "projects": len(measures),
+        "paused": paused,
+        "measured": len(measures) - paused,
+        "annual_target": total.annual_target if total else None,
+        "ytd_completed": total.ytd_completed if total else None,
+        "completion_rate": total.completion_rate if total else None,
+        "elapsed": total.elapsed if total else None,
+        "new_projects": total.new_projects if total else 0,
+        "started": total.started if total else 0,
+        "reports_on_time": reports[ON_TIME],
+        "reports_late": reports[LATE],
+        "reports_missing": reports[MISSING],
+        "reports_pending": reports[PENDING],
+        "report_rate": total.report_rate if total else None,
+        **{f"lights_{color}": counts[color] for color in warning_lights.COLORS},
+        "problems_open": None,
+        "problems_overdue": None,
+    }
+    for provided in collect("headline_figures", user, programme, month):
+        values.update(provided)
+    return values
