@@ -19,9 +19,7 @@ from keyworks.reporting.summary import month_summary
 
 
 def office_of(programme) -> User:
-    return User.objects.filter(
-        roles__role=Role.OFFICE, roles__programme=programme
-    ).first()
+    return User.objects.filter(roles__role=Role.OFFICE, roles__programme=programme).first()
 
 
 @pytest.fixture(params=["demo", "generated"])

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.display import history_rows
@@ -21,6 +20,7 @@ from keyworks.ledger.programmes import current_programme
 from . import services
 from .forms import CommentForm, ReasonForm, ReportForm
 from .measure_views import parse_month
+from .measures import MISSING, project_measures
 from .models import CorrectionRequest, MonthlyReport
 from .permissions import (
     can_report,
@@ -45,20 +45,30 @@ def report_list(request):
         r.project_id: r for r in MonthlyReport.objects.filter(project__in=projects, month=month)
     }
     due = services.due_at(programme, month)
-    overdue = timezone.now() > due
     future = month > calendar.first_of_month(calendar.local_today())
+    # Missing, late and paused as the measures say (reporting.registry): one definition.
+    measures = project_measures(programme, month)
     rows = []
     for project in projects:
         report = reports.get(project.pk)
+        m = measures.get(project.pk)
+        paused = bool(m and m.paused)
         can_start = (
             report is None
             and not future
             and can_report(request.user, "edit", MonthlyReport(project=project))
         )
-        missing = overdue and (report is None or report.submitted_at is None)
+        missing = bool(m and not paused and m.report == MISSING)
         rows.append(
-            {"project": project, "report": report, "can_start": can_start, "missing": missing}
+            {
+                "project": project,
+                "report": report,
+                "can_start": can_start,
+                "missing": missing,
+                "paused": paused,
+            }
         )
+    measured = [r for r in rows if not r["paused"]]
     context = {
         "month": month,
         "previous": calendar.previous_month(month),
@@ -66,9 +76,11 @@ def report_list(request):
         "due": due,
         "rows": rows,
         "counts": {
-            "submitted": sum(1 for r in rows if r["report"] and r["report"].submitted_at),
-            "late": sum(1 for r in rows if r["report"] and r["report"].is_late),
-            "missing": sum(1 for r in rows if r["missing"]),
+            "measured": len(measured),
+            "paused": len(rows) - len(measured),
+            "submitted": sum(1 for r in measured if r["report"] and r["report"].submitted_at),
+            "late": sum(1 for r in measured if r["report"] and r["report"].is_late),
+            "missing": sum(1 for r in measured if r["missing"]),
         },
         "can_import": report_importable_projects(request.user, programme).exists(),
     }
