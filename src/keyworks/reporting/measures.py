@@ -6,7 +6,9 @@ number of queries (one per kind of data), then assembled in Python.
 Definitions (month M of year Y; "the month's end" is the last day of M, Asia/Shanghai):
 
 - annual investment completion rate = year-to-date completed / annual target, where the
-  annual target is `Project.annual_investment` and year-to-date is the sum of
+  annual target is the one in force at the month's end (the targets app's accepted
+  versions, "targets_in_force": a revision accepted in July moves July on, never June;
+  without an accepted target, `Project.annual_investment`) and year-to-date is the sum of
   `completed_this_month` of the project's **accepted** reports for January..M of Y.
   Submitted and reviewed reports are not counted: a figure enters the measures only once
   the office has accepted it (the reports page shows the not-yet-accepted ones).
@@ -184,9 +186,9 @@ def programme_months(
 ) -> list[MonthTotal]:
     """For January..`last_month`: the programme rollup's annual target and year-to-date
     accepted completion at each month's end — the same figures as
-    `rollup(project_measures(programme, m))`, in four queries for all the months (the
-    command dashboard's S-curve): sums over every current project, less the projects
-    paused in that month."""
+    `rollup(project_measures(programme, m))`, in a few queries per month at most (the
+    command dashboard's S-curve): sums over every current project, each against the
+    target in force that month, less the projects paused in that month."""
     now = now or timezone.now()
     last_month = first_of_month(last_month)
     months = [last_month.replace(month=m) for m in range(1, last_month.month + 1)]
@@ -200,15 +202,24 @@ def programme_months(
         accepted.values("month").annotate(s=Sum("completed_this_month")).order_by()
         .values_list("month", "s")
     )  # fmt: skip
+    targets = {month: {} for month in months}  # month → {project: target in force}
+    for month in months:
+        for found in collect("targets_in_force", programme, month, None):
+            targets[month].update(found)
+    annual = dict(
+        current.filter(pk__in={pk for t in targets.values() for pk in t}).values_list(
+            "pk", "annual_investment"
+        )
+    )
     first_start, _ = pause_window(months[0], now)
     _, last_end = pause_window(last_month, now)
     pauses = defaultdict(list)
-    for project_id, started, ended, annual in (
+    for project_id, started, ended, project_annual in (
         ProjectPause.objects.filter(**in_programme, started_at__lt=last_end)
         .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=first_start))
         .values_list("project_id", "started_at", "ended_at", "project__annual_investment")
     ):
-        pauses[project_id].append((started, ended, annual or ZERO))
+        pauses[project_id].append((started, ended, project_annual or ZERO))
     paused_done = defaultdict(dict)
     for project_id, month, total in (
         accepted.filter(project_id__in=list(pauses))
@@ -219,11 +230,20 @@ def programme_months(
     result, running = [], ZERO
     for month in months:
         running += by_month.get(month) or ZERO
-        target, ytd = all_target, running
+        in_force = targets[month]
+        target = all_target + sum(
+            (
+                (amount or ZERO) - (annual[pk] or ZERO)
+                for pk, amount in in_force.items()
+                if pk in annual
+            ),
+            ZERO,
+        )
+        ytd = running
         start, end = pause_window(month, now)
         for pk, spans in pauses.items():
             if any(s < end and (e is None or e > start) for s, e, _a in spans):
-                target -= spans[0][2]
+                target -= in_force.get(pk, spans[0][2]) or ZERO
                 ytd -= sum((v for m, v in paused_done[pk].items() if m <= month), ZERO)
         result.append(MonthTotal(month, target, ytd))
     return result
@@ -323,6 +343,9 @@ def stored_part(programme, month: datetime.date, project_ids=None) -> dict[int, 
     verifications = {}
     for found in collect("month_verifications", programme, month, project_ids):
         verifications.update(found)
+    targets = {}
+    for found in collect("targets_in_force", programme, month, project_ids):
+        targets.update(found)
     result = {}
     for pk, annual, planned_start, actual_start in projects.values_list(
         "pk", "annual_investment", "planned_start", "actual_start"
@@ -331,7 +354,7 @@ def stored_part(programme, month: datetime.date, project_ids=None) -> dict[int, 
         due_count, on_time = milestones.get(pk, (0, 0))
         verification = verifications.get(pk)
         result[pk] = {
-            "annual_target": annual or ZERO,
+            "annual_target": targets.get(pk, annual) or ZERO,
             "ytd_completed": ytd.get(pk) or ZERO,
             "is_new": planned_start is not None and planned_start.year == month.year,
             "started": actual_start is not None and actual_start <= end,
