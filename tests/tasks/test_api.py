@@ -60,6 +60,25 @@ def test_create_validation_errors_name_the_field(world):
 
 
 @pytest.mark.parametrize(
+    "link", ["javascript:alert(document.cookie)", "//evil.example/x", "data:text/html,x"]
+)
+def test_subject_url_must_be_http_or_a_site_path(world, link):
+    api = Api(world.office)
+    response = api.post("/api/tasks", body(world, subject_label="调度会", subject_url=link))
+    assert response.status_code == 422, response.content
+    assert "subject_url" in response.json()["errors"]
+    assert not Task.objects.exists()
+    response = api.post("/api/tasks", body(world, subject_url="https://example.gov.cn/m/12"))
+    assert response.status_code == 201 and response.json()["subject_url"].startswith("https://")
+
+
+def test_a_stored_unsafe_link_is_not_handed_out(world):
+    task = supervision(world, subject_label="调度会")
+    Task.objects.filter(pk=task.pk).update(subject_url="javascript:alert(1)")  # an old row
+    assert Api(world.office).get(f"/api/tasks/{task.pk}").json()["subject_url"] == ""
+
+
+@pytest.mark.parametrize(
     ("who", "status"),
     [
         ("office", 200),

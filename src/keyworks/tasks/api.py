@@ -16,6 +16,7 @@ from keyworks.coordination.models import Problem
 from keyworks.core import calendar
 from keyworks.core.pagination import AsOfPagination, Rows
 from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
+from keyworks.core.validators import is_safe_link
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit, User
 from keyworks.reporting.permissions import visible_reports
@@ -45,7 +46,7 @@ class TaskItem(Schema):
     problem_id: int | None
     report_id: int | None
     subject_label: str
-    subject_url: str
+    subject_url: str = Field(description="http(s) 地址或本站路径 / http(s) or a site path")
     issued_by: Ref
     issued_on: datetime.date
     lead_unit: Ref
@@ -126,7 +127,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "problem_id": task.problem_id,
         "report_id": task.report_id,
         "subject_label": task.subject_label,
-        "subject_url": task.subject_url,
+        "subject_url": task.subject_url if is_safe_link(task.subject_url) else "",
         "issued_by": ref(task.issued_by),
         "issued_on": task.issued_on,
         "lead_unit": ref(task.lead_unit),
