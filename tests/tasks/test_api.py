@@ -121,6 +121,16 @@ def test_action_matrix(world, who, answer, accept):
     assert api.post(f"/api/tasks/{task.pk}/accept", {}).status_code == accept
 
 
+@pytest.mark.parametrize("version", [False, True, "1", 1.0])
+def test_a_bool_or_text_is_not_a_version(world, version):
+    task = supervision(world)
+    dept = Api(world.department_user)
+    response = dept.post(f"/api/tasks/{task.pk}/answer", {"note": "已办", "version": version})
+    assert response.status_code == 422 and "version" in response.json()["errors"]
+    task.refresh_from_db()
+    assert task.status == TaskStatus.ISSUED and task.version == 1
+
+
 def test_flow_and_conflict(world):
     task = supervision(world)
     dept, inspector = Api(world.department_user), Api(world.inspector)

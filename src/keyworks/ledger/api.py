@@ -15,7 +15,7 @@ from django.http import QueryDict
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Error, exact, money
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Error, Version, exact, money
 from keyworks.orgs.models import Region, Unit
 
 from . import permissions, services
@@ -205,7 +205,7 @@ class ProjectCreate(ProjectFields):
 
 
 class ProjectPatch(ProjectFields):
-    version: int = Field(description="the version you read; 409 if someone saved since")
+    version: Version = Field(description="the version you read; 409 if someone saved since")
 
 
 # --- reading -------------------------------------------------------------------------
