@@ -20,9 +20,18 @@ class ValidationErrorOut(Schema):
     errors: dict[str, list[str]]
 
 
-READ_ERRORS = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+class BadRequestOut(Schema):
+    """Text refused (`errors` names the field), a body that is not JSON, too many fields."""
 
-WRITE_ERRORS = {**READ_ERRORS, 409: Error}
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+# Every endpoint: 400 for refused text in the query (core.text); writes add a stale
+# version (409) and a body over the size limit (413).
+READ_ERRORS = {400: BadRequestOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+
+WRITE_ERRORS = {**READ_ERRORS, 409: Error, 413: Error}
 
 
 def whole_number(value):
