@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 
 from keyworks.ledger.models import Category, Programme, Project, TaskForce
@@ -63,6 +64,23 @@ class World:
         if user is not None:
             client.force_login(user)
         return client
+
+
+def race_first_save(monkeypatch, model, **row) -> list:
+    """Two first saves at once: the next lookup of a `model` row finds none, and right
+    after it another request inserts `row` (before this one inserts its own). Returns a
+    list that holds that other row once it is made."""
+    made: list = []
+    first = QuerySet.first
+
+    def first_then_insert(queryset):
+        found = first(queryset)
+        if queryset.model is model and not made:
+            made.append(model.objects.create(**row))
+        return found
+
+    monkeypatch.setattr(QuerySet, "first", first_then_insert)
+    return made
 
 
 def make_user(username: str, full_name: str, **extra) -> User:

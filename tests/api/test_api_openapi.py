@@ -32,3 +32,15 @@ def test_docs_page_renders(db):
     response = Client().get("/api/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_every_operation_declares_the_errors_it_can_answer(db):
+    """400 (refused text, core.text) anywhere; 413 (body too large) and 409 (stale
+    version) on every write."""
+    paths = Client().get("/api/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert "400" in codes, (method, path)
+            if method != "get":
+                assert {"409", "413"} <= codes, (method, path)

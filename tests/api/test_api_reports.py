@@ -1,3 +1,4 @@
+import threading
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,9 @@ from keyworks.audit.models import ChangeRecord
 from keyworks.core import calendar
 from keyworks.ledger.models import Project
 from keyworks.reporting.models import MonthlyReport, ReportStatus
+from tests.conftest import build_world, race_first_save
 
+from .conftest import Api
 from .test_api_projects_read import make_projects
 
 
@@ -96,11 +99,86 @@ def test_only_the_own_task_force_submits(world, api, who, status):
 
 def test_a_task_force_cannot_start_another_projects_report(world, api):
     response = start(api(world.member), world.other)
-    assert response.status_code == 403
-    assert "权限" in response.json()["detail"]
+    assert response.status_code == 404  # it sees the project, not its reports
     assert not MonthlyReport.objects.exists()
     assert start(api(world.outsider), world.own).status_code == 404
     assert start(api(world.leader), world.own).status_code == 403
+    assert "权限" in start(api(world.leader), world.own).json()["detail"]
+
+
+def test_starting_a_hidden_report_answers_like_reading_it(world, api):
+    """No existence oracle: 404 whether the report exists or not, as GET answers."""
+    client = api(world.other_member)
+    missing = start(client, world.own)
+    report = make_report(world, world.own)
+    assert client.get(f"/api/reports/{report.pk}").status_code == 404
+    existing = start(client, world.own, progress_text="x")
+    assert missing.status_code == existing.status_code == 404
+    assert missing.json() == existing.json()
+    report.refresh_from_db()
+    assert report.progress_text == ""
+
+
+def test_starting_again_returns_the_report_and_never_overwrites_it_unseen(world, api):
+    first, second = api(world.member), api(world.member)
+    created = start(first, world.own, progress_text="第一稿")
+    assert created.status_code == 201
+    report_id, version = created.json()["id"], created.json()["version"]
+    again = start(second, world.own)
+    assert again.status_code == 200 and again.json()["id"] == report_id
+    assert again.json()["progress_text"] == "第一稿"
+    blind = start(second, world.own, progress_text="第二稿")
+    assert blind.status_code == 409 and "version" in blind.json()["detail"]
+    stale = start(second, world.own, progress_text="第二稿", version=version - 1)
+    assert stale.status_code == 409
+    assert MonthlyReport.objects.get().progress_text == "第一稿"
+    saved = start(second, world.own, progress_text="第二稿", version=version)
+    assert saved.status_code == 200 and saved.json()["progress_text"] == "第二稿"
+    assert saved.json()["version"] == version + 1
+    assert MonthlyReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(("text", "status"), [("我的", 409), (None, 200)])
+def test_two_starts_at_once_one_creates_and_the_other_is_told(
+    world, api, monkeypatch, text, status
+):
+    """Another request creates the report between this one's look and its insert: this one
+    did not create it (never 201) and its text is not saved over the other's (409)."""
+    race_first_save(monkeypatch, MonthlyReport, project=world.own, month=calendar.previous_month())
+    fields = {"progress_text": text} if text else {}
+    response = start(api(world.member), world.own, **fields)
+    assert response.status_code == status, response.content
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads share SQLite's in-memory database, which locks whole tables",
+)
+@pytest.mark.django_db(transaction=True)
+def test_many_starts_with_content_at_once():
+    """Of many callers starting one draft with their text at once, one creates it (201)
+    and its text is kept; every other is told (409), none gets a 500 or a false 201."""
+    world = build_world()
+    clients = [Api(world.member) for _ in range(8)]
+    barrier = threading.Barrier(len(clients))
+    answers: dict[int, int] = {}
+
+    def call(n: int) -> None:
+        try:
+            barrier.wait()
+            answers[n] = start(clients[n], world.own, progress_text=f"第{n}稿").status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(answers.values())
+    assert statuses == [201] + [409] * (len(clients) - 1), statuses
+    winner = next(n for n, status in answers.items() if status == 201)
+    assert MonthlyReport.objects.get().progress_text == f"第{winner}稿"
 
 
 def test_the_other_task_force_does_not_see_the_report(world, api):
@@ -154,6 +232,12 @@ def test_invalid_input_names_the_field(world, api):
     assert "completed_this_month" in negative.json()["errors"]
     unknown = start(client, world.own, status="accepted")
     assert unknown.status_code == 422 and "status" in unknown.json()["errors"]
+    for version in (False, True, "1", 1.0):
+        refused = start(client, world.own, progress_text="x", version=version)
+        assert refused.status_code == 422 and "version" in refused.json()["errors"]
+    report = make_report(world, world.own)
+    not_a_version = client.patch(f"/api/reports/{report.pk}", {"version": False})
+    assert not_a_version.status_code == 422 and "version" in not_a_version.json()["errors"]
 
 
 def test_the_list_filters_and_paginates(world, api):

@@ -11,6 +11,7 @@ from keyworks.audit.models import ChangeRecord
 from keyworks.coordination import services
 from keyworks.coordination.models import EscalationLevel, EscalationRule, ProblemEvent
 from keyworks.core.calendar import local_today
+from tests.conftest import race_first_save
 
 from .conftest import raised, resolved
 
@@ -192,6 +193,22 @@ def test_save_rule_audited_and_locked(world):
     assert record.before["overdue_days"] == 7 and record.after["overdue_days"] == 5
     with pytest.raises(ValidationError):
         services.save_escalation_rule(world.programme, {"max_level": 9}, by=world.office)
+
+
+def test_two_first_saves_of_the_rule_at_once(world, monkeypatch):
+    """The other first save wins; this one updates it (no version) or is told (409)."""
+    made = race_first_save(monkeypatch, EscalationRule, programme=world.programme)
+    saved = rule(world, overdue_days=5)
+    assert made and saved.pk == made[0].pk and saved.version == 2
+    assert EscalationRule.objects.get().overdue_days == 5
+
+
+def test_a_first_save_of_the_rule_from_the_form_after_another_is_a_conflict(world, monkeypatch):
+    race_first_save(monkeypatch, EscalationRule, programme=world.programme)
+    with pytest.raises(services.RuleConcurrentEditError):
+        services.save_escalation_rule(
+            world.programme, {"overdue_days": 3}, by=world.office, expected_version=1
+        )
 
 
 # --- the rules page and API ----------------------------------------------------------

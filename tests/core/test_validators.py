@@ -7,9 +7,11 @@ from keyworks.core.validators import (
     CREDIT_CODE_CHARSET,
     PROJECT_CODE_RE,
     credit_code_check_char,
+    is_safe_link,
     make_credit_code,
     normalize_code,
     validate_credit_code,
+    validate_link,
     validate_non_negative,
     validate_project_code,
 )
@@ -132,3 +134,41 @@ def test_generated_codes_validate_and_check_char_matters(body, replacement):
         with pytest.raises(ValidationError) as exc:
             validate_credit_code(code[:17] + replacement)
         assert exc.value.code == "credit_code_check"
+
+
+SAFE_LINKS = ["/meetings/12/", "/", "https://www.jiaozuo.gov.cn/a?b=1#c", "HTTP://example.com"]
+UNSAFE_LINKS = [
+    "javascript:alert(document.cookie)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "//evil.example/",
+    "/\\evil.example/",
+    "/\t/evil.example/",
+    "\\\\evil.example",
+    "http:evil.example",
+    "https://",
+    "http://[::1",
+    "meetings/12/",
+    "mailto:a@b.c",
+]
+
+
+@pytest.mark.parametrize("link", SAFE_LINKS)
+def test_http_and_site_paths_are_safe_links(link):
+    assert is_safe_link(link)
+    validate_link(link)
+
+
+@pytest.mark.parametrize("link", UNSAFE_LINKS)
+def test_other_schemes_and_other_sites_paths_are_refused(link):
+    assert not is_safe_link(link)
+    with pytest.raises(ValidationError) as caught:
+        validate_link(link)
+    assert "链接须以" in caught.value.messages[0]
+
+
+def test_blank_link_is_allowed_but_not_safe_to_render():
+    validate_link("")
+    assert not is_safe_link("") and not is_safe_link(None)

@@ -147,6 +147,22 @@ def test_read_only_roles_get_403(world, who):
     assert call(world, user, "post", f"{base}/close", {}).status_code == 403
 
 
+@pytest.mark.parametrize("as_of", ["0", "86400", "20250101"])
+def test_as_of_is_a_date_not_a_number(world, as_of):
+    decided(world)
+    response = call(world, world.office, "get", "/api/meetings/decisions", {"as_of": as_of})
+    assert response.status_code == 422, response.content
+    assert "as_of" in response.json()["errors"]
+
+
+def test_a_bool_is_not_a_version(world):
+    decision = decided(world)
+    url = f"/api/meetings/decisions/{decision.pk}/progress"
+    response = call(world, world.department_user, "post", url,
+                    {"action": "note", "note": "x", "version": False})  # fmt: skip
+    assert response.status_code == 422 and "version" in response.json()["errors"]
+
+
 def test_decision_filters_and_other_unit(world):
     decision = decided(world)
     other = other_unit_user(world)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from keyworks.audit.models import ChangeRecord
 from keyworks.rankings import services
 from keyworks.rankings.models import RankingScheme
+from tests.conftest import race_first_save
 
 GOOD = {
     "weight_investment": 40,
@@ -67,3 +68,19 @@ def test_update_is_audited_and_versioned(world):
 def test_only_office_changes_the_scheme(world, role):
     with pytest.raises(PermissionDenied):
         services.update_scheme(world.programme, GOOD, by=getattr(world, role))
+
+
+def test_two_first_saves_at_once(world, monkeypatch):
+    """The other first save wins; this one updates it (no version) or is told (409)."""
+    made = race_first_save(monkeypatch, RankingScheme, programme=world.programme, red_count=5)
+    changed = {**GOOD, "black_count": 4}
+    scheme = services.update_scheme(world.programme, changed, by=world.office)
+    assert made and scheme.pk == made[0].pk and scheme.version == 2
+    assert (scheme.red_count, scheme.black_count) == (3, 4)
+    assert RankingScheme.objects.count() == 1
+
+
+def test_a_first_save_from_the_form_after_another_is_a_conflict(world, monkeypatch):
+    race_first_save(monkeypatch, RankingScheme, programme=world.programme, red_count=5)
+    with pytest.raises(services.ConcurrentEditError):
+        services.update_scheme(world.programme, GOOD, by=world.office, expected_version=1)

@@ -74,3 +74,38 @@ def test_an_api_body_over_the_limit_gets_a_json_error(world):
     )
     assert response.status_code == 413
     assert "请求体超过" in response.json()["detail"]
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "", "application/vnd.api+json", "application/x-www-form-urlencoded"],
+)
+def test_an_api_body_over_the_limit_gets_a_json_error_whatever_its_type(world, content_type):
+    response = Api(world.office).client.post(
+        "/api/problems", data=json.dumps({"description": "x" * 5000}), content_type=content_type
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"] == "请求体超过 1 KB / Request body larger than 1 KB"
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10)
+def test_too_many_fields_get_a_json_error_on_the_api_and_django_400_on_pages(world):
+    api = Api(world.office)
+    many = "&".join(f"f{n}=1" for n in range(20))
+    listed = api.get(f"/api/problems?{many}")
+    assert listed.status_code == 400 and "参数超过 10 个" in listed.json()["detail"]
+    posted = api.client.post(
+        "/api/problems", data=many, content_type="application/x-www-form-urlencoded"
+    )
+    assert posted.status_code == 400 and "参数超过 10 个" in posted.json()["detail"]
+    page = world.client(world.office).get(f"/ledger/?{many}")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+def test_an_api_body_is_checked_whatever_content_type_it_claims(world):
+    body = json.dumps({"description": "路面\x00塌陷", "project": world.own.pk})
+    response = Api(world.office).client.post("/api/problems", data=body, content_type="text/plain")
+    assert response.status_code == 400
+    assert "description" in response.json()["errors"]

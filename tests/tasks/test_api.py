@@ -60,6 +60,25 @@ def test_create_validation_errors_name_the_field(world):
 
 
 @pytest.mark.parametrize(
+    "link", ["javascript:alert(document.cookie)", "//evil.example/x", "data:text/html,x"]
+)
+def test_subject_url_must_be_http_or_a_site_path(world, link):
+    api = Api(world.office)
+    response = api.post("/api/tasks", body(world, subject_label="调度会", subject_url=link))
+    assert response.status_code == 422, response.content
+    assert "subject_url" in response.json()["errors"]
+    assert not Task.objects.exists()
+    response = api.post("/api/tasks", body(world, subject_url="https://example.gov.cn/m/12"))
+    assert response.status_code == 201 and response.json()["subject_url"].startswith("https://")
+
+
+def test_a_stored_unsafe_link_is_not_handed_out(world):
+    task = supervision(world, subject_label="调度会")
+    Task.objects.filter(pk=task.pk).update(subject_url="javascript:alert(1)")  # an old row
+    assert Api(world.office).get(f"/api/tasks/{task.pk}").json()["subject_url"] == ""
+
+
+@pytest.mark.parametrize(
     ("who", "status"),
     [
         ("office", 200),
@@ -100,6 +119,16 @@ def test_action_matrix(world, who, answer, accept):
     if answer != 200:
         services.answer(task, by=world.department_user, text="已办")
     assert api.post(f"/api/tasks/{task.pk}/accept", {}).status_code == accept
+
+
+@pytest.mark.parametrize("version", [False, True, "1", 1.0])
+def test_a_bool_or_text_is_not_a_version(world, version):
+    task = supervision(world)
+    dept = Api(world.department_user)
+    response = dept.post(f"/api/tasks/{task.pk}/answer", {"note": "已办", "version": version})
+    assert response.status_code == 422 and "version" in response.json()["errors"]
+    task.refresh_from_db()
+    assert task.status == TaskStatus.ISSUED and task.version == 1
 
 
 def test_flow_and_conflict(world):

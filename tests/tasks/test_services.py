@@ -117,6 +117,15 @@ def test_validation(world):
     assert old.issued_on == datetime.date(2025, 3, 1)
 
 
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "//evil.example/", "/\\evil.example"])
+def test_subject_url_is_http_or_a_site_path(world, link):
+    with pytest.raises(ValidationError) as caught:
+        supervision(world, subject_label="调度会", subject_url=link)
+    assert "subject_url" in caught.value.message_dict
+    task = supervision(world, subject_label="调度会", subject_url=" /meetings/12/ ")
+    assert task.subject_url == "/meetings/12/"
+
+
 def test_links_must_belong_together(world):
     from keyworks.coordination.services import raise_problem
 

@@ -117,6 +117,26 @@ def test_office_records_an_instruction_for_the_leader(world):
     assert "第12次周调度会" in page and "王办公 录入" in page and 'data-overdue="1"' in page
 
 
+def test_a_javascript_link_is_refused_and_never_rendered_as_a_link(world):
+    data = {
+        "kind": "supervision",
+        "text": "抓紧推进",
+        "lead_unit": world.department.pk,
+        "deadline": FUTURE.isoformat(),
+        "subject_label": "第12次周调度会",
+        "subject_url": "javascript:alert(document.cookie)",
+    }
+    response = world.client(world.office).post(NEW, data)
+    assert response.status_code == 200 and "链接须以" in response.content.decode()
+    assert not Task.objects.exists()
+    task = supervision(world, subject_label="第12次周调度会", subject_url="/meetings/12/")
+    page = world.client(world.office).get(detail(task)).content.decode()
+    assert 'href="/meetings/12/"' in page
+    Task.objects.filter(pk=task.pk).update(subject_url="javascript:alert(1)")  # an old row
+    page = world.client(world.office).get(detail(task)).content.decode()
+    assert "第12次周调度会" in page and "javascript:" not in page
+
+
 def test_actions_through_the_pages(world):
     task = supervision(world)
     dept = world.client(world.department_user)

@@ -42,8 +42,11 @@ a project you cannot see is 404, one you may only read is 403 for changes.
 values stay exact Decimals; send them as strings or numbers. Coordinates are strings too.
 
 **错误 / Errors**：`{"detail": "…"}`；校验错误（422）另有 `"errors": {"字段": ["…"]}`；
-版本冲突 409。/ Validation errors (422) add `"errors": {"field": ["…"]}`; a stale
-`version` is 409.
+版本冲突 409；含控制字符的文字、不是 JSON 的请求体 400；请求体超过 5 MB 413；
+URL 超过前端服务器上限时由服务器直接返回 414（非 JSON）。/ Validation errors (422) add
+`"errors": {"field": ["…"]}`; a stale `version` is 409; refused text or a body that is not
+JSON is 400; a body over 5 MB is 413; a URL longer than the front server allows gets its
+414 (not JSON).
 """
 
 

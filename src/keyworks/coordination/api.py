@@ -15,7 +15,7 @@ from pydantic import ConfigDict
 
 from keyworks.core import calendar
 from keyworks.core.pagination import AsOfPagination, Rows
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Day, EventOut, Version, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit
 
@@ -86,7 +86,7 @@ class ProblemDetail(ProblemItem):
 
 class ProblemQuery(Schema):
     programme: str | None = Field(None, description="计划代码 / programme code")
-    as_of: datetime.date | None = Field(
+    as_of: Day | None = Field(
         None, description="截至日期 YYYY-MM-DD（当日结束时的清单） / the list as of that day"
     )
     q: str | None = Field(None, description="关键词 / keyword")
@@ -121,7 +121,7 @@ class ActionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field("", max_length=5000)
-    version: int | None = Field(None, description="the version you read; 409 if stale")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 class EscalateIn(ActionIn):
@@ -132,7 +132,7 @@ class VoidIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(max_length=5000)
-    version: int | None = Field(None, description="the version you read; 409 if stale")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 # --- reading -------------------------------------------------------------------------
@@ -383,7 +383,7 @@ class RuleIn(Schema):
     overdue_days: int = Field(ge=0, le=365)
     stuck_days: int = Field(ge=0, le=365)
     max_level: int = Field(ge=2, le=5, description="2 | 3 | 4 | 5")
-    version: int | None = Field(None, description="the version you read; 409 if stale")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 def measured_problems(user, code: str | None):

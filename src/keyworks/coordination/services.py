@@ -13,7 +13,7 @@ from keyworks.audit import services as audit_log
 from keyworks.audit.services import record_change, snapshot
 from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
-from keyworks.core.errors import check_version, required_text
+from keyworks.core.errors import check_version, insert_first, required_text
 from keyworks.core.permissions import DENIED
 from keyworks.core.workflow import Workflow, bump, stale_message
 from keyworks.fieldwork.services import link_raised_problem
@@ -293,7 +293,9 @@ def save_escalation_rule(
     rule.full_clean(exclude=["programme", "version"])
     if before is not None:
         rule.version += 1
-    rule.save()
+        rule.save()
+    elif not insert_first(rule, expected_version, RuleConcurrentEditError):
+        return save_escalation_rule(programme, data, by=by)  # saved first by someone else
     after = snapshot(rule, list(RULE_FIELDS))
     record_change(
         by=by,

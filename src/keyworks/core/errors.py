@@ -1,6 +1,7 @@
 """Errors shared by the apps' services, and the checks that raise them."""
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 
 class ConcurrentEditError(Exception):
@@ -29,6 +30,30 @@ def check_version(current, expected_version: int | None, error=ConcurrentEditErr
         raise error() from None
     if current.version != expected:
         raise error()
+
+
+def insert_first(obj, expected_version: int | None, error=ConcurrentEditError) -> bool:
+    """Insert `obj`, the one row of its parent (a programme's settings) that did not exist
+    when the caller looked, in a savepoint; True when inserted. When another request's
+    first save inserted it in the meantime, the unique key refuses this one (never a 500):
+    the user who sent the version they read has not seen that save (`error`, 409); without
+    a version the caller reads the row again and updates it (False). Any other refusal of
+    the insert is raised as it is."""
+    try:
+        with transaction.atomic():
+            obj.save(force_insert=True)
+    except IntegrityError:
+        unique = {
+            field.attname: getattr(obj, field.attname)
+            for field in obj._meta.concrete_fields
+            if field.unique and not field.primary_key
+        }
+        if not unique or not type(obj)._default_manager.filter(**unique).exists():
+            raise
+        if expected_version is not None:
+            raise error() from None
+        return False
+    return True
 
 
 def required_text(value, field: str, message: str) -> str:

@@ -1,10 +1,14 @@
 """Shapes every API router shares: the error bodies, money as a string, the timeline
-entry of a tracked item."""
+entry of a tracked item, and the strict input types `Version` and `Day`."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 
 class Error(Schema):
@@ -16,9 +20,45 @@ class ValidationErrorOut(Schema):
     errors: dict[str, list[str]]
 
 
-READ_ERRORS = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+class BadRequestOut(Schema):
+    """Text refused (`errors` names the field), a body that is not JSON, too many fields."""
 
-WRITE_ERRORS = {**READ_ERRORS, 409: Error}
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+# Every endpoint: 400 for refused text in the query (core.text); writes add a stale
+# version (409) and a body over the size limit (413).
+READ_ERRORS = {400: BadRequestOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+
+WRITE_ERRORS = {**READ_ERRORS, 409: Error, 413: Error}
+
+
+def whole_number(value):
+    """A version is the integer the client read: not true/false, "3" or 3.0 (pydantic
+    would take them as 1, 0 and 3)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError(
+            "version", "应为读取时的版本号（整数） / Must be the integer version you read"
+        )
+    return value
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(value):
+    """A day as YYYY-MM-DD (or a date): not a number, which pydantic would read as seconds
+    since 1970 (`as_of=0` is 1970-01-01)."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):
+        return value.strip()
+    raise PydanticCustomError("date_format", "日期格式应为 YYYY-MM-DD / Date must be YYYY-MM-DD")
+
+
+Version = Annotated[int, BeforeValidator(whole_number)]
+Day = Annotated[datetime.date, BeforeValidator(iso_day)]
 
 
 def money(value: Decimal | None) -> str | None:

@@ -6,13 +6,16 @@ from what it is, and no value made only of invisible characters.
 `TextGuardMiddleware` applies it to every query parameter, form field and JSON string
 of a request before any view sees it, so that no list filter, form or API endpoint can
 store or trip over such text (PostgreSQL refuses NUL outright; Excel and Word files
-cannot hold control characters)."""
+cannot hold control characters). An API body is checked as JSON whatever its
+Content-Type claims (the API parses it as JSON). A request Django will not read (a body
+over DATA_UPLOAD_MAX_MEMORY_SIZE: 413; more fields or files than allowed: 400) gets the
+API's JSON error on /api/ and Django's 400 page elsewhere."""
 
 import json
 import re
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -71,6 +74,11 @@ def query_errors(data) -> dict[str, list[str]]:
     return errors
 
 
+FORMS = {"application/x-www-form-urlencoded", "multipart/form-data"}
+# What Django refuses to read (its SuspiciousOperation family: Django's 400 page).
+UNREADABLE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
 class TextGuardMiddleware:
     """Refuse (400) a request carrying text `text_error` rejects, naming the field."""
 
@@ -78,37 +86,53 @@ class TextGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        errors = query_errors(request.GET)
-        if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
-            content_type = request.content_type or ""
-            if content_type == "application/json":
-                try:
-                    body = json.loads(request.body or b"null")
-                except RequestDataTooBig:
-                    return too_big(request)
-                except (ValueError, UnicodeDecodeError):
-                    body = None  # malformed JSON: the API answers that itself
-                errors.update(json_errors(body))
-            elif content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-                try:
-                    errors.update(query_errors(request.POST))
-                except RequestDataTooBig:
-                    return too_big(request)
+        try:
+            errors = request_errors(request)
+        except UNREADABLE as exc:
+            if not is_api(request):
+                raise
+            return unreadable(exc)
         if not errors:
             return self.get_response(request)
         return refusal(request, errors)
 
 
-def too_big(request):
-    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: the API answers in JSON like every other
-    API error; pages get Django's 400."""
-    if not request.path.startswith("/api/"):
-        raise RequestDataTooBig("request body too large")
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+def is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def request_errors(request) -> dict[str, list[str]]:
+    errors = query_errors(request.GET)
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        content_type = request.content_type or ""
+        if content_type in FORMS:
+            errors.update(query_errors(request.POST))
+        elif content_type == "application/json" or is_api(request):
+            try:
+                body = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                body = None  # malformed JSON: the API answers that itself
+            errors.update(json_errors(body))
+    return errors
+
+
+def size_text(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def unreadable(exc: Exception):
+    """The API's JSON error for a request Django will not read."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = size_text(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        detail, status = f"请求体超过 {limit} / Request body larger than {limit}", 413
+    elif isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        detail, status = f"文件超过 {limit} 个 / More than {limit} files", 400
+    else:
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        detail, status = f"参数超过 {limit} 个 / More than {limit} fields", 400
     return JsonResponse(
-        {"detail": f"请求体超过 {limit} MB / Request body larger than {limit} MB"},
-        status=413,
-        json_dumps_params={"ensure_ascii": False},
+        {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
     )
 
 

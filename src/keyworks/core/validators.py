@@ -11,17 +11,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
 __all__ = [
     "CREDIT_CODE_CHARSET",
     "CREDIT_CODE_WEIGHTS",
+    "LINK_MESSAGE",
     "PROJECT_CODE_RE",
     "credit_code_check_char",
+    "is_safe_link",
     "make_credit_code",
     "normalize_code",
     "validate_credit_code",
+    "validate_link",
     "validate_non_negative",
     "validate_project_code",
 ]
@@ -119,3 +123,32 @@ def make_credit_code(seed_17_chars: str) -> str:
     """Append the check character to a 17-character body (for demo / test data)."""
     body = seed_17_chars.upper()
     return body + credit_code_check_char(body)
+
+
+LINK_MESSAGE = (
+    "链接须以 http://、https:// 或本站路径 / 开头 / "
+    "A link must be an http(s) address or a path on this site starting with /"
+)
+
+
+def is_safe_link(value: object) -> bool:
+    """True for a link a page may put in `href`: an http(s) address with a host, or a
+    path on this site ("/meetings/12/", never "//host" or "/\\host", which browsers read as
+    another site). No whitespace or backslash anywhere: browsers drop tabs and line breaks
+    inside URLs and read "\\" as "/", so "/<tab>/host" would be another site too."""
+    text = "" if value is None else str(value)
+    if not text or any(ch.isspace() or ch == "\\" for ch in text):
+        return False
+    if text.startswith("/"):
+        return not text.startswith("//")
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.hostname)
+
+
+def validate_link(value: object) -> None:
+    """Django validator for a link users type (blank is allowed): see `is_safe_link`."""
+    if value and not is_safe_link(value):
+        raise ValidationError(LINK_MESSAGE, code="link")

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from keyworks.core.calendar import local_today
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Day, Version
 from keyworks.ledger.permissions import choose_programme, get_project
 from keyworks.orgs.models import Unit
 
@@ -78,7 +78,7 @@ class FactorQuery(Schema):
     responsible_unit: int | None = Field(None, description="责任单位 id / unit id")
     shortfall: bool | None = Field(None, description="仅有缺口 / with a shortfall only")
     overdue: bool | None = Field(None, description="仅逾期 / overdue only")
-    as_of: datetime.date | None = Field(
+    as_of: Day | None = Field(
         None,
         description="截至日期 YYYY-MM-DD：各事项该日结束时的需求、已保障、缺口与逾期"
         "（之后新增的不显示） / the list as it stood at the end of that day",
@@ -101,7 +101,7 @@ class FactorCreate(Schema):
 class FactorPatch(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    version: int = Field(description="the version you read; 409 if someone saved since")
+    version: Version = Field(description="the version you read; 409 if someone saved since")
     kind: str | None = Field(None, description=KINDS)
     demand: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     secured: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)

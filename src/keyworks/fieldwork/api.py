@@ -11,7 +11,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Version
 from keyworks.ledger.permissions import choose_programme, get_project
 
 from . import permissions, services
@@ -105,7 +105,7 @@ class ResolveIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field(max_length=5000)
-    version: int | None = Field(None, description="the version you read; 409 if stale")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 class ListQuery(Schema):

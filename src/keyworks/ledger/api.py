@@ -15,7 +15,15 @@ from django.http import QueryDict
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Error, exact, money
+from keyworks.core.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    BadRequestOut,
+    Error,
+    Version,
+    exact,
+    money,
+)
 from keyworks.orgs.models import Region, Unit
 
 from . import permissions, services
@@ -205,7 +213,7 @@ class ProjectCreate(ProjectFields):
 
 
 class ProjectPatch(ProjectFields):
-    version: int = Field(description="the version you read; 409 if someone saved since")
+    version: Version = Field(description="the version you read; 409 if someone saved since")
 
 
 # --- reading -------------------------------------------------------------------------
@@ -337,7 +345,11 @@ def load_detail(pk: int) -> Project:
     )
 
 
-@router.get("/programmes", response={200: list[ProgrammeOut], 401: Error}, tags=["programmes"])
+@router.get(
+    "/programmes",
+    response={200: list[ProgrammeOut], 400: BadRequestOut, 401: Error},
+    tags=["programmes"],
+)
 def list_programmes(request):
     """您可见的项目计划（最新年度在前） / The programmes you belong to, newest first."""
     programmes = Programme.objects.restrict(request.auth).select_related("region", "parent")

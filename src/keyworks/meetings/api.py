@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from keyworks.core.calendar import local_today
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Day, EventOut, Version, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, require
 from keyworks.orgs.models import Unit
 
@@ -113,13 +113,13 @@ class MeetingPatch(Schema):
     place: str | None = None
     chair: str | None = None
     attendees: str | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class VersionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    version: int | None = None
+    version: Version | None = None
 
 
 class ItemIn(Schema):
@@ -134,7 +134,7 @@ class ItemPatch(Schema):
 
     title: str | None = Field(None, max_length=200)
     summary: str | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class OrderIn(Schema):
@@ -153,7 +153,7 @@ class DecisionIn(Schema):
 
 class DecisionPatch(DecisionIn):
     text: str | None = Field(None, max_length=5000)
-    version: int | None = None
+    version: Version | None = None
 
 
 class ProgressIn(Schema):
@@ -161,12 +161,12 @@ class ProgressIn(Schema):
 
     action: str = Field(description="note | report | confirm | return")
     note: str = Field("", max_length=5000)
-    version: int | None = None
+    version: Version | None = None
 
 
 class DecisionQuery(Schema):
     programme: str | None = None
-    as_of: datetime.date | None = Field(
+    as_of: Day | None = Field(
         None, description="截至日期 YYYY-MM-DD：该日结束时的清单 / the list as of that day"
     )
     q: str | None = Field(None, description="关键词（含已办结） / keyword, confirmed included")

@@ -3,6 +3,8 @@
 from django.db.models import Q
 from ninja import Field, Query, Router, Schema
 
+from keyworks.core.schemas import BadRequestOut
+
 from .models import Region, RoleAssignment, Unit
 from .roles import is_superuser, programme_ids
 
@@ -71,7 +73,7 @@ def in_a_programme(user) -> bool:
     return is_superuser(user) or bool(programme_ids(user))
 
 
-@router.get("/me", response={200: MeOut, 401: Error}, tags=["me"])
+@router.get("/me", response={200: MeOut, 400: BadRequestOut, 401: Error}, tags=["me"])
 def me(request):
     """当前用户及其角色 / The signed-in user and their roles."""
     user = request.auth
@@ -104,7 +106,9 @@ def me(request):
     }
 
 
-@router.get("/regions", response={200: list[RegionOut], 401: Error}, tags=["reference"])
+@router.get(
+    "/regions", response={200: list[RegionOut], 400: BadRequestOut, 401: Error}, tags=["reference"]
+)
 def list_regions(request, filters: Query[RegionQuery]):
     """行政区域（可按上级代码筛选） / Regions, optionally the children of `parent`."""
     if not in_a_programme(request.auth):
@@ -125,7 +129,9 @@ def list_regions(request, filters: Query[RegionQuery]):
     ]
 
 
-@router.get("/units", response={200: list[UnitOut], 401: Error}, tags=["reference"])
+@router.get(
+    "/units", response={200: list[UnitOut], 400: BadRequestOut, 401: Error}, tags=["reference"]
+)
 def list_units(request, filters: Query[UnitQuery]):
     """单位（部门、县区政府、企业…） / Units: departments, district offices, enterprises…"""
     if not in_a_programme(request.auth):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Version
 
 from . import periods, services
 from .models import PARTS, RankingScheme
@@ -84,7 +84,7 @@ class SchemeIn(Schema):
     weights: dict[str, int] = Field(description=f"{PART_CODES}；之和为 100 / add up to 100")
     red_count: int
     black_count: int
-    version: int | None = Field(None, description="the version you read; 409 if stale")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 class PublishIn(Schema):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import insert_first
 from keyworks.ledger.models import Project
 from keyworks.orgs.roles import own_region_ids, own_task_force_ids
 
@@ -78,7 +79,8 @@ def update_scheme(programme, values: dict, *, by, expected_version: int | None =
     scheme.updated_at = timezone.now()
     scheme.updated_by = by
     if created:
-        scheme.save()
+        if not insert_first(scheme, expected_version, ConcurrentEditError):
+            return update_scheme(programme, values, by=by)  # saved first by someone else
     else:
         scheme.version = F("version") + 1
         scheme.save()

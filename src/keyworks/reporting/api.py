@@ -13,8 +13,8 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, exact, money
-from keyworks.ledger.permissions import choose_programme, get_project
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Version, exact, money
+from keyworks.ledger.permissions import choose_programme
 
 from . import lights as lights_module
 from . import permissions, services
@@ -105,16 +105,22 @@ class DraftFields(Schema):
 class ReportStart(DraftFields):
     project: int = Field(description="项目 id / project id")
     month: str = Field(description=MONTH_HELP)
+    version: Version | None = Field(
+        None,
+        description="修改已存在的月报时必填（读取时的 version），否则 409"
+        " / required to change fields of a report that exists (the version you read); 409"
+        " without it or when stale",
+    )
 
 
 class ReportPatch(DraftFields):
-    version: int = Field(description="the version you read; 409 if someone saved since")
+    version: Version = Field(description="the version you read; 409 if someone saved since")
 
 
 class SubmitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    version: int | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+    version: Version | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
 
 
 class CommentIn(Schema):
@@ -304,18 +310,17 @@ def get_report(request, report_id: int):
 )
 def start_report(request, payload: ReportStart):
     """开始（或取回）某项目某月的月报草稿，可同时保存字段；新建返回 201，已存在返回 200。
+    已存在的月报须带读取时的 `version` 才能修改字段，否则 409。
     / Start (or fetch) the draft for a project and month, optionally saving fields;
-    201 when created, 200 when it already existed."""
+    201 when this call created it, 200 when it already existed. Fields sent for a report
+    that exists are saved only with the `version` you read (409 without it or when stale)."""
     user = request.auth
-    project = get_project(user, payload.project)
+    project = permissions.get_reportable_project(user, payload.project)
     month = parse_month(payload.month)
-    data = draft_data(payload)
-    existed = MonthlyReport.objects.filter(project=project, month=month).exists()
-    report = services.start_report(project, month, by=user)
-    if data:
-        report = services.save_draft(report, data, by=user)
-    detail = report_detail(user, report.pk)
-    return Status(200, detail) if existed else Status(201, detail)
+    report, created = services.start_draft(
+        project, month, draft_data(payload), by=user, expected_version=payload.version
+    )
+    return Status(201 if created else 200, report_detail(user, report.pk))
 
 
 @router.patch(

@@ -135,6 +135,17 @@ def get_report(user, pk, action: str = "view"):
     return report
 
 
+def get_reportable_project(user, pk) -> Project:
+    """The project whose reports the user means to start: 404 as for a report they cannot
+    see (`get_report`) when they may not see its reports, whether one exists or not, so
+    that starting one tells nobody more than reading it."""
+    projects = reportable_projects(user).select_related("programme", "task_force")
+    try:
+        return projects.get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise Http404("项目不存在或您无权查看其月报 / Project not found") from None
+
+
 # --- measures ---
 # Measures and warning lights (reporting/measures.py, lights.py). The ledger is readable
 # by everyone in a programme, and so are its measures and lights; only the office pauses

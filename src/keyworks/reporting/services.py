@@ -47,6 +47,16 @@ class ConcurrentEditError(BaseConcurrentEditError):
     )
 
 
+class ReportExistsError(ConcurrentEditError):
+    """Content sent to start a report that somebody else has started meanwhile."""
+
+    message = (
+        "该月报已存在，内容未保存。请读取该月报，并带上其 version 保存修改。"
+        " / This report already exists; nothing was saved. Read it and send its `version`"
+        " with your changes."
+    )
+
+
 def due_at(programme, month: datetime.date) -> datetime.datetime:
     """23:59:59 Asia/Shanghai on the programme's due day of the month after `month`."""
     following = next_month(month)
@@ -105,19 +115,47 @@ def start_report(
 ) -> MonthlyReport:
     """The draft for (project, month), created if missing; starting twice gives one report.
     `permission` is "import" when the office enters a template on a task force's behalf."""
+    return _start(project, month, by=by, permission=permission)[0]
+
+
+@transaction.atomic
+def start_draft(
+    project: Project,
+    month: datetime.date,
+    data: dict,
+    *,
+    by,
+    expected_version: int | None = None,
+) -> tuple[MonthlyReport, bool]:
+    """Start the draft for (project, month) and save `data` on it, all or nothing; returns
+    (report, created). Only the caller that created the report gets created=True. A report
+    that already existed is returned unchanged when `data` is empty; its content changes
+    only with the `expected_version` its editor read (else ReportExistsError, 409), so that
+    people starting the same draft at once never overwrite each other unseen."""
+    report, created = _start(project, month, by=by)
+    if data:
+        if not created and expected_version is None:
+            require_report(by, "edit", report)
+            raise ReportExistsError()
+        version = report.version if created else expected_version
+        report = save_draft(report, data, by=by, expected_version=version)
+    return report, created
+
+
+def _start(project, month, *, by, permission: str = "edit") -> tuple[MonthlyReport, bool]:
     month = check_month(month)
     existing = MonthlyReport.objects.filter(project=project, month=month).first()
     if existing is not None:
         require_report(by, "view", existing)
-        return existing
+        return existing, False
     require_report(by, permission, MonthlyReport(project=project, month=month))
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(project=project, month=month)
     except IntegrityError:  # somebody created it a moment ago
-        return MonthlyReport.objects.get(project=project, month=month)
+        return MonthlyReport.objects.get(project=project, month=month), False
     _audit(report, by=by, action="create", after=_report_snapshot(report))
-    return report
+    return report, True
 
 
 def _validate_amounts(data: dict) -> None:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, money
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Version, money
 from keyworks.ledger.permissions import choose_programme
 
 from . import permissions, services
@@ -113,7 +113,7 @@ class TargetCreate(ContentIn):
 
 
 class TargetPatch(ContentIn):
-    version: int = Field(description="the version you read; 409 if someone saved since")
+    version: Version = Field(description="the version you read; 409 if someone saved since")
 
 
 class ReviseIn(Schema):
@@ -129,7 +129,7 @@ class ReviseIn(Schema):
 class SubmitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    version: int | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+    version: Version | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
 
 
 class DecisionIn(Schema):
@@ -144,7 +144,7 @@ class ReviewIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     decisions: list[DecisionIn] = Field(description="每个待审核条目一项 / one per pending item")
-    version: int | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+    version: Version | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
 
 
 # --- helpers -------------------------------------------------------------------------

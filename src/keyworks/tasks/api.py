@@ -15,7 +15,8 @@ from pydantic import ConfigDict
 from keyworks.coordination.models import Problem
 from keyworks.core import calendar
 from keyworks.core.pagination import AsOfPagination, Rows
-from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
+from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Day, EventOut, Version, event_out
+from keyworks.core.validators import is_safe_link
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit, User
 from keyworks.reporting.permissions import visible_reports
@@ -45,7 +46,7 @@ class TaskItem(Schema):
     problem_id: int | None
     report_id: int | None
     subject_label: str
-    subject_url: str
+    subject_url: str = Field(description="http(s) 地址或本站路径 / http(s) or a site path")
     issued_by: Ref
     issued_on: datetime.date
     lead_unit: Ref
@@ -72,7 +73,7 @@ class TaskDetail(TaskItem):
 
 class TaskQuery(Schema):
     programme: str | None = Field(None, description="计划代码 / programme code")
-    as_of: datetime.date | None = Field(None, description="截至日期 YYYY-MM-DD / list as of")
+    as_of: Day | None = Field(None, description="截至日期 YYYY-MM-DD / list as of")
     q: str | None = Field(None, description="关键词 / keyword")
     kind: str | None = Field(None, description=" | ".join(TaskKind.values))
     status: str | None = Field(None, description=" | ".join(TaskStatus.values))
@@ -104,7 +105,7 @@ class ActionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     note: str = Field("", max_length=5000)
-    version: int | None = Field(None, description="the version you read; 409 if stale")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 def ref(obj) -> dict | None:
@@ -126,7 +127,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "problem_id": task.problem_id,
         "report_id": task.report_id,
         "subject_label": task.subject_label,
-        "subject_url": task.subject_url,
+        "subject_url": task.subject_url if is_safe_link(task.subject_url) else "",
         "issued_by": ref(task.issued_by),
         "issued_on": task.issued_on,
         "lead_unit": ref(task.lead_unit),

@@ -4,6 +4,7 @@ from django import forms
 
 from keyworks.coordination.models import Problem
 from keyworks.core.forms import style_fields
+from keyworks.core.validators import validate_link
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 from keyworks.reporting.permissions import visible_reports
@@ -34,7 +35,13 @@ class TaskForm(forms.Form):
     subject_label = forms.CharField(
         label="涉及事项（如会议） / Subject", max_length=200, required=False
     )
-    subject_url = forms.CharField(label="涉及事项链接 / Link", max_length=300, required=False)
+    subject_url = forms.CharField(
+        label="涉及事项链接 / Link",
+        max_length=300,
+        required=False,
+        validators=[validate_link],
+        help_text="http(s) 地址或本站路径（如 /meetings/12/） / An http(s) address or a site path",
+    )
     lead_unit = forms.ModelChoiceField(label="牵头责任单位 / Lead unit", queryset=None)
     assisting_units = forms.ModelMultipleChoiceField(
         label="配合单位 / Assisting units",

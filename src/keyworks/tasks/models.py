@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.permissions import RestrictedQuerySet
+from keyworks.core.validators import validate_link
 from keyworks.core.workflow import ItemEvent, TrackedItem
 
 
@@ -73,7 +74,10 @@ class Task(TrackedItem):
         related_name="tasks",
     )
     subject_label = models.CharField(_("涉及事项"), max_length=200, blank=True)
-    subject_url = models.CharField(_("涉及事项链接"), max_length=300, blank=True)
+    # http(s) or a path on this site: the task page puts it in a link.
+    subject_url = models.CharField(
+        _("涉及事项链接"), max_length=300, blank=True, validators=[validate_link]
+    )
     lead_unit = models.ForeignKey(
         "orgs.Unit",
         verbose_name=_("牵头责任单位"),

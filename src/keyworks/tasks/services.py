@@ -15,6 +15,7 @@ from keyworks.audit import services as audit_log
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import required_text
+from keyworks.core.validators import LINK_MESSAGE, is_safe_link
 from keyworks.core.workflow import Workflow, stale_message
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import is_leader, is_office
@@ -104,7 +105,8 @@ def create_task(
     - `deadline` (date): not before `issued_on` (default today, Asia/Shanghai).
     - `project` / `problem` / `report`: optional links inside `programme` (a problem or
       report fills in its project); `subject_label` / `subject_url`: free reference, e.g.
-      a meeting ("2025年第12次周调度会", "/meetings/12/").
+      a meeting ("2025年第12次周调度会", "/meetings/12/"); the link is an http(s) address
+      or a path on this site (never `javascript:` or `//host`).
     - `issued_by`: the issuer if not `actor` (the leader for an instruction the office
       records); accepts/returns answers together with the office.
 
@@ -127,6 +129,9 @@ def create_task(
         errors["deadline"] = "办理时限不能早于交办日期 / The deadline is before the issue date"
     if issued_on > local_today():
         errors["issued_on"] = "交办日期不能晚于今天 / The issue date is in the future"
+    subject_url = (subject_url or "").strip()
+    if subject_url and not is_safe_link(subject_url):
+        errors["subject_url"] = LINK_MESSAGE
     if errors:
         raise ValidationError(errors)
     project = _subject(programme, project, problem, report)
@@ -138,7 +143,7 @@ def create_task(
         problem=problem,
         report=report,
         subject_label=(subject_label or "").strip()[:200],
-        subject_url=(subject_url or "").strip()[:300],
+        subject_url=subject_url[:300],
         lead_unit=lead_unit,
         deadline=deadline,
         issued_by=issuer,

@@ -1,9 +1,11 @@
-"""Template filters for money and dates as the office writes them."""
+"""Template filters for money and dates as the office writes them, and for links users
+typed."""
 
 from django import template
 
 from keyworks.core.crypto import mask_phone as mask
 from keyworks.core.money import format_wan, format_yi
+from keyworks.core.validators import is_safe_link
 
 register = template.Library()
 
@@ -29,3 +31,10 @@ def ymd(value) -> str:
 def mask_phone(value) -> str:
     """138****5678, for readers who may know a contact exists but not read it in full."""
     return mask(str(value)) if value else ""
+
+
+@register.filter
+def safe_link(value) -> str:
+    """The link when a page may put it in `href` (http(s) or a path on this site), else ""
+    (a row stored before links were checked, e.g. `javascript:`, is shown as plain text)."""
+    return value if is_safe_link(value) else ""
