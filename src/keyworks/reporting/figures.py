@@ -62,7 +62,7 @@ STORED_INPUTS = {
     "reporting.monthlyreport",
     "reporting.warningrules",
     "fieldwork.visit",
-    "targets.targetrevision",
+    "targets.annualtarget",
 }
 
 
