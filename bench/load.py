@@ -143,17 +143,29 @@ def tokens_for(programme, projects) -> dict[int, str]:
 # --- the server ----------------------------------------------------------------------
 
 
+def data_key_hex() -> str:
+    from keyworks.core.crypto import data_key
+
+    return data_key().hex()
+
+
 def start_server(args, url: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "KEYWORKS_DATABASE_URL": url,
         "KEYWORKS_DEBUG": "false",
         "KEYWORKS_SECRET_KEY": "load-test-key-not-secret-" + "x" * 40,
+        # The personal data of the programme was encrypted by this process (which built
+        # it): the server must read it with the same key.
+        "KEYWORKS_DATA_KEY": data_key_hex(),
         "KEYWORKS_ALLOWED_HOSTS": "127.0.0.1",
         "KEYWORKS_SECURE_COOKIES": "false",
         "KEYWORKS_VAR_DIR": str(run.BENCH_VAR),
         # Several workers: reused results must be shared (audit.revisions).
         "KEYWORKS_CACHE_URL": args.cache_url,
+        # Every simulated person signs in from 127.0.0.1: the per-address sign-in limit
+        # (20 a minute by default) is for attackers, not for a room of 200 colleagues.
+        "KEYWORKS_SIGN_IN_RATE": "100000/m",
         "DJANGO_SETTINGS_MODULE": "keyworks.settings",
         "PYTHONPATH": str(ROOT / "src"),
     }
@@ -322,9 +334,28 @@ async def office(base, username, password, programme_code, category, tally, stop
                 return
 
 
+async def warm_up(base, code, category, password, workers: int) -> None:
+    """Untimed: every page of the run, several times over as many connections as there are
+    workers, so each worker has served each once (imports, its snapshot of the month). A
+    worker starting is not part of deadline day; what follows a save is."""
+    import httpx
+
+    pages = [
+        f"/ledger/?programme={code}&stage=construction&category={category}",
+        f"/dashboards/command/data.json?programme={code}",
+        f"/dashboards/?programme={code}",
+    ]
+    async with httpx.AsyncClient(base_url=base, timeout=120, follow_redirects=False) as client:
+        await login(client, f"{code}-office", password)
+        for _round in range(3):
+            for page in pages:
+                await asyncio.gather(*(client.get(page) for _ in range(workers * 2)))
+
+
 async def load(args, data, tokens, password) -> tuple[Tally, float]:
     base = f"http://127.0.0.1:{args.port}"
     code = data["programme"].code
+    await warm_up(base, code, data["category"], password, args.workers)
     tally = Tally()
     counter = [0]
     people = []
@@ -416,13 +447,17 @@ def section(args, tally: Tally, seconds: float, verdict: dict, command: str) -> 
             f"{p95 * 1000:,.0f} | {percentile(values, 0.99) * 1000:,.0f} | "
             f"{max(values) * 1000:,.0f} |"
         )
-    met = worst_p95 < 1.0 and errors == 0 and verdict["lost"] == 0
+    # Errors outside an endpoint (a person who could not sign in or start) count too, and a
+    # run that served nothing meets nothing.
+    errors += sum(len(errs) for name, errs in tally.errors.items() if name not in tally.timings)
+    met = total > 0 and worst_p95 < 1.0 and errors == 0 and verdict["lost"] == 0
     met = met and verdict["duplicated"] == 0 and verdict["unacknowledged but stored"] == 0
     sample = [e for errs in tally.errors.values() for e in errs][:5]
     lines = [
         SECTION,
         "",
-        f"Command: {command}. {args.users} people ({len(tally.saves)} task forces filing, "
+        f"Command: {command}. After an untimed warm-up (each page served by every worker), "
+        f"{args.users} people ({len(tally.saves)} task forces filing, "
         f"the rest office and leaders), think time {THINK[0]}–{THINK[1]} s, "
         f"{args.duration:.0f} s, gunicorn with {args.workers} sync workers on "
         f"{os.cpu_count()} cores, PostgreSQL, {args.projects:,} projects "
