@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import check_day, local_today
 from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, EventOut, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, require
 from keyworks.orgs.models import Unit
@@ -263,6 +263,7 @@ def list_rows(user, filters: DecisionQuery):
     chosen = choose_programme(user, filters.programme)
     if chosen is None:
         return None, [], None
+    check_day(filters.as_of, field="as_of")
     values = filters.model_dump(exclude={"programme"})
     qs = filter_decisions(programme_decisions(user, chosen), values)
     day = filters.as_of or local_today()

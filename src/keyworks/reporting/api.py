@@ -13,6 +13,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from keyworks.core.calendar import parse_month
 from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, exact, money
 from keyworks.ledger.permissions import choose_programme, get_project
 
@@ -177,17 +178,6 @@ class LightsOut(Schema):
 # --- helpers -------------------------------------------------------------------------
 
 
-def parse_month(value: str | None, field: str = "month") -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.datetime.strptime(value.strip(), "%Y-%m").date()
-    except ValueError:
-        raise ValidationError(
-            {field: f"月份格式应为 YYYY-MM：{value} / Month must be YYYY-MM"}
-        ) from None
-
-
 def text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -294,6 +284,8 @@ def start_report(request, payload: ReportStart):
     user = request.auth
     project = get_project(user, payload.project)
     month = parse_month(payload.month)
+    if month is None:
+        raise ValidationError({"month": "请填写月份（YYYY-MM） / Month is required"})
     data = draft_data(payload)
     existed = MonthlyReport.objects.filter(project=project, month=month).exists()
     report = services.start_report(project, month, by=user)
