@@ -231,3 +231,30 @@ def test_a_factor_deadline_far_from_the_programme_year_is_422(world, deadline):
     assert response.status_code == 422
     assert "deadline" in response.json()["errors"]
     assert not FactorItem.objects.exists()
+
+
+# --- B: unbounded text through the API -----------------------------------------------
+
+HUGE = "长" * 5001
+
+
+@pytest.mark.parametrize(
+    "method, url, body, field",
+    [
+        ("post", "/api/problems", {"category": "power", "description": HUGE}, "description"),
+        ("post", "/api/problems", {"category": "power", "description": "x", "need": HUGE}, "need"),
+        ("patch", "/api/projects/{own}", {"content": HUGE, "version": 1}, "content"),
+        ("post", "/api/reports", {"month": "2025-06", "progress_text": HUGE}, "progress_text"),
+        ("post", "/api/meetings", {"date": "2025-06-01", "attendees": HUGE}, "attendees"),
+        ("post", "/api/meetings", {"date": "2025-06-01", "title": "会" * 101}, "title"),
+    ],
+)
+def test_unbounded_text_through_the_api_is_422_with_the_cap(world, method, url, body, field):
+    if url == "/api/problems":
+        body = {**body, "project": world.own.pk, "deadline": LATER}
+    user = world.office
+    if url == "/api/reports":
+        body, user = {**body, "project": world.own.pk}, world.member
+    response = Api(user).send(method, url.format(own=world.own.pk), body)
+    assert response.status_code == 422, response.content
+    assert any("最多" in message for message in response.json()["errors"][field])

@@ -99,20 +99,20 @@ class MeetingIn(Schema):
 
     programme: str | None = Field(None, description="计划代码 / programme code")
     date: datetime.date
-    title: str = ""
-    place: str = ""
-    chair: str = ""
-    attendees: str = ""
+    title: str = Field("", max_length=100)
+    place: str = Field("", max_length=100)
+    chair: str = Field("", max_length=100)
+    attendees: str = Field("", max_length=5000)
 
 
 class MeetingPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
+    title: str | None = Field(None, max_length=100)
     date: datetime.date | None = None
-    place: str | None = None
-    chair: str | None = None
-    attendees: str | None = None
+    place: str | None = Field(None, max_length=100)
+    chair: str | None = Field(None, max_length=100)
+    attendees: str | None = Field(None, max_length=5000)
     version: int | None = None
 
 
@@ -126,14 +126,14 @@ class ItemIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(max_length=200)
-    summary: str = ""
+    summary: str = Field("", max_length=5000)
 
 
 class ItemPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(None, max_length=200)
-    summary: str | None = None
+    summary: str | None = Field(None, max_length=5000)
     version: int | None = None
 
 

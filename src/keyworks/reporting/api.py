@@ -94,12 +94,12 @@ class DraftFields(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     completed_this_month: Decimal | None = Field(None, description=MONEY_HELP)
-    milestones_reached: str | None = None
-    output_figures: str | None = None
-    progress_text: str | None = None
+    milestones_reached: str | None = Field(None, max_length=5000)
+    output_figures: str | None = Field(None, max_length=5000)
+    progress_text: str | None = Field(None, max_length=5000)
     next_plan_investment: Decimal | None = Field(None, description=MONEY_HELP)
-    next_plan_milestones: str | None = None
-    next_plan_content: str | None = None
+    next_plan_milestones: str | None = Field(None, max_length=5000)
+    next_plan_content: str | None = Field(None, max_length=5000)
 
 
 class ReportStart(DraftFields):
