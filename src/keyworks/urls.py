@@ -24,3 +24,5 @@ urlpatterns = [
     path("api/", include("keyworks.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "keyworks.core.views.bad_request"

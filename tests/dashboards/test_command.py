@@ -56,9 +56,9 @@ def test_it_needs_login_and_membership(world):
         assert world.client(user).get(DATA).status_code == 200
 
 
-def test_bad_month_is_404(world):
-    assert world.client(world.office).get(PAGE, {"month": "2025-13"}).status_code == 404
-    assert world.client(world.office).get(DATA, {"month": "May"}).status_code == 404
+def test_bad_month_is_400(world):
+    assert world.client(world.office).get(PAGE, {"month": "2025-13"}).status_code == 400
+    assert world.client(world.office).get(DATA, {"month": "May"}).status_code == 400
 
 
 def test_every_figure_matches_the_list_it_links_to(world):

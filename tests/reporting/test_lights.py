@@ -174,7 +174,7 @@ def test_only_the_office_pauses_and_resumes_with_a_reason_and_it_is_audited(worl
 def test_page_needs_login_and_membership(world):
     assert world.client(None).get(PAGE).status_code == 302
     assert world.client(world.outsider).get(PAGE, {"month": "2025-08"}).status_code == 404
-    assert world.client(world.office).get(PAGE, {"month": "2025-8x"}).status_code == 404
+    assert world.client(world.office).get(PAGE, {"month": "2025-8x"}).status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -102,9 +102,10 @@ def test_outsider_gets_404_and_anonymous_the_login(world, name):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_bad_month_is_a_clear_404(world):
+def test_bad_month_is_a_clear_400_naming_the_field(world):
     response = world.client(world.office).get(reverse("reporting:summary"), {"month": "2025-13"})
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert "month" in response.content.decode() and "YYYY-MM" in response.content.decode()
 
 
 def test_query_count_does_not_grow_with_projects(world, figures):  # noqa: F811

@@ -94,8 +94,18 @@ def schema_errors(errors: list[dict]) -> dict[str, list[str]]:
         if len(loc) > 1 and loc[0] == "payload":
             loc = loc[1:]
         field = ".".join(loc) or NON_FIELD
-        result.setdefault(field, []).append(error.get("msg", "invalid"))
+        result.setdefault(field, []).append(schema_message(error))
     return result
+
+
+def schema_message(error: dict) -> str:
+    """Pydantic's message, in Chinese first where the check is one of ours (a length cap
+    keeps free text to what a person writes, and the database's columns)."""
+    message = error.get("msg", "invalid")
+    if error.get("type") == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        return f"最多 {limit} 个字符 / {message}"
+    return message
 
 
 def log_refusal(request, status: int, exc: Exception) -> None:

@@ -103,10 +103,10 @@ class ProblemCreate(Schema):
 
     project: int = Field(description="项目 id / project id")
     category: str = Field(description=" | ".join(ProblemCategory.values))
-    description: str
-    need: str = ""
+    description: str = Field(max_length=5000)
+    need: str = Field("", max_length=5000)
     deadline: datetime.date
-    deadline_reason: str = ""
+    deadline_reason: str = Field("", max_length=5000)
     lead_unit: int | None = Field(None, description="牵头责任单位 id / lead unit id")
     assisting_units: list[int] = Field([], description="配合单位 id / assisting unit ids")
 

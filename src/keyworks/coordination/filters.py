@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core import asof
+from keyworks.core.calendar import validate_day
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 
@@ -34,7 +35,10 @@ class ProblemFilter(asof.AsOfFilterMixin, django_filters.FilterSet):
     keyword_fields = ("description", "need", "resolution_note", "project__name")
 
     as_of = django_filters.DateFilter(
-        label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截至日期"),
+        method="filter_noop",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
     # Set by links from a project's page; a programme may have 10,000 projects, so no

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
+from keyworks.core.filters import bad_filter
 from keyworks.core.forms import add_errors
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.core.workflow import posted_version, run_step
@@ -68,13 +69,16 @@ def problem_list(request):
     template = "coordination/problem_list.html"
     if request.htmx and request.htmx.target == "problem-table":
         template += "#problem-table"
-    return render(request, template, context)
+    # A bad filter value (an as-of day outside the calendar) is shown on its field: 400.
+    return render(request, template, context, status=200 if problem_filter.is_valid() else 400)
 
 
 @login_required
 def problem_export(request):
     programme = current_programme(request)
     problem_filter = filtered_problems(request, programme)
+    if not problem_filter.is_valid():
+        return bad_filter(problem_filter.form)
     buffer = io.BytesIO()
     today = calendar.local_today()
     write_problems_xlsx(

@@ -35,6 +35,64 @@ def next_month(month: datetime.date) -> datetime.date:
 
 # The years a month or date typed by a user may fall in: the platform's working range.
 MIN_YEAR, MAX_YEAR = 2000, 2099
+SPAN = f"{MIN_YEAR}—{MAX_YEAR}"
+# A planned date or deadline lies within this many years of its programme's year.
+PLAN_YEARS = 10
+# An actual date (a start, a finish, a milestone reached) may be at most this far ahead of
+# today: it records what happened, and a few days cover a finish entered the day before.
+ACTUAL_MARGIN = datetime.timedelta(days=7)
+
+
+def in_range(day: datetime.date) -> bool:
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
+def validate_day(day: datetime.date | None) -> None:
+    """Form-field validator of a day typed by a user (an as-of day, a filter bound): within
+    the working range, so that no later step (the end of that day) leaves the calendar."""
+    if day is not None and not in_range(day):
+        raise ValidationError(
+            f"日期应在 {SPAN} 年之间 / Date must be in {SPAN}", code="out_of_range"
+        )
+
+
+def check_day(day: datetime.date | None, *, field: str) -> datetime.date | None:
+    """`day` unchanged, or a ValidationError naming `field` when it is out of range."""
+    try:
+        validate_day(day)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    return day
+
+
+def planned_error(day: datetime.date | None, year: int) -> str | None:
+    """Why a planned date or deadline of a programme of `year` is not credible, or None."""
+    if day is None:
+        return None
+    first = max(MIN_YEAR, year - PLAN_YEARS)
+    last = min(MAX_YEAR, year + PLAN_YEARS)
+    if first <= day.year <= last:
+        return None
+    return (
+        f"日期应在 {first}—{last} 年之间（计划年度前后 {PLAN_YEARS} 年内） / "
+        f"Date must be in {first}—{last}, within {PLAN_YEARS} years of the programme's year"
+    )
+
+
+def actual_error(day: datetime.date | None, today: datetime.date | None = None) -> str | None:
+    """Why an actual date (what already happened) is not credible, or None: before the
+    working range, or later than today plus ACTUAL_MARGIN."""
+    if day is None:
+        return None
+    latest = (today or local_today()) + ACTUAL_MARGIN
+    if day.year < MIN_YEAR:
+        return f"日期不能早于 {MIN_YEAR} 年 / Date must not be before {MIN_YEAR}"
+    if day > latest:
+        return (
+            f"实际日期记录已发生的事，不能晚于 {latest:%Y-%m-%d} / "
+            f"An actual date records what happened: not after {latest:%Y-%m-%d}"
+        )
+    return None
 
 
 def parse_month(value, *, field: str = "month") -> datetime.date | None:
@@ -49,15 +107,23 @@ def parse_month(value, *, field: str = "month") -> datetime.date | None:
         raise ValidationError(
             {field: f"月份格式应为 YYYY-MM：{text[:20]} / Month must be YYYY-MM"}
         ) from None
-    if not MIN_YEAR <= month.year <= MAX_YEAR:
-        span = f"{MIN_YEAR}—{MAX_YEAR}"
-        raise ValidationError({field: f"月份应在 {span} 年之间 / Month must be in {span}"})
+    if not in_range(month):
+        raise ValidationError({field: f"月份应在 {SPAN} 年之间 / Month must be in {SPAN}"})
     return month
 
 
-def month_param(request, default: datetime.date, *, name: str = "month") -> datetime.date:
-    """The page's ?month=YYYY-MM, else `default`; a bad value answers 400."""
+def page_month(value, default, *, name: str = "month") -> datetime.date:
+    """The month a page was asked for (YYYY-MM), else `default` (a date, or a function
+    giving it); a bad or far month answers 400 naming `name`."""
     try:
-        return parse_month(request.GET.get(name), field=name) or default
+        month = parse_month(value, field=name)
     except ValidationError as exc:
-        raise BadRequest(" ".join(exc.messages)) from None
+        raise BadRequest(f"{name}：{' '.join(exc.messages)}") from None
+    if month is not None:
+        return month
+    return default() if callable(default) else default
+
+
+def month_param(request, default, *, name: str = "month") -> datetime.date:
+    """The page's ?month=YYYY-MM, else `default`; a bad value answers 400."""
+    return page_month(request.GET.get(name), default, name=name)

@@ -1,6 +1,7 @@
 """What the list filters share: a keyword over several fields, and the as-of date."""
 
 from django.db.models import Q
+from django.http import HttpResponse
 
 
 class ListFilterMixin:
@@ -28,3 +29,13 @@ class ListFilterMixin:
     def as_of_date(self):
         """The valid `as_of` date, or None (today)."""
         return self.form.cleaned_data.get("as_of") if self.is_bound and self.is_valid() else None
+
+
+def bad_filter(form) -> HttpResponse:
+    """An export's answer to an invalid filter (400): each field and why."""
+    fields = "；".join(f"{name}：{' '.join(errors)}" for name, errors in form.errors.items())
+    return HttpResponse(
+        f"筛选条件有误 / Invalid filter。{fields}",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )

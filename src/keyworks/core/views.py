@@ -1,7 +1,9 @@
-"""The health check: the only view without a domain."""
+"""The views without a domain: the health check and the bad-request page."""
 
+from django.core.exceptions import BadRequest
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 
@@ -14,3 +16,10 @@ def healthz(request):
     except Exception as exc:  # any database failure makes the instance unhealthy
         return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+def bad_request(request, exception=None):
+    """A page refused (400): a bad value names its field and says why (core.calendar's
+    month_param raises BadRequest with that message); other refusals say nothing more."""
+    message = str(exception) if isinstance(exception, BadRequest) else ""
+    return render(request, "400.html", {"message": message}, status=400)

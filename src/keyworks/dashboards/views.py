@@ -251,14 +251,23 @@ def project_card(request, pk):
 @login_required
 def set_location(request, pk):
     project = get_project(request.user, pk, "change")
+    point = {}
+    for name in ("lng", "lat"):
+        try:
+            value = Decimal(request.POST.get(name, "").strip())
+            # NaN and infinities are numbers to Decimal, never a place.
+            if not value.is_finite():
+                raise InvalidOperation
+            point[name] = value.quantize(Decimal("0.000001"), ROUND_HALF_UP)
+        except (InvalidOperation, ValueError):
+            return JsonResponse(
+                {"error": f"{name}：经纬度格式错误 / Invalid coordinate", "field": name}, status=400
+            )
     try:
-        lng = Decimal(request.POST["lng"]).quantize(Decimal("0.000001"), ROUND_HALF_UP)
-        lat = Decimal(request.POST["lat"]).quantize(Decimal("0.000001"), ROUND_HALF_UP)
         version = int(request.POST["version"]) if request.POST.get("version") else None
-    except (KeyError, InvalidOperation, ValueError):
-        return JsonResponse({"error": "经纬度格式错误 / Invalid coordinates"}, status=400)
-    if not (-180 <= lng <= 180 and -90 <= lat <= 90) or not lng.is_finite():
-        return JsonResponse({"error": "经纬度超出范围 / Coordinates out of range"}, status=400)
+    except ValueError:
+        return JsonResponse({"error": "version：版本号错误 / Invalid version"}, status=400)
+    lng, lat = point["lng"], point["lat"]
     try:
         project = ledger_services.update_project(
             project,
@@ -271,7 +280,7 @@ def set_location(request, pk):
         return JsonResponse({"error": str(exc)}, status=403)
     except ledger_services.ConcurrentEditError as exc:
         return JsonResponse({"error": str(exc)}, status=409)
-    except ValidationError as exc:
+    except ValidationError as exc:  # the ledger's rules: a place in China
         return JsonResponse({"error": "；".join(exc.messages)}, status=400)
     return JsonResponse(
         {

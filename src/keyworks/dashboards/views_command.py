@@ -13,14 +13,14 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 
 from keyworks.coordination.extensions import as_of_day
 from keyworks.coordination.models import Problem, ProblemStatus
-from keyworks.core.calendar import SHANGHAI
+from keyworks.core.calendar import SHANGHAI, page_month
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.programmes import current_programme
@@ -51,12 +51,8 @@ def money(value) -> str:
 
 
 def parse_month(value: str | None, programme) -> datetime.date:
-    if not value:
-        return default_month(programme)
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise Http404("月份格式应为 YYYY-MM / Month must be YYYY-MM") from None
+    """The month asked for, else the programme's default; a bad or far month answers 400."""
+    return page_month(value, lambda: default_month(programme))
 
 
 def link(name: str, programme, **params) -> str:

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from keyworks.core.calendar import end_of_day, local_today
+from keyworks.core.calendar import end_of_day, local_today, validate_day
 from keyworks.core.filters import ListFilterMixin
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Region, Unit
@@ -51,7 +51,10 @@ class FactorFilter(ListFilterMixin, django_filters.FilterSet):
     keyword_fields = ("project__name",)
 
     as_of = django_filters.DateFilter(
-        label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截至日期"),
+        method="filter_noop",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
     q = django_filters.CharFilter(label=_("项目名称"), method="filter_keyword")
     kind = django_filters.ChoiceFilter(label=_("要素类别"), choices=FactorKind.choices)

@@ -11,7 +11,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import local_today, planned_error
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
 from keyworks.ledger.models import Programme, Project
@@ -92,6 +92,8 @@ def _validate(item: FactorItem) -> None:
     item.unit = (item.unit or "").strip() or DEFAULT_UNITS.get(item.kind, "")
     item.note = (item.note or "").strip()
     item.full_clean(exclude=["project", "version"])
+    if problem := planned_error(item.deadline, item.project.programme.year):
+        raise ValidationError({"deadline": problem})
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from keyworks.coordination.views import add_errors
 from keyworks.core.calendar import local_today
+from keyworks.core.filters import bad_filter
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.ledger.permissions import get_project, require
 from keyworks.ledger.programmes import current_programme
@@ -48,7 +49,8 @@ def factor_list(request):
     template = "factors/factor_list.html"
     if request.htmx and request.htmx.target == "factor-table":
         template += "#factor-table"
-    return render(request, template, context)
+    # A bad filter value (an as-of day outside the calendar) is shown on its field: 400.
+    return render(request, template, context, status=200 if factor_filter.is_valid() else 400)
 
 
 @login_required
@@ -57,7 +59,7 @@ def factor_export(request):
     require(request.user, "export", programme)
     factor_filter = filtered_items(request, programme)
     if not factor_filter.is_valid():
-        return HttpResponse("筛选条件有误 / Invalid filter", status=400)
+        return bad_filter(factor_filter.form)
     day = factor_filter.day
     buffer = io.BytesIO()
     write_factors_xlsx(programme, factor_filter.rows(), buffer, today=day)

@@ -198,10 +198,10 @@ class ProjectFields(Schema):
     planned_finish: datetime.date | None = None
     actual_start: datetime.date | None = None
     actual_finish: datetime.date | None = None
-    content: str | None = None
-    annual_target: str | None = None
-    output_indicators: str | None = None
-    district_progress: str | None = None
+    content: str | None = Field(None, max_length=5000)
+    annual_target: str | None = Field(None, max_length=5000)
+    output_indicators: str | None = Field(None, max_length=5000)
+    district_progress: str | None = Field(None, max_length=5000)
     reason: str = Field("", max_length=500, description="修改说明 / reason, kept in the history")
 
 

@@ -510,20 +510,15 @@ class _RowParser:
             )
 
     def _check_dates(self, row: ParsedRow, parsed: dict, project: Project | None) -> None:
-        def final(name):
-            if parsed.get(name) is not None:
-                return parsed[name]
-            return getattr(project, name) if project else None
-
-        for start, finish, zh, en in (
-            ("planned_start", "planned_finish", "计划竣工日期早于计划开工日期",
-             "planned finish is before planned start"),
-            ("actual_start", "actual_finish", "实际竣工日期早于实际开工日期",
-             "actual finish is before actual start"),
-        ):  # fmt: skip
-            a, b = final(start), final(finish)
-            if a and b and b < a:
-                self.error(row, finish if finish in self.columns else start, zh, en)
+        """The row's dates as they will be stored, by the rules every write keeps
+        (`services.date_errors`); each problem on its own column."""
+        values = {
+            name: parsed[name] if parsed.get(name) is not None else getattr(project, name, None)
+            for name in services.DATE_FIELDS
+        }
+        for name, message in services.date_errors(values, self.result.programme.year).items():
+            zh, _, en = message.partition(" / ")
+            self.error(row, name, zh, en)
 
     @staticmethod
     def _comparable(name: str, value: Any) -> Any:

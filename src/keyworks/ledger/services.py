@@ -2,6 +2,8 @@
 records the change in one transaction; views, the API, the importer and commands all
 call these."""
 
+from decimal import Decimal
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -9,13 +11,15 @@ from django.utils import timezone
 
 from keyworks.audit.services import build_change, diff, record_change, record_changes, snapshot
 from keyworks.core.bulk import bulk_set
-from keyworks.core.calendar import SHANGHAI
+from keyworks.core.calendar import SHANGHAI, actual_error, planned_error
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
 from keyworks.orgs.models import Unit
 
 from .models import Milestone, Photo, Programme, Project, TaskForce, TaskForceMember
 from .permissions import LEDGER_FIELDS, can, editable_fields, require
+
+DATE_FIELDS = ("planned_start", "planned_finish", "actual_start", "actual_finish")
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
@@ -42,24 +46,65 @@ def ledger_warnings(project: Project) -> list[str]:
     return warnings
 
 
-def check_dates(project: Project) -> None:
+# A project's site lies in China: a point outside this box (longitude 73—136° E, latitude
+# 3—54° N) is a typo, swapped or missing digits, never a site of the programme.
+CHINA = {"longitude": (Decimal(73), Decimal(136)), "latitude": (Decimal(3), Decimal(54))}
+PLACE = {"longitude": "经度", "latitude": "纬度"}
+
+
+def location_errors(values: dict) -> dict[str, str]:
+    """Why `longitude` / `latitude` in `values` (missing ones None) are not a place in
+    China: not a finite number, or outside its box."""
     errors = {}
-    if (
-        project.planned_start
-        and project.planned_finish
-        and project.planned_finish < project.planned_start
-    ):
-        errors["planned_finish"] = (
-            "计划竣工日期早于计划开工日期 / Planned finish is before planned start"
+    for field, (low, high) in CHINA.items():
+        value = values.get(field)
+        if value is None:
+            continue
+        if not Decimal(value).is_finite():
+            errors[field] = f"{PLACE[field]}不是有效的数字 / {field.capitalize()} is not a number"
+        elif not low <= value <= high:
+            errors[field] = (
+                f"{PLACE[field]}应在 {low}—{high} 之间（中国境内） / "
+                f"{field.capitalize()} must be within {low}—{high}, inside China"
+            )
+    return errors
+
+
+PLANNED_ORDER = "计划竣工日期早于计划开工日期 / Planned finish is before planned start"
+ACTUAL_ORDER = "实际竣工日期早于实际开工日期 / Actual finish is before actual start"
+
+
+def date_errors(values: dict, year: int, today=None) -> dict[str, str]:
+    """Why the planned and actual dates in `values` (missing ones None) of a project in a
+    programme of `year` are not credible: planned dates within PLAN_YEARS of the year,
+    actual dates not in the future, a finish not before its start and not without one."""
+    errors = {}
+    for field in ("planned_start", "planned_finish"):
+        if problem := planned_error(values.get(field), year):
+            errors[field] = problem
+    for field in ("actual_start", "actual_finish"):
+        if problem := actual_error(values.get(field), today):
+            errors[field] = problem
+    planned_start, planned_finish = values.get("planned_start"), values.get("planned_finish")
+    if planned_start and planned_finish and planned_finish < planned_start:
+        errors.setdefault("planned_finish", PLANNED_ORDER)
+    actual_start, actual_finish = values.get("actual_start"), values.get("actual_finish")
+    if actual_finish and not actual_start:
+        errors.setdefault(
+            "actual_start",
+            "已填写实际竣工日期，请填写实际开工日期 / An actual finish needs an actual start",
         )
-    if (
-        project.actual_start
-        and project.actual_finish
-        and project.actual_finish < project.actual_start
-    ):
-        errors["actual_finish"] = (
-            "实际竣工日期早于实际开工日期 / Actual finish is before actual start"
-        )
+    if actual_start and actual_finish and actual_finish < actual_start:
+        errors.setdefault("actual_finish", ACTUAL_ORDER)
+    return errors
+
+
+def check_dates(project: Project, year: int | None = None) -> None:
+    """The project's dates and location are credible (`date_errors`, `location_errors`);
+    `year` is its programme's (bulk writes pass it: no query per project)."""
+    values = {field: getattr(project, field) for field in (*DATE_FIELDS, *CHINA)}
+    year = year or project.programme.year
+    errors = {**date_errors(values, year), **location_errors(values)}
     if errors:
         raise ValidationError(errors)
 
@@ -273,6 +318,12 @@ def save_milestone(
     for field, value in data.items():
         setattr(milestone, field, value)
     milestone.full_clean()
+    errors = {
+        "planned_date": planned_error(milestone.planned_date, project.programme.year),
+        "actual_date": actual_error(milestone.actual_date),
+    }
+    if any(errors.values()):
+        raise ValidationError({field: message for field, message in errors.items() if message})
     milestone.save()
     b, a = diff(before, snapshot(milestone)) if before else (None, snapshot(milestone))
     record_change(
@@ -345,7 +396,7 @@ def create_projects(
         errors = {}
         try:
             project.clean_fields(exclude=RESOLVED_FIELDS)
-            check_dates(project)
+            check_dates(project, programme.year)
         except ValidationError as exc:
             errors = exc.message_dict
         if project.name in names:
@@ -433,7 +484,7 @@ def update_projects(
             project.clean_fields(
                 exclude=[f for f in all_fields if f not in data or f in RESOLVED_FIELDS]
             )
-            check_dates(project)
+            check_dates(project, programme.year)
         except ValidationError as exc:
             raise at_item(exc, index) from None
         if owner_of_name.get(project.name, project.pk) != project.pk:

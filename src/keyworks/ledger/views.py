@@ -208,8 +208,15 @@ def milestone_save(request, pk, milestone_pk=None):
     )
     form = MilestoneForm(request.POST, instance=milestone)
     if form.is_valid():
-        services.save_milestone(project, form.cleaned_data, by=request.user, milestone=milestone)
-        messages.success(request, "节点已保存 / Milestone saved")
+        try:
+            services.save_milestone(
+                project, form.cleaned_data, by=request.user, milestone=milestone
+            )
+        except ValidationError as exc:  # the ledger's rules: credible dates
+            form.add_error(None, exc)
+            messages.error(request, form_errors_text(form))
+        else:
+            messages.success(request, "节点已保存 / Milestone saved")
     else:
         messages.error(request, form_errors_text(form))
     return redirect("ledger:project_detail", pk=project.pk)

@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import check_day, local_today
 from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Day, EventOut, Version, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, require
 from keyworks.orgs.models import Unit
@@ -99,20 +99,20 @@ class MeetingIn(Schema):
 
     programme: str | None = Field(None, description="计划代码 / programme code")
     date: datetime.date
-    title: str = ""
-    place: str = ""
-    chair: str = ""
-    attendees: str = ""
+    title: str = Field("", max_length=100)
+    place: str = Field("", max_length=100)
+    chair: str = Field("", max_length=100)
+    attendees: str = Field("", max_length=5000)
 
 
 class MeetingPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
+    title: str | None = Field(None, max_length=100)
     date: datetime.date | None = None
-    place: str | None = None
-    chair: str | None = None
-    attendees: str | None = None
+    place: str | None = Field(None, max_length=100)
+    chair: str | None = Field(None, max_length=100)
+    attendees: str | None = Field(None, max_length=5000)
     version: Version | None = None
 
 
@@ -126,14 +126,14 @@ class ItemIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str = Field(max_length=200)
-    summary: str = ""
+    summary: str = Field("", max_length=5000)
 
 
 class ItemPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
     title: str | None = Field(None, max_length=200)
-    summary: str | None = None
+    summary: str | None = Field(None, max_length=5000)
     version: Version | None = None
 
 
@@ -263,6 +263,7 @@ def list_rows(user, filters: DecisionQuery):
     chosen = choose_programme(user, filters.programme)
     if chosen is None:
         return None, [], None
+    check_day(filters.as_of, field="as_of")
     values = filters.model_dump(exclude={"programme"})
     qs = filter_decisions(programme_decisions(user, chosen), values)
     day = filters.as_of or local_today()

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from keyworks.core.calendar import validate_day
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Unit
 
@@ -68,6 +69,7 @@ class DecisionFilterForm(StyledForm):
         required=False,
         widget=DATE,
         help_text="显示该日结束时的清单 / The list as it stood at the end of that day",
+        validators=[validate_day],
     )
     q = forms.CharField(
         label="关键词 / Keyword",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from keyworks.coordination.models import Problem
 from keyworks.core.calendar import local_today
+from keyworks.core.filters import bad_filter
 from keyworks.core.workflow import posted_version, run_step
 from keyworks.ledger.permissions import require
 from keyworks.ledger.programmes import current_programme
@@ -236,7 +237,9 @@ def decision_list(request):
         "as_of": as_of,
         "query": request.GET.urlencode(),
     }
-    return render(request, "meetings/decision_list.html", context)
+    # A bad filter value (an as-of day outside the calendar) is shown on its field: 400.
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "meetings/decision_list.html", context, status=status)
 
 
 @login_required
@@ -246,7 +249,7 @@ def decision_export(request):
     require(request.user, "export", programme)
     form, qs, as_of = filtered_decisions(request.user, programme, request.GET)
     if form.is_bound and not form.is_valid():
-        return HttpResponse("筛选条件有误 / Invalid filter", status=400)
+        return bad_filter(form)
     today = local_today()
     day = as_of or today
     buffer = io.BytesIO()

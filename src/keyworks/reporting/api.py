@@ -13,6 +13,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from keyworks.core.calendar import parse_month
 from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Version, exact, money
 from keyworks.ledger.permissions import choose_programme
 
@@ -94,12 +95,12 @@ class DraftFields(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     completed_this_month: Decimal | None = Field(None, description=MONEY_HELP)
-    milestones_reached: str | None = None
-    output_figures: str | None = None
-    progress_text: str | None = None
+    milestones_reached: str | None = Field(None, max_length=5000)
+    output_figures: str | None = Field(None, max_length=5000)
+    progress_text: str | None = Field(None, max_length=5000)
     next_plan_investment: Decimal | None = Field(None, description=MONEY_HELP)
-    next_plan_milestones: str | None = None
-    next_plan_content: str | None = None
+    next_plan_milestones: str | None = Field(None, max_length=5000)
+    next_plan_content: str | None = Field(None, max_length=5000)
 
 
 class ReportStart(DraftFields):
@@ -196,17 +197,6 @@ class LightsOut(Schema):
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def parse_month(value: str | None, field: str = "month") -> datetime.date | None:
-    if not value:
-        return None
-    try:
-        return datetime.datetime.strptime(value.strip(), "%Y-%m").date()
-    except ValueError:
-        raise ValidationError(
-            {field: f"月份格式应为 YYYY-MM：{value} / Month must be YYYY-MM"}
-        ) from None
 
 
 def text(value: Decimal | None) -> str | None:
@@ -317,6 +307,8 @@ def start_report(request, payload: ReportStart):
     user = request.auth
     project = permissions.get_reportable_project(user, payload.project)
     month = parse_month(payload.month)
+    if month is None:
+        raise ValidationError({"month": "请填写月份（YYYY-MM） / Month is required"})
     report, created = services.start_draft(
         project, month, draft_data(payload), by=user, expected_version=payload.version
     )

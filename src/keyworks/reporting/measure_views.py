@@ -27,12 +27,8 @@ PAGE_SIZE = 50
 
 
 def parse_month(value: str | None, programme) -> datetime.date:
-    if not value:
-        return default_month(programme)
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        raise Http404("月份格式应为 YYYY-MM / Month must be YYYY-MM") from None
+    """The month asked for, else the programme's default; a bad or far month answers 400."""
+    return calendar.page_month(value, lambda: default_month(programme))
 
 
 @login_required

@@ -11,7 +11,14 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.calendar import SHANGHAI, first_of_month, local_today, next_month
+from keyworks.core.calendar import (
+    SHANGHAI,
+    SPAN,
+    first_of_month,
+    in_range,
+    local_today,
+    next_month,
+)
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
 from keyworks.ledger.models import Project
@@ -67,6 +74,8 @@ def due_at(programme, month: datetime.date) -> datetime.datetime:
 
 def check_month(month: datetime.date) -> datetime.date:
     month = first_of_month(month)
+    if not in_range(month):
+        raise ValidationError({"month": f"月份应在 {SPAN} 年之间 / Month must be in {SPAN}"})
     if month > first_of_month(local_today()):
         raise ValidationError(
             {"month": "不能填报未来月份的月报 / A report cannot be for a future month"}

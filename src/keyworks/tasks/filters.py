@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core import asof
+from keyworks.core.calendar import validate_day
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
 
@@ -29,7 +30,10 @@ class TaskFilter(asof.AsOfFilterMixin, django_filters.FilterSet):
     keyword_fields = ("text", "answer", "subject_label", "project__name", "lead_unit__name")
 
     as_of = django_filters.DateFilter(
-        label=_("截至日期"), method="filter_noop", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截至日期"),
+        method="filter_noop",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_day],
     )
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=TaskKind.choices)

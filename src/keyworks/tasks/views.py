@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
+from keyworks.core.filters import bad_filter
 from keyworks.core.forms import add_errors
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
 from keyworks.core.workflow import posted_version, run_step
@@ -60,7 +61,10 @@ def task_list(request):
         "can_issue": can_issue_any_task(request.user, programme),
         "is_leader": is_leader(request.user, programme.pk),
     }
-    return render(request, "tasks/task_list.html", context)
+    # A bad filter value (an as-of day outside the calendar) is shown on its field: 400.
+    return render(
+        request, "tasks/task_list.html", context, status=200 if task_filter.is_valid() else 400
+    )
 
 
 @login_required
@@ -68,7 +72,7 @@ def task_export(request):
     programme = current_programme(request)
     task_filter = filtered_tasks(request, programme)
     if not task_filter.is_valid():
-        return HttpResponse("筛选条件有误 / Invalid filter", status=400)
+        return bad_filter(task_filter.form)
     today = calendar.local_today()
     buffer = io.BytesIO()
     write_tasks_xlsx(programme, task_filter.qs, buffer, as_of=task_filter.as_of_date, today=today)
