@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.urls import reverse
 
 from keyworks.core.calendar import local_today
 from keyworks.core.extensions import provides
@@ -11,6 +12,7 @@ from keyworks.reporting.measures import month_end
 
 from .filters import ProblemFilter
 from .models import Problem
+from .permissions import can_raise_problem
 
 
 def as_of_day(month: datetime.date) -> datetime.date:
@@ -38,3 +40,16 @@ def problem_figures(user, programme, month):
             "problems_overdue": problem_count(user, programme, **params, overdue="on"),
         }
     ]
+
+
+@provides("project_page_abilities")
+def problem_abilities(user, project):
+    return [{"can_raise_problem": can_raise_problem(user, project)}]
+
+
+@provides("raise_problem_url")
+def raise_problem_url(user, project, **prefill):
+    """Where the user raises a problem of `project` with the form pre-filled, if they may."""
+    if not can_raise_problem(user, project):
+        return []
+    return [f"{reverse('coordination:problem_raise', args=[project.pk])}?{urlencode(prefill)}"]

@@ -1,16 +1,13 @@
 """Field-work pages: progress updates and on-site verification visits."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from keyworks.coordination.permissions import can_raise_problem
+from keyworks.core.extensions import collect
 from keyworks.core.forms import add_errors, form_errors_text
 from keyworks.core.images import image_response
 from keyworks.ledger.models import Project
@@ -117,13 +114,9 @@ def update_detail(request, pk):
     update = get_update(request.user, pk)
     project = update.project
     raise_url = None
-    if (
-        update.problems_noticed
-        and update.raised_problem_id is None
-        and can_raise_problem(request.user, project)
-    ):
-        query = urlencode({"description": update.problems_noticed, "from_update": update.pk})
-        raise_url = f"{reverse('coordination:problem_raise', args=[project.pk])}?{query}"
+    if update.problems_noticed and update.raised_problem_id is None:
+        prefill = {"description": update.problems_noticed, "from_update": update.pk}
+        raise_url = next(iter(collect("raise_problem_url", request.user, project, **prefill)), None)
     context = {
         "update": update,
         "project": project,

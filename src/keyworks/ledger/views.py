@@ -10,12 +10,9 @@ from django.views.decorators.http import require_POST
 
 from keyworks.audit.display import history_rows
 from keyworks.audit.models import ChangeRecord
-from keyworks.coordination.permissions import can_raise_problem
+from keyworks.core.extensions import collect
 from keyworks.core.forms import add_errors, form_errors_text
 from keyworks.core.images import image_response
-from keyworks.fieldwork.permissions import can_post_update, can_record_visit
-from keyworks.targets.permissions import target_projects
-from keyworks.tasks.permissions import can_issue_any_task
 
 from . import services
 from .filters import filtered_projects
@@ -82,11 +79,13 @@ def project_detail(request, pk):
         "can_change_task_force": can(user, "change_task_force", project),
         "can_change_milestones": can(user, "change_milestones", project),
         "can_archive": can(user, "archive", project),
-        "can_raise_problem": can_raise_problem(user, project),
-        "can_issue_task": can_issue_any_task(user, project.programme),
-        "can_post_update": can_post_update(user, project),
-        "can_record_visit": can_record_visit(user, project),
-        "can_view_targets": target_projects(user).filter(pk=project.pk).exists(),
+        # What the apps above the ledger let the user do from here (raise a problem, post an
+        # update, issue a task, read the targets): registered in each app's extensions.py.
+        **{
+            k: v
+            for found in collect("project_page_abilities", user, project)
+            for k, v in found.items()
+        },
         "warnings": services.ledger_warnings(project),
         "member_form": MemberForm(),
         "milestone_form": MilestoneForm(),

@@ -29,3 +29,10 @@ def targets_in_force(programme, month: datetime.date, project_ids=None):
         if project_id not in in_force or (reviewed_at is not None and reviewed_at < end):
             in_force[project_id] = investment
     return [in_force]
+
+
+@provides("project_page_abilities")
+def target_abilities(user, project):
+    from .permissions import target_projects
+
+    return [{"can_view_targets": target_projects(user).filter(pk=project.pk).exists()}]
