@@ -12,12 +12,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from keyworks.core.calendar import SHANGHAI
-from keyworks.demo import data
-from keyworks.orgs.models import Unit
+from keyworks.orgs.models import User
 
 from .models import DEFAULT_UNITS, FactorEvent, FactorItem
-
-DEPT = {suffix: name for suffix, name, _short in data.DEPARTMENTS}
 
 ENTERED = datetime.datetime(2025, 2, 10, 9, 0, tzinfo=SHANGHAI)
 UPDATED = datetime.datetime(2025, 6, 30, 17, 0, tzinfo=SHANGHAI)
@@ -49,7 +46,15 @@ def load_demo(programme) -> Counter:
     if FactorItem.objects.filter(project__programme=programme).exists():
         return Counter()
     projects = {p.seq: p for p in programme.projects.all()}
-    units = {u.name: u for u in Unit.objects.filter(name__in=DEPT.values())}
+    # Each department's unit, through its demo account dept-<suffix> (the demo app, above
+    # this one, created both).
+    suffixes = {item[5] for item in ITEMS if item[5]}
+    units = {
+        user.username.removeprefix("dept-"): user.unit
+        for user in User.objects.filter(
+            username__in=[f"dept-{s}" for s in suffixes]
+        ).select_related("unit")
+    }
     items = []
     for seq, kind, demand, secured, unit, dept, deadline, note in ITEMS:
         project = projects.get(seq)
@@ -62,7 +67,7 @@ def load_demo(programme) -> Counter:
                 demand=Decimal(demand),
                 secured=Decimal(secured),
                 unit=unit or DEFAULT_UNITS[kind],
-                responsible_unit=units.get(DEPT[dept]),
+                responsible_unit=units.get(dept),
                 deadline=datetime.date.fromisoformat(deadline),
                 note=note,
             )
