@@ -169,6 +169,9 @@ class SynthResult:
 # --- geography (fixed, shared) --------------------------------------------------------
 
 
+LAST_ACTUAL = date(2025, 12, 31)  # the synthetic programmes' year ends
+
+
 def geography() -> list[dict]:
     """The fictional province's cities, each with its districts; same on every call."""
     rng = random.Random(GEOGRAPHY_SEED)
@@ -316,6 +319,12 @@ def plan(projects: int, seed: int) -> list[dict]:
                 actual_start + timedelta(days=90),
                 planned_finish + timedelta(days=rng.randrange(-60, 60)),
             )
+        # What actually happened happened by the end of the programme year (2025): never a
+        # date in the future, which the ledger refuses.
+        if actual_start is not None:
+            actual_start = min(actual_start, LAST_ACTUAL)
+        if actual_finish is not None:
+            actual_finish = max(actual_start, min(actual_finish, LAST_ACTUAL))
         owner = None
         if category in ("industry", "services") or rng.random() < 0.2:
             base_company = (
