@@ -64,3 +64,50 @@ def test_chart_data_travels_compressed_to_a_browser_that_accepts_it(world, url):
     packed = client.get(url, {"programme": "jz2025"}, HTTP_ACCEPT_ENCODING="gzip")
     assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
     assert json.loads(gzip.decompress(packed.content)) == json.loads(plain.content)
+
+
+def test_a_draft_save_leaves_the_month_series_reused_and_an_acceptance_moves_it(world, reuse):
+    """The S-curve sums accepted reports only: saving a draft (every minute on deadline
+    day) must not make every dashboard recompute it; accepting a report must."""
+    import datetime
+
+    from keyworks.reporting import services as report_services
+    from tests.reporting.conftest import draft
+
+    programme = world.programme.pk
+    series = revisions.generation(programme, "accepted")
+    everything = revisions.generation(programme)
+    report = draft(world, month=datetime.date(2025, 5, 1))
+    assert revisions.generation(programme, "accepted") == series
+    assert revisions.generation(programme) > everything
+    report = report_services.submit(report, by=world.member)
+    report = report_services.review(report, by=world.district)
+    report_services.accept(report, by=world.office)
+    assert revisions.generation(programme, "accepted") > series
+
+
+def test_the_dashboards_series_follows_an_acceptance(world, reuse):
+    import datetime
+
+    from tests.reporting.conftest import reviewed
+
+    client = world.client(world.office)
+    url = "/dashboards/command/data.json"
+    before = json.loads(client.get(url, {"month": "2025-05"}).content)["s"]["actual"][4]
+    report = reviewed(world, month=datetime.date(2025, 5, 1), completed_this_month=Decimal("700"))
+    assert json.loads(client.get(url, {"month": "2025-05"}).content)["s"]["actual"][4] == before
+    from keyworks.reporting import services as report_services
+
+    report_services.accept(report, by=world.office)
+    after = json.loads(client.get(url, {"month": "2025-05"}).content)["s"]["actual"][4]
+    assert Decimal(after) == Decimal(before) + Decimal("700")
+
+
+def test_a_problem_moves_the_problem_counts_only(world, reuse):
+    from tests.coordination.conftest import raised
+
+    programme = world.programme.pk
+    problems, series = (revisions.generation(programme, t) for t in ("problems", "accepted"))
+    raised(world)
+    assert revisions.generation(programme, "problems") > problems
+    assert revisions.generation(programme, "accepted") == series

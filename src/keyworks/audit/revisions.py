@@ -27,46 +27,60 @@ EVERY_PROGRAMME = 0
 MISSING = object()
 # What is kept, by kind (for the key and the docs): dashboard JSON bodies per user and
 # query ("responses"), built schedule charts per user and filters ("schedules"), the
-# ranking's year-to-date milestone counts ("milestones").
+# ranking's year-to-date milestone counts ("milestones"), the dashboard's month series
+# ("series") and weekly problem counts ("problem_weeks").
 RESPONSES, SCHEDULES, MILESTONES = "responses", "schedules", "milestones"
+SERIES, PROBLEM_WEEKS = "series", "problem_weeks"
+# Topics: parts of a programme's data some results depend on alone, with generations of
+# their own so that a save elsewhere leaves those results alone. "accepted": what the
+# month series sums (accepted reports, targets, pauses, the projects themselves);
+# "problems": the problem list and its history.
+TOPICS = ("accepted", "problems")
 
 
-def _generation_key(programme_id: int) -> str:
-    return f"keyworks:generation:{programme_id}"
+def _generation_key(programme_id: int, topic: str | None = None) -> str:
+    suffix = f":{topic}" if topic else ""
+    return f"keyworks:generation:{programme_id}{suffix}"
 
 
-def generation(programme_id: int) -> int:
-    """The programme's generation: moves at each commit that changed its data."""
-    value = cache.get(_generation_key(programme_id))
+def generation(programme_id: int, topic: str | None = None) -> int:
+    """The programme's generation: moves at each commit that changed its data (of
+    `topic` only, when given: see `TOPICS`)."""
+    key = _generation_key(programme_id, topic)
+    value = cache.get(key)
     if value is None:
-        cache.add(_generation_key(programme_id), 1, timeout=None)
-        value = cache.get(_generation_key(programme_id), 1)
+        cache.add(key, 1, timeout=None)
+        value = cache.get(key, 1)
     return value
 
 
-def bump(programme_id: int) -> None:
+def bump(programme_id: int, topic: str | None = None) -> None:
+    key = _generation_key(programme_id, topic)
     try:
-        cache.incr(_generation_key(programme_id))
+        cache.incr(key)
     except ValueError:  # not in the cache (expired, evicted, new cache): start afresh
-        cache.set(_generation_key(programme_id), 2, timeout=None)
+        cache.set(key, 2, timeout=None)
 
 
-def bump_on_commit(programme_ids) -> None:
-    """Move the generations of `programme_ids`, whose data the open transaction changed:
-    now, for readers in this transaction, and again at commit, for readers that computed
-    from the data before it while it was open. Called with every batch of change records
-    (reporting.figures, which knows each project's programme)."""
-    for programme_id in programme_ids:
-        bump(programme_id)
-        transaction.on_commit(lambda pk=programme_id: bump(pk))
+def bump_on_commit(programmes) -> None:
+    """Move the generations of the programmes whose data the open transaction changed —
+    `programmes`: {programme id: topics touched} — now, for readers in this transaction,
+    and again at commit, for readers that computed from the data before it while it was
+    open. Called with every batch of change records (reporting.figures, which knows each
+    project's programme and which topics a record touches)."""
+    for programme_id, topics in programmes.items():
+        for topic in (None, *topics):
+            bump(programme_id, topic)
+            transaction.on_commit(lambda pk=programme_id, t=topic: bump(pk, t))
 
 
-def reuse(kind: str, key: tuple, programme, compute):
-    """`compute()`, or what it gave for the same `key` since the programme last changed."""
+def reuse(kind: str, key: tuple, programme, compute, *, topic: str | None = None):
+    """`compute()`, or what it gave for the same `key` since the programme last changed
+    (its data of `topic`, when the result depends on that alone)."""
     if not settings.MEASURES_CACHE:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    moved = f"{generation(EVERY_PROGRAMME)}.{generation(programme.pk)}"
+    moved = f"{generation(EVERY_PROGRAMME)}.{generation(programme.pk, topic)}"
     full = f"keyworks:{kind}:{programme.pk}:{moved}:{digest}"
     value = cache.get(full, MISSING)
     if value is MISSING:

@@ -18,9 +18,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 
+from keyworks.audit import revisions
 from keyworks.coordination.extensions import as_of_day
 from keyworks.coordination.models import Problem, ProblemStatus
-from keyworks.core.calendar import SHANGHAI, page_month
+from keyworks.core.calendar import SHANGHAI, local_today, page_month
 from keyworks.ledger.filters import ProjectFilter
 from keyworks.ledger.models import Project, Stage
 from keyworks.ledger.programmes import current_programme
@@ -192,7 +193,14 @@ def command_payload(request, programme, month) -> dict:
     total = rollup(measures, "programme")
     target = total[0].annual_target if total else None
     months, plan, actual = [], [], []
-    for point in programme_months(programme, month):
+    series = revisions.reuse(  # moves only with accepted reports, targets, pauses, projects
+        revisions.SERIES,
+        ("series", month, local_today()),
+        programme,
+        lambda: programme_months(programme, month),
+        topic="accepted",
+    )
+    for point in series:
         months.append(f"{point.month.month}月")
         plan.append(money(target * point.month.month / 12) if target else money(0))
         actual.append(money(point.ytd_completed))
@@ -223,7 +231,13 @@ def command_payload(request, programme, month) -> dict:
         "s": {"months": months, "plan": plan, "actual": actual},
         "district": rates("district"),
         "category": rates("category"),
-        "problems": problem_weeks(request.user, programme, as_of_day(month)),
+        "problems": revisions.reuse(
+            revisions.PROBLEM_WEEKS,
+            ("weeks", request.user.pk, as_of_day(month)),
+            programme,
+            lambda: problem_weeks(request.user, programme, as_of_day(month)),
+            topic="problems",
+        ),
         "lights": {
             "districts": [name for name, _entry in ordered],
             "series": [

@@ -66,11 +66,33 @@ STORED_INPUTS = {
 }
 
 
+# The change records that move what the month series sums (revisions topic "accepted").
+ACCEPTED_INPUTS = {
+    "ledger.programme",
+    "ledger.project",
+    "ledger.category",
+    "reporting.projectpause",
+    "targets.annualtarget",
+}
+ACCEPTED_ACTIONS = {"accept", "return", "approve_correction"}  # of monthly reports
+
+
+def topics_of(record) -> set[str]:
+    if record.object_type in ACCEPTED_INPUTS or (
+        record.object_type == "reporting.monthlyreport" and record.action in ACCEPTED_ACTIONS
+    ):
+        return {"accepted"}
+    if record.object_type.startswith("coordination."):
+        return {"problems"}
+    return set()
+
+
 @receiver(changes_recorded)
 def mark_stale(sender, records, **kwargs) -> None:
     """Mark what `records` (just written, same transaction) may have moved, and move the
-    generation of their programmes' reused results."""
+    generations of their programmes' reused results."""
     marks: dict[int, set] = {}
+    topics: dict[int, set] = {}
     unknown_programme = {r.project_id for r in records if r.project_id and not r.programme_id}
     programme_of = dict(
         Project.objects.filter(pk__in=unknown_programme).values_list("pk", "programme_id")
@@ -78,15 +100,14 @@ def mark_stale(sender, records, **kwargs) -> None:
     for record in records:
         programme_id = record.programme_id or programme_of.get(record.project_id)
         if programme_id is None:
-            marks.setdefault(revisions.EVERY_PROGRAMME, set())  # regions, people, units…
-        elif record.project_id:
+            topics.setdefault(revisions.EVERY_PROGRAMME, set())  # regions, people, units…
+            continue
+        topics.setdefault(programme_id, set()).update(topics_of(record))
+        if record.project_id:
             marks.setdefault(programme_id, set()).add(record.project_id)
         elif record.object_type in STORED_INPUTS:
             marks.setdefault(programme_id, set()).add(None)
-        else:
-            marks.setdefault(programme_id, set())
-    revisions.bump_on_commit(marks)  # reused dashboard bodies follow every change
-    marks.pop(revisions.EVERY_PROGRAMME, None)
+    revisions.bump_on_commit(topics)  # reused results follow every change
     StaleFigures.objects.bulk_create(
         [
             StaleFigures(programme_id=programme_id, project_id=project_id)
