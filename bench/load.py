@@ -510,14 +510,12 @@ def section(args, tally: Tally, seconds: float, verdict: dict, command: str) -> 
 
 
 def write_section(path: Path, text: str) -> None:
-    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = content.find(SECTION)
-    if start == -1:
-        content = content.rstrip() + "\n\n" + text
-    else:
-        end = content.find("\n## ", start + len(SECTION))
-        content = content[:start] + text + ("" if end == -1 else content[end:])
-    path.write_text(content, encoding="utf-8")
+    """Replace the load test's own section of BENCHMARKS.md (between its markers, which
+    `bench/run.py` keeps when it rewrites the file)."""
+    import report
+
+    marked = f"<!-- bench:load:start -->\n{text.rstrip()}\n<!-- bench:load:end -->\n"
+    report.update_file(path, report.Section("load", marked))
 
 
 def main(argv: list[str] | None = None) -> int:

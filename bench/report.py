@@ -52,6 +52,10 @@ What is measured (server side, in Python, no network):
   compilation and the bi-monthly ranking page (`/rankings/`, the whole request: scores,
   red and black lists, the first page of rows), each beside raw SQL.
 
+The **deadline-day load test** (`bench/load.py`, its own section at the end; `make bench` runs
+it after the PostgreSQL benchmarks): 200 people at once against gunicorn on PostgreSQL with
+Redis as the shared cache, then a check that every acknowledged save is stored exactly once.
+
 Cold and warm. Pages and endpoints read stored figures (`reporting.figures`) and reuse
 what they computed until programme data changes, so the figure that counts is the
 **cold** one: for the dashboard, map, schedule, summary, problem list, agenda and ranking
