@@ -26,10 +26,9 @@ TIMEOUT = 15 * 60
 EVERY_PROGRAMME = 0
 MISSING = object()
 # What is kept, by kind (for the key and the docs): dashboard JSON bodies per user and
-# query ("responses"), built schedule charts per user and filters ("schedules"), the
-# ranking's year-to-date milestone counts ("milestones"), the dashboard's month series
-# ("series") and weekly problem counts ("problem_weeks").
-RESPONSES, SCHEDULES, MILESTONES = "responses", "schedules", "milestones"
+# query ("responses"), the ranking's year-to-date milestone counts ("milestones"), the
+# dashboard's month series ("series") and weekly problem counts ("problem_weeks").
+RESPONSES, MILESTONES = "responses", "milestones"
 SERIES, PROBLEM_WEEKS = "series", "problem_weeks"
 # Topics: parts of a programme's data some results depend on alone, with generations of
 # their own so that a save elsewhere leaves those results alone. "accepted": what the

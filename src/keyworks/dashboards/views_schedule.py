@@ -17,8 +17,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
 
-from keyworks.audit import revisions
-from keyworks.core.calendar import local_today
 from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
 from keyworks.ledger.filters import filtered_projects
 from keyworks.ledger.models import Project
@@ -69,16 +67,6 @@ def build(request):
     return programme, None, schedule_service.build_schedule(programme, projects, light=light)
 
 
-def built_for_pages(request, programme):
-    """`build(request)`, shared by every page of the same filters: the first page builds
-    the whole filtered schedule (the axis and totals need it all), later pages only cut
-    their rows from it. Reused until the programme's data changes, like the bodies."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    key = ("schedule", getattr(request.user, "pk", None), query.urlencode(), local_today())
-    return revisions.reuse(revisions.SCHEDULES, key, programme, lambda: build(request))
-
-
 @login_required
 def schedule_page(request):
     programme = current_programme(request)
@@ -116,7 +104,9 @@ def schedule_data(request):
     page = 1 if project is not None else chosen_page(request)
 
     def payload():
-        _programme, project, schedule = built_for_pages(request, programme)
+        # Built whole for each page asked for (the axis and totals need every row): keeping
+        # the built chart between pages cost more to store than to build again.
+        _programme, project, schedule = build(request)
         return schedule_service.payload(schedule, project, page=page)
 
     return cached_json(request, programme, "schedule", payload)
