@@ -59,6 +59,7 @@ def test_declared_behaviours_work_without_inline_script(page, transactional_worl
     page.fill("input[type=month][name=month]", "2025-03")
     page.locator("input[type=month][name=month]").dispatch_event("change")
     page.wait_for_url(lambda url: "month=2025-03" in url)
+    page.wait_for_load_state("networkidle")  # fill and the event may each submit once
     page.goto(f"/ledger/{transactional_world.own.pk}/")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
