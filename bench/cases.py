@@ -143,12 +143,16 @@ def log(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
-def timed(fn: Callable[[], Any], runs: int, warmups: int = 0) -> tuple[list[float], list[float]]:
-    """(wall-clock seconds, CPU seconds) of each run."""
+def timed(
+    fn: Callable[[], Any], runs: int, warmups: int = 0, before: Callable[[], Any] | None = None
+) -> tuple[list[float], list[float]]:
+    """(wall-clock seconds, CPU seconds) of each run; `before` runs untimed before each."""
     for _ in range(warmups):
         fn()
     wall, cpu = [], []
     for _ in range(runs):
+        if before is not None:
+            before()
         gc.collect()
         start, start_cpu = time.perf_counter(), time.process_time()
         fn()
@@ -202,17 +206,8 @@ def timed_cold(
     """(wall, CPU seconds) of `fn` when each run is the first request after a write (the
     write itself untimed): what a page pays on deadline day, in a process that served it
     before."""
-    write = a_write(programme)
-    fn()  # the process has served the page before
-    wall, cpu = [], []
-    for _ in range(runs):
-        write()
-        gc.collect()
-        start, start_cpu = time.perf_counter(), time.process_time()
-        fn()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return wall, cpu
+    # one warm-up: the process has served the page before
+    return timed(fn, runs, warmups=1, before=a_write(programme))
 
 
 def cold_in_fresh_process_ms(fn: Callable[[], Any], programme: Programme) -> float:

@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from keyworks.accounts import services
 from keyworks.audit.models import SecurityEvent
 from keyworks.orgs.models import PlatformRole, Role, RoleAssignment, User
+from tests.conftest import otp_verified
 
 PAGES = {
     "system": ["accounts:platform_accounts", "accounts:platform_account_new"],
@@ -24,13 +24,7 @@ def admin(role: str) -> User:
 
 def verified_client(user) -> Client:
     """Signed in and past the second factor (its device, verified in the session)."""
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
+    return otp_verified(Client(), user)
 
 
 @pytest.mark.parametrize("role", PlatformRole.values)
