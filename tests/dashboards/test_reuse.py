@@ -111,3 +111,21 @@ def test_a_problem_moves_the_problem_counts_only(world, reuse):
     raised(world)
     assert revisions.generation(programme, "problems") > problems
     assert revisions.generation(programme, "accepted") == series
+
+
+def test_a_cache_that_cannot_be_reached_neither_refuses_a_save_nor_a_page(world, settings):
+    """A Redis outage: saves go through (their generation not moved) and pages are
+    computed afresh instead of answering 500."""
+    settings.MEASURES_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    project = world.own
+    ledger_services.update_project(
+        project, {"total_investment": Decimal("12345")}, by=world.office,
+        expected_version=project.version,
+    )  # fmt: skip
+    assert totals(world.client(world.office).get(MAP))[world.own.pk] == 12345

@@ -15,11 +15,13 @@ commit and bump. `KEYWORKS_MEASURES_CACHE=false` turns reuse off (most tests run
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
 TIMEOUT = 15 * 60
 # The generation moved by changes that belong to no programme (regions, units, people):
 # part of every key.
@@ -54,11 +56,16 @@ def generation(programme_id: int, topic: str | None = None) -> int:
 
 
 def bump(programme_id: int, topic: str | None = None) -> None:
+    """Move a generation. A cache that cannot be reached must not refuse the save that
+    asks (results stored before the outage expire after `TIMEOUT`)."""
     key = _generation_key(programme_id, topic)
     try:
-        cache.incr(key)
-    except ValueError:  # not in the cache (expired, evicted, new cache): start afresh
-        cache.set(key, 2, timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:  # not in the cache (expired, evicted, new cache): start afresh
+            cache.set(key, 2, timeout=None)
+    except Exception:  # noqa: BLE001 - the cache server is down: log and go on
+        logger.warning("cache unreachable: generation %s not moved", key, exc_info=True)
 
 
 def bump_on_commit(programmes) -> None:
@@ -79,9 +86,13 @@ def reuse(kind: str, key: tuple, programme, compute, *, topic: str | None = None
     if not settings.MEASURES_CACHE:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    moved = f"{generation(EVERY_PROGRAMME)}.{generation(programme.pk, topic)}"
-    full = f"keyworks:{kind}:{programme.pk}:{moved}:{digest}"
-    value = cache.get(full, MISSING)
+    try:
+        moved = f"{generation(EVERY_PROGRAMME)}.{generation(programme.pk, topic)}"
+        full = f"keyworks:{kind}:{programme.pk}:{moved}:{digest}"
+        value = cache.get(full, MISSING)
+    except Exception:  # noqa: BLE001 - the cache server is down: compute, as without reuse
+        logger.warning("cache unreachable: %s computed afresh", kind, exc_info=True)
+        return compute()
     if value is MISSING:
         value = compute()
         cache.set(full, value, timeout=TIMEOUT)
