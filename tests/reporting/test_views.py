@@ -213,3 +213,18 @@ def test_the_list_counts_missing_reports_as_the_measures_do(world):
     assert expected == 1  # the own project; the paused other project is not counted
     assert 'data-count="paused">不含暂停项目1个' in body
     assert body.count('data-paused="1"') == 1
+
+
+def test_the_list_shows_fifty_projects_a_page_and_counts_them_all(world):
+    from tests.conftest import make_project
+
+    for seq in range(3, 63):
+        make_project(
+            world.programme, world.infra, seq, f"项目{seq}", world.district_b, f"专班{seq}"
+        )
+    client = world.client(world.office)
+    first = client.get(LIST, {"month": "2025-05"}).content.decode()
+    second = client.get(LIST, {"month": "2025-05", "page": 2}).content.decode()
+    assert first.count("data-project=") == 50 and second.count("data-project=") == 12
+    assert 'data-count="submitted">0 / 62<' in first
+    assert 'data-count="missing">62<' in first

@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,8 @@ from .permissions import (
     visible_reports,
 )
 
+PAGE_SIZE = 50
+
 
 @login_required
 def report_list(request):
@@ -53,28 +56,27 @@ def report_list(request):
         report = reports.get(project.pk)
         m = measures.get(project.pk)
         paused = bool(m and m.paused)
-        can_start = (
-            report is None
-            and not future
-            and can_report(request.user, "edit", MonthlyReport(project=project))
-        )
         missing = bool(m and not paused and m.report == MISSING)
-        rows.append(
-            {
-                "project": project,
-                "report": report,
-                "can_start": can_start,
-                "missing": missing,
-                "paused": paused,
-            }
-        )
+        rows.append({"project": project, "report": report, "missing": missing, "paused": paused})
     measured = [r for r in rows if not r["paused"]]
+    # The counts cover every row; a page shows 50 (a province has thousands of projects).
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["can_start"] = (
+            row["report"] is None
+            and not future
+            and can_report(request.user, "edit", MonthlyReport(project=row["project"]))
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "month": month,
         "previous": calendar.previous_month(month),
         "following": calendar.next_month(month),
         "due": due,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
+        "querystring": query.urlencode(),
         "counts": {
             "measured": len(measured),
             "paused": len(rows) - len(measured),
