@@ -6,8 +6,11 @@ import pytest
 from django.urls import reverse
 
 from keyworks.audit.models import ChangeRecord
+from keyworks.orgs.models import Role, RoleAssignment
 from keyworks.reporting import rules
 from keyworks.reporting.models import WarningRules
+
+from ..conftest import make_user
 
 URL = reverse("reporting:warning_rules")
 READERS = ("leader", "inspector", "member", "other_member", "district", "department_user")
@@ -33,7 +36,7 @@ def test_office_opens_the_form_with_defaults(world):
     response = world.client(world.office).get(URL)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "预警规则" in page and 'name="fingerprint"' in page
+    assert "预警规则" in page and 'name="version"' in page
     assert response.context["form"].initial["report_due_day"] == 3
 
 
@@ -114,16 +117,46 @@ def test_stale_form_is_refused_with_a_message_and_nothing_lost(world):
     assert response.context["form"].initial["red_milestone_days"] == 40
 
 
-def test_service_refuses_non_office_and_stale_fingerprint(world):
+def test_service_refuses_non_office_and_stale_version(world):
     values = rules.current_values(world.programme, WarningRules.for_programme(world.programme))
     with pytest.raises(rules.ConcurrentEditError):
-        rules.save_rules(world.programme, values, by=world.office, expected="stale")
+        rules.save_rules(world.programme, values, by=world.office, expected_version=3)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        rules.save_rules(
-            world.programme, values, by=world.leader, expected=rules.fingerprint(values)
-        )
+        rules.save_rules(world.programme, values, by=world.leader, expected_version=0)
+
+
+def second_office(world):
+    user = make_user("office2", "刘办公")
+    RoleAssignment.objects.create(user=user, programme=world.programme, role=Role.OFFICE)
+    return user
+
+
+def test_two_office_users_the_second_save_is_refused_and_nothing_changes(world):
+    """Both open the page; one changes only the due day (a field of the programme, not of
+    the rules row); the other's save of the rules is refused and changes nothing."""
+    other = second_office(world)
+    post(world, world.office, red_milestone_days=40)  # the rules exist (version 1)
+    stale = opened(world)
+    assert stale["version"] == 1
+    assert post(world, other, report_due_day=7).status_code == 302
+    records = ChangeRecord.objects.count()
+    response = world.client(world.office).post(URL, {**stale, "red_milestone_days": 50})
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()
+    saved = WarningRules.objects.get()
+    world.programme.refresh_from_db()
+    assert (saved.red_milestone_days, saved.version) == (40, 2)
+    assert world.programme.report_due_day == 7  # the other user's change stands
+    assert ChangeRecord.objects.count() == records
+    assert response.context["form"].initial["version"] == 2
+
+
+def test_a_save_that_changes_nothing_keeps_the_version(world):
+    post(world, world.office, red_milestone_days=40)
+    assert post(world, world.office).status_code == 302
+    assert WarningRules.objects.get().version == 1
 
 
 def test_lights_use_the_saved_rules(world):

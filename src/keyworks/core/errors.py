@@ -15,7 +15,7 @@ class ConcurrentEditError(Exception):
     )
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)  # a lazy translation is read in the current language
 
 
 def check_version(current, expected_version: int | None, error=ConcurrentEditError) -> None:

@@ -128,12 +128,14 @@ class CommentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     comment: str = Field("", max_length=2000, description="意见 / comment")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 class ReturnIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     comment: str = Field(max_length=2000, description="退回意见（必填） / why it is returned")
+    version: Version | None = Field(None, description="the version you read; 409 if stale")
 
 
 class RollupOut(Schema):
@@ -352,7 +354,8 @@ def review_report(request, report_id: int, payload: CommentIn | None = None):
     """县区审核已提交的月报 / The district coordinator reviews a submitted report."""
     user = request.auth
     report = permissions.get_report(user, report_id)
-    services.review(report, by=user, comment=payload.comment if payload else "")
+    payload = payload or CommentIn()
+    services.review(report, by=user, comment=payload.comment, expected_version=payload.version)
     return report_detail(user, report.pk)
 
 
@@ -365,7 +368,8 @@ def accept_report(request, report_id: int, payload: CommentIn | None = None):
     """办公室采纳 / The office accepts a report."""
     user = request.auth
     report = permissions.get_report(user, report_id)
-    services.accept(report, by=user, comment=payload.comment if payload else "")
+    payload = payload or CommentIn()
+    services.accept(report, by=user, comment=payload.comment, expected_version=payload.version)
     return report_detail(user, report.pk)
 
 
@@ -378,7 +382,9 @@ def return_report(request, report_id: int, payload: ReturnIn):
     """办公室退回（须填写意见） / The office returns a report, with a comment."""
     user = request.auth
     report = permissions.get_report(user, report_id)
-    services.return_report(report, by=user, comment=payload.comment)
+    services.return_report(
+        report, by=user, comment=payload.comment, expected_version=payload.version
+    )
     return report_detail(user, report.pk)
 
 

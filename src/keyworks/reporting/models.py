@@ -163,6 +163,9 @@ class WarningRules(models.Model):
     red_milestone_days = models.PositiveIntegerField(_("红灯：节点逾期超过（天）"), default=30)
     yellow_on_late_report = models.BooleanField(_("黄灯：月报逾期提交"), default=True)
     red_on_missing_report = models.BooleanField(_("红灯：截止日后仍未报"), default=True)
+    # Moves with every save of the rules page, the programme's due day included (the page is
+    # the only place it is set): the one version that page is checked against.
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         verbose_name = _("预警规则")

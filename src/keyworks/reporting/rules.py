@@ -1,14 +1,9 @@
 """The office's settings for a programme's warning lights (`WarningRules`) and its monthly
 report due day (`Programme.report_due_day`): validated, audited, and guarded against two
-people editing at once.
-
-Neither row carries a version, so the edit form carries a fingerprint of the values it
-was opened with; a save whose fingerprint no longer matches the stored values is refused.
+people editing at once by the rules' `version`, which every save of the page moves (the
+due day included: this page is the only place it is set). A programme without rules yet
+is at version 0 (the defaults, not stored).
 """
-
-import hashlib
-import json
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,6 +11,7 @@ from django.db import transaction
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
+from keyworks.core.errors import check_version, insert_first
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Programme
 
@@ -46,13 +42,9 @@ def current_values(programme: Programme, rules: WarningRules) -> dict:
     return values
 
 
-def fingerprint(values: dict) -> str:
-    """A short digest of the values (decimals normalised so 10 and 10.0 agree)."""
-    plain = {
-        k: (str(Decimal(v).normalize()) if isinstance(v, Decimal) else v)
-        for k, v in sorted(values.items())
-    }
-    return hashlib.sha256(json.dumps(plain, sort_keys=True).encode()).hexdigest()[:16]
+def version_of(rules: WarningRules) -> int:
+    """The version the page shows: 0 for the defaults of a programme with no stored rules."""
+    return rules.version if rules.pk else 0
 
 
 def check(values: dict) -> None:
@@ -77,24 +69,34 @@ def check(values: dict) -> None:
 
 
 @transaction.atomic
-def save_rules(programme: Programme, values: dict, *, by, expected: str) -> WarningRules:
-    """Store the office's rules and due day; `expected` is the form's fingerprint."""
+def save_rules(
+    programme: Programme, values: dict, *, by, expected_version: int | None
+) -> WarningRules:
+    """Store the office's rules and due day; `expected_version` is the version the form
+    was opened at (`version_of`; None skips the check)."""
     require_edit_warning_rules(by, programme)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     rules = WarningRules.objects.select_for_update().filter(programme=programme).first()
     created = rules is None
     if created:
-        rules = WarningRules(programme=programme)
-    if fingerprint(current_values(programme, rules)) != expected:
-        raise ConcurrentEditError()
+        rules = WarningRules(programme=programme, version=0)  # what the form showed
+    check_version(rules, expected_version, ConcurrentEditError)
     check(values)
     before = snapshot(rules, list(RULE_FIELDS))
     for field in RULE_FIELDS:
         setattr(rules, field, values[field])
-    rules.full_clean()
+    rules.full_clean(exclude=["programme", "version"])
     b, a = diff(before, snapshot(rules, list(RULE_FIELDS)))
-    if created or a:
+    day = values["report_due_day"]
+    old_day = programme.report_due_day
+    if not (created or a or day != old_day):
+        return rules  # nothing changed: the version stays
+    rules.version += 1
+    if not created:
         rules.save()
+    elif not insert_first(rules, expected_version, ConcurrentEditError):
+        raise ConcurrentEditError()  # stored meanwhile by someone the user has not seen
+    if created or a:
         record_change(
             by=by,
             action="create" if created else "update",
@@ -103,16 +105,14 @@ def save_rules(programme: Programme, values: dict, *, by, expected: str) -> Warn
             after=snapshot(rules, list(RULE_FIELDS)) if created else a,
             programme_id=programme.pk,
         )
-    day = values["report_due_day"]
-    if day != programme.report_due_day:
-        old = programme.report_due_day
+    if day != old_day:
         programme.report_due_day = day
         programme.save(update_fields=["report_due_day"])
         record_change(
             by=by,
             action="update",
             obj=programme,
-            before={"report_due_day": old},
+            before={"report_due_day": old_day},
             after={"report_due_day": day},
             programme_id=programme.pk,
         )
@@ -145,7 +145,7 @@ class RulesForm(forms.Form):
     )
     yellow_on_late_report = forms.BooleanField(label="月报逾期提交亮黄灯", required=False)
     red_on_missing_report = forms.BooleanField(label="截止日后仍未报亮红灯", required=False)
-    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,8 +14,9 @@ from .permissions import require_edit_warning_rules
 
 
 def _initial(programme) -> dict:
-    values = rules_module.current_values(programme, WarningRules.for_programme(programme))
-    return {**values, "fingerprint": rules_module.fingerprint(values)}
+    rules = WarningRules.for_programme(programme)
+    values = rules_module.current_values(programme, rules)
+    return {**values, "version": rules_module.version_of(rules)}
 
 
 @login_required
@@ -27,10 +28,12 @@ def warning_rules(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rules_module.save_rules(programme, data, by=request.user, expected=data["fingerprint"])
+            rules_module.save_rules(
+                programme, data, by=request.user, expected_version=data["version"]
+            )
         except rules_module.ConcurrentEditError as exc:
             messages.error(request, str(exc))
-            tried = [(form.fields[k].label, v) for k, v in data.items() if k != "fingerprint"]
+            tried = [(form.fields[k].label, v) for k, v in data.items() if k != "version"]
             programme.refresh_from_db()
             form = rules_module.RulesForm(initial=_initial(programme))
         except ValidationError as exc:

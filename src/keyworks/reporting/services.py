@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import (
@@ -30,7 +31,7 @@ from .models import (
     MonthlyReport,
     ReportStatus,
 )
-from .permissions import require_report
+from .permissions import can_report, require_report
 
 DRAFT_FIELDS = (
     "completed_this_month",
@@ -61,6 +62,14 @@ class ReportExistsError(ConcurrentEditError):
         "该月报已存在，内容未保存。请读取该月报，并带上其 version 保存修改。"
         " / This report already exists; nothing was saved. Read it and send its `version`"
         " with your changes."
+    )
+
+
+class StaleDecisionError(ConcurrentEditError):
+    """A review, acceptance or return sent for a version of the report that is gone."""
+
+    message = gettext_lazy(
+        "该月报在您打开后已被他人修改，本次操作未执行。请刷新页面查看最新内容后再处理。"
     )
 
 
@@ -278,9 +287,19 @@ def submit(report: MonthlyReport, *, by, expected_version: int | None = None) ->
     return current
 
 
-def _transition(report, *, by, action, permission, apply, reason=""):
+def _transition(report, *, by, action, permission, apply, reason="", expected_version=None):
+    """One decision on a report: refused when the report moved on from the `expected_version`
+    the decider saw (they would decide on content they have not read)."""
     current = _locked(report)
-    require_report(by, permission, current)
+    try:
+        require_report(by, permission, current)
+    except PermissionDenied:
+        # Someone else's step since the page was opened may be what forbids this one now
+        # (accepted meanwhile): say so rather than refuse bare.
+        if expected_version is not None and can_report(by, "view", current):
+            check_version(current, expected_version, StaleDecisionError)
+        raise
+    check_version(current, expected_version, StaleDecisionError)
     before = _report_snapshot(current)
     apply(current)
     _bump(current)
@@ -290,7 +309,9 @@ def _transition(report, *, by, action, permission, apply, reason=""):
 
 
 @transaction.atomic
-def review(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
+def review(
+    report: MonthlyReport, *, by, comment: str = "", expected_version: int | None = None
+) -> MonthlyReport:
     """The district coordinator's review of a submitted report."""
 
     def apply(r):
@@ -299,7 +320,14 @@ def review(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
         r.reviewed_at = timezone.now()
         r.review_comment = comment
 
-    return _transition(report, by=by, action="review", permission="review", apply=apply)
+    return _transition(
+        report,
+        by=by,
+        action="review",
+        permission="review",
+        apply=apply,
+        expected_version=expected_version,
+    )
 
 
 def _carry_to_ledger(report: MonthlyReport, amount: Decimal, *, by, reason: str) -> None:
@@ -327,7 +355,9 @@ def _carry_to_ledger(report: MonthlyReport, amount: Decimal, *, by, reason: str)
 
 
 @transaction.atomic
-def accept(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
+def accept(
+    report: MonthlyReport, *, by, comment: str = "", expected_version: int | None = None
+) -> MonthlyReport:
     """The office accepts a report: it counts in the measures from now on, and its month's
     completion is added to the project's 累计完成投资 in the ledger."""
     was_accepted = _locked(report).status == ReportStatus.ACCEPTED  # locked: carried once
@@ -338,7 +368,14 @@ def accept(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
         r.decided_at = timezone.now()
         r.decision_comment = comment
 
-    current = _transition(report, by=by, action="accept", permission="accept", apply=apply)
+    current = _transition(
+        report,
+        by=by,
+        action="accept",
+        permission="accept",
+        apply=apply,
+        expected_version=expected_version,
+    )
     if not was_accepted:
         _carry_to_ledger(
             current,
@@ -350,7 +387,9 @@ def accept(report: MonthlyReport, *, by, comment: str = "") -> MonthlyReport:
 
 
 @transaction.atomic
-def return_report(report: MonthlyReport, *, by, comment: str) -> MonthlyReport:
+def return_report(
+    report: MonthlyReport, *, by, comment: str, expected_version: int | None = None
+) -> MonthlyReport:
     if not comment.strip():
         raise ValidationError({"comment": "退回时请填写意见 / Give comments when returning"})
 
@@ -361,7 +400,13 @@ def return_report(report: MonthlyReport, *, by, comment: str) -> MonthlyReport:
         r.decision_comment = comment
 
     return _transition(
-        report, by=by, action="return", permission="return", apply=apply, reason=comment
+        report,
+        by=by,
+        action="return",
+        permission="return",
+        apply=apply,
+        reason=comment,
+        expected_version=expected_version,
     )
 
 

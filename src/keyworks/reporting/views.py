@@ -15,6 +15,7 @@ from keyworks.audit.display import history_rows
 from keyworks.audit.models import ChangeRecord
 from keyworks.core import calendar
 from keyworks.core.forms import add_errors
+from keyworks.core.workflow import posted_version
 from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 
@@ -211,19 +212,25 @@ def report_action(request, pk, action):
         raise Http404()
     report = get_report(request.user, pk)
     comment = request.POST.get("comment", "")
+    # The version the page showed: a decision on a report that changed since is refused.
+    version = posted_version(request.POST)
     try:
         if action == "submit":
-            services.submit(report, by=request.user)
+            services.submit(report, by=request.user, expected_version=version)
         elif action == "review":
-            services.review(report, by=request.user, comment=comment)
+            services.review(report, by=request.user, comment=comment, expected_version=version)
         elif action == "accept":
-            services.accept(report, by=request.user, comment=comment)
+            services.accept(report, by=request.user, comment=comment, expected_version=version)
         elif action == "return":
-            services.return_report(report, by=request.user, comment=comment)
+            services.return_report(
+                report, by=request.user, comment=comment, expected_version=version
+            )
         else:
             services.request_correction(
                 report, by=request.user, reason=request.POST.get("reason", "")
             )
+    except services.ConcurrentEditError as exc:
+        messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
