@@ -1,6 +1,6 @@
 from playwright.sync_api import expect
 
-from keyworks.dashboards import screen_links
+from keyworks.dashboards import services
 from tests.dashboards.conftest import load_world_boundaries
 
 SCREEN = "#screen"
@@ -10,7 +10,7 @@ def test_big_screen_opens_by_link_without_login_and_refreshes(browser, live_serv
                                                               transactional_world):  # fmt: skip
     world = transactional_world
     load_world_boundaries(world)
-    _link, token = screen_links.create_screen_link(world.programme, "会议室", by=world.office)
+    _link, token = services.create_screen_link(world.programme, "会议室", by=world.office)
     context = browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1920, "height": 1080}
     )
@@ -34,7 +34,7 @@ def test_big_screen_opens_by_link_without_login_and_refreshes(browser, live_serv
         expect(page.locator("[data-fig='projects']")).to_have_text("2")
         page.screenshot(path=str(_screenshots() / "screen-link.png"))
 
-        screen_links.revoke_screen_link(_link, by=world.office)
+        services.revoke_screen_link(_link, by=world.office)
         page.evaluate("kwScreen.tick()")  # the next scheduled refresh
         expect(page.locator("#scr-gone")).to_be_visible()
         expect(page.locator(SCREEN)).to_have_attribute("data-ready", "gone")

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from keyworks.audit.models import ChangeRecord
-from keyworks.dashboards import screen_links
+from keyworks.dashboards import screen_links, services
 from keyworks.dashboards.models import ScreenLink
 from keyworks.dashboards.permissions import ScreenViewer, can_manage_screen_links
 from keyworks.dashboards.views_command import command_figures
@@ -29,7 +29,7 @@ def link_urls(token: str) -> list[str]:
 
 
 def new_link(world, name="会议室") -> str:
-    _link, raw = screen_links.create_screen_link(world.programme, name, by=world.office)
+    _link, raw = services.create_screen_link(world.programme, name, by=world.office)
     return raw
 
 
@@ -91,7 +91,7 @@ def test_revoked_links_stop_working_and_revocation_is_audited(world):
 
 def test_a_link_shows_only_its_own_programme(world):
     other = Programme.objects.create(code="other", name="别的计划", year=2025, region=world.city)
-    _link, raw = screen_links.create_screen_link(other, "x", by=_superuser())
+    _link, raw = services.create_screen_link(other, "x", by=_superuser())
     data = json.loads(world.client(None).get(link_urls(raw)[3]).content)
     assert data["programme"] == "别的计划" and data["figures"]["projects"] == 0
     assert json.loads(world.client(None).get(link_urls(raw)[2]).content)["n"] == 0

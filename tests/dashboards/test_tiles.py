@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import checks
 
-from keyworks.dashboards import screen_links, tiles
+from keyworks.dashboards import services, tiles
 
 MAP = "/dashboards/map/"
 SCREEN = "/dashboards/screen/"
@@ -31,7 +31,7 @@ def tiles_on(settings):
 
 
 def pages(world) -> list[str]:
-    _link, token = screen_links.create_screen_link(world.programme, "会议室", by=world.office)
+    _link, token = services.create_screen_link(world.programme, "会议室", by=world.office)
     client = world.client(world.leader)
     return [
         client.get(MAP).content.decode(),

@@ -12,7 +12,7 @@ from keyworks.reporting import services
 from keyworks.reporting.lights import GREEN, GREY, RED, YELLOW, project_lights
 from keyworks.reporting.measures import default_month
 from keyworks.reporting.models import MonthlyReport, ProjectPause, WarningRules
-from keyworks.reporting.pauses import pause_project, resume_project
+from keyworks.reporting.services import pause_project, resume_project
 
 from .conftest import accepted, submitted
 

@@ -20,7 +20,7 @@ from keyworks.reporting.measures import (
     rollup,
 )
 from keyworks.reporting.models import MonthlyReport, ProjectPause
-from keyworks.reporting.pauses import pause_project
+from keyworks.reporting.services import pause_project
 from tests.conftest import make_project
 
 from .conftest import accepted, submitted

@@ -64,7 +64,7 @@ def test_task_force_fills_in_its_report_as_a_draft(world):
     assert parsed.ok, parsed.errors
     (row,) = parsed.rows
     assert row.action == "create" and row.project == world.own
-    counts = month_import.apply_month_template(parsed, by=world.member, file_name="五月.xlsx")
+    counts = services.apply_month_template(parsed, by=world.member, file_name="五月.xlsx")
     assert counts == {"created": 1, "updated": 0}
     report = MonthlyReport.objects.get(project=world.own, month=MAY)
     assert report.status == ReportStatus.DRAFT
@@ -82,7 +82,7 @@ def test_blank_rows_are_left_alone_and_blank_cells_keep_the_draft(world):
     parsed = parse(world, data, world.office)
     own, other = sorted(parsed.rows, key=lambda r: r.row)
     assert own.action == "update" and other.action == "skip"
-    month_import.apply_month_template(parsed, by=world.office, file_name="f.xlsx")
+    services.apply_month_template(parsed, by=world.office, file_name="f.xlsx")
     report = MonthlyReport.objects.get(project=world.own, month=MAY)
     assert report.completed_this_month == Decimal("80.00")
     assert report.progress_text == "已有内容"
@@ -92,7 +92,7 @@ def test_blank_rows_are_left_alone_and_blank_cells_keep_the_draft(world):
 def test_office_imports_for_every_project_and_the_task_force_still_submits(world):
     data = fill(template(world, world.office), {0: {AMOUNT: 10}, 1: {AMOUNT: 20}})
     parsed = parse(world, data, world.office)
-    month_import.apply_month_template(parsed, by=world.office, file_name="汇总.xlsx")
+    services.apply_month_template(parsed, by=world.office, file_name="汇总.xlsx")
     other = MonthlyReport.objects.get(project=world.other, month=MAY)
     assert other.status == ReportStatus.DRAFT and other.completed_this_month == Decimal("20")
     services.submit(other, by=world.other_member)
@@ -144,7 +144,7 @@ def test_one_bad_row_means_nothing_is_written(world):
     data = fill(template(world, world.office), {0: {AMOUNT: 10}, 1: {AMOUNT: -1}})
     parsed = parse(world, data, world.office)
     with pytest.raises(ImportRefused):
-        month_import.apply_month_template(parsed, by=world.office, file_name="f.xlsx")
+        services.apply_month_template(parsed, by=world.office, file_name="f.xlsx")
     assert not MonthlyReport.objects.filter(month=MAY).exists()
 
 
@@ -153,7 +153,7 @@ def test_a_draft_changed_after_the_preview_is_not_overwritten(world):
     parsed = parse(world, fill(template(world, world.member), {0: {AMOUNT: 2}}), world.member)
     services.save_draft(report, {"progress_text": "别人刚改过"}, by=world.member)
     with pytest.raises(ImportRefused) as refused:
-        month_import.apply_month_template(parsed, by=world.member, file_name="f.xlsx")
+        services.apply_month_template(parsed, by=world.member, file_name="f.xlsx")
     assert "已被他人修改" in refused.value.issues[0].message
     assert MonthlyReport.objects.get(pk=report.pk).completed_this_month == Decimal("1.00")
 

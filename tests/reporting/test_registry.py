@@ -13,8 +13,8 @@ from keyworks.demo.loader import load_demo
 from keyworks.demo.synth import build_synth
 from keyworks.orgs.models import Role, User
 from keyworks.reporting.measures import default_month
-from keyworks.reporting.pauses import pause_project
 from keyworks.reporting.registry import FIGURES, headline
+from keyworks.reporting.services import pause_project
 from keyworks.reporting.summary import month_summary
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.orgs.models import Role, RoleAssignment
-from keyworks.reporting import rules
+from keyworks.reporting import rules, services
 from keyworks.reporting.models import WarningRules
 
 from ..conftest import make_user
@@ -119,12 +119,12 @@ def test_stale_form_is_refused_with_a_message_and_nothing_lost(world):
 
 def test_service_refuses_non_office_and_stale_version(world):
     values = rules.current_values(world.programme, WarningRules.for_programme(world.programme))
-    with pytest.raises(rules.ConcurrentEditError):
-        rules.save_rules(world.programme, values, by=world.office, expected_version=3)
+    with pytest.raises(services.RulesConcurrentEditError):
+        services.save_rules(world.programme, values, by=world.office, expected_version=3)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        rules.save_rules(world.programme, values, by=world.leader, expected_version=0)
+        services.save_rules(world.programme, values, by=world.leader, expected_version=0)
 
 
 def second_office(world):

@@ -19,7 +19,7 @@ from keyworks.reporting import services
 from keyworks.reporting.lights import project_lights
 from keyworks.reporting.measures import _compute, programme_months, project_measures, rollup
 from keyworks.reporting.models import MonthlyReport, ProjectFigures, ReportStatus, StaleFigures
-from keyworks.reporting.pauses import pause_project, resume_project
+from keyworks.reporting.services import pause_project, resume_project
 
 from .conftest import draft
 from .test_measures import AUG, at, day, figures  # noqa: F401 (fixture)

@@ -1,18 +1,23 @@
-"""Writes owned by the dashboards app: region boundaries."""
+"""Writes owned by the dashboards app: region boundaries and screen links."""
 
 import hashlib
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from keyworks.audit.services import record_change
 from keyworks.orgs.models import Region
 from keyworks.orgs.roles import is_office_anywhere
 
 from .geo import clean_polygon, count_positions
+from .models import ScreenLink
+from .permissions import require_manage_screen_links
+from .screen_links import digest
 
 NAME_SUFFIX = re.compile(r"(区|县|市)$")
 
@@ -128,3 +133,46 @@ def import_boundaries(collection: dict, *, by, parent: Region | None = None) -> 
             reason="导入区域边界 / boundary import",
         )
     return result
+
+
+# --- screen links (大屏链接) ---------------------------------------------------------------
+
+TOKEN_BYTES = 24
+
+
+@transaction.atomic
+def create_screen_link(programme, name: str, *, by) -> tuple[ScreenLink, str]:
+    """A new link; the raw token is returned once and never stored."""
+    require_manage_screen_links(by, programme)
+    name = (name or "").strip()[:50] or "会议室大屏"
+    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    link = ScreenLink.objects.create(
+        programme=programme, name=name, prefix=raw[:8], digest=digest(raw), created_by=by
+    )
+    record_change(
+        by=by,
+        action="create_screen_link",
+        obj=link,
+        after={"name": link.name, "prefix": link.prefix},
+        programme_id=programme.pk,
+    )
+    return link, raw
+
+
+@transaction.atomic
+def revoke_screen_link(link: ScreenLink, *, by) -> ScreenLink:
+    require_manage_screen_links(by, link.programme)
+    link = ScreenLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is not None:
+        return link
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    record_change(
+        by=by,
+        action="revoke_screen_link",
+        obj=link,
+        before={"revoked_at": None},
+        after={"revoked_at": link.revoked_at.isoformat()},
+        programme_id=link.programme_id,
+    )
+    return link

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,9 +32,9 @@ from keyworks.rankings.periods import Period
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import rollup
 
-from . import screen_links
+from . import screen_links, services
 from .models import ScreenLink
-from .permissions import ScreenViewer, can_manage_screen_links, require_manage_screen_links
+from .permissions import ScreenViewer, require_manage_screen_links
 from .tiles import tiles_config
 from .views import cached_json, compact_json, geo_payload, map_payload
 from .views_command import command_figures, parse_month
@@ -216,7 +215,7 @@ def links_page(request):
 @login_required
 def link_create(request):
     programme = current_programme(request)
-    _link, raw = screen_links.create_screen_link(
+    _link, raw = services.create_screen_link(
         programme, request.POST.get("name", ""), by=request.user
     )
     url = request.build_absolute_uri(reverse("dashboards:screen_link", args=[raw]))
@@ -234,10 +233,6 @@ def link_revoke(request, pk):
         ),
         pk=pk,
     )
-    if not can_manage_screen_links(request.user, link.programme):
-        raise PermissionDenied(
-            "只有指挥部办公室可以管理大屏链接 / Only the office manages screen links"
-        )
-    screen_links.revoke_screen_link(link, by=request.user)
+    services.revoke_screen_link(link, by=request.user)  # 403 unless the office
     messages.success(request, "已撤销大屏链接 / Screen link revoked")
     return redirect(f"{reverse('dashboards:screen_links')}?programme={link.programme.code}")

@@ -18,7 +18,7 @@ from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.roles import is_office
 
 from . import lights as lights_module
-from . import pauses
+from . import services
 from .measures import default_month, project_measures, rollup
 from .models import WarningRules
 from .permissions import can_view_measures
@@ -87,7 +87,7 @@ def project_pause(request, pk, action):
         if action == "pause":
             review = request.POST.get("review_date") or None
             review_date = datetime.date.fromisoformat(review) if review else None
-            pauses.pause_project(
+            services.pause_project(
                 project,
                 by=request.user,
                 reason=request.POST.get("reason", ""),
@@ -95,7 +95,7 @@ def project_pause(request, pk, action):
             )
             messages.success(request, "项目已暂停 / Project paused")
         else:
-            pauses.resume_project(project, by=request.user, reason=request.POST.get("reason", ""))
+            services.resume_project(project, by=request.user, reason=request.POST.get("reason", ""))
             messages.success(request, "项目已恢复 / Project resumed")
     except ValueError:
         messages.error(request, "复核日期格式错误 / Invalid review date")

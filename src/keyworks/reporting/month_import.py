@@ -1,8 +1,9 @@
 """The monthly template (月报填报模板): download it pre-filled, fill in many projects'
 reports for one month at once, upload, preview, confirm.
 
-Like the ledger import: nothing is written until a file without errors is confirmed, and
-then all of it in one transaction, through the report services (the same checks and
+This module writes nothing to the database: it builds the template and parses an upload
+into a preview. Once a file without errors is confirmed, `services.apply_month_template`
+writes all of it in one transaction, through the report services (the same checks and
 audit as the form). Rows are matched to projects by 项目代码, else 项目名称. A row whose
 value cells are all blank is left alone (a template may cover more projects than were
 filled in); a blank cell never erases what a draft already holds. Reports already
@@ -19,14 +20,12 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from keyworks.audit.services import record_change
 from keyworks.core import calendar
-from keyworks.core.imports import ImportIssue, ImportRefused
+from keyworks.core.imports import ImportIssue
 from keyworks.core.money import format_wan, parse_amount
 from keyworks.core.sheets import Column, TableSheet
 from keyworks.core.xlsx import (
@@ -341,41 +340,3 @@ def _show(value) -> str:
         return format_wan(value)
     text = str(value)
     return text if len(text) <= 60 else text[:60] + "…"
-
-
-# --- applying --------------------------------------------------------------------------
-
-
-def apply_month_template(parsed: MonthImport, *, by, file_name: str) -> dict[str, int]:
-    """Write every filled row as the month's draft, all or nothing; returns the counts."""
-    if parsed.errors:
-        raise ImportRefused(parsed.errors)
-    rows = [r for r in parsed.rows if r.action in ("create", "update")]
-    if not rows:
-        raise ImportRefused([ImportIssue("文件中没有需要写入的月报 / Nothing to import")])
-    reason = f"导入月报模板：{file_name}"[:500]
-    with transaction.atomic():
-        for row in rows:
-            try:
-                report = services.start_report(
-                    row.project, parsed.month, by=by, permission="import"
-                )
-                expected = row.report.version if row.report is not None else None
-                services.save_draft(
-                    report, row.data, by=by, permission="import", reason=reason,
-                    expected_version=expected,
-                )  # fmt: skip
-            except (ValidationError, PermissionDenied, services.ConcurrentEditError) as exc:
-                text = "；".join(
-                    getattr(exc, "messages", None) or [getattr(exc, "message", "") or str(exc)]
-                )
-                raise ImportRefused(
-                    [ImportIssue(f"第{row.row}行：{text}（未导入任何数据）", row=row.row)]
-                ) from exc
-        counts = {"created": parsed.count("create"), "updated": parsed.count("update")}
-        record_change(
-            by=by, action="import", obj=parsed.programme, reason=reason,
-            programme_id=parsed.programme.pk,
-            after={"file": file_name, "month": f"{parsed.month:%Y-%m}", **counts},
-        )  # fmt: skip
-    return counts

@@ -15,7 +15,7 @@ from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
 from keyworks.ledger.permissions import get_programme
 from keyworks.ledger.programmes import current_programme
 
-from . import month_import
+from . import month_import, services
 from .measure_views import parse_month
 from .permissions import report_importable_projects, require_import_reports
 
@@ -87,9 +87,7 @@ def import_preview(request, token):
     apply_errors = []
     if request.method == "POST" and parsed.ok:
         try:
-            counts = month_import.apply_month_template(
-                parsed, by=request.user, file_name=entry["name"]
-            )
+            counts = services.apply_month_template(parsed, by=request.user, file_name=entry["name"])
         except ImportRefused as exc:
             apply_errors = exc.issues
         else:

@@ -1,22 +1,18 @@
 """The office's settings for a programme's warning lights (`WarningRules`) and its monthly
-report due day (`Programme.report_due_day`): validated, audited, and guarded against two
-people editing at once by the rules' `version`, which every save of the page moves (the
-due day included: this page is the only place it is set). A programme without rules yet
-is at version 0 (the defaults, not stored).
+report due day (`Programme.report_due_day`): the fields, the checks across them and the
+form. The save (`services.save_rules`) is audited and guarded against two people editing
+at once by the rules' `version`, which every save of the page moves (the due day
+included: this page is the only place it is set). A programme without rules yet is at
+version 0 (the defaults, not stored).
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from keyworks.audit.services import diff, record_change, snapshot
-from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
-from keyworks.core.errors import check_version, insert_first
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Programme
 
 from .models import WarningRules
-from .permissions import require_edit_warning_rules
 
 RULE_FIELDS = (
     "yellow_lag_points",
@@ -26,14 +22,6 @@ RULE_FIELDS = (
     "red_on_missing_report",
 )
 MAX_DUE_DAY = 28  # every month has it, so the due day never moves
-
-
-class ConcurrentEditError(BaseConcurrentEditError):
-    message = (
-        "预警规则已被他人修改，您的修改未保存。下方为最新规则，请核对后重新填写。"
-        " / The warning rules were changed by someone else since you opened them; nothing"
-        " was saved. The current rules are shown below."
-    )
 
 
 def current_values(programme: Programme, rules: WarningRules) -> dict:
@@ -66,57 +54,6 @@ def check(values: dict) -> None:
         )
     if errors:
         raise ValidationError(errors)
-
-
-@transaction.atomic
-def save_rules(
-    programme: Programme, values: dict, *, by, expected_version: int | None
-) -> WarningRules:
-    """Store the office's rules and due day; `expected_version` is the version the form
-    was opened at (`version_of`; None skips the check)."""
-    require_edit_warning_rules(by, programme)
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    rules = WarningRules.objects.select_for_update().filter(programme=programme).first()
-    created = rules is None
-    if created:
-        rules = WarningRules(programme=programme, version=0)  # what the form showed
-    check_version(rules, expected_version, ConcurrentEditError)
-    check(values)
-    before = snapshot(rules, list(RULE_FIELDS))
-    for field in RULE_FIELDS:
-        setattr(rules, field, values[field])
-    rules.full_clean(exclude=["programme", "version"])
-    b, a = diff(before, snapshot(rules, list(RULE_FIELDS)))
-    day = values["report_due_day"]
-    old_day = programme.report_due_day
-    if not (created or a or day != old_day):
-        return rules  # nothing changed: the version stays
-    rules.version += 1
-    if not created:
-        rules.save()
-    elif not insert_first(rules, expected_version, ConcurrentEditError):
-        raise ConcurrentEditError()  # stored meanwhile by someone the user has not seen
-    if created or a:
-        record_change(
-            by=by,
-            action="create" if created else "update",
-            obj=rules,
-            before=None if created else b,
-            after=snapshot(rules, list(RULE_FIELDS)) if created else a,
-            programme_id=programme.pk,
-        )
-    if day != old_day:
-        programme.report_due_day = day
-        programme.save(update_fields=["report_due_day"])
-        record_change(
-            by=by,
-            action="update",
-            obj=programme,
-            before={"report_due_day": old_day},
-            after={"report_due_day": day},
-            programme_id=programme.pk,
-        )
-    return rules
 
 
 class RulesForm(forms.Form):

@@ -9,6 +9,7 @@ from keyworks.ledger.models import Programme
 from keyworks.ledger.programmes import current_programme
 
 from . import rules as rules_module
+from . import services
 from .models import WarningRules
 from .permissions import require_edit_warning_rules
 
@@ -28,10 +29,8 @@ def warning_rules(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rules_module.save_rules(
-                programme, data, by=request.user, expected_version=data["version"]
-            )
-        except rules_module.ConcurrentEditError as exc:
+            services.save_rules(programme, data, by=request.user, expected_version=data["version"])
+        except services.RulesConcurrentEditError as exc:
             messages.error(request, str(exc))
             tried = [(form.fields[k].label, v) for k, v in data.items() if k != "version"]
             programme.refresh_from_db()

@@ -1,9 +1,12 @@
 """Monthly report services: every write checks, validates, writes and audits in one
 transaction."""
 
+from __future__ import annotations
+
 import calendar
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,17 +24,31 @@ from keyworks.core.calendar import (
     next_month,
 )
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
-from keyworks.core.errors import check_version
-from keyworks.ledger.models import Project
+from keyworks.core.errors import check_version, insert_first
+from keyworks.core.imports import ImportIssue, ImportRefused
+from keyworks.ledger.models import Programme, Project
 
 from .models import (
     COUNTED_STATUSES,
     CorrectionRequest,
     CorrectionStatus,
     MonthlyReport,
+    ProjectPause,
     ReportStatus,
+    WarningRules,
 )
-from .permissions import can_report, require_report
+from .permissions import (
+    can_report,
+    require_edit_warning_rules,
+    require_import_reports,
+    require_pause_project,
+    require_report,
+)
+from .rules import RULE_FIELDS
+from .rules import check as check_rules
+
+if TYPE_CHECKING:
+    from .month_import import MonthImport
 
 DRAFT_FIELDS = (
     "completed_this_month",
@@ -475,3 +492,175 @@ def decide_correction(
             reason=comment,
         )
     return correction
+
+
+# --- pauses (暂停/恢复): office only; a paused project gets a grey light and is left out of
+# the rolled-up measures ---------------------------------------------------------------
+
+
+def open_pause(project: Project) -> ProjectPause | None:
+    return ProjectPause.objects.filter(project=project, ended_at__isnull=True).first()
+
+
+def _audit_pause(pause: ProjectPause, *, by, action, before=None, after=None, reason=""):
+    record_change(
+        by=by,
+        action=action,
+        obj=pause,
+        before=before,
+        after=after,
+        reason=reason,
+        project_id=pause.project_id,
+        programme_id=pause.project.programme_id,
+    )
+
+
+@transaction.atomic
+def pause_project(
+    project: Project, *, by, reason: str, review_date: datetime.date | None = None
+) -> ProjectPause:
+    """Put a project on hold. The reason is mandatory; a paused project cannot be paused
+    again until it is resumed."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    require_pause_project(by, project)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写暂停原因 / Give the reason for the pause"})
+    if open_pause(project) is not None:
+        raise ValidationError({"reason": "该项目已处于暂停状态 / The project is already paused"})
+    pause = ProjectPause.objects.create(
+        project=project,
+        reason=reason,
+        review_date=review_date,
+        started_at=timezone.now(),
+        by=by,
+    )
+    _audit_pause(pause, by=by, action="pause", after=snapshot(pause), reason=reason)
+    return pause
+
+
+@transaction.atomic
+def resume_project(project: Project, *, by, reason: str = "") -> ProjectPause:
+    """End the project's open pause."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    require_pause_project(by, project)
+    pause = open_pause(project)
+    if pause is None:
+        raise ValidationError("该项目未暂停 / The project is not paused")
+    before = snapshot(pause, ["ended_at", "ended_by"])
+    pause.ended_at = timezone.now()
+    pause.ended_by = by
+    pause.save(update_fields=["ended_at", "ended_by"])
+    _audit_pause(
+        pause,
+        by=by,
+        action="resume",
+        before=before,
+        after=snapshot(pause, ["ended_at", "ended_by"]),
+        reason=(reason or "").strip(),
+    )
+    return pause
+
+
+# --- warning rules and the report due day (the page: rules_views.py; fields and checks:
+# rules.py) ------------------------------------------------------------------------------
+
+
+class RulesConcurrentEditError(BaseConcurrentEditError):
+    """Somebody saved the warning rules (or the due day) after this user opened them."""
+
+    message = (
+        "预警规则已被他人修改，您的修改未保存。下方为最新规则，请核对后重新填写。"
+        " / The warning rules were changed by someone else since you opened them; nothing"
+        " was saved. The current rules are shown below."
+    )
+
+
+@transaction.atomic
+def save_rules(
+    programme: Programme, values: dict, *, by, expected_version: int | None
+) -> WarningRules:
+    """Store the office's rules and due day; `expected_version` is the version the form
+    was opened at (`version_of`; None skips the check)."""
+    require_edit_warning_rules(by, programme)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    rules = WarningRules.objects.select_for_update().filter(programme=programme).first()
+    created = rules is None
+    if created:
+        rules = WarningRules(programme=programme, version=0)  # what the form showed
+    check_version(rules, expected_version, RulesConcurrentEditError)
+    check_rules(values)
+    before = snapshot(rules, list(RULE_FIELDS))
+    for field in RULE_FIELDS:
+        setattr(rules, field, values[field])
+    rules.full_clean(exclude=["programme", "version"])
+    b, a = diff(before, snapshot(rules, list(RULE_FIELDS)))
+    day = values["report_due_day"]
+    old_day = programme.report_due_day
+    if not (created or a or day != old_day):
+        return rules  # nothing changed: the version stays
+    rules.version += 1
+    if not created:
+        rules.save()
+    elif not insert_first(rules, expected_version, RulesConcurrentEditError):
+        raise RulesConcurrentEditError()  # stored meanwhile by someone the user has not seen
+    if created or a:
+        record_change(
+            by=by,
+            action="create" if created else "update",
+            obj=rules,
+            before=None if created else b,
+            after=snapshot(rules, list(RULE_FIELDS)) if created else a,
+            programme_id=programme.pk,
+        )
+    if day != old_day:
+        programme.report_due_day = day
+        programme.save(update_fields=["report_due_day"])
+        record_change(
+            by=by,
+            action="update",
+            obj=programme,
+            before={"report_due_day": old_day},
+            after={"report_due_day": day},
+            programme_id=programme.pk,
+        )
+    return rules
+
+
+# --- the monthly template (parsing and preview: month_import.py) --------------------------
+
+
+def apply_month_template(parsed: MonthImport, *, by, file_name: str) -> dict[str, int]:
+    """Write every filled row of a parsed monthly template (`month_import`) as the month's
+    draft, all or nothing, through `start_report`/`save_draft` (each row's permission and
+    version checked there); returns the counts."""
+    require_import_reports(by, parsed.programme)
+    if parsed.errors:
+        raise ImportRefused(parsed.errors)
+    rows = [r for r in parsed.rows if r.action in ("create", "update")]
+    if not rows:
+        raise ImportRefused([ImportIssue("文件中没有需要写入的月报 / Nothing to import")])
+    reason = f"导入月报模板：{file_name}"[:500]
+    with transaction.atomic():  # all rows or none
+        for row in rows:
+            try:
+                report = start_report(row.project, parsed.month, by=by, permission="import")
+                expected = row.report.version if row.report is not None else None
+                save_draft(
+                    report, row.data, by=by, permission="import", reason=reason,
+                    expected_version=expected,
+                )  # fmt: skip
+            except (ValidationError, PermissionDenied, ConcurrentEditError) as exc:
+                text = "；".join(
+                    getattr(exc, "messages", None) or [getattr(exc, "message", "") or str(exc)]
+                )
+                raise ImportRefused(
+                    [ImportIssue(f"第{row.row}行：{text}（未导入任何数据）", row=row.row)]
+                ) from exc
+        counts = {"created": parsed.count("create"), "updated": parsed.count("update")}
+        record_change(
+            by=by, action="import", obj=parsed.programme, reason=reason,
+            programme_id=parsed.programme.pk,
+            after={"file": file_name, "month": f"{parsed.month:%Y-%m}", **counts},
+        )  # fmt: skip
+    return counts
