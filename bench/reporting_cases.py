@@ -111,7 +111,7 @@ def app_page(programme: Programme):
 def app_export(programme: Programme):
     def run() -> int:
         buffer = io.BytesIO()
-        summary = month_summary(programme, month_of(programme))
+        summary = month_summary(programme, month_of(programme), user=office_of(programme))
         return write_summary_xlsx(summary, buffer, today=datetime.date(2026, 1, 5))
 
     return run

@@ -20,7 +20,7 @@ JULY = day(7, 1)
 
 
 def test_july_groups_subtotals_and_total(world, figures):  # noqa: F811
-    summary = month_summary(world.programme, JULY)
+    summary = month_summary(world.programme, JULY, user=world.office)
     assert [g.label for g in summary.groups] == ["十大工业", "十大基础设施"]
     industry, infra = summary.groups
     own = industry.rows[0]
@@ -39,7 +39,7 @@ def test_july_groups_subtotals_and_total(world, figures):  # noqa: F811
 
 
 def test_a_report_not_yet_accepted_is_not_counted(world, figures):  # noqa: F811
-    summary = month_summary(world.programme, AUG)
+    summary = month_summary(world.programme, AUG, user=world.office)
     own = summary.groups[0].rows[0]
     assert own.report_status == "已提交"
     assert own.month_completed is None
@@ -48,7 +48,7 @@ def test_a_report_not_yet_accepted_is_not_counted(world, figures):  # noqa: F811
 
 def test_paused_project_is_listed_but_not_summed(world, figures):  # noqa: F811
     paused_at(world, figures, at(8, 10))
-    summary = month_summary(world.programme, AUG)
+    summary = month_summary(world.programme, AUG, user=world.office)
     infra = summary.groups[1]
     assert figures.pk in [r.m.project_id for r in infra.rows]
     assert infra.rows[1].light.color == "grey"
@@ -127,5 +127,5 @@ def test_query_count_does_not_grow_with_projects(world, figures):  # noqa: F811
 
 
 def test_month_defaults_to_the_last_finished_month_in_the_programme_year(world):
-    summary = month_summary(world.programme, datetime.date(2025, 12, 15))
+    summary = month_summary(world.programme, datetime.date(2025, 12, 15), user=world.office)
     assert summary.month == datetime.date(2025, 12, 1)

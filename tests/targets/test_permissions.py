@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from keyworks.targets import services
 from keyworks.targets.models import AnnualTarget
-from keyworks.targets.permissions import can_target, visible_targets
+from keyworks.targets.permissions import can_target
 
 from .conftest import YEAR, accepted, content, decisions, drafted, submitted
 
@@ -77,7 +77,7 @@ def test_who_reads_targets(world, username):
     own = drafted(world)
     other = drafted(world, world.other)
     user = getattr(world, username)
-    visible = set(visible_targets(user).values_list("pk", flat=True))
+    visible = set(AnnualTarget.objects.restrict(user).values_list("pk", flat=True))
     assert (own.pk in visible) is (username in READERS)
     # `other` lies in district B, which has no coordinator in the world.
     other_readers = READERS - {"member", "district"} | {"other_member"}

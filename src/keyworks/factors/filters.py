@@ -18,7 +18,6 @@ from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Region, Unit
 
 from .models import FactorEvent, FactorItem, FactorKind
-from .permissions import visible_factor_items
 
 CENT = Decimal("0.01")
 STATE_FIELDS = ("demand", "secured", "deadline", "note")
@@ -126,6 +125,6 @@ class FactorFilter(ListFilterMixin, django_filters.FilterSet):
 
 def programme_base(user, programme):
     """The items of `programme` the user may read (archived projects left out)."""
-    return visible_factor_items(user).filter(
+    return FactorItem.objects.restrict(user).filter(
         project__programme=programme, project__archived_at=None
     )

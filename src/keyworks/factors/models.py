@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keyworks.core.permissions import RestrictedQuerySet
+
 
 class FactorKind(models.TextChoices):
     LAND = "land", _("用地")
@@ -59,6 +61,8 @@ class FactorItem(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["project__seq", "kind", "id"]

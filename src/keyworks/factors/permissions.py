@@ -1,9 +1,7 @@
 """Who may see and do what in factors: the permission rules of its own models, built on
 the role primitives of orgs.roles."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
+from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Project
 from keyworks.orgs.roles import (
     is_active_user,
@@ -24,8 +22,12 @@ from .models import FactorItem
 FACTOR_SECURED_FIELDS = frozenset({"secured", "note"})
 
 
-def visible_factor_items(user):
-    return FactorItem.objects.filter(project__in=Project.objects.restrict(user))
+@restriction(FactorItem)
+def restrict_factor_items(items, user, action: str = "view"):
+    """view: the items of the projects the user may read (the list, the export, the API)."""
+    if action != "view":
+        raise ValueError(f"unknown factor list action {action!r}")
+    return items.filter(project__in=Project.objects.restrict(user))
 
 
 def can_edit_factors(user, project: Project) -> bool:
@@ -60,14 +62,12 @@ def can_change_factor(user, item) -> bool:
 
 def get_factor_item(user, pk, action: str = "view"):
     """Fetch a factor item: 404 if the user cannot see it, 403 if it may not `change` it."""
-    try:
-        item = (
-            visible_factor_items(user)
-            .select_related("project", "project__programme", "responsible_unit")
-            .get(pk=pk)
-        )
-    except (FactorItem.DoesNotExist, ValueError, TypeError):
-        raise Http404("要素保障事项不存在 / Factor item not found") from None
-    if action == "change" and not can_change_factor(user, item):
-        raise PermissionDenied("您没有权限修改该要素保障事项 / You may not change this item")
-    return item
+    return fetch(
+        FactorItem.objects.restrict(user).select_related(
+            "project", "project__programme", "responsible_unit"
+        ),
+        pk=pk,
+        allowed=lambda item: action != "change" or can_change_factor(user, item),
+        not_found="要素保障事项不存在 / Factor item not found",
+        denied="您没有权限修改该要素保障事项 / You may not change this item",
+    )

@@ -197,7 +197,7 @@ def _in_programme(user, qs, query: ListQuery):
 @router.get("/updates", response={200: UpdatePage, **READ_ERRORS}, tags=["fieldwork"])
 def list_updates(request, query: Query[ListQuery]):
     """进度更新（最新在前），本计划所有人可读 / Progress updates, newest first."""
-    qs = _in_programme(request.auth, permissions.visible_updates(request.auth), query)
+    qs = _in_programme(request.auth, ProgressUpdate.objects.restrict(request.auth), query)
     qs = qs.select_related("project", "posted_by").prefetch_related("photos")
     return _page(qs, query, update_out)
 
@@ -241,7 +241,7 @@ def add_update_photos(request, update_id: int, photos: File[list[UploadedFile]])
 def list_visits(request, query: Query[VisitQuery]):
     """实地核验记录（办公室、领导、督导、本项目专班可读）；status=disputed 为争议清单
     / Verification visits; status=disputed lists the disputes."""
-    qs = _in_programme(request.auth, permissions.visible_visits(request.auth), query)
+    qs = _in_programme(request.auth, Visit.objects.restrict(request.auth), query)
     if query.status:
         qs = qs.filter(status=query.status)
     qs = qs.select_related("project", "recorded_by").prefetch_related("photos")

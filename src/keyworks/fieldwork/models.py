@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.fields import MoneyField
+from keyworks.core.permissions import RestrictedQuerySet
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -78,6 +79,8 @@ class ProgressUpdate(models.Model):
         related_name="+",
     )
     posted_at = models.DateTimeField(_("填报时间"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-posted_at", "-id"]
@@ -165,6 +168,8 @@ class Visit(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visit_date", "-id"]

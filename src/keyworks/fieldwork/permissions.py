@@ -1,10 +1,9 @@
 """Who may see and do what in fieldwork: the permission rules of its own models, built on
 the role primitives of orgs.roles."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
 
+from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import (
@@ -28,10 +27,14 @@ from .models import ProgressUpdate, Visit
 FIELDWORK_VISIT_READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR}
 
 
-def visible_updates(user):
+@restriction(ProgressUpdate)
+def restrict_updates(updates, user, action: str = "view"):
+    """view: the progress updates of the programmes the user is in."""
+    if action != "view":
+        raise ValueError(f"unknown progress update list action {action!r}")
     if is_superuser(user):
-        return ProgressUpdate.objects.all()
-    return ProgressUpdate.objects.filter(project__programme_id__in=programme_ids(user))
+        return updates
+    return updates.filter(project__programme_id__in=programme_ids(user))
 
 
 def can_post_update(user, project: Project) -> bool:
@@ -40,14 +43,19 @@ def can_post_update(user, project: Project) -> bool:
     return is_own_task_force(user, project)
 
 
-def visible_visits(user):
+@restriction(Visit)
+def restrict_visits(visits, user, action: str = "view"):
+    """view: the visits whose findings the user may read (office, leaders, inspectors;
+    the project's own task force)."""
+    if action != "view":
+        raise ValueError(f"unknown visit list action {action!r}")
     if is_superuser(user):
-        return Visit.objects.all()
+        return visits
     wide = programme_ids(user, *FIELDWORK_VISIT_READERS)
     condition = Q(project__programme_id__in=wide) | Q(
         project__task_force_id__in=own_task_force_ids(user)
     )
-    return Visit.objects.filter(condition)
+    return visits.filter(condition)
 
 
 def can_record_visit(user, project: Project) -> bool:
@@ -64,26 +72,23 @@ def can_resolve_dispute(user, visit) -> bool:
 
 def get_update(user, pk):
     """Fetch a progress update: 404 outside the programme."""
-    try:
-        return (
-            visible_updates(user)
-            .select_related("project", "project__programme", "posted_by", "raised_problem")
-            .get(pk=pk)
-        )
-    except (ProgressUpdate.DoesNotExist, ValueError, TypeError):
-        raise Http404("进度更新不存在 / Progress update not found") from None
+    return fetch(
+        ProgressUpdate.objects.restrict(user).select_related(
+            "project", "project__programme", "posted_by", "raised_problem"
+        ),
+        pk=pk,
+        not_found="进度更新不存在 / Progress update not found",
+    )
 
 
 def get_visit(user, pk, action: str = "view"):
     """Fetch a visit: 404 for whoever may not read it, 403 for `resolve` by a non-office."""
-    try:
-        visit = (
-            visible_visits(user)
-            .select_related("project", "project__programme", "recorded_by", "resolved_by")
-            .get(pk=pk)
-        )
-    except (Visit.DoesNotExist, ValueError, TypeError):
-        raise Http404("核验记录不存在 / Verification visit not found") from None
-    if action == "resolve" and not can_resolve_dispute(user, visit):
-        raise PermissionDenied("只有指挥部办公室可以处理争议 / Only the office resolves disputes")
-    return visit
+    return fetch(
+        Visit.objects.restrict(user).select_related(
+            "project", "project__programme", "recorded_by", "resolved_by"
+        ),
+        pk=pk,
+        allowed=lambda visit: action != "resolve" or can_resolve_dispute(user, visit),
+        not_found="核验记录不存在 / Verification visit not found",
+        denied="只有指挥部办公室可以处理争议 / Only the office resolves disputes",
+    )

@@ -27,7 +27,7 @@ from .models import (
     VisitPhoto,
     VisitStatus,
 )
-from .permissions import can_post_update, can_record_visit, can_resolve_dispute, visible_updates
+from .permissions import can_post_update, can_record_visit, can_resolve_dispute
 from .photos import local_time, photo_flags
 
 MAX_PHOTOS = 10
@@ -138,7 +138,7 @@ def link_raised_problem(update_pk, problem, *, by) -> bool:
     Called by the problem form after it created `problem`; does nothing (False) when the
     update is not visible to `by`, belongs to another project, or is already linked."""
     try:
-        update = visible_updates(by).select_for_update().get(pk=update_pk)
+        update = ProgressUpdate.objects.restrict(by).select_for_update().get(pk=update_pk)
     except (ProgressUpdate.DoesNotExist, ValueError, TypeError):
         return False
     if update.project_id != problem.project_id or update.raised_problem_id is not None:

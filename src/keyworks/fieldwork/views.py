@@ -18,15 +18,13 @@ from keyworks.orgs.roles import has_role, is_office
 
 from . import services
 from .forms import PhotosForm, ResolveForm, SettingsForm, UpdateForm, VisitForm
-from .models import FieldworkSettings, UpdatePhoto, VisitPhoto, VisitStatus
+from .models import FieldworkSettings, ProgressUpdate, UpdatePhoto, Visit, VisitPhoto, VisitStatus
 from .permissions import (
     can_post_update,
     can_record_visit,
     can_resolve_dispute,
     get_update,
     get_visit,
-    visible_updates,
-    visible_visits,
 )
 
 NOT_ALLOWED = "您没有权限执行此操作 / You do not have permission for this action"
@@ -47,7 +45,7 @@ def programme_updates(request):
     last = services.last_update_times(programme)
     latest = {
         u.project_id: u
-        for u in visible_updates(request.user)
+        for u in ProgressUpdate.objects.restrict(request.user)
         .filter(project__programme=programme, posted_at__in=list(last.values()))
         .only("project_id", "posted_at", "percent_complete")
         .order_by("posted_at", "pk")  # the latest of a project wins
@@ -95,7 +93,7 @@ def project_updates(request, pk):
                 messages.success(request, "进度更新已提交 / Progress update posted")
                 return redirect("fieldwork:update_detail", pk=update.pk)
     updates = (
-        visible_updates(request.user)
+        ProgressUpdate.objects.restrict(request.user)
         .filter(project=project)
         .select_related("posted_by", "raised_problem")
         .prefetch_related("photos")
@@ -141,7 +139,7 @@ def visit_list(request):
     """Visits the user may read; ?status=disputed is the office's dispute list."""
     programme = current_programme(request)
     visits = (
-        visible_visits(request.user)
+        Visit.objects.restrict(request.user)
         .filter(project__programme=programme)
         .select_related("project", "recorded_by")
         .prefetch_related("photos")

@@ -231,7 +231,11 @@ def report_item(report: MonthlyReport) -> dict:
 
 
 def report_detail(user, pk: int) -> dict:
-    report = MonthlyReport.objects.select_related("project", "project__programme").get(pk=pk)
+    report = (
+        MonthlyReport.objects.restrict(user)
+        .select_related("project", "project__programme")
+        .get(pk=pk)
+    )
     data = report_item(report)
     data.update(
         milestones_reached=report.milestones_reached,
@@ -271,7 +275,7 @@ def list_reports(request, filters: Query[ReportQuery]):
     programme = choose_programme(user, filters.programme)
     if programme is None:
         return {"count": 0, "items": []}
-    qs = permissions.visible_reports(user).filter(project__programme=programme)
+    qs = MonthlyReport.objects.restrict(user).filter(project__programme=programme)
     month = parse_month(filters.month)
     if month is not None:
         qs = qs.filter(month=month)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.fields import MoneyField
+from keyworks.core.permissions import RestrictedQuerySet
 
 
 class ReportStatus(models.TextChoices):
@@ -81,6 +82,8 @@ class MonthlyReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-month", "project__seq", "id"]
         verbose_name = _("月度报告")
@@ -120,6 +123,8 @@ class CorrectionRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(_("审批意见"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -3,8 +3,9 @@ the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.utils.translation import gettext
 
+from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Programme, Project
 from keyworks.ledger.permissions import can
 from keyworks.orgs.models import Role, RoleAssignment
@@ -20,7 +21,7 @@ from keyworks.orgs.roles import (
     programme_ids,
 )
 
-from .models import EDITABLE_STATUSES, MonthlyReport, ReportStatus
+from .models import EDITABLE_STATUSES, CorrectionRequest, MonthlyReport, ReportStatus
 
 # --- reporting ---------------------------------------------------------------------
 # Monthly reports. The project's task force drafts and submits; the district coordinator
@@ -64,8 +65,20 @@ def reportable_projects(user) -> QuerySet[Project]:
     return Project.objects.filter(condition).distinct()
 
 
-def visible_reports(user):
-    return MonthlyReport.objects.filter(project__in=reportable_projects(user))
+@restriction(MonthlyReport)
+def restrict_reports(reports, user, action: str = "view"):
+    """view: the reports a user may open (the list, the API, a task's linked report)."""
+    if action != "view":
+        raise ValueError(f"unknown report list action {action!r}")
+    return reports.filter(project__in=reportable_projects(user))
+
+
+@restriction(CorrectionRequest)
+def restrict_corrections(corrections, user, action: str = "view"):
+    """view: the correction requests of the reports a user may open."""
+    if action != "view":
+        raise ValueError(f"unknown correction list action {action!r}")
+    return corrections.filter(report__project__in=reportable_projects(user))
 
 
 def can_report(user, action: str, report) -> bool:
@@ -127,23 +140,33 @@ def require_report(user, action: str, report) -> None:
 
 def get_report(user, pk, action: str = "view"):
     """Fetch a report for `action`: 404 if the user cannot see it, 403 if not allowed."""
-    try:
-        report = visible_reports(user).select_related("project", "project__programme").get(pk=pk)
-    except (MonthlyReport.DoesNotExist, ValueError, TypeError):
-        raise Http404("月报不存在 / Report not found") from None
-    require_report(user, action, report)
-    return report
+    return fetch(
+        MonthlyReport.objects.restrict(user).select_related("project", "project__programme"),
+        pk=pk,
+        allowed=lambda report: can_report(user, action, report),
+        not_found="月报不存在 / Report not found",
+    )
+
+
+def get_correction(user, pk):
+    """Fetch a correction request of a report the user may open: 404 otherwise (deciding it
+    is checked by the service)."""
+    return fetch(
+        CorrectionRequest.objects.restrict(user).select_related("report"),
+        pk=pk,
+        not_found=gettext("更正申请不存在"),
+    )
 
 
 def get_reportable_project(user, pk) -> Project:
     """The project whose reports the user means to start: 404 as for a report they cannot
     see (`get_report`) when they may not see its reports, whether one exists or not, so
     that starting one tells nobody more than reading it."""
-    projects = reportable_projects(user).select_related("programme", "task_force")
-    try:
-        return projects.get(pk=pk)
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise Http404("项目不存在或您无权查看其月报 / Project not found") from None
+    return fetch(
+        reportable_projects(user).select_related("programme", "task_force"),
+        pk=pk,
+        not_found="项目不存在或您无权查看其月报 / Project not found",
+    )
 
 
 # --- measures ---

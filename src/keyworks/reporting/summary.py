@@ -54,17 +54,23 @@ class MonthSummary:
         return sum(len(g.rows) for g in self.groups)
 
 
-def month_summary(programme, month: datetime.date, *, now=None) -> MonthSummary:
-    """The summary of `programme` for `month`, from the stored figures: a constant number
-    of queries whatever the programme's size."""
+def month_summary(programme, month: datetime.date, *, user, now=None) -> MonthSummary:
+    """The summary of `programme` for `month` as `user` may read it, from the stored
+    figures: a constant number of queries whatever the programme's size. Figures and report
+    statuses are the programme's (as the measures); a report's own text only where `user`
+    may open that report (`MonthlyReport.objects.restrict`)."""
     measures = project_measures(programme, month, now=now)
     lights = project_lights(programme, month, measures=measures, now=now)
     month = first_of_month(month)
+    month_reports = MonthlyReport.objects.filter(
+        project__programme=programme, project__archived_at__isnull=True, month=month
+    )
+    readable = set(month_reports.restrict(user).values_list("project_id", flat=True))
     reports = {
-        project_id: (status, completed, text)
-        for project_id, status, completed, text in MonthlyReport.objects.filter(
-            project__programme=programme, project__archived_at__isnull=True, month=month
-        ).values_list("project_id", "status", "completed_this_month", "progress_text")
+        project_id: (status, completed, text if project_id in readable else "")
+        for project_id, status, completed, text in month_reports.values_list(
+            "project_id", "status", "completed_this_month", "progress_text"
+        )
     }
     groups: dict[int | None, SummaryGroup] = {}
     order: dict[int | None, tuple] = {}

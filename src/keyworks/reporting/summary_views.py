@@ -26,7 +26,8 @@ def _summary(request):
     programme = current_programme(request)
     if not can_view_measures(request.user, programme):
         raise PermissionDenied("您没有权限查看月报汇总 / You may not see the month's summary")
-    return programme, month_summary(programme, parse_month(request.GET.get("month"), programme))
+    month = parse_month(request.GET.get("month"), programme)
+    return programme, month_summary(programme, month, user=request.user)
 
 
 @login_required

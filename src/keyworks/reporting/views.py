@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.display import history_rows
@@ -23,13 +23,13 @@ from . import services
 from .forms import CommentForm, ReasonForm, ReportForm
 from .measure_views import parse_month
 from .measures import MISSING, project_measures
-from .models import CorrectionRequest, MonthlyReport
+from .models import MonthlyReport
 from .permissions import (
     can_report,
+    get_correction,
     get_report,
     report_importable_projects,
     reportable_projects,
-    visible_reports,
 )
 
 PAGE_SIZE = 50
@@ -46,7 +46,10 @@ def report_list(request):
         .order_by("seq", "id")
     )
     reports = {
-        r.project_id: r for r in MonthlyReport.objects.filter(project__in=projects, month=month)
+        r.project_id: r
+        for r in MonthlyReport.objects.restrict(request.user).filter(
+            project__in=projects, month=month
+        )
     }
     due = services.due_at(programme, month)
     future = month > calendar.first_of_month(calendar.local_today())
@@ -243,10 +246,7 @@ def report_action(request, pk, action):
 def correction_decide(request, correction_pk, decision):
     if decision not in {"approve", "reject"}:
         raise Http404()
-    visible = visible_reports(request.user)
-    correction = get_object_or_404(
-        CorrectionRequest.objects.filter(report__in=visible), pk=correction_pk
-    )
+    correction = get_correction(request.user, correction_pk)
     try:
         services.decide_correction(
             correction,

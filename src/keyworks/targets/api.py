@@ -183,7 +183,8 @@ def target_item(target: AnnualTarget, current_ids: set[int]) -> dict:
 
 def target_detail(user, pk: int) -> dict:
     target = (
-        AnnualTarget.objects.select_related("project", "project__programme")
+        AnnualTarget.objects.restrict(user)
+        .select_related("project", "project__programme")
         .prefetch_related("items")
         .get(pk=pk)
     )
@@ -232,7 +233,7 @@ def list_targets(request, filters: Query[TargetQuery]):
     if programme is None:
         return {"count": 0, "items": []}
     year = services.check_year(filters.year) if filters.year else programme.year
-    qs = permissions.visible_targets(user).filter(project__programme=programme, year=year)
+    qs = AnnualTarget.objects.restrict(user).filter(project__programme=programme, year=year)
     if filters.project is not None:
         qs = qs.filter(project_id=filters.project)
     if filters.status:

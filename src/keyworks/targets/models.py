@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.fields import MoneyField
+from keyworks.core.permissions import RestrictedQuerySet
 
 
 class TargetStatus(models.TextChoices):
@@ -82,6 +83,8 @@ class AnnualTarget(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "year", "revision"]

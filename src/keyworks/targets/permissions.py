@@ -3,8 +3,8 @@ the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import (
@@ -43,8 +43,12 @@ def target_projects(user) -> QuerySet[Project]:
     return Project.objects.filter(pk__in=Project.objects.filter(condition).values("pk"))
 
 
-def visible_targets(user):
-    return AnnualTarget.objects.filter(project__in=target_projects(user))
+@restriction(AnnualTarget)
+def restrict_targets(targets, user, action: str = "view"):
+    """view: the target versions a user may open (the list, the API)."""
+    if action != "view":
+        raise ValueError(f"unknown target list action {action!r}")
+    return targets.filter(project__in=target_projects(user))
 
 
 def can_target(user, action: str, obj) -> bool:
@@ -79,23 +83,21 @@ def require_target(user, action: str, obj) -> None:
 
 def get_target(user, pk, action: str = "view"):
     """Fetch a target version for `action`: 404 if the user cannot see it, 403 if not allowed."""
-    try:
-        target = (
-            visible_targets(user)
-            .select_related("project", "project__programme", "project__task_force")
-            .get(pk=pk)
-        )
-    except (AnnualTarget.DoesNotExist, ValueError, TypeError):
-        raise Http404("年度目标不存在 / Annual target not found") from None
-    require_target(user, action, target)
-    return target
+    return fetch(
+        AnnualTarget.objects.restrict(user).select_related(
+            "project", "project__programme", "project__task_force"
+        ),
+        pk=pk,
+        allowed=lambda target: can_target(user, action, target),
+        not_found="年度目标不存在 / Annual target not found",
+    )
 
 
 def get_target_project(user, pk, action: str = "view") -> Project:
     """A project on the targets pages: 404 unless the user may read its targets."""
-    try:
-        project = target_projects(user).select_related("programme", "task_force").get(pk=pk)
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise Http404("项目不存在 / Project not found") from None
-    require_target(user, action, project)
-    return project
+    return fetch(
+        target_projects(user).select_related("programme", "task_force"),
+        pk=pk,
+        allowed=lambda project: can_target(user, action, project),
+        not_found="项目不存在 / Project not found",
+    )

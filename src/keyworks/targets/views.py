@@ -43,7 +43,8 @@ def target_list(request):
         .order_by("seq", "id")
     )
     versions: dict[int, list[AnnualTarget]] = {}
-    for target in AnnualTarget.objects.filter(project__in=projects, year=year).order_by("revision"):
+    targets = AnnualTarget.objects.restrict(request.user).filter(project__in=projects, year=year)
+    for target in targets.order_by("revision"):
         versions.setdefault(target.project_id, []).append(target)
     rows = []
     for project in projects:

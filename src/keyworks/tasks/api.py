@@ -19,7 +19,7 @@ from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Day, EventOut, Vers
 from keyworks.core.validators import is_safe_link
 from keyworks.ledger.permissions import choose_programme, get_programme, get_project
 from keyworks.orgs.models import Unit, User
-from keyworks.reporting.permissions import visible_reports
+from keyworks.reporting.models import MonthlyReport
 
 from . import permissions, services
 from .filters import TaskFilter
@@ -208,7 +208,7 @@ def create_task(request, payload: TaskCreate):
     if payload.project is not None:
         project = get_project(user, payload.project)
     problems = Problem.objects.restrict(user)
-    reports = visible_reports(user)
+    reports = MonthlyReport.objects.restrict(user)
     assisting = list(Unit.objects.filter(pk__in=payload.assisting_units))
     if len(assisting) != len(set(payload.assisting_units)):
         raise ValidationError({"assisting_units": "未知的单位 id / Unknown unit ids"})

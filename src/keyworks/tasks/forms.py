@@ -7,7 +7,7 @@ from keyworks.core.forms import style_fields
 from keyworks.core.validators import validate_link
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Unit
-from keyworks.reporting.permissions import visible_reports
+from keyworks.reporting.models import MonthlyReport
 
 from .models import TaskKind
 from .permissions import can_issue_task
@@ -65,7 +65,9 @@ class TaskForm(forms.Form):
         self.fields["problem"].queryset = Problem.objects.restrict(user).filter(
             project__programme=programme
         )
-        self.fields["report"].queryset = visible_reports(user).filter(project__programme=programme)
+        self.fields["report"].queryset = MonthlyReport.objects.restrict(user).filter(
+            project__programme=programme
+        )
         units = Unit.objects.order_by("kind", "name")
         self.fields["lead_unit"].queryset = units
         self.fields["assisting_units"].queryset = units
