@@ -130,6 +130,11 @@ def configure(args: argparse.Namespace) -> str:
     os.environ["KEYWORKS_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ["DJANGO_SETTINGS_MODULE"] = "keyworks.settings"
     sys.path.insert(0, str(ROOT / "src"))
+    from keyworks.bootstrap import DEVELOPMENT_SECRET_KEY
+
+    # The settings refuse to start without a key: the bench sets its own, the key its
+    # database was always built with (contacts are encrypted with a key derived from it).
+    os.environ["KEYWORKS_SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
     import django
 
     django.setup()

@@ -9,9 +9,10 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from keyworks.bootstrap import DEVELOPMENT_SECRET_KEY, var_dir
+
 BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("KEYWORKS_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR = var_dir()
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -38,10 +39,15 @@ def env_bool(name: str, default: bool) -> bool:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("KEYWORKS_SECRET_KEY must be set in production")
-    # Development/demo only: a fixed insecure key; `check --deploy` flags it.
-    SECRET_KEY = "django-insecure-keyworks-development-key-change-me"
+    # Fail closed: only a development run may use the public key (`check --deploy` flags
+    # it). `keyworks demo` keeps a key of its own in var/ (bootstrap.keep_demo_secret_key);
+    # the tests and the benchmarks set theirs.
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "KEYWORKS_SECRET_KEY (or KEYWORKS_SECRET_KEY_FILE) must be set;"
+            " only a development run with KEYWORKS_DEBUG=true goes without one"
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = [
     h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()
