@@ -286,6 +286,7 @@ def _load(password: str) -> DemoResult:
 
     projects = _projects(programme, categories, regions, units, enterprises, created)
     _people(programme, projects, units, by_code, password, created)
+    _district_programme(programme, regions, units, enterprises, created)
     # Reports, pauses and problems (each part only while the programme has none).
     created.update(load_demo_activity(programme, audit=False))
     for app in EXTENSIONS:
@@ -303,10 +304,55 @@ def _load(password: str) -> DemoResult:
     return DemoResult(programme=programme, created=created)
 
 
-def _projects(programme, categories, regions, units, enterprises, created) -> dict[int, Project]:
-    """Projects by seq; missing ones are created with their task force, members and
-    districts. Existing projects are matched by name or code and left as they are."""
-    items = sorted(data.PROJECTS, key=lambda p: p["seq"])
+def _district_programme(city_programme, regions, units, enterprises, created) -> None:
+    """高新区's own programme (区三十工程) under the city's, with its ledger; the city
+    programme's office, leader and inspector read it too."""
+    spec = data.DISTRICT_PROGRAMME
+    programme = Programme.objects.filter(code=spec["code"]).first()
+    if programme is not None and not programme.is_demo:
+        return  # a real programme holds the code: leave it alone
+    if programme is None:
+        programme = Programme.objects.create(
+            **spec,
+            region=regions[data.DISTRICT_PROGRAMME_REGION],
+            parent=city_programme,
+            is_demo=True,
+        )
+        created["district_programmes"] += 1
+    categories = _add_missing(
+        Category,
+        {
+            code: {"programme": programme, "code": code, "name": name, "sort": sort}
+            for code, name, sort in data.CATEGORIES
+        },
+        {c.code: c for c in programme.categories.all()},
+        created,
+        "district_categories",
+    )
+    counts: Counter = Counter()
+    _projects(
+        programme, categories, regions, units, enterprises, counts, items=data.DISTRICT_PROJECTS
+    )
+    created.update({f"district_{key}": value for key, value in counts.items() if value})
+    roles = (Role.OFFICE, Role.LEADER, Role.INSPECTOR)
+    have = set(RoleAssignment.objects.filter(programme=programme).values_list("user_id", "role"))
+    wanted = [
+        RoleAssignment(user_id=user_id, programme=programme, role=role)
+        for user_id, role in RoleAssignment.objects.filter(
+            programme=city_programme, role__in=roles
+        ).values_list("user_id", "role")
+        if (user_id, role) not in have
+    ]
+    created["district_roles"] += len(RoleAssignment.objects.bulk_create(wanted))
+
+
+def _projects(
+    programme, categories, regions, units, enterprises, created, items=None
+) -> dict[int, Project]:
+    """Projects by seq (`items`, the city programme's by default); missing ones are
+    created with their task force, members and districts. Existing projects are matched
+    by name or code and left as they are."""
+    items = sorted(data.PROJECTS if items is None else items, key=lambda p: p["seq"])
     current = list(programme.projects.select_related("task_force"))
     by_name = {p.name: p for p in current}
     by_code = {p.code: p for p in current if p.code}
