@@ -111,7 +111,7 @@ def test_measures_roll_up(demo):
 def test_two_projects_are_paused_with_reason_and_review_date(demo):
     pauses = list(ProjectPause.objects.filter(project__programme=demo, ended_at__isnull=True))
     assert len(pauses) == 2
-    assert any("环评批复调整" in p.reason for p in pauses)
+    assert any("重新办理用地手续" in p.reason for p in pauses)
     for pause in pauses:
         assert pause.review_date is not None and pause.by.username == "office"
         started = pause.started_at.astimezone(SHANGHAI).date().replace(day=1)

@@ -167,7 +167,10 @@ def test_district_and_department_accounts(demo):
         assert (role.role, role.unit.name) == (Role.DEPARTMENT, name)
     office = User.objects.get(username="office")
     assert office.is_staff and not office.is_superuser
-    assert RoleAssignment.objects.get(user=office).role == Role.OFFICE
+    assert RoleAssignment.objects.get(user=office, programme=demo).role == Role.OFFICE
+    # …and in 高新区's own programme, which runs under the city's.
+    roles = RoleAssignment.objects.filter(user=office).exclude(programme=demo)
+    assert [(r.role, r.programme.parent) for r in roles] == [(Role.OFFICE, demo)]
     assert all(u.full_name for u in User.objects.all())
 
 

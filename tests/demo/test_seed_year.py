@@ -148,9 +148,8 @@ def test_the_two_expressways_complete_31_81_yi_106_percent_of_their_target(api):
             api, "/api/reports", programme=CITY, month=f"{YEAR}-12", project=project["id"]
         )["items"]
         completed += Decimal(report["ytd_total"])
-        (current,) = get(
-            api, "/api/targets", programme=CITY, project=project["id"], current=True
-        )["items"]
+        targets = get(api, "/api/targets", programme=CITY, project=project["id"], current=True)
+        (current,) = targets["items"]
         target += Decimal(current["investment"])
     assert completed == Decimal("318100.00")  # 31.81亿元
     assert (100 * completed / target).quantize(Decimal("1")) == 106
