@@ -5,6 +5,7 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.db.models import Sum
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.coordination.filters import ProblemFilter
@@ -87,6 +88,17 @@ def test_year_totals_track_each_projects_annual_investment(demo):
         last = reports(demo).filter(project=project).order_by("-month").first()
         share = last.ytd_total / project.annual_investment
         assert 0.3 <= share <= 1.11, (project.name, share)
+
+
+def test_the_ledger_holds_at_least_what_the_years_reports_add(demo):
+    totals = dict(
+        reports(demo)
+        .values("project")
+        .annotate(total=Sum("completed_this_month"))
+        .values_list("project", "total")
+    )
+    for project in demo.projects.all():
+        assert project.completed_investment >= totals.get(project.pk, 0), project.name
 
 
 def test_lights_of_the_default_month_show_every_colour(demo):

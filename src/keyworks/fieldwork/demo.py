@@ -34,10 +34,11 @@ TEXTS = [
     "加快施工进度，日均完成工程量较上期提升{n}%",
     "冬季施工措施落实到位，关键工序有序推进",
 ]
+# (On projects the seed article does not report as progressing.)
 PROBLEMS = {
-    3: "项目东侧临时用电容量不足，影响夜间施工",
-    8: "部分管线迁改需燃气公司配合，进度滞后约一周",
-    15: "施工便道占用农田补偿尚未到位，群众有意见",
+    4: "部分管线迁改需燃气公司配合，进度滞后约一周",
+    7: "施工便道占用农田补偿尚未到位，群众有意见",
+    20: "园区东侧临时用电容量不足，影响夜间施工",
 }
 STOP_EARLY = {12, 21}  # no update after mid-November: 逾期未更新
 VISITS = {  # seq -> verified share of the reported year-to-date figure
