@@ -228,7 +228,7 @@ def test_it_refuses_to_mix_into_a_real_programme(world):
 
 
 @pytest.mark.parametrize(
-    "username", ["office", "leader", "inspector", "tf01", "tf30", "d410802", "dept-fgw"]
+    "username", ["office", "leader", "inspector", "tf01", "tf30", "d410802", "dept-fgw", "gxq"]
 )
 def test_demo_accounts_can_log_in(demo, username):
     assert Client().login(username=username, password=settings.DEMO_PASSWORD)

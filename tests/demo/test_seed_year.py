@@ -212,6 +212,13 @@ def test_gaoxin_runs_its_own_programme_under_the_citys(api):
         started = day(district[name]["actual_start"])
         assert datetime.date(2026, 2, 1) <= started <= SEED_DATE
 
+    december = {
+        f["key"]: f["value"]
+        for f in get(api, "/api/figures", programme=GAOXIN, month=f"{YEAR}-12")["figures"]
+    }
+    assert december["projects"] == 8 and december["reports_on_time"] == 8
+    assert december["lights_red"] == 0 and december["completion_rate"] == "100.0"
+
     city = projects(api)
     assert len(city) == 30
     assert not set(city) & set(district)

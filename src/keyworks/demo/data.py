@@ -1112,7 +1112,8 @@ PROJECTS = [
 # 高新区's own programme (区三十工程), run under the city's: "高新区以市“三十工程”项目建设为
 # 引领，谋划实施了区“三十工程”项目。焦作市人才公寓等6个项目现已竣工，背街小巷硬化、阳明路等
 # 一批项目也已经在春节期间落地". Apart from 人才公寓, 背街小巷 and 阳明路 the seed names none
-# of them: the other five are illustrative. A ledger only (no reports or targets).
+# of them: the other five are illustrative. Its ledger and the year's monthly reports (each
+# project on time and on plan); no targets or problems of its own.
 DISTRICT_PROGRAMME = {
     "code": "jz2025-gxq",
     "name": "焦作高新区2025年区三十工程",
@@ -1120,6 +1121,14 @@ DISTRICT_PROGRAMME = {
     "report_due_day": 3,
 }
 DISTRICT_PROGRAMME_REGION = "高新区"
+# 高新区's liaison: the task force of each of its projects (the zone has no code, so no
+# district account of the city programme).
+DISTRICT_ACCOUNT = {
+    "username": "gxq",
+    "full_name": "韩立新",
+    "title": "高新区三十工程联络员",
+    "phone": "13908000099",
+}
 
 
 def _district_project(seq, category, name, code, total, start, finish, done, milestones, **extra):

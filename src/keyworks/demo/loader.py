@@ -32,7 +32,7 @@ from keyworks.ledger.models import (
 from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
 
 from . import data
-from .activity import load_demo_activity
+from .activity import load_demo_activity, load_district_reports
 
 # Apps that add their part of the demo (targets, visits, meetings, …) after the reports
 # and problems; each `keyworks.<app>.demo.load_demo(programme)` is idempotent.
@@ -286,7 +286,7 @@ def _load(password: str) -> DemoResult:
 
     projects = _projects(programme, categories, regions, units, enterprises, created)
     _people(programme, projects, units, by_code, password, created)
-    _district_programme(programme, regions, units, enterprises, created)
+    _district_programme(programme, regions, units, enterprises, password, created)
     # Reports, pauses and problems (each part only while the programme has none).
     created.update(load_demo_activity(programme, audit=False))
     for app in EXTENSIONS:
@@ -304,9 +304,10 @@ def _load(password: str) -> DemoResult:
     return DemoResult(programme=programme, created=created)
 
 
-def _district_programme(city_programme, regions, units, enterprises, created) -> None:
-    """高新区's own programme (区三十工程) under the city's, with its ledger; the city
-    programme's office, leader and inspector read it too."""
+def _district_programme(city_programme, regions, units, enterprises, password, created) -> None:
+    """高新区's own programme (区三十工程) under the city's: its ledger, its liaison (the
+    task force of each of its projects, filing their monthly reports) and the year's
+    accepted reports; the city programme's office, leader and inspector read it too."""
     spec = data.DISTRICT_PROGRAMME
     programme = Programme.objects.filter(code=spec["code"]).first()
     if programme is not None and not programme.is_demo:
@@ -330,20 +331,45 @@ def _district_programme(city_programme, regions, units, enterprises, created) ->
         "district_categories",
     )
     counts: Counter = Counter()
-    _projects(
+    projects = _projects(
         programme, categories, regions, units, enterprises, counts, items=data.DISTRICT_PROJECTS
     )
     created.update({f"district_{key}": value for key, value in counts.items() if value})
-    roles = (Role.OFFICE, Role.LEADER, Role.INSPECTOR)
-    have = set(RoleAssignment.objects.filter(programme=programme).values_list("user_id", "role"))
+
+    spec = data.DISTRICT_ACCOUNT
+    liaison = User.objects.filter(username=spec["username"]).first()
+    if liaison is None:
+        liaison = User.objects.create(
+            **spec,
+            password=make_password(password),
+            email=f"{spec['username']}@demo.keyworks.invalid",
+            unit=units[_district_units()[data.DISTRICT_PROGRAMME_REGION]],
+            home_programme=programme,
+        )
+        created["district_users"] += 1
+    have = set(
+        RoleAssignment.objects.filter(programme=programme).values_list(
+            "user_id", "role", "task_force_id"
+        )
+    )
     wanted = [
         RoleAssignment(user_id=user_id, programme=programme, role=role)
         for user_id, role in RoleAssignment.objects.filter(
-            programme=city_programme, role__in=roles
+            programme=city_programme, role__in=(Role.OFFICE, Role.LEADER, Role.INSPECTOR)
         ).values_list("user_id", "role")
-        if (user_id, role) not in have
+        if (user_id, role, None) not in have
+    ]
+    wanted += [
+        RoleAssignment(user=liaison, programme=programme, role=Role.TASKFORCE, task_force_id=tf)
+        for tf in sorted(p.task_force_id for p in projects.values())
+        if (liaison.pk, Role.TASKFORCE, tf) not in have
     ]
     created["district_roles"] += len(RoleAssignment.objects.bulk_create(wanted))
+    office = User.objects.filter(username=data.ACCOUNT_OFFICE["username"]).first()
+    if office is not None:
+        created["district_reports"] += load_district_reports(
+            programme, data.DISTRICT_PROJECTS, liaison, office
+        )
 
 
 def _projects(
