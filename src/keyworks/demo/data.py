@@ -9,8 +9,8 @@ raised by 10% through a reviewed revision and 2 completion dates shortened (targ
 沿太行 and 沿黄 together complete 31.81亿元, 106% of their annual target (activity.py);
 中站区 carries exactly its 7 projects (4 industrial totalling 163亿元); 宁福巨湾 in
 production, 中福钛业一期 and 大咖梦工厂 in use by the article's date; 高新区's own
-programme (`DISTRICT_PROGRAMME`) runs under the city's. Pauses, red lights and open
-problems sit on projects the article does not contradict.
+programme (`DISTRICT_PROGRAMME`) runs under the city's. The year's pauses, red lights and
+the problems still open at its end sit on projects the article does not contradict.
 
 Project names, districts and the figures quoted in the article (牧野路 7.27亿元 and
 6168.1 m, 139 communities / 50,000 households heated, 229 km of gas mains, ~149万 cells,
