@@ -20,6 +20,7 @@ from keyworks.coordination.services import local_today
 from keyworks.core.calendar import next_month
 from keyworks.demo.activity import load_demo_activity
 from keyworks.demo.loader import load_demo
+from keyworks.fieldwork.models import ProgressUpdate
 from keyworks.meetings.models import AgendaItem
 from keyworks.reporting.lights import GREEN, GREY, RED, YELLOW, count_lights, project_lights
 from keyworks.reporting.measures import (
@@ -128,6 +129,10 @@ def test_two_projects_are_paused_with_reason_and_review_date(demo):
         assert pause.review_date is not None and pause.by.username == "office"
         started = pause.started_at.astimezone(SHANGHAI).date().replace(day=1)
         assert not reports(demo).filter(project=pause.project, month__gte=started).exists()
+        later = ProgressUpdate.objects.filter(
+            project=pause.project, posted_at__gte=pause.started_at
+        )
+        assert not later.exists()  # a paused project reports no progress either
 
 
 def test_problems_in_varied_states_with_their_history(demo):

@@ -22,7 +22,7 @@ from PIL.TiffImagePlugin import IFDRational
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.images import inspect_photo
 from keyworks.orgs.models import Role, RoleAssignment
-from keyworks.reporting.models import MonthlyReport, ReportStatus
+from keyworks.reporting.models import MonthlyReport, ProjectPause, ReportStatus
 
 from .models import FieldworkSettings, ProgressUpdate, Visit, VisitPhoto
 from .photos import local_time, photo_flags
@@ -81,6 +81,12 @@ def site_photo(taken: datetime.datetime, lat: float | None, lng: float | None) -
 def _updates(programme, projects, users) -> int:
     year = programme.year
     days = [datetime.date(year, 10, 6) + datetime.timedelta(days=14 * i) for i in range(6)]
+    paused = {
+        project_id: started.astimezone(SHANGHAI).date()
+        for project_id, started in ProjectPause.objects.filter(
+            project__programme=programme
+        ).values_list("project_id", "started_at")
+    }
     rows = []
     for seq, project in projects.items():
         author = users.get(seq)
@@ -89,6 +95,8 @@ def _updates(programme, projects, users) -> int:
         for i, day in enumerate(days):
             if seq in STOP_EARLY and day > datetime.date(year, 11, 15):
                 break
+            if project.pk in paused and day >= paused[project.pk]:
+                break  # a paused project reports no progress
             percent = min(100, 55 + 6 * i + seq % 7)
             problem = PROBLEMS.get(seq, "") if i == len(days) - 1 else ""
             rows.append(
