@@ -5,6 +5,7 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.db.models import Sum
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.coordination.filters import ProblemFilter
@@ -19,6 +20,7 @@ from keyworks.coordination.services import local_today
 from keyworks.core.calendar import next_month
 from keyworks.demo.activity import load_demo_activity
 from keyworks.demo.loader import load_demo
+from keyworks.fieldwork.models import ProgressUpdate
 from keyworks.meetings.models import AgendaItem
 from keyworks.reporting.lights import GREEN, GREY, RED, YELLOW, count_lights, project_lights
 from keyworks.reporting.measures import (
@@ -89,6 +91,17 @@ def test_year_totals_track_each_projects_annual_investment(demo):
         assert 0.3 <= share <= 1.11, (project.name, share)
 
 
+def test_the_ledger_holds_at_least_what_the_years_reports_add(demo):
+    totals = dict(
+        reports(demo)
+        .values("project")
+        .annotate(total=Sum("completed_this_month"))
+        .values_list("project", "total")
+    )
+    for project in demo.projects.all():
+        assert project.completed_investment >= totals.get(project.pk, 0), project.name
+
+
 def test_lights_of_the_default_month_show_every_colour(demo):
     month = default_month(demo)
     assert month in MONTHS
@@ -111,11 +124,15 @@ def test_measures_roll_up(demo):
 def test_two_projects_are_paused_with_reason_and_review_date(demo):
     pauses = list(ProjectPause.objects.filter(project__programme=demo, ended_at__isnull=True))
     assert len(pauses) == 2
-    assert any("环评批复调整" in p.reason for p in pauses)
+    assert any("重新办理用地手续" in p.reason for p in pauses)
     for pause in pauses:
         assert pause.review_date is not None and pause.by.username == "office"
         started = pause.started_at.astimezone(SHANGHAI).date().replace(day=1)
         assert not reports(demo).filter(project=pause.project, month__gte=started).exists()
+        later = ProgressUpdate.objects.filter(
+            project=pause.project, posted_at__gte=pause.started_at
+        )
+        assert not later.exists()  # a paused project reports no progress either
 
 
 def test_problems_in_varied_states_with_their_history(demo):
@@ -165,7 +182,9 @@ def test_loading_twice_duplicates_nothing(demo):
         ChangeRecord.objects.count(),
     )
     (record,) = ChangeRecord.objects.filter(action="import")
-    assert record.after["reports"] == counts[0] and record.after["problems"] == counts[2]
+    # (高新区's own programme files its reports too.)
+    assert record.after["reports"] + record.after["district_reports"] == counts[0]
+    assert record.after["problems"] == counts[2]
 
 
 def test_activity_is_added_to_an_existing_demo_without_it(demo):

@@ -167,7 +167,10 @@ def test_district_and_department_accounts(demo):
         assert (role.role, role.unit.name) == (Role.DEPARTMENT, name)
     office = User.objects.get(username="office")
     assert office.is_staff and not office.is_superuser
-    assert RoleAssignment.objects.get(user=office).role == Role.OFFICE
+    assert RoleAssignment.objects.get(user=office, programme=demo).role == Role.OFFICE
+    # …and in 高新区's own programme, which runs under the city's.
+    roles = RoleAssignment.objects.filter(user=office).exclude(programme=demo)
+    assert [(r.role, r.programme.parent) for r in roles] == [(Role.OFFICE, demo)]
     assert all(u.full_name for u in User.objects.all())
 
 
@@ -225,7 +228,7 @@ def test_it_refuses_to_mix_into_a_real_programme(world):
 
 
 @pytest.mark.parametrize(
-    "username", ["office", "leader", "inspector", "tf01", "tf30", "d410802", "dept-fgw"]
+    "username", ["office", "leader", "inspector", "tf01", "tf30", "d410802", "dept-fgw", "gxq"]
 )
 def test_demo_accounts_can_log_in(demo, username):
     assert Client().login(username=username, password=settings.DEMO_PASSWORD)

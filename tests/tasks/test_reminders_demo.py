@@ -1,7 +1,6 @@
 import datetime
 
 from keyworks.core import calendar
-from keyworks.ledger.models import Programme
 from keyworks.tasks import demo, services
 from keyworks.tasks.models import Task, TaskEvent, TaskStatus
 from keyworks.tasks.reminders import reminders_for
@@ -33,8 +32,7 @@ def test_reminders_for_units_and_issuers(world):
 def demo_programme():
     from keyworks.demo.loader import load_demo
 
-    load_demo(password="demo-password-1")
-    return Programme.objects.get(is_demo=True)
+    return load_demo(password="demo-password-1").programme
 
 
 def test_demo_is_varied_and_idempotent(db):

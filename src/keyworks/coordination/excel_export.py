@@ -40,7 +40,7 @@ def write_problems_xlsx(programme, problems, fileobj: IO[bytes], *, as_of=None, 
     """Write `problems` (annotated by filters.with_state) to `fileobj`; return the count."""
     today = today or dt.date.today()
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "任务问题清单", COLUMNS)
+    sheet = TableSheet(wb, "任务问题清单", COLUMNS, demo=programme.is_demo)
     sheet.heading(list_title(programme, as_of, today), f"导出日期：{today:%Y-%m-%d}")
     count = 0
     for count, problem in enumerate(problems, start=1):

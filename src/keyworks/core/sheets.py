@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .marks import mark_sheet
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_MAX_TEXT = 32767
 HEADER_ROW = 3  # 1: title, 2: note, 3: header
@@ -44,7 +46,10 @@ class TableSheet:
     shared by every cell (assigning Font/Border objects cell by cell costs a hash lookup
     per attribute, which dominated a 10,000-row export)."""
 
-    def __init__(self, wb: Workbook, title: str, columns: Sequence[Column], *, freeze="C"):
+    def __init__(
+        self, wb: Workbook, title: str, columns: Sequence[Column], *, freeze="C", demo=False
+    ):
+        """`demo`: the sheet shows a demo programme (演示数据 in the page header)."""
         self.columns = list(columns)
         self.ws = ws = wb.create_sheet(title[:31])
         if hasattr(ws, "_values_to_row"):
@@ -87,6 +92,7 @@ class TableSheet:
         self.body = [body[c.kind] for c in self.columns]
         self.total = [total[c.kind] for c in self.columns]
         self._set_up(freeze)
+        mark_sheet(ws, demo)
 
     def _set_up(self, freeze: str) -> None:
         ws = self.ws

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from keyworks.core.marks import mark_sheet
 from keyworks.core.xlsx import escape_formula
 from keyworks.reporting import lights as warning_lights
 
@@ -156,6 +157,7 @@ def write_schedule_xlsx(programme, schedule: Schedule, fileobj: IO[bytes]) -> in
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = True  # empty month cells have no border of their own
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    mark_sheet(ws, programme.is_demo)
     last = get_column_letter(width)
     ws.merged_cells.add(f"A1:{last}1")
     ws.merged_cells.add(f"A2:{last}2")

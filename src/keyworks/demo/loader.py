@@ -32,7 +32,7 @@ from keyworks.ledger.models import (
 from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
 
 from . import data
-from .activity import load_demo_activity
+from .activity import load_demo_activity, load_district_reports
 
 # Apps that add their part of the demo (targets, visits, meetings, …) after the reports
 # and problems; each `keyworks.<app>.demo.load_demo(programme)` is idempotent.
@@ -286,6 +286,7 @@ def _load(password: str) -> DemoResult:
 
     projects = _projects(programme, categories, regions, units, enterprises, created)
     _people(programme, projects, units, by_code, password, created)
+    _district_programme(programme, regions, units, enterprises, password, created)
     # Reports, pauses and problems (each part only while the programme has none).
     created.update(load_demo_activity(programme, audit=False))
     for app in EXTENSIONS:
@@ -303,10 +304,81 @@ def _load(password: str) -> DemoResult:
     return DemoResult(programme=programme, created=created)
 
 
-def _projects(programme, categories, regions, units, enterprises, created) -> dict[int, Project]:
-    """Projects by seq; missing ones are created with their task force, members and
-    districts. Existing projects are matched by name or code and left as they are."""
-    items = sorted(data.PROJECTS, key=lambda p: p["seq"])
+def _district_programme(city_programme, regions, units, enterprises, password, created) -> None:
+    """高新区's own programme (区三十工程) under the city's: its ledger, its liaison (the
+    task force of each of its projects, filing their monthly reports) and the year's
+    accepted reports; the city programme's office, leader and inspector read it too."""
+    spec = data.DISTRICT_PROGRAMME
+    programme = Programme.objects.filter(code=spec["code"]).first()
+    if programme is not None and not programme.is_demo:
+        return  # a real programme holds the code: leave it alone
+    if programme is None:
+        programme = Programme.objects.create(
+            **spec,
+            region=regions[data.DISTRICT_PROGRAMME_REGION],
+            parent=city_programme,
+            is_demo=True,
+        )
+        created["district_programmes"] += 1
+    categories = _add_missing(
+        Category,
+        {
+            code: {"programme": programme, "code": code, "name": name, "sort": sort}
+            for code, name, sort in data.CATEGORIES
+        },
+        {c.code: c for c in programme.categories.all()},
+        created,
+        "district_categories",
+    )
+    counts: Counter = Counter()
+    projects = _projects(
+        programme, categories, regions, units, enterprises, counts, items=data.DISTRICT_PROJECTS
+    )
+    created.update({f"district_{key}": value for key, value in counts.items() if value})
+
+    spec = data.DISTRICT_ACCOUNT
+    liaison = User.objects.filter(username=spec["username"]).first()
+    if liaison is None:
+        liaison = User.objects.create(
+            **spec,
+            password=make_password(password),
+            email=f"{spec['username']}@demo.keyworks.invalid",
+            unit=units[_district_units()[data.DISTRICT_PROGRAMME_REGION]],
+            home_programme=programme,
+        )
+        created["district_users"] += 1
+    have = set(
+        RoleAssignment.objects.filter(programme=programme).values_list(
+            "user_id", "role", "task_force_id"
+        )
+    )
+    wanted = [
+        RoleAssignment(user_id=user_id, programme=programme, role=role)
+        for user_id, role in RoleAssignment.objects.filter(
+            programme=city_programme, role__in=(Role.OFFICE, Role.LEADER, Role.INSPECTOR)
+        ).values_list("user_id", "role")
+        if (user_id, role, None) not in have
+    ]
+    wanted += [
+        RoleAssignment(user=liaison, programme=programme, role=Role.TASKFORCE, task_force_id=tf)
+        for tf in sorted(p.task_force_id for p in projects.values())
+        if (liaison.pk, Role.TASKFORCE, tf) not in have
+    ]
+    created["district_roles"] += len(RoleAssignment.objects.bulk_create(wanted))
+    office = User.objects.filter(username=data.ACCOUNT_OFFICE["username"]).first()
+    if office is not None:
+        created["district_reports"] += load_district_reports(
+            programme, data.DISTRICT_PROJECTS, liaison, office
+        )
+
+
+def _projects(
+    programme, categories, regions, units, enterprises, created, items=None
+) -> dict[int, Project]:
+    """Projects by seq (`items`, the city programme's by default); missing ones are
+    created with their task force, members and districts. Existing projects are matched
+    by name or code and left as they are."""
+    items = sorted(data.PROJECTS if items is None else items, key=lambda p: p["seq"])
     current = list(programme.projects.select_related("task_force"))
     by_name = {p.name: p for p in current}
     by_code = {p.code: p for p in current if p.code}

@@ -41,7 +41,7 @@ def write_factors_xlsx(programme, items, fileobj: IO[bytes], *, today: dt.date) 
     """Write `items` as they stood on `today` (the list's as-of day); return their number."""
     items = list(items)
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "要素保障清单", COLUMNS)
+    sheet = TableSheet(wb, "要素保障清单", COLUMNS, demo=programme.is_demo)
     sheet.heading(list_title(programme, today), f"导出日期：{local_today():%Y-%m-%d}")
     for count, item in enumerate(items, start=1):
         sheet.row(

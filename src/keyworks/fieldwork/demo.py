@@ -22,7 +22,7 @@ from PIL.TiffImagePlugin import IFDRational
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.images import inspect_photo
 from keyworks.orgs.models import Role, RoleAssignment
-from keyworks.reporting.models import MonthlyReport, ReportStatus
+from keyworks.reporting.models import MonthlyReport, ProjectPause, ReportStatus
 
 from .models import FieldworkSettings, ProgressUpdate, Visit, VisitPhoto
 from .photos import local_time, photo_flags
@@ -34,10 +34,11 @@ TEXTS = [
     "加快施工进度，日均完成工程量较上期提升{n}%",
     "冬季施工措施落实到位，关键工序有序推进",
 ]
+# (On projects the seed article does not report as progressing.)
 PROBLEMS = {
-    3: "项目东侧临时用电容量不足，影响夜间施工",
-    8: "部分管线迁改需燃气公司配合，进度滞后约一周",
-    15: "施工便道占用农田补偿尚未到位，群众有意见",
+    4: "部分管线迁改需燃气公司配合，进度滞后约一周",
+    7: "施工便道占用农田补偿尚未到位，群众有意见",
+    20: "园区东侧临时用电容量不足，影响夜间施工",
 }
 STOP_EARLY = {12, 21}  # no update after mid-November: 逾期未更新
 VISITS = {  # seq -> verified share of the reported year-to-date figure
@@ -80,6 +81,12 @@ def site_photo(taken: datetime.datetime, lat: float | None, lng: float | None) -
 def _updates(programme, projects, users) -> int:
     year = programme.year
     days = [datetime.date(year, 10, 6) + datetime.timedelta(days=14 * i) for i in range(6)]
+    paused = {
+        project_id: started.astimezone(SHANGHAI).date()
+        for project_id, started in ProjectPause.objects.filter(
+            project__programme=programme
+        ).values_list("project_id", "started_at")
+    }
     rows = []
     for seq, project in projects.items():
         author = users.get(seq)
@@ -88,6 +95,8 @@ def _updates(programme, projects, users) -> int:
         for i, day in enumerate(days):
             if seq in STOP_EARLY and day > datetime.date(year, 11, 15):
                 break
+            if project.pk in paused and day >= paused[project.pk]:
+                break  # a paused project reports no progress
             percent = min(100, 55 + 6 * i + seq % 7)
             problem = PROBLEMS.get(seq, "") if i == len(days) - 1 else ""
             rows.append(

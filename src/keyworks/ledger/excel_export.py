@@ -122,7 +122,7 @@ def write_ledger_xlsx(
     else:
         rows = projects
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "台账", COLUMNS)
+    sheet = TableSheet(wb, "台账", COLUMNS, demo=programme.is_demo)
     sheet.heading(ledger_title(programme, today), f"单位：万元　导出日期：{today:%Y-%m-%d}")
     width = len(COLUMNS)
 

@@ -41,7 +41,7 @@ def status_text(decision) -> str:
 def write_decisions_xlsx(programme, rows, fileobj: IO[bytes], *, day: dt.date, today: dt.date):
     """Write the labelled rows to `fileobj`; return their number."""
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "议定事项清单", COLUMNS)
+    sheet = TableSheet(wb, "议定事项清单", COLUMNS, demo=programme.is_demo)
     sheet.heading(list_title(programme, day), f"导出日期：{today:%Y-%m-%d}")
     count = 0
     for count, d in enumerate(rows, start=1):

@@ -9,6 +9,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from keyworks.core.marks import mark_document
+
 from .agenda import cn_date
 from .models import AgendaKind
 
@@ -108,6 +110,7 @@ def write_minutes(meeting, items, stream) -> None:
     """Write the minutes of `meeting` with its agenda `items` (each with `decision_list`)."""
     doc = Document()
     setup_page(doc)
+    mark_document(doc, meeting.programme.is_demo)
     styled_heading(doc, minutes_title(meeting), 0, TITLE_FONT, 22, center=True)
     info = (
         ("会议时间：", cn_date(meeting.date)),

@@ -24,10 +24,17 @@ def site(request):
 def programme_context(request, user, signed_in: bool) -> dict:
     """The programme the page shows (set by ledger.programmes.current_programme), the
     programmes to switch to (queried only if the page lists them), and whether the page
-    carries the demo banner. A view may still pass its own values."""
+    carries the demo banner. A view may still pass its own values.
+
+    A page that shows no one programme (the home page, a task, a visit, one's own
+    account…) carries the banner when the user holds a role in a demo programme, so every
+    page of the demo says 演示数据; a real deployment, which has no demo programme, never
+    does."""
     programme = getattr(request, "programme", None)
     if programme is None:
-        return {}
+        if not signed_in:
+            return {}
+        return {"demo_notice": Programme.objects.restrict(user).filter(is_demo=True).exists()}
     return {
         "programme": programme,
         "programmes": SimpleLazyObject(lambda: Programme.objects.restrict(user)),

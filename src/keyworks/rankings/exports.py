@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from keyworks.core.marks import mark_document, mark_sheet
 from keyworks.core.xlsx import escape_formula
 
 from .models import PARTS
@@ -137,6 +138,7 @@ def write_xlsx(ranking: Ranking) -> bytes:
         _title_rows(ws, title(ranking), note, len(head))
         _write_header(ws, head)
         _sheet_setup(ws, len(head), 3)
+        mark_sheet(ws, ranking.programme.is_demo)
         for table in ranking.tables.get(code, []):
             if table.group_label:
                 ws.append([table.group_label])
@@ -150,6 +152,7 @@ def write_xlsx(ranking: Ranking) -> bytes:
     _title_rows(ws, f"{title(ranking)} · 红黑榜", note, 3)
     _write_header(ws, ["排名表", "红榜", "黑榜"])
     _sheet_setup(ws, 3, 3)
+    mark_sheet(ws, ranking.programme.is_demo)
     for i, width in enumerate([28, 60, 60], start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for table in all_tables(ranking):
@@ -223,6 +226,7 @@ def write_docx(ranking: Ranking) -> bytes:
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.8))
     section.top_margin = section.bottom_margin = Cm(2.0)
+    mark_document(doc, ranking.programme.is_demo)
     _para(doc, title(ranking), TITLE_FONT, 20, bold=True, center=True)
     _para(doc, scheme_note(ranking), BODY_FONT, 11)
     for number, (code, label) in enumerate(DIMENSIONS, start=1):

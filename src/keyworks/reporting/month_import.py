@@ -83,7 +83,7 @@ def write_template(programme, month, projects, fileobj: IO[bytes]) -> int:
         for name, (header, _others) in HEADERS.items()
     ]
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, f"{month:%Y年%m月}月报", columns)
+    sheet = TableSheet(wb, f"{month:%Y年%m月}月报", columns, demo=programme.is_demo)
     sheet.heading(
         template_title(programme, month),
         f"报告月份：{month:%Y-%m}（上月完成情况与本月计划）；金额单位：万元；"

@@ -80,7 +80,7 @@ def _total_values(label: str, text: str, totals, month_completed) -> list:
 def write_summary_xlsx(summary: MonthSummary, fileobj: IO[bytes], *, today: dt.date) -> int:
     """Write the summary to `fileobj`; return the number of project rows."""
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, f"{summary.month:%Y年%m月}汇总", COLUMNS)
+    sheet = TableSheet(wb, f"{summary.month:%Y年%m月}汇总", COLUMNS, demo=summary.programme.is_demo)
     note = (
         "单位：万元；年度累计只计入已采纳的月报；暂停项目列出但不计入小计与合计　"
         f"导出日期：{today:%Y-%m-%d}"

@@ -2,8 +2,11 @@
 
 Most projects get an accepted target built from their ledger (annual investment, the
 year's milestones) and, where the seed article gives a figure, an output indicator; two
-wait for review, one was returned with a comment, and one was revised (+10%) after
-acceptance. Figures are illustrative. Rows are written directly (seed data, like the rest
+wait for review and one was returned with a comment. As the seed article tells it, the
+office's item-by-item review raised three projects' annual investment by 10% (`REVISED`,
+市老旧小区集中供暖 among them) and shortened two completion dates (`SHORTENED`): each is an
+accepted second version, reviewed, whose figure the ledger then follows. Figures are
+illustrative. Rows are written directly (seed data, like the rest
 of the demo loader); the loader's one "import" record covers them."""
 
 import datetime
@@ -18,11 +21,17 @@ from keyworks.orgs.models import Role, RoleAssignment
 
 from .models import AnnualTarget, ItemKind, ItemState, TargetItem, TargetStatus
 
-SUBMITTED = ("市第二人民医院", "高新区背街小巷提升改造")
+SUBMITTED = ("市第二人民医院", "市体育中心全民健身设施提升")
 RETURNED = "河南高铁焦洛平段"
 RETURN_COMMENT = "初步设计批复时间未落实，请与省铁路建设投资公司核实后调整节点日期"
-REVISED = "沿太行高速焦作至济源段"
-REVISION_REASON = "路面工程提前进场，经市指挥部调度会研究，年度计划投资上调10%"
+REVISED = ("市老旧小区集中供暖", "老旧小区与燃气管网改造", "山阳路大沙河桥")
+REVISION_REASON = "经年度目标逐项审核，压实建设任务，年度计划投资增加10%"
+# Project name -> (completion milestone, date after the review): "最大限度压缩竣工时间".
+SHORTENED = {
+    "市灌区建设与改造": ("竣工验收", datetime.date(2026, 10, 31)),
+    "城市医疗服务能力提升": ("竣工投用", datetime.date(2026, 9, 30)),
+}
+SHORTEN_REASON = "经年度目标逐项审核，最大限度压缩竣工时间，竣工日期提前"
 # Output indicators where the seed article gives a figure: (name, unit, value).
 INDICATORS = {
     "中福钛锆产业园": [("钛及钛合金产能", "万吨", "1.5")],
@@ -71,28 +80,65 @@ def load_demo(programme) -> Counter:
         created["annual_target_items"] += _items(first, project, year, status)
         if project.name == RETURNED:
             _return_first_milestone(first)
-        if project.name == REVISED:
+        if project.name in REVISED:
             raised = (project.annual_investment * Decimal("1.1")).quantize(Decimal("0.01"))
-            second = _target(project, year, 2, TargetStatus.ACCEPTED, raised, member, office)
+            second = _target(
+                project, year, 2, TargetStatus.ACCEPTED, raised, member, office, REVISION_REASON
+            )
             created["annual_targets"] += 1
             created["annual_target_items"] += _items(second, project, year, TargetStatus.ACCEPTED)
             # The ledger follows the current accepted target (what the measures use).
             Project.objects.filter(pk=project.pk).update(
                 annual_investment=raised, version=F("version") + 1
             )
+        if project.name in SHORTENED:
+            created["annual_targets"] += 1
+            created["annual_target_items"] += _shorten(
+                project, year, first, *SHORTENED[project.name], member, office
+            )
     return created
 
 
-def _target(project, year, revision, status, investment, member, office) -> AnnualTarget:
+def _shorten(project, year, first, milestone, new_date, member, office) -> int:
+    """The review's second version moving `milestone` (the completion) to `new_date`; the
+    first version lists the completion as first planned. The ledger follows."""
+    planned = project.planned_finish
+    TargetItem.objects.create(
+        target=first,
+        kind=ItemKind.MILESTONE,
+        name=milestone,
+        planned_date=planned,
+        state=first.investment_state,
+        sort=99,
+    )
+    second = _target(
+        project, year, 2, TargetStatus.ACCEPTED, first.investment, member, office, SHORTEN_REASON
+    )
+    count = _items(second, project, year, TargetStatus.ACCEPTED)
+    TargetItem.objects.create(
+        target=second,
+        kind=ItemKind.MILESTONE,
+        name=milestone,
+        planned_date=new_date,
+        state=ItemState.ACCEPTED,
+        sort=99,
+    )
+    project.milestones.filter(name=milestone).update(planned_date=new_date)
+    Project.objects.filter(pk=project.pk).update(planned_finish=new_date, version=F("version") + 1)
+    return count + 2  # with the completion item of each version
+
+
+def _target(project, year, revision, status, investment, member, office, reason="") -> AnnualTarget:
     revised = revision > 1
-    submitted = at(year, 7, 10) if revised else at(year, 1, 15 + project.seq % 10)
+    # The review's revisions follow the first versions within weeks (年度目标逐项审核).
+    submitted = at(year, 2, 10) if revised else at(year, 1, 15 + project.seq % 10)
     reviewed = status in (TargetStatus.ACCEPTED, TargetStatus.RETURNED)
     state = ItemState.ACCEPTED if status == TargetStatus.ACCEPTED else ItemState.PENDING
     return AnnualTarget.objects.create(
         project=project,
         year=year,
         revision=revision,
-        reason=REVISION_REASON if revised else "",
+        reason=reason,
         status=status,
         investment=investment,
         investment_state=state,

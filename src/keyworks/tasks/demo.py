@@ -167,11 +167,11 @@ ITEMS = [
     dict(
         kind=INS,
         seq=27,
-        lead="dept:zzb",
-        assisting=["dept:zjj"],
+        lead="dept:jyj",
+        assisting=["dept:zrzy"],
         on="2025-11-10",
         deadline="2025-12-31",
-        text="人才公寓分配方案要向一线专业技术人才倾斜，年内出台。",
+        text="公办幼儿园园址调整要抓紧，年内完成用地手续，尽早恢复建设。",
         steps=[],
     ),
     dict(

@@ -55,7 +55,7 @@ def write_tasks_xlsx(programme, tasks, fileobj: IO[bytes], *, as_of=None, today=
     today = today or dt.date.today()
     day = as_of or today
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "督办事项清单", COLUMNS)
+    sheet = TableSheet(wb, "督办事项清单", COLUMNS, demo=programme.is_demo)
     sheet.heading(list_title(programme, day), f"导出日期：{today:%Y-%m-%d}")
     count = 0
     for count, task in enumerate(tasks, start=1):
