@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from keyworks.core.sheets import HEADER_ROW, XLSX_CONTENT_TYPE, Column, TableSheet
@@ -49,6 +50,8 @@ def _name(obj) -> str:
     return obj.name if obj is not None else ""
 
 
+# The header row and the 小计 / 合计 rows stay in Chinese whatever the language: they are
+# what the importer reads back (an exported ledger imports as it is).
 COLUMNS: list[Column] = [
     Column("序号", 6, "int", lambda p: p.seq),
     Column("项目名称", 28, "text", lambda p: p.name),
@@ -83,12 +86,17 @@ MONEY_COLUMNS = [i for i, c in enumerate(COLUMNS) if c.kind == "money"]
 
 
 def ledger_title(programme: Programme, today: dt.date) -> str:
-    return f"{programme.name}项目台账（{today.year}年{today.month}月{today.day}日）"
+    return _("%(programme)s项目台账（%(year)s年%(month)s月%(day)s日）") % {
+        "programme": programme.name,
+        "year": today.year,
+        "month": today.month,
+        "day": today.day,
+    }
 
 
 def export_filename(programme: Programme, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
-    return f"台账-{programme.code}-{today:%Y%m%d}.xlsx"
+    return _("台账-%(code)s-%(date)s.xlsx") % {"code": programme.code, "date": f"{today:%Y%m%d}"}
 
 
 def prepare_queryset(projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -122,8 +130,11 @@ def write_ledger_xlsx(
     else:
         rows = projects
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "台账", COLUMNS)
-    sheet.heading(ledger_title(programme, today), f"单位：万元　导出日期：{today:%Y-%m-%d}")
+    sheet = TableSheet(wb, _("台账"), COLUMNS)
+    sheet.heading(
+        ledger_title(programme, today),
+        _("单位：万元　导出日期：%(date)s") % {"date": f"{today:%Y-%m-%d}"},
+    )
     width = len(COLUMNS)
 
     def total_row(label: str, text: str, sums: list[Decimal], category: str = "") -> None:
