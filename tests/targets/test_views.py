@@ -187,3 +187,15 @@ def test_project_page_queries_do_not_grow_with_versions(world, django_assert_max
     url = reverse("targets:project", args=[world.own.pk, YEAR])
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_the_target_pages_speak_chinese_by_default_and_english_when_asked(world):
+    client = world.client(world.member)
+    url = reverse("targets:create", args=[world.own.pk, YEAR])
+    data = form_data(milestones=[("主体封顶", f"{YEAR + 1}-01-10")], action="submit")
+    chinese = client.post(url, data).content.decode()
+    assert "填报年度目标" in chinese and f"第1行：计划日期应在{YEAR}年内" in chinese
+    english = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "File the annual target" in english
+    assert f"Row 1: the planned date must be within {YEAR}" in english
+    assert "填报年度目标" not in english

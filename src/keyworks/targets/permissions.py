@@ -4,6 +4,7 @@ the role primitives of orgs.roles."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Role
@@ -74,7 +75,7 @@ def can_target(user, action: str, obj) -> bool:
 
 def require_target(user, action: str, obj) -> None:
     if not can_target(user, action, obj):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def get_target(user, pk, action: str = "view"):
@@ -86,7 +87,7 @@ def get_target(user, pk, action: str = "view"):
             .get(pk=pk)
         )
     except (AnnualTarget.DoesNotExist, ValueError, TypeError):
-        raise Http404("年度目标不存在 / Annual target not found") from None
+        raise Http404(_("年度目标不存在")) from None
     require_target(user, action, target)
     return target
 
@@ -96,6 +97,6 @@ def get_target_project(user, pk, action: str = "view") -> Project:
     try:
         project = target_projects(user).select_related("programme", "task_force").get(pk=pk)
     except (Project.DoesNotExist, ValueError, TypeError):
-        raise Http404("项目不存在 / Project not found") from None
+        raise Http404(_("项目不存在")) from None
     require_target(user, action, project)
     return project
