@@ -4,6 +4,7 @@ the role primitives of orgs.roles."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Project
 from keyworks.orgs.models import Role
@@ -71,7 +72,7 @@ def get_update(user, pk):
             .get(pk=pk)
         )
     except (ProgressUpdate.DoesNotExist, ValueError, TypeError):
-        raise Http404("进度更新不存在 / Progress update not found") from None
+        raise Http404(_("进度更新不存在")) from None
 
 
 def get_visit(user, pk, action: str = "view"):
@@ -83,7 +84,7 @@ def get_visit(user, pk, action: str = "view"):
             .get(pk=pk)
         )
     except (Visit.DoesNotExist, ValueError, TypeError):
-        raise Http404("核验记录不存在 / Verification visit not found") from None
+        raise Http404(_("核验记录不存在")) from None
     if action == "resolve" and not can_resolve_dispute(user, visit):
-        raise PermissionDenied("只有指挥部办公室可以处理争议 / Only the office resolves disputes")
+        raise PermissionDenied(_("只有指挥部办公室可以处理争议"))
     return visit
