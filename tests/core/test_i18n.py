@@ -27,7 +27,10 @@ SHARED_TEMPLATE_APP = "core"
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 # Product and format names a Chinese label may carry as they are ("导出 Excel").
-NAMES = {"API", "CSV", "Excel", "EXIF", "GPS", "ID", "JSON", "OpenAPI", "PDF", "PNG", "URL", "Word"}
+NAMES = {
+    "API", "CSV", "Excel", "EXIF", "GeoJSON", "GPS", "ID", "JSON", "OpenAPI", "PDF", "PNG", "URL",
+    "Word",
+}  # fmt: skip
 # "月报汇总表 / Summary", "提交 Submit": Chinese, then English words to the end of the text.
 SLASHED = re.compile(r"[\u4e00-\u9fff）】」》]\s*/\s*([A-Za-z][A-Za-z0-9 ,.;:'’()?!&-]*)")
 TRAILING = re.compile(r"[\u4e00-\u9fff）】」》]\s+([A-Za-z][A-Za-z0-9 ,.;:'’()?!&-]*)$")
