@@ -4,10 +4,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.ledger import services
 from keyworks.ledger.models import Project, TaskForce
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 def edit_data(client, project):

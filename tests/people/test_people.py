@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.core.validators import make_credit_code
@@ -8,6 +9,13 @@ from keyworks.ledger.permissions import can
 from keyworks.orgs.models import ApiToken, Role, RoleAssignment, Unit, User
 from keyworks.orgs.tokens import user_for_token
 from keyworks.people import services
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 def test_office_adds_a_person_and_gives_them_a_task_force_role(world):

@@ -2,12 +2,21 @@
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from keyworks.targets import services
 from keyworks.targets.models import AnnualTarget, ItemState, TargetStatus
 
 from .conftest import YEAR, accepted, decisions, drafted, returned, submitted
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 def form_data(investment="4000.00", milestones=(), indicators=(), **extra) -> dict:
