@@ -1,19 +1,21 @@
 """Checks on verification photos: when and where each was taken (EXIF), against the
 reporting window and the project's location. A failing photo is flagged, never refused.
-The flags are stored with the photo, so they are data in Chinese, not messages."""
+The flags are stored with the photo, in Chinese; the page translates the fixed ones."""
 
 import datetime
 import math
 from decimal import Decimal
+
+from django.utils.translation import gettext_noop
 
 from keyworks.core.calendar import SHANGHAI, first_of_month
 from keyworks.core.images import PhotoInfo
 from keyworks.reporting.services import due_at
 
 EARTH_RADIUS_KM = 6371.0088
-NO_EXIF = "无拍摄信息"
-NO_TIME = "无拍摄时间"
-NO_PLACE = "无拍摄位置"
+NO_EXIF = gettext_noop("无拍摄信息")
+NO_TIME = gettext_noop("无拍摄时间")
+NO_PLACE = gettext_noop("无拍摄位置")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
