@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from keyworks.audit.services import record_change
@@ -108,10 +109,10 @@ class ParsedRow:
     @property
     def action_label(self) -> str:
         return {
-            "create": _("新增"),
-            "update": _("更新"),
-            "unchanged": _("未变"),
-            "invalid": _("有错误"),
+            "create": pgettext("import", "新增"),
+            "update": pgettext("import", "更新"),
+            "unchanged": pgettext("import", "未变"),
+            "invalid": pgettext("import", "有错误"),
         }[self.action]
 
 
