@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from keyworks.ledger.importer import LedgerImportError, apply_ledger_import, parse_ledger
 from keyworks.ledger.models import Programme
@@ -22,7 +21,9 @@ from keyworks.orgs.models import Role, RoleAssignment, User
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("从 Excel 台账导入项目（与网页导入相同的校验；有任何错误则不写入）")
+    @property
+    def help(self) -> str:  # argparse needs text, so it is translated when read
+        return _("从 Excel 台账导入项目（与网页导入相同的校验；有任何错误则不写入）")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("台账文件 .xlsx"))

@@ -2,14 +2,15 @@
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from keyworks.orgs.models import User
 from keyworks.people.services import create_token
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("为用户创建个人 API 令牌并只显示一次（只保存其摘要）")
+    @property
+    def help(self) -> str:  # argparse needs text, so it is translated when read
+        return _("为用户创建个人 API 令牌并只显示一次（只保存其摘要）")
 
     def add_arguments(self, parser):
         parser.add_argument("username")

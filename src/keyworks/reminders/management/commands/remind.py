@@ -9,7 +9,6 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from keyworks.core.calendar import local_today
 from keyworks.orgs.models import User
@@ -17,7 +16,9 @@ from keyworks.reminders import digest
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("发送每日工作提醒邮件（每人每天至多一封）")
+    @property
+    def help(self) -> str:  # argparse needs text, so it is translated when read
+        return _("发送每日工作提醒邮件（每人每天至多一封）")
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help=_("提醒日期 YYYY-MM-DD，默认今天（北京时间）"))
