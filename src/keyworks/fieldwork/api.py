@@ -23,7 +23,6 @@ router = Router()
 # Field descriptions in the OpenAPI schema are plain Chinese, not messages: pydantic turns
 # them into text once, when the schemas are built, so they cannot follow each request.
 MAX_PAGE_SIZE = 500
-STATUS_LABELS = {k: str(v) for k, v in VisitStatus.choices}
 
 
 class ProjectRef(Schema):
@@ -170,7 +169,7 @@ def visit_out(visit: Visit) -> dict:
         "gap_percent": visit.gap_percent,
         "threshold_percent": visit.threshold_percent,
         "status": visit.status,
-        "status_label": STATUS_LABELS.get(visit.status, visit.status),
+        "status_label": visit.get_status_display(),
         "resolution_note": visit.resolution_note,
         "resolved_at": visit.resolved_at,
         "recorded_by": user_name(visit.recorded_by),
