@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -35,12 +36,12 @@ def _districts(p: Project) -> str:
     return "、".join(r.name for r in (p.districts.all() if regions is None else regions))
 
 
-_LABELS: dict[tuple[type, str], str] = {}
+_LABELS: dict[tuple[type, str, str | None], str] = {}
 
 
 def _label(choices, value: str) -> str:
     """The choice label, looked up once (get_FOO_display re-hashes the choices per call)."""
-    key = (choices, value)
+    key = (choices, value, get_language())
     if key not in _LABELS:
         _LABELS[key] = str(dict(choices.choices).get(value, value))
     return _LABELS[key]

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -273,10 +275,16 @@ class Lookups:
 
 
 def choice_lookup(choices, words: dict) -> dict[str, str]:
+    """Values by their code, their label (Chinese, the active language's and English: a
+    ledger exported in English reads back) and the usual Chinese words."""
     lookup = {}
     for value, label in choices.choices:
         lookup[norm_key(value)] = value
         lookup[norm_key(str(label))] = value
+        with translation.override("en"):
+            lookup.setdefault(norm_key(str(label)), value)
+        with translation.override(settings.LANGUAGE_CODE):
+            lookup.setdefault(norm_key(str(label)), value)
     for value, names in words.items():
         for name in names:
             lookup.setdefault(norm_key(name), value)
