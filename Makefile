@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 ASSETS := src/keyworks/static/vendor/.installed
 
-.PHONY: demo test test-sqlite test-postgres test-browser lint format bench assets install clean
+.PHONY: demo test test-sqlite test-postgres test-browser lint format bench assets install clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: install
 	  $(BIN)/python bench/run.py --database-url $${KEYWORKS_BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/keyworks_bench} && \
 	  $(BIN)/python bench/load.py --write; \
 	else echo "PostgreSQL not reachable: PostgreSQL benchmarks and the load test skipped"; fi
+
+# Compile the translation catalogues (src/keyworks/<app>/locale/en/LC_MESSAGES/django.po).
+# The compiled .mo files are committed, so neither the demo nor a deployment needs gettext;
+# tests/core/test_i18n.py checks that they match their sources.
+messages: $(STAMP)
+	cd src/keyworks && ../../$(BIN)/keyworks compilemessages --ignore 'static/*' --ignore 'templates/*'
 
 clean:
 	rm -rf $(VENV) var node_modules src/keyworks/static/vendor

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from keyworks.fieldwork import services
 from keyworks.fieldwork.models import ProgressUpdate, Visit, VisitStatus
@@ -22,6 +23,13 @@ ROLES = [
     "department_user",
     "outsider",
 ]
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -303,3 +311,19 @@ def test_api_visit_flow(located):
     assert done.status_code == 200 and done.json()["status"] == "resolved"
     invalid = post_json(client, "/api/visits", {**body, "verified_investment": -5})
     assert invalid.status_code == 422
+
+
+def test_api_visit_labels_and_refusals_follow_accept_language(data):
+    world, _update, visit = data
+    client = api(world, "office")
+    chinese = client.get(f"/api/visits/{visit.pk}").json()
+    english = client.get(f"/api/visits/{visit.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (chinese["status_label"], english["status_label"]) == ("存在争议", "Disputed")
+    refused = api(world, "inspector").post(
+        f"/api/visits/{visit.pk}/resolve",
+        json.dumps({"note": "已核实"}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Only the programme office resolves disputes"

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.fieldwork import services
@@ -178,3 +179,17 @@ def test_measures_carry_the_verified_gap(world):
         project_measures(world.programme, datetime.date(2025, 7, 1), now=NOW)[world.own.pk].verified
         is None
     )
+
+
+def test_refusals_follow_the_active_language(world):
+    visit = disputed(world)
+    with pytest.raises(ValidationError) as chinese:
+        services.resolve_dispute(visit, "  ", by=world.office)
+    assert "请填写处理意见" in str(chinese.value)
+    with translation.override("en"), pytest.raises(PermissionDenied) as english:
+        services.resolve_dispute(visit, "属实", by=world.inspector)
+    assert str(english.value) == "Only the programme office resolves disputes"
+    with translation.override("en"):
+        with pytest.raises(services.ConcurrentEditError) as stale:
+            services.resolve_dispute(visit, "属实", by=world.office, expected_version=0)
+        assert "changed by someone else" in str(stale.value)  # said when it is shown

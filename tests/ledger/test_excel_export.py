@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from keyworks.ledger.excel_export import COLUMNS, HEADER_ROW, write_ledger_xlsx
 from keyworks.ledger.importer import parse_ledger
@@ -216,6 +216,22 @@ def test_exported_ledger_imports_back_unchanged(world, tmp_path):
     assert parsed.errors == []
     assert (parsed.created, parsed.updated, parsed.unchanged) == (0, 0, 2)
     assert parsed.skipped_rows == 3  # two 小计 and the 合计
+
+
+def test_a_ledger_exported_in_english_imports_back_unchanged(world, tmp_path):
+    """The header row and the 小计 / 合计 rows stay Chinese (the importer reads them); the
+    title and the level and stage labels follow the language, and read back either way."""
+    path = tmp_path / "export-en.xlsx"
+    with translation.override("en"), path.open("wb") as f:
+        write_ledger_xlsx(world.programme, world.programme.projects.all(), f)
+    rows = sheet_rows(openpyxl.load_workbook(path))
+    assert "project ledger" in rows[0][0]
+    assert rows[HEADER_ROW - 1][:2] == ["序号", "项目名称"]
+    assert {row[5] for row in rows[HEADER_ROW:] if isinstance(row[0], int)} == {"Preparation"}
+    with path.open("rb") as f:
+        parsed = parse_ledger(f, world.programme)
+    assert parsed.errors == []
+    assert (parsed.created, parsed.updated, parsed.unchanged) == (0, 0, 2)
 
 
 @pytest.mark.parametrize("sort", ["seq", "name", "-total", "-updated"])

@@ -4,10 +4,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.ledger import services
 from keyworks.ledger.models import Project, TaskForce
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 def edit_data(client, project):
@@ -200,3 +208,23 @@ def test_project_page_links_to_the_work_on_it_by_role(world, who, shown, hidden)
         assert f'id="{element}"' in html, element
     for element in hidden:
         assert f'id="{element}"' not in html, element
+
+
+def test_the_ledger_speaks_chinese_by_default_and_english_when_asked(world):
+    client = world.client(world.office)
+    chinese = client.get(reverse("ledger:project_list")).content.decode()
+    assert "项目台账" in chinese and "没有符合条件的项目" not in chinese
+    assert "Project ledger" not in chinese
+    english = client.get(reverse("ledger:project_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Project ledger" in english and "Total investment (10,000 yuan)" in english
+    assert "项目台账" not in english.replace(world.programme.name, "")
+
+
+def test_a_refused_edit_is_explained_in_the_language_asked_for(world):
+    client = world.client(world.member)
+    data = edit_data(client, world.own) | {"address": "新地址"}
+    data["version"] = int(data["version"]) - 1 if int(data["version"]) > 1 else 0
+    url = reverse("ledger:project_edit", args=[world.own.pk])
+    assert "该项目已被他人修改" in client.post(url, data).content.decode()
+    english = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This project was changed by someone else" in english

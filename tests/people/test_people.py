@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.core.validators import make_credit_code
@@ -8,6 +9,13 @@ from keyworks.ledger.permissions import can
 from keyworks.orgs.models import ApiToken, Role, RoleAssignment, Unit, User
 from keyworks.orgs.tokens import user_for_token
 from keyworks.people import services
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 def test_office_adds_a_person_and_gives_them_a_task_force_role(world):
@@ -167,3 +175,14 @@ def test_an_account_created_by_an_office_belongs_to_its_programme(world):
     assert person.home_programme == world.programme
     page = world.client(world.office).get(reverse("people:person_edit", args=[person.pk]))
     assert page.status_code == 200 and page.context["manages_account"]
+
+
+def test_the_profile_speaks_chinese_by_default_and_english_when_asked(world):
+    client = world.client(world.member)
+    chinese = client.get(reverse("people:profile")).content.decode()
+    assert "个人设置" in chinese and "退出所有设备上的登录" in chinese
+    english = client.get(reverse("people:profile"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign out on every device" in english and "API tokens" in english
+    assert '<h2 class="page-title">Profile</h2>' in english
+    created = client.post(reverse("people:profile"), {"name": "对接"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "New token (shown this once only):" in created.content.decode()

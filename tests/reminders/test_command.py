@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from keyworks.reminders import digest, services
 from keyworks.reminders.models import DigestSent
@@ -47,8 +48,8 @@ def test_sends_one_digest_per_user_with_links_and_counts_users_without_email(ema
     assert "https://kw.example.gov.cn/reminders/" in message.body
     # other_member has a reminder but no e-mail address: skipped and counted
     assert "tf02: 1 项 — 无邮箱" in output
-    assert "无邮箱，已跳过 / no e-mail address, skipped 1" in output
-    assert "已发送 / sent 1" in output
+    assert "无邮箱，已跳过 1" in output
+    assert "已发送 1" in output
     assert DigestSent.objects.filter(user=world.member, day=DAY, reminders=1).exists()
 
 
@@ -56,7 +57,7 @@ def test_second_run_the_same_day_sends_nothing(emails):
     remind(date="2025-06-01")
     output = remind(date="2025-06-01")
     assert len(mail.outbox) == 1
-    assert "当日已发送 / already sent today 1" in output
+    assert "当日已发送 1" in output
     assert DigestSent.objects.count() == 1
     remind(date="2025-06-02")  # a new day, a new digest
     assert len(mail.outbox) == 2
@@ -105,3 +106,12 @@ def test_failed_send_leaves_no_claim_so_the_next_run_retries(emails, monkeypatch
     monkeypatch.undo()
     remind(date="2025-06-01")
     assert len(mail.outbox) == 1
+
+
+def test_the_digest_is_chinese_by_default_and_english_when_run_in_english(emails):
+    with translation.override("en"):
+        output = remind(date="2025-06-01")
+    [message] = mail.outbox
+    assert message.subject.startswith("[Reminders] 2025-06-01: 1 thing to do")
+    assert "please do not reply" in message.body and "您好" not in message.body
+    assert "sent 1" in output and "已发送" not in output

@@ -2,10 +2,18 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from .conftest import returned
 
 ROLES = ("office", "leader", "inspector", "member", "other_member", "district", "department_user")
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -61,3 +69,12 @@ def test_api_answers_every_member(world, role):
 def test_api_outsider_404_and_anonymous_401(world):
     assert world.client(world.outsider).get("/api/reminders").status_code == 404
     assert world.client(None).get("/api/reminders").status_code == 401
+
+
+def test_the_reminder_page_speaks_the_language_asked_for(world):
+    client = world.client(world.member)
+    chinese = client.get(reverse("reminders:list")).content.decode()
+    assert "提醒由系统按当前数据实时计算，办理后自动消失。" in chinese
+    english = client.get(reverse("reminders:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reminders are computed from the current data" in english
+    assert "提醒由系统按当前数据实时计算" not in english

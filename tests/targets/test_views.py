@@ -2,12 +2,21 @@
 
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from keyworks.targets import services
 from keyworks.targets.models import AnnualTarget, ItemState, TargetStatus
 
 from .conftest import YEAR, accepted, decisions, drafted, returned, submitted
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request leaves its language active in the thread: back to the default after."""
+    yield
+    translation.deactivate()
 
 
 def form_data(investment="4000.00", milestones=(), indicators=(), **extra) -> dict:
@@ -187,3 +196,15 @@ def test_project_page_queries_do_not_grow_with_versions(world, django_assert_max
     url = reverse("targets:project", args=[world.own.pk, YEAR])
     with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_the_target_pages_speak_chinese_by_default_and_english_when_asked(world):
+    client = world.client(world.member)
+    url = reverse("targets:create", args=[world.own.pk, YEAR])
+    data = form_data(milestones=[("主体封顶", f"{YEAR + 1}-01-10")], action="submit")
+    chinese = client.post(url, data).content.decode()
+    assert "填报年度目标" in chinese and f"第1行：计划日期应在{YEAR}年内" in chinese
+    english = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "File the annual target" in english
+    assert f"Row 1: the planned date must be within {YEAR}" in english
+    assert "填报年度目标" not in english

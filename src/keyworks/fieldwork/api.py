@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict
@@ -18,8 +19,10 @@ from . import permissions, services
 from .models import ProgressUpdate, Visit, VisitStatus
 
 router = Router()
+
+# Field descriptions in the OpenAPI schema are plain Chinese, not messages: pydantic turns
+# them into text once, when the schemas are built, so they cannot follow each request.
 MAX_PAGE_SIZE = 500
-STATUS_LABELS = {k: str(v) for k, v in VisitStatus.choices}
 
 
 class ProjectRef(Schema):
@@ -34,7 +37,7 @@ class PhotoOut(Schema):
     taken_at: datetime.datetime | None
     latitude: Decimal | None
     longitude: Decimal | None
-    flags: list[str] = Field([], description="核验照片的标记原因 / why a visit photo is flagged")
+    flags: list[str] = Field([], description="核验照片的标记原因")
 
 
 class UpdateOut(Schema):
@@ -43,7 +46,7 @@ class UpdateOut(Schema):
     text: str
     percent_complete: int
     problems_noticed: str
-    raised_problem: int | None = Field(description="由此提出的问题 id / problem raised from it")
+    raised_problem: int | None = Field(description="由此提出的问题 ID")
     posted_by: str
     posted_at: datetime.datetime
     photos: list[PhotoOut]
@@ -57,7 +60,7 @@ class UpdatePage(Schema):
 class UpdateIn(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    project: int = Field(description="项目 id / project id")
+    project: int = Field(description="项目 ID")
     text: str = Field(max_length=5000)
     percent_complete: int = Field(ge=0, le=100)
     problems_noticed: str = Field("", max_length=5000)
@@ -69,10 +72,10 @@ class VisitOut(Schema):
     month: datetime.date
     visit_date: datetime.date
     people: str
-    verified_investment: Decimal = Field(description="核实年度累计完成投资（万元） / verified YTD")
+    verified_investment: Decimal = Field(description="核实年度累计完成投资（万元）")
     verified_percent: int | None
     findings: str
-    reported_investment: Decimal | None = Field(description="月报年度累计（万元） / report's YTD")
+    reported_investment: Decimal | None = Field(description="月报年度累计（万元）")
     gap_percent: Decimal | None
     threshold_percent: Decimal
     status: str = Field(description=" | ".join(VisitStatus.values))
@@ -92,11 +95,11 @@ class VisitPage(Schema):
 class VisitIn(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    project: int = Field(description="项目 id / project id")
-    month: datetime.date = Field(description="核验月份（任一日） / any day of the month")
+    project: int = Field(description="项目 ID")
+    month: datetime.date = Field(description="核验月份（任一日）")
     visit_date: datetime.date
     people: str = Field(max_length=200)
-    verified_investment: Decimal = Field(description="万元, year-to-date to the month's end")
+    verified_investment: Decimal = Field(description="万元，截至当月末的年度累计")
     verified_percent: int | None = Field(None, ge=0, le=100)
     findings: str = Field("", max_length=10000)
 
@@ -109,8 +112,8 @@ class ResolveIn(Schema):
 
 
 class ListQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
-    project: int | None = Field(None, description="项目 id / project id")
+    programme: str | None = Field(None, description="计划代码")
+    project: int | None = Field(None, description="项目 ID")
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
@@ -166,7 +169,7 @@ def visit_out(visit: Visit) -> dict:
         "gap_percent": visit.gap_percent,
         "threshold_percent": visit.threshold_percent,
         "status": visit.status,
-        "status_label": STATUS_LABELS.get(visit.status, visit.status),
+        "status_label": visit.get_status_display(),
         "resolution_note": visit.resolution_note,
         "resolved_at": visit.resolved_at,
         "recorded_by": user_name(visit.recorded_by),
@@ -229,7 +232,7 @@ def add_update_photos(request, update_id: int, photos: File[list[UploadedFile]])
     user = request.auth
     update = permissions.get_update(user, update_id)
     if update.posted_by_id != user.pk:
-        raise PermissionDenied("只能为自己填报的更新追加照片 / Only the author adds photos")
+        raise PermissionDenied(_("只能为自己填报的更新追加照片"))
     services.add_update_photos(update, photos, by=user)
     return Status(201, update_out(permissions.get_update(user, update.pk)))
 

@@ -1,6 +1,7 @@
 """Field-work forms (mobile first: camera upload, large inputs)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.forms import style_fields
 
@@ -24,7 +25,7 @@ class PhotosField(forms.FileField):
 class UpdateForm(forms.ModelForm):
     # On a phone this opens the camera straight away (a field update is shot on site).
     photos = PhotosField(
-        label="现场照片 / Photos",
+        label=_("现场照片"),
         required=False,
         widget=MultipleFileInput(
             attrs={"accept": "image/*", "capture": "environment", "multiple": True}
@@ -47,11 +48,11 @@ class UpdateForm(forms.ModelForm):
 
 class VisitForm(forms.ModelForm):
     month = forms.DateField(
-        label="核验月份 / Month",
+        label=_("核验月份"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
-    photos = PhotosField(label="核验照片 / Photos", required=False)
+    photos = PhotosField(label=_("核验照片"), required=False)
 
     class Meta:
         model = Visit
@@ -75,7 +76,7 @@ class VisitForm(forms.ModelForm):
 
 
 class PhotosForm(forms.Form):
-    photos = PhotosField(label="追加照片 / Add photos")
+    photos = PhotosField(label=_("追加照片"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +84,7 @@ class PhotosForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    note = forms.CharField(label="处理意见 / Note", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -2,6 +2,7 @@
 the role primitives of orgs.roles."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Project
@@ -77,7 +78,7 @@ def get_update(user, pk):
             "project", "project__programme", "posted_by", "raised_problem"
         ),
         pk=pk,
-        not_found="进度更新不存在 / Progress update not found",
+        not_found=_("进度更新不存在"),
     )
 
 
@@ -89,6 +90,6 @@ def get_visit(user, pk, action: str = "view"):
         ),
         pk=pk,
         allowed=lambda visit: action != "resolve" or can_resolve_dispute(user, visit),
-        not_found="核验记录不存在 / Verification visit not found",
-        denied="只有指挥部办公室可以处理争议 / Only the office resolves disputes",
+        not_found=_("核验记录不存在"),
+        denied=_("只有指挥部办公室可以处理争议"),
     )

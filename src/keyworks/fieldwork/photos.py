@@ -1,18 +1,21 @@
 """Checks on verification photos: when and where each was taken (EXIF), against the
-reporting window and the project's location. A failing photo is flagged, never refused."""
+reporting window and the project's location. A failing photo is flagged, never refused.
+The flags are stored with the photo, in Chinese; the page translates the fixed ones."""
 
 import datetime
 import math
 from decimal import Decimal
+
+from django.utils.translation import gettext_noop
 
 from keyworks.core.calendar import SHANGHAI, first_of_month
 from keyworks.core.images import PhotoInfo
 from keyworks.reporting.services import due_at
 
 EARTH_RADIUS_KM = 6371.0088
-NO_EXIF = "无拍摄信息 / No EXIF time or location"
-NO_TIME = "无拍摄时间 / No EXIF time"
-NO_PLACE = "无拍摄位置 / No EXIF location"
+NO_EXIF = gettext_noop("无拍摄信息")
+NO_TIME = gettext_noop("无拍摄时间")
+NO_PLACE = gettext_noop("无拍摄位置")
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -53,7 +56,6 @@ def photo_flags(info: PhotoInfo, *, project, month: datetime.date, max_km: Decim
         if not start <= taken_at <= end:
             flags.append(
                 f"拍摄时间 {taken_at:%Y-%m-%d %H:%M} 不在核验窗口 {start:%Y-%m-%d}～{end:%Y-%m-%d}"
-                f" / Taken outside the reporting window"
             )
     if not has_place:
         flags.append(NO_PLACE)
@@ -64,6 +66,5 @@ def photo_flags(info: PhotoInfo, *, project, month: datetime.date, max_km: Decim
         if km > float(max_km):
             flags.append(
                 f"拍摄地点距项目位置 {km:.1f} 公里（阈值 {Decimal(max_km).normalize():f} 公里）"
-                f" / Taken {km:.1f} km from the project"
             )
     return flags

@@ -13,6 +13,8 @@ import datetime
 
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder
@@ -23,9 +25,9 @@ from keyworks.orgs.roles import own_task_force_ids, programme_ids
 from .models import FieldworkSettings, ProgressUpdate, Visit, VisitStatus
 
 SOON_DAYS = 2
-UPDATE_LABEL = "待填报的进度更新 / Progress updates due"
-VISIT_LABEL = "本季度待实地核验的项目 / Verifications due"
-DISPUTE_LABEL = "待处理的核验争议 / Disputed verifications"
+UPDATE_LABEL = gettext_lazy("待填报的进度更新")
+VISIT_LABEL = gettext_lazy("本季度待实地核验的项目")
+DISPUTE_LABEL = gettext_lazy("待处理的核验争议")
 
 
 def quarter_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -66,18 +68,20 @@ def _update_reminders(user, today) -> list[Reminder]:
             due += datetime.timedelta(days=period)
         if due - datetime.timedelta(days=SOON_DAYS) > today:
             continue
-        since = (
-            "尚无进度更新" if posted is None else f"上次更新 {posted.astimezone(SHANGHAI):%m-%d}"
-        )
+        if posted is None:
+            since = _("尚无进度更新")
+        else:
+            since = _("上次更新 %(day)s") % {"day": f"{posted.astimezone(SHANGHAI):%m-%d}"}
         result.append(
             Reminder(
                 kind="update_due",
-                title=f"{project.name}：请填报进度更新（每{period}天） / Progress update due",
+                title=_("%(project)s：请填报进度更新（每%(days)s天）")
+                % {"project": project.name, "days": period},
                 url=reverse("fieldwork:project_updates", args=[project.pk]),
                 programme_id=project.programme_id,
                 due=due,
                 overdue=due < today,
-                kind_label=UPDATE_LABEL,
+                kind_label=str(UPDATE_LABEL),
                 detail=since,
             )
         )
@@ -101,11 +105,11 @@ def _visit_reminders(user, today) -> list[Reminder]:
     return [
         Reminder(
             kind="verification_due",
-            title=f"{p.name}：本季度尚未实地核验 / Not yet verified this quarter",
+            title=_("%(project)s：本季度尚未实地核验") % {"project": p.name},
             url=reverse("fieldwork:visit_new", args=[p.pk]),
             programme_id=p.programme_id,
             due=end,
-            kind_label=VISIT_LABEL,
+            kind_label=str(VISIT_LABEL),
         )
         for p in projects
     ]
@@ -123,13 +127,18 @@ def _dispute_reminders(user, today) -> list[Reminder]:
     return [
         Reminder(
             kind="verification_disputed",
-            title=f"{v.project.name}：{v.month:%Y-%m} 核验投资与月报不符，待处理 / Disputed",
+            title=_("%(project)s：%(month)s 核验投资与月报不符，待处理")
+            % {"project": v.project.name, "month": f"{v.month:%Y-%m}"},
             url=reverse("fieldwork:visit_detail", args=[v.pk]),
             programme_id=v.project.programme_id,
             due=None,  # a dispute waits for the office, it has no deadline of its own
-            kind_label=DISPUTE_LABEL,
-            detail=f"核验于 {v.visit_date:%Y-%m-%d}"
-            + (f" · 差异 {v.gap_percent}%" if v.gap_percent is not None else ""),
+            kind_label=str(DISPUTE_LABEL),
+            detail=(
+                _("核验于 %(day)s · 差异 %(gap)s%%")
+                % {"day": f"{v.visit_date:%Y-%m-%d}", "gap": v.gap_percent}
+                if v.gap_percent is not None
+                else _("核验于 %(day)s") % {"day": f"{v.visit_date:%Y-%m-%d}"}
+            ),
         )
         for v in visits
     ]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import first_of_month, local_today
@@ -36,10 +37,9 @@ SETTINGS_FIELDS = ("dispute_percent", "distance_km", "update_days")
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
-    message = (
-        "该记录已被他人修改，您的修改未保存。请刷新页面后重试。"
-        " / This record was changed by someone else since you opened it; nothing was saved."
-    )
+    @property
+    def message(self) -> str:
+        return _("该记录已被他人修改，您的修改未保存。请刷新页面后重试。")
 
 
 def _audit(obj, *, by, action, project_id, programme_id, before=None, after=None, reason=""):
@@ -57,9 +57,7 @@ def _audit(obj, *, by, action, project_id, programme_id, before=None, after=None
 
 def _check_photo_count(photos) -> None:
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError(
-            {"photos": f"每次最多上传 {MAX_PHOTOS} 张照片 / At most {MAX_PHOTOS} photos at a time"}
-        )
+        raise ValidationError({"photos": _("每次最多上传 %(max)s 张照片") % {"max": MAX_PHOTOS}})
 
 
 # --- progress updates -----------------------------------------------------------------
@@ -69,12 +67,12 @@ def _check_photo_count(photos) -> None:
 def post_update(project: Project, data: dict, photos=(), *, by) -> ProgressUpdate:
     """A task force's progress update on its own project, with photos (all or nothing)."""
     if not can_post_update(by, project):
-        raise PermissionDenied("只有本项目专班可以填报进度更新 / Only the project's task force")
+        raise PermissionDenied(_("只有本项目专班可以填报进度更新"))
     photos = list(photos)
     _check_photo_count(photos)
     update = ProgressUpdate(
         project=project,
-        text=required_text(data.get("text"), "text", "请填写进展情况 / Describe the progress"),
+        text=required_text(data.get("text"), "text", _("请填写进展情况")),
         percent_complete=data.get("percent_complete"),
         problems_noticed=(data.get("problems_noticed") or "").strip(),
         posted_by=by,
@@ -119,10 +117,10 @@ def _add_update_photos(update: ProgressUpdate, infos, *, by) -> None:
 def add_update_photos(update: ProgressUpdate, photos, *, by) -> None:
     """More photos on an update, by the task force that posted it."""
     if not can_post_update(by, update.project):
-        raise PermissionDenied("只有本项目专班可以上传照片 / Only the project's task force")
+        raise PermissionDenied(_("只有本项目专班可以上传照片"))
     photos = list(photos)
     if not photos:
-        raise ValidationError({"photos": "请选择照片 / Choose photos"})
+        raise ValidationError({"photos": _("请选择照片")})
     _check_photo_count(photos)
     _add_update_photos(update, [inspect_photo(u) for u in photos], by=by)
 
@@ -207,17 +205,15 @@ def _check_visit_dates(month: datetime.date | None, visit_date: datetime.date | 
     errors = {}
     today = local_today()
     if month is None:
-        errors["month"] = "请选择核验月份 / Choose the month"
+        errors["month"] = _("请选择核验月份")
     elif month > first_of_month(today):
-        errors["month"] = "不能核验未来月份 / The month cannot be in the future"
+        errors["month"] = _("不能核验未来月份")
     if visit_date is None:
-        errors["visit_date"] = "请填写核验日期 / Give the visit date"
+        errors["visit_date"] = _("请填写核验日期")
     elif visit_date > today:
-        errors["visit_date"] = "核验日期不能晚于今天 / The visit date cannot be in the future"
+        errors["visit_date"] = _("核验日期不能晚于今天")
     elif month is not None and visit_date < month:
-        errors["visit_date"] = (
-            "核验日期不能早于核验月份 / The visit cannot be before the month it verifies"
-        )
+        errors["visit_date"] = _("核验日期不能早于核验月份")
     if errors:
         raise ValidationError(errors)
 
@@ -227,7 +223,7 @@ def record_visit(project: Project, data: dict, photos=(), *, by) -> Visit:
     """An inspector's (or the office's) visit, compared with the month's report and with
     each photo checked (flagged, not refused)."""
     if not can_record_visit(by, project):
-        raise PermissionDenied("只有督导或办公室可以记录实地核验 / Inspectors and office only")
+        raise PermissionDenied(_("只有督导或办公室可以记录实地核验"))
     photos = list(photos)
     _check_photo_count(photos)
     month = data.get("month")
@@ -235,16 +231,14 @@ def record_visit(project: Project, data: dict, photos=(), *, by) -> Visit:
     _check_visit_dates(month, data.get("visit_date"))
     verified = data.get("verified_investment")
     if verified is None or Decimal(verified) < 0:
-        raise ValidationError(
-            {"verified_investment": "请填写不小于0的核实投资 / Give a non-negative amount"}
-        )
+        raise ValidationError({"verified_investment": _("请填写不小于0的核实投资")})
     rules = FieldworkSettings.for_programme(project.programme)
     result = compare(project, month, Decimal(verified), rules.dispute_percent)
     visit = Visit(
         project=project,
         month=month,
         visit_date=data["visit_date"],
-        people=required_text(data.get("people"), "people", "请填写核验人员 / Name the people"),
+        people=required_text(data.get("people"), "people", _("请填写核验人员")),
         verified_investment=Decimal(verified),
         verified_percent=data.get("verified_percent"),
         findings=(data.get("findings") or "").strip(),
@@ -299,10 +293,10 @@ def _add_visit_photos(visit: Visit, photos, rules: FieldworkSettings, *, by) -> 
 def add_visit_photos(visit: Visit, photos, *, by) -> list[VisitPhoto]:
     project = visit.project
     if not can_record_visit(by, project):
-        raise PermissionDenied("只有督导或办公室可以上传核验照片 / Inspectors and office only")
+        raise PermissionDenied(_("只有督导或办公室可以上传核验照片"))
     photos = list(photos)
     if not photos:
-        raise ValidationError({"photos": "请选择照片 / Choose photos"})
+        raise ValidationError({"photos": _("请选择照片")})
     _check_photo_count(photos)
     return _add_visit_photos(
         visit, photos, FieldworkSettings.for_programme(project.programme), by=by
@@ -314,11 +308,11 @@ def resolve_dispute(visit: Visit, note: str, *, by, expected_version: int | None
     """The office settles a disputed visit with a note; the red light goes out."""
     current = Visit.objects.select_for_update().select_related("project").get(pk=visit.pk)
     if not can_resolve_dispute(by, current):
-        raise PermissionDenied("只有指挥部办公室可以处理争议 / Only the office resolves disputes")
+        raise PermissionDenied(_("只有指挥部办公室可以处理争议"))
     check_version(current, expected_version, ConcurrentEditError)
     if current.status != VisitStatus.DISPUTED:
-        raise ValidationError("该核验没有待处理的争议 / This visit has no open dispute")
-    note = required_text(note, "note", "请填写处理意见 / Give a note")
+        raise ValidationError(_("该核验没有待处理的争议"))
+    note = required_text(note, "note", _("请填写处理意见"))
     before = snapshot(current, ["status", "resolution_note", "resolved_by", "resolved_at"])
     current.status = VisitStatus.RESOLVED
     current.resolution_note = note
@@ -345,8 +339,10 @@ def resolve_dispute(visit: Visit, note: str, *, by, expected_version: int | None
 def save_settings(programme, data: dict, *, by, expected_version: int | None = None):
     """The office edits the programme's field-work thresholds."""
     if not is_office(by, programme.pk):
-        raise PermissionDenied("只有指挥部办公室可以修改设置 / Only the office edits settings")
-    current, _ = FieldworkSettings.objects.select_for_update().get_or_create(programme=programme)
+        raise PermissionDenied(_("只有指挥部办公室可以修改设置"))
+    current, _created = FieldworkSettings.objects.select_for_update().get_or_create(
+        programme=programme
+    )
     check_version(current, expected_version, ConcurrentEditError)
     before = snapshot(current, list(SETTINGS_FIELDS))
     for name in SETTINGS_FIELDS:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyworks.core.extensions import collect
@@ -27,7 +28,7 @@ from .permissions import (
     get_visit,
 )
 
-NOT_ALLOWED = "您没有权限执行此操作 / You do not have permission for this action"
+NOT_ALLOWED = _("您没有权限执行此操作")
 
 
 def _file(photo):
@@ -90,7 +91,7 @@ def project_updates(request, pk):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "进度更新已提交 / Progress update posted")
+                messages.success(request, _("进度更新已提交"))
                 return redirect("fieldwork:update_detail", pk=update.pk)
     updates = (
         ProgressUpdate.objects.restrict(request.user)
@@ -174,7 +175,7 @@ def visit_choose(request):
 def visit_new(request, pk):
     project = get_project(request.user, pk)
     if not can_record_visit(request.user, project):
-        raise PermissionDenied("只有督导或办公室可以记录实地核验 / Inspectors and office only")
+        raise PermissionDenied(_("只有督导或办公室可以记录实地核验"))
     form = VisitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -187,11 +188,10 @@ def visit_new(request, pk):
             if visit.is_disputed:
                 messages.warning(
                     request,
-                    "核验投资与月报差异超过阈值，已标记为争议 / Marked disputed: the gap is over "
-                    "the threshold",
+                    _("核验投资与月报差异超过阈值，已标记为争议"),
                 )
             else:
-                messages.success(request, "实地核验已记录 / Visit recorded")
+                messages.success(request, _("实地核验已记录"))
             return redirect("fieldwork:visit_detail", pk=visit.pk)
     context = {"project": project, "programme": project.programme, "form": form}
     return render(request, "fieldwork/visit_form.html", context)
@@ -219,7 +219,7 @@ def visit_detail(request, pk):
 def visit_add_photos(request, pk):
     visit = get_visit(request.user, pk)
     if not can_record_visit(request.user, visit.project):
-        raise PermissionDenied("只有督导或办公室可以上传核验照片 / Inspectors and office only")
+        raise PermissionDenied(_("只有督导或办公室可以上传核验照片"))
     form = PhotosForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -229,7 +229,9 @@ def visit_add_photos(request, pk):
         else:
             flagged = sum(p.flagged for p in made)
             messages.success(
-                request, f"已上传 {len(made)} 张照片，其中 {flagged} 张被标记 / Photos uploaded"
+                request,
+                _("已上传 %(count)s 张照片，其中 %(flagged)s 张被标记")
+                % {"count": len(made), "flagged": flagged},
             )
     else:
         messages.error(request, form_errors_text(form))
@@ -254,7 +256,7 @@ def visit_resolve(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "争议已处理 / Dispute resolved")
+            messages.success(request, _("争议已处理"))
     else:
         messages.error(request, form_errors_text(form))
     return redirect("fieldwork:visit_detail", pk=visit.pk)
@@ -273,7 +275,7 @@ def visit_photo(request, pk, photo_pk):
 def settings_edit(request):
     programme = current_programme(request)
     if not is_office(request.user, programme.pk):
-        raise PermissionDenied("只有指挥部办公室可以修改设置 / Only the office edits settings")
+        raise PermissionDenied(_("只有指挥部办公室可以修改设置"))
     current = FieldworkSettings.for_programme(programme)
     form = SettingsForm(
         request.POST or None, instance=current, initial={"version": current.version}
@@ -289,6 +291,6 @@ def settings_edit(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "设置已保存 / Settings saved")
+            messages.success(request, _("设置已保存"))
             return redirect("fieldwork:settings")
     return render(request, "fieldwork/settings.html", {"programme": programme, "form": form})

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -32,7 +33,10 @@ from .models import Grade, Programme, Project, Stage, districts_prefetch
 
 router = Router()
 
-MONEY_HELP = '万元，两位小数的字符串 / 10,000 yuan as a string with 2 decimals, e.g. "1234.50"'
+# Field descriptions in the OpenAPI schema are plain Chinese, not messages: pydantic turns
+# them into text once, when the schemas are built, so they cannot follow each request.
+
+MONEY_HELP = '万元，两位小数的字符串，如 "1234.50"'
 MAX_PAGE_SIZE = 500
 
 
@@ -61,7 +65,7 @@ class ProgrammeOut(Schema):
     name: str
     year: int
     region: RegionRef
-    parent: str | None = Field(description="上级计划代码 / parent programme code")
+    parent: str | None = Field(description="上级计划代码")
     report_due_day: int
     is_demo: bool
 
@@ -84,8 +88,8 @@ class ProjectItem(Schema):
     stage_label: str
     districts: list[RegionRef]
     address: str
-    longitude: str | None = Field(description="经度（字符串） / longitude as a decimal string")
-    latitude: str | None = Field(description="纬度（字符串） / latitude as a decimal string")
+    longitude: str | None = Field(description="经度（字符串）")
+    latitude: str | None = Field(description="纬度（字符串）")
     owner: UnitRef | None
     responsible_unit: UnitRef | None
     lead_official: str
@@ -97,7 +101,7 @@ class ProjectItem(Schema):
     actual_start: datetime.date | None
     actual_finish: datetime.date | None
     archived: bool
-    version: int = Field(description="send it back with PATCH / 修改时原样提交")
+    version: int = Field(description="修改时原样提交")
     updated_at: datetime.datetime
 
 
@@ -118,9 +122,7 @@ class MemberOut(Schema):
     name: str
     position: str
     unit_name: str
-    phone: str | None = Field(
-        description="仅办公室与本专班可见，否则为 null / office and own task force only, else null"
-    )
+    phone: str | None = Field(description="仅办公室与本专班可见，否则为空（null）")
 
 
 class TaskForceOut(Schema):
@@ -143,27 +145,21 @@ class ProjectDetail(ProjectItem):
     milestones: list[MilestoneOut]
     task_force: TaskForceOut | None
     can_change: bool
-    editable_fields: list[str] = Field(description="fields this user may PATCH / 可修改的字段")
-    warnings: list[str] = Field(description="not errors, worth a second look / 提醒（非错误）")
+    editable_fields: list[str] = Field(description="可修改的字段")
+    warnings: list[str] = Field(description="提醒（非错误）")
 
 
 # --- input schemas -----------------------------------------------------------------
 
 
 class ProjectQuery(Schema):
-    programme: str | None = Field(
-        None, description="计划代码，默认最新一年 / programme code; default: the newest visible"
-    )
-    category: str | None = Field(None, description="类别代码 / category code")
-    district: str | None = Field(
-        None, description="区划代码（无代码的功能区用名称） / region code (name if it has none)"
-    )
+    programme: str | None = Field(None, description="计划代码，默认最新一年")
+    category: str | None = Field(None, description="类别代码")
+    district: str | None = Field(None, description="区划代码（无代码的功能区用名称）")
     stage: str | None = Field(None, description=" | ".join(Stage.values))
     grade: str | None = Field(None, description=" | ".join(Grade.values))
-    responsible_unit: str | None = Field(None, description="责任单位 id / responsible unit id")
-    q: str | None = Field(
-        None, description="关键词 / keyword (name, code, content, address, owner)"
-    )
+    responsible_unit: str | None = Field(None, description="责任单位 ID")
+    q: str | None = Field(None, description="关键词（名称、代码、建设内容、地点、业主）")
     archived: str | None = Field(None, description="exclude (default) | include | only")
     sort: str | None = Field(
         None,
@@ -180,17 +176,17 @@ class ProjectFields(Schema):
 
     seq: int | None = Field(None, ge=1)
     name: str | None = None
-    code: str | None = Field(None, description="全国投资项目代码 / national project code")
-    category: str | None = Field(None, description="类别代码 / category code")
+    code: str | None = Field(None, description="全国投资项目代码")
+    category: str | None = Field(None, description="类别代码")
     grade: Grade | None = None
     stage: Stage | None = None
-    districts: list[str] | None = Field(None, description="区划代码 / region codes")
+    districts: list[str] | None = Field(None, description="区划代码")
     address: str | None = None
     longitude: Decimal | None = None
     latitude: Decimal | None = None
     geometry: list | dict | None = None
-    owner: int | None = Field(None, description="业主单位 id（企业） / owner unit id")
-    responsible_unit: int | None = Field(None, description="责任单位 id / responsible unit id")
+    owner: int | None = Field(None, description="业主单位 ID（企业）")
+    responsible_unit: int | None = Field(None, description="责任单位 ID")
     total_investment: Decimal | None = Field(None, description=MONEY_HELP)
     completed_investment: Decimal | None = Field(None, description=MONEY_HELP)
     annual_investment: Decimal | None = Field(None, description=MONEY_HELP)
@@ -202,13 +198,13 @@ class ProjectFields(Schema):
     annual_target: str | None = Field(None, max_length=5000)
     output_indicators: str | None = Field(None, max_length=5000)
     district_progress: str | None = Field(None, max_length=5000)
-    reason: str = Field("", max_length=500, description="修改说明 / reason, kept in the history")
+    reason: str = Field("", max_length=500, description="修改说明，记入变更记录")
 
 
 class ProjectCreate(ProjectFields):
-    programme: str = Field(description="计划代码 / programme code")
+    programme: str = Field(description="计划代码")
     name: str
-    category: str = Field(description="类别代码 / category code")
+    category: str = Field(description="类别代码")
     total_investment: Decimal = Field(description=MONEY_HELP)
 
 
@@ -378,7 +374,7 @@ def translate_filters(params: QueryDict, programme: Programme) -> QueryDict:
     if data.get("category"):
         category = programme.categories.filter(code=data["category"]).first()
         if category is None:
-            errors["category"] = [f"未知的项目类别：{data['category']} / Unknown category"]
+            errors["category"] = [_("未知的项目类别：%(code)s") % {"code": data["category"]}]
         else:
             data["category"] = str(category.pk)
     if data.get("district"):
@@ -388,7 +384,7 @@ def translate_filters(params: QueryDict, programme: Programme) -> QueryDict:
             .first()
         )
         if region is None:
-            errors["district"] = [f"未知的县(市、区)：{data['district']} / Unknown district"]
+            errors["district"] = [_("未知的县(市、区)：%(codes)s") % {"codes": data["district"]}]
         else:
             data["district"] = str(region.pk)
     if errors:
@@ -442,7 +438,7 @@ def model_data(programme: Programme, fields: dict) -> dict:
     if "category" in data:
         category = programme.categories.filter(code=data["category"] or "").first()
         if category is None:
-            errors["category"] = [f"未知的项目类别：{data['category']} / Unknown category code"]
+            errors["category"] = [_("未知的项目类别：%(code)s") % {"code": data["category"]}]
         data["category"] = category
     if "districts" in data:
         values = data["districts"] or []
@@ -450,7 +446,7 @@ def model_data(programme: Programme, fields: dict) -> dict:
         known = {r.code for r in regions} | {r.name for r in regions}
         unknown = [v for v in values if v not in known]
         if unknown:
-            errors["districts"] = [f"未知的县(市、区)：{'、'.join(unknown)} / Unknown region codes"]
+            errors["districts"] = [_("未知的县(市、区)：%(codes)s") % {"codes": "、".join(unknown)}]
         data["districts"] = regions
     units = {
         "owner": Q(kind=Unit.Kind.ENTERPRISE),
@@ -460,7 +456,7 @@ def model_data(programme: Programme, fields: dict) -> dict:
         if data.get(field) is not None:
             unit = Unit.objects.filter(condition, pk=data[field]).first()
             if unit is None:
-                errors[field] = [f"未知的单位 id：{data[field]} / Unknown unit id"]
+                errors[field] = [_("未知的单位 ID：%(id)s") % {"id": data[field]}]
             data[field] = unit
     for field in ("total_investment", "completed_investment", "annual_investment"):
         if field in data:

@@ -17,6 +17,8 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from keyworks.core.sheets import HEADER_ROW, XLSX_CONTENT_TYPE, Column, TableSheet
@@ -34,12 +36,12 @@ def _districts(p: Project) -> str:
     return "、".join(r.name for r in (p.districts.all() if regions is None else regions))
 
 
-_LABELS: dict[tuple[type, str], str] = {}
+_LABELS: dict[tuple[type, str, str | None], str] = {}
 
 
 def _label(choices, value: str) -> str:
     """The choice label, looked up once (get_FOO_display re-hashes the choices per call)."""
-    key = (choices, value)
+    key = (choices, value, get_language())
     if key not in _LABELS:
         _LABELS[key] = str(dict(choices.choices).get(value, value))
     return _LABELS[key]
@@ -49,6 +51,8 @@ def _name(obj) -> str:
     return obj.name if obj is not None else ""
 
 
+# The header row and the 小计 / 合计 rows stay in Chinese whatever the language: they are
+# what the importer reads back (an exported ledger imports as it is).
 COLUMNS: list[Column] = [
     Column("序号", 6, "int", lambda p: p.seq),
     Column("项目名称", 28, "text", lambda p: p.name),
@@ -83,12 +87,17 @@ MONEY_COLUMNS = [i for i, c in enumerate(COLUMNS) if c.kind == "money"]
 
 
 def ledger_title(programme: Programme, today: dt.date) -> str:
-    return f"{programme.name}项目台账（{today.year}年{today.month}月{today.day}日）"
+    return _("%(programme)s项目台账（%(year)s年%(month)s月%(day)s日）") % {
+        "programme": programme.name,
+        "year": today.year,
+        "month": today.month,
+        "day": today.day,
+    }
 
 
 def export_filename(programme: Programme, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
-    return f"台账-{programme.code}-{today:%Y%m%d}.xlsx"
+    return _("台账-%(code)s-%(date)s.xlsx") % {"code": programme.code, "date": f"{today:%Y%m%d}"}
 
 
 def prepare_queryset(projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -122,8 +131,11 @@ def write_ledger_xlsx(
     else:
         rows = projects
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "台账", COLUMNS, demo=programme.is_demo)
-    sheet.heading(ledger_title(programme, today), f"单位：万元　导出日期：{today:%Y-%m-%d}")
+    sheet = TableSheet(wb, _("台账"), COLUMNS, demo=programme.is_demo)
+    sheet.heading(
+        ledger_title(programme, today),
+        _("单位：万元　导出日期：%(date)s") % {"date": f"{today:%Y-%m-%d}"},
+    )
     width = len(COLUMNS)
 
     def total_row(label: str, text: str, sums: list[Decimal], category: str = "") -> None:

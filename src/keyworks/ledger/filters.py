@@ -35,18 +35,18 @@ class ProjectFilter(ListFilterMixin, django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keyword")
     category = django_filters.ModelChoiceFilter(
-        label=_("项目类别"), queryset=Category.objects.none(), empty_label="全部"
+        label=_("项目类别"), queryset=Category.objects.none(), empty_label=_("全部")
     )
     district = django_filters.ModelChoiceFilter(
         label=_("县(市、区)"),
         field_name="districts",
         queryset=Region.objects.none(),
-        empty_label="全部",
+        empty_label=_("全部"),
     )
     stage = django_filters.ChoiceFilter(label=_("建设阶段"), choices=Stage.choices)
     grade = django_filters.ChoiceFilter(label=_("项目级别"), choices=Grade.choices)
     responsible_unit = django_filters.ModelChoiceFilter(
-        label=_("责任单位"), queryset=Unit.objects.none(), empty_label="全部"
+        label=_("责任单位"), queryset=Unit.objects.none(), empty_label=_("全部")
     )
     archived = django_filters.ChoiceFilter(
         label=_("归档"),

@@ -1,7 +1,7 @@
 """Cell-level reading of ledger workbooks for the importer: the recognised headers,
 the lookups rows are matched against (loaded once, no query per row), and one
 parser per kind of cell, which returns the value for ``ledger.services`` or raises
-CellError with the reason in Chinese and English."""
+CellError with the reason, in the active language."""
 
 from __future__ import annotations
 
@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from keyworks.core.money import parse_amount
 from keyworks.core.validators import normalize_code, validate_project_code
@@ -22,28 +27,28 @@ from keyworks.orgs.models import Region, Unit
 
 from .models import Category, Grade, Programme, Project, Stage
 
-# Canonical Chinese names, used in the preview and in messages about missing values.
-FIELD_LABELS: dict[str, str] = {
-    "seq": "序号",
-    "name": "项目名称",
-    "code": "项目代码",
-    "category": "项目类别",
-    "grade": "项目级别",
-    "stage": "建设阶段",
-    "districts": "所在县(市、区)",
-    "address": "建设地点",
-    "content": "建设内容",
-    "owner": "业主单位",
-    "responsible_unit": "责任单位",
-    "lead_official": "牵头市领导",
-    "total_investment": "总投资（万元）",
-    "annual_investment": "年度计划投资（万元）",
-    "completed_investment": "累计完成投资（万元）",
-    "planned_start": "计划开工",
-    "planned_finish": "计划竣工",
-    "actual_start": "实际开工",
-    "actual_finish": "实际竣工",
-    "annual_target": "年度目标",
+# Canonical names, used in the preview and in messages about missing values.
+FIELD_LABELS: dict[str, Any] = {
+    "seq": _lazy("序号"),
+    "name": _lazy("项目名称"),
+    "code": _lazy("项目代码"),
+    "category": _lazy("项目类别"),
+    "grade": _lazy("项目级别"),
+    "stage": _lazy("建设阶段"),
+    "districts": _lazy("所在县(市、区)"),
+    "address": _lazy("建设地点"),
+    "content": _lazy("建设内容"),
+    "owner": _lazy("业主单位"),
+    "responsible_unit": _lazy("责任单位"),
+    "lead_official": _lazy("牵头市领导"),
+    "total_investment": _lazy("总投资（万元）"),
+    "annual_investment": _lazy("年度计划投资（万元）"),
+    "completed_investment": _lazy("累计完成投资（万元）"),
+    "planned_start": _lazy("计划开工"),
+    "planned_finish": _lazy("计划竣工"),
+    "actual_start": _lazy("实际开工"),
+    "actual_finish": _lazy("实际竣工"),
+    "annual_target": _lazy("年度目标"),
 }
 AMOUNT_FIELDS = ("total_investment", "annual_investment", "completed_investment")
 TEXT_LIMITS = {"address": 200}  # model max_length; content and annual_target are TextFields
@@ -133,16 +138,22 @@ class UnitRef:
 
 
 class CellError(Exception):
-    """A cell's value is unusable; ``zh`` and ``en`` say why."""
+    """A cell's value is unusable; ``message`` says why."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(zh)
-        self.zh, self.en = zh, en
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-def split_message(message: str) -> tuple[str, str]:
-    zh, _, en = message.partition(" / ")
-    return zh.strip(), (en or zh).strip()
+def in_language(message: str | tuple[str, str]) -> str:
+    """A message from shared code in the active language: of a (Chinese, English) pair or a
+    "中文 / English" text the half for the language; a one-language message as it is."""
+    if isinstance(message, str):
+        if " / " not in message:
+            return message
+        message = tuple(part.strip() for part in message.split(" / ", 1))
+    zh, en = message
+    return en if (get_language() or "").startswith("en") else zh
 
 
 def empty(value: Any) -> bool:
@@ -264,10 +275,16 @@ class Lookups:
 
 
 def choice_lookup(choices, words: dict) -> dict[str, str]:
+    """Values by their code, their label (Chinese, the active language's and English: a
+    ledger exported in English reads back) and the usual Chinese words."""
     lookup = {}
     for value, label in choices.choices:
         lookup[norm_key(value)] = value
         lookup[norm_key(str(label))] = value
+        with translation.override("en"):
+            lookup.setdefault(norm_key(str(label)), value)
+        with translation.override(settings.LANGUAGE_CODE):
+            lookup.setdefault(norm_key(str(label)), value)
     for value, names in words.items():
         for name in names:
             lookup.setdefault(norm_key(name), value)
@@ -281,11 +298,11 @@ class CellParser:
         self.lookups = lookups
         self.columns = columns
         self.new_units: dict[str, UnitRef] = {}  # units named in the file but unknown
-        self.notes: list[tuple[str, str, str]] = []  # warnings: (field, zh, en)
+        self.notes: list[tuple[str, str]] = []  # warnings: (field, message)
 
     def parse(self, name: str, raw: Any) -> Any:
         if isinstance(raw, ErrorValue):
-            raise CellError(*raw.messages())
+            raise CellError(in_language(raw.messages()))
         return getattr(self, f"parse_{name}", self.parse_text)(raw, name)
 
     def parse_text(self, raw, name):
@@ -294,9 +311,7 @@ class CellParser:
         text = one_line(raw) if name == "address" else text_of(raw)
         limit = TEXT_LIMITS.get(name)
         if limit and len(text) > limit:
-            raise CellError(
-                f"内容过长（最多 {limit} 字）", f"too long (at most {limit} characters)"
-            )
+            raise CellError(_("内容过长（最多 %(limit)s 字）") % {"limit": limit})
         return text
 
     def parse_seq(self, raw, name):
@@ -304,13 +319,13 @@ class CellParser:
             return None
         text = text_of(raw)
         if not INT_RE.fullmatch(text) or int(float(text)) < 1:
-            raise CellError(f"序号应为正整数，而不是“{text}”", "must be a positive whole number")
+            raise CellError(_("序号应为正整数，而不是“%(text)s”") % {"text": text})
         return int(float(text))
 
     def parse_name(self, raw, name):
         text = one_line(raw)
         if len(text) > 200:
-            raise CellError("项目名称过长（最多 200 字）", "too long (at most 200 characters)")
+            raise CellError(_("项目名称过长（最多 200 字）"))
         return text
 
     def parse_code(self, raw, name):
@@ -320,8 +335,10 @@ class CellParser:
         try:
             validate_project_code(code)
         except ValidationError as exc:
-            zh, en = split_message(exc.messages[0])
-            raise CellError(f"{zh}：“{text_of(raw)}”", en) from None
+            raise CellError(
+                _("%(reason)s：“%(text)s”")
+                % {"reason": in_language(exc.messages[0]), "text": text_of(raw)}
+            ) from None
         return code
 
     def parse_category(self, raw, name):
@@ -331,28 +348,28 @@ class CellParser:
         if category is None:
             known = "、".join(c.name for c in self.lookups.category_list)
             raise CellError(
-                f"未知项目类别“{one_line(raw)}”（本计划的类别：{known}）",
-                f"unknown category (this programme has: {known})",
+                _("未知项目类别“%(text)s”（本计划的类别：%(known)s）")
+                % {"text": one_line(raw), "known": known}
             )
         return category
 
-    def _choice(self, raw, lookup, choices, what_zh, what_en):
+    def _choice(self, raw, lookup, choices, what):
         if blank(raw):
             return None
         value = lookup.get(norm_key(one_line(raw)))
         if value is None:
-            allowed = "、".join(str(label) for _, label in choices.choices)
+            allowed = "、".join(str(label) for _value, label in choices.choices)
             raise CellError(
-                f"未知{what_zh}“{one_line(raw)}”（可填：{allowed}）",
-                f"unknown {what_en} (use one of: {allowed})",
+                _("未知%(what)s“%(text)s”（可填：%(allowed)s）")
+                % {"what": what, "text": one_line(raw), "allowed": allowed}
             )
         return value
 
     def parse_grade(self, raw, name):
-        return self._choice(raw, self.lookups.grades, Grade, "项目级别", "grade")
+        return self._choice(raw, self.lookups.grades, Grade, _("项目级别"))
 
     def parse_stage(self, raw, name):
-        return self._choice(raw, self.lookups.stages, Stage, "建设阶段", "stage")
+        return self._choice(raw, self.lookups.stages, Stage, _("建设阶段"))
 
     def parse_districts(self, raw, name):
         if blank(raw) or dash_only(raw):
@@ -370,8 +387,8 @@ class CellParser:
         if unknown:
             names = "、".join(unknown)
             raise CellError(
-                f"未知县(市、区)“{names}”（须为{self.lookups.programme.region.name}所辖县(市、区)）",
-                f"unknown district {names}",
+                _("未知县(市、区)“%(names)s”（须为%(region)s所辖县(市、区)）")
+                % {"names": names, "region": self.lookups.programme.region.name}
             )
         return sorted(found)
 
@@ -382,14 +399,15 @@ class CellParser:
         parts = [p for p in re.split(r"[、，,；;]", text) if p.strip()]
         unit_name = parts[0].strip() if parts else text
         if len(parts) > 1:
-            zh = f"填写了多个单位，仅记录第一个“{unit_name}”"
-            self.notes.append((name, zh, "several units given; only the first is recorded"))
+            self.notes.append(
+                (name, _("填写了多个单位，仅记录第一个“%(unit)s”") % {"unit": unit_name})
+            )
         key = norm_key(unit_name)
         unit = self.lookups.units.get(key)
         if unit is not None:
             return unit
         if len(unit_name) > 100:
-            raise CellError("单位名称过长（最多 100 字）", "unit name too long (at most 100)")
+            raise CellError(_("单位名称过长（最多 100 字）"))
         if key not in self.new_units:  # the first spelling and use decide name and kind
             self.new_units[key] = UnitRef(unit_name, kind)
         return self.new_units[key]
@@ -403,7 +421,7 @@ class CellParser:
     def parse_lead_official(self, raw, name):
         text = "" if dash_only(raw) else one_line(raw)
         if len(text) > 50:
-            raise CellError("内容过长（最多 50 字）", "too long (at most 50 characters)")
+            raise CellError(_("内容过长（最多 %(limit)s 字）") % {"limit": 50})
         return text
 
     def _amount(self, raw, name):
@@ -413,11 +431,11 @@ class CellParser:
         try:
             value = parse_amount(raw, unit)
         except ValueError:
-            raise CellError(f"不是有效金额“{text_of(raw)}”", "not a valid amount") from None
+            raise CellError(_("不是有效金额“%(text)s”") % {"text": text_of(raw)}) from None
         if value < 0:
-            raise CellError(f"金额不能为负数“{text_of(raw)}”", "the amount must not be negative")
+            raise CellError(_("金额不能为负数“%(text)s”") % {"text": text_of(raw)})
         if value >= MAX_AMOUNT:
-            raise CellError(f"金额过大“{text_of(raw)}”", "the amount is too large")
+            raise CellError(_("金额过大“%(text)s”") % {"text": text_of(raw)})
         return value
 
     parse_total_investment = _amount
@@ -430,12 +448,11 @@ class CellParser:
         try:
             return parse_date(raw)
         except ValueError as exc:
-            zh, en = split_message(str(exc))
-            if "无法区分" in zh:
-                raise CellError(zh, en) from None
+            if "无法区分" in str(exc) or "Ambiguous" in str(exc):  # January or October?
+                raise CellError(in_language(str(exc))) from None
             raise CellError(
-                f"不是有效日期“{text_of(raw)}”（可填 2025-03-01、2025-03、2025年3月、2025.3）",
-                "not a valid date (e.g. 2025-03-01, 2025-03, 2025年3月)",
+                _("不是有效日期“%(text)s”（可填 2025-03-01、2025-03、2025年3月、2025.3）")
+                % {"text": text_of(raw)}
             ) from None
 
     parse_planned_start = _date

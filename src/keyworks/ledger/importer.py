@@ -26,6 +26,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.utils import get_column_letter
 
 from keyworks.audit.services import record_change
@@ -56,6 +58,7 @@ from .import_cells import (
     blank,
     empty,
     header_synonyms,
+    in_language,
     may_be_total,
     norm_key,
     text_of,
@@ -105,9 +108,12 @@ class ParsedRow:
 
     @property
     def action_label(self) -> str:
-        return {"create": "新增", "update": "更新", "unchanged": "未变", "invalid": "有错误"}[
-            self.action
-        ]
+        return {
+            "create": pgettext("import", "新增"),
+            "update": pgettext("import", "更新"),
+            "unchanged": pgettext("import", "未变"),
+            "invalid": pgettext("import", "有错误"),
+        }[self.action]
 
 
 @dataclass
@@ -150,7 +156,11 @@ class LedgerImport:
         return self.count("unchanged")
 
     def summary_text(self) -> str:
-        return f"新增 {self.created}、更新 {self.updated}、未变 {self.unchanged}"
+        return _("新增 %(created)s、更新 %(updated)s、未变 %(unchanged)s") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
 
 
 @dataclass
@@ -161,10 +171,18 @@ class ImportSummary:
     units_created: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        text = f"新增 {self.created}、更新 {self.updated}、未变 {self.unchanged}"
+        counts = {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "units": len(self.units_created),
+        }
         if self.units_created:
-            text += f"、新建单位 {len(self.units_created)}"
-        return text
+            return (
+                _("新增 %(created)s、更新 %(updated)s、未变 %(unchanged)s、新建单位 %(units)s")
+                % counts
+            )
+        return _("新增 %(created)s、更新 %(updated)s、未变 %(unchanged)s") % counts
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -216,10 +234,7 @@ def _parse_ledger(fileobj: IO[bytes], programme: Programme) -> LedgerImport:
         return result
     if located is None:
         result.errors.append(
-            ImportIssue(
-                "未找到表头：工作表中没有「项目名称」列，请检查表头文字 / "
-                "No header row with a 项目名称 (project name) column was found"
-            )
+            ImportIssue(_("未找到表头：工作表中没有「项目名称」列，请检查表头文字"))
         )
         return result
     ws, grid, (index, used, found) = located
@@ -232,12 +247,14 @@ def _parse_ledger(fileobj: IO[bytes], programme: Programme) -> LedgerImport:
             unit = unit or default_unit or "万元"
         else:
             unit = None
-        header = _header_text(grid, index, used, col) or FIELD_LABELS[name]
+        header = _header_text(grid, index, used, col) or str(FIELD_LABELS[name])
         columns[name] = (col, header, unit)
         result.columns.append(
-            ColumnInfo(get_column_letter(col + 1), header, name, FIELD_LABELS[name], unit or "")
+            ColumnInfo(
+                get_column_letter(col + 1), header, name, str(FIELD_LABELS[name]), unit or ""
+            )
         )
-    used_cols = {c for c, _, _ in columns.values()}
+    used_cols = {c for c, _header, _unit in columns.values()}
     width = len(grid[0]) if grid else 0
     for col in range(width):
         header = _header_text(grid, index, used, col)
@@ -283,8 +300,8 @@ class _RowParser:
                 else:
                     self.result.warnings.append(
                         ImportIssue(
-                            f"第{number}行：已跳过分组行「{heading[:30]}」 / "
-                            f"Row {number}: skipped heading row",
+                            _("第%(row)s行：已跳过分组行「%(heading)s」")
+                            % {"row": number, "heading": heading[:30]},
                             row=number,
                         )
                     )
@@ -312,7 +329,7 @@ class _RowParser:
         cells = [(c, text_of(v)) for c, v in enumerate(values) if not blank(v)]
         seq_col = self.columns.get("seq", (None,))[0]
         name_col = self.columns["name"][0]
-        texts = {t for _, t in cells}
+        texts = {t for _cell, t in cells}
         seq_text = next((t for c, t in cells if c == seq_col), "")
         if seq_text and INT_RE.fullmatch(seq_text):
             return None
@@ -332,22 +349,25 @@ class _RowParser:
                 return text
         return None
 
-    def error(self, row: ParsedRow, name: str | None, zh: str, en: str) -> None:
-        row.errors.append(self._issue(row.row, name, zh, en))
+    def error(self, row: ParsedRow, name: str | None, message: str) -> None:
+        row.errors.append(self._issue(row.row, name, message))
 
-    def warn(self, row: ParsedRow, name: str | None, zh: str, en: str) -> None:
-        row.warnings.append(self._issue(row.row, name, zh, en))
+    def warn(self, row: ParsedRow, name: str | None, message: str) -> None:
+        row.warnings.append(self._issue(row.row, name, message))
 
-    def _issue(self, number: int, name: str | None, zh: str, en: str) -> ImportIssue:
+    def _issue(self, number: int, name: str | None, message: str) -> ImportIssue:
         if name is None:
-            return ImportIssue(f"第{number}行：{zh} / Row {number}: {en}", row=number)
+            return ImportIssue(
+                _("第%(row)s行：%(error)s") % {"row": number, "error": message}, row=number
+            )
         if name in self.columns:
-            col, header, _ = self.columns[name]
+            col, header, _unit = self.columns[name]
             letter = get_column_letter(col + 1)
         else:
-            header, letter = FIELD_LABELS[name], ""
+            header, letter = str(FIELD_LABELS[name]), ""
         return ImportIssue(
-            f"第{number}行「{header}」：{zh} / Row {number}, {header}: {en}",
+            _("第%(row)s行「%(column)s」：%(error)s")
+            % {"row": number, "column": header, "error": message},
             row=number,
             column=header,
             letter=letter,
@@ -363,14 +383,14 @@ class _RowParser:
                 parsed[name] = self.cells.parse(name, raw)
             except CellError as exc:
                 failed.add(name)
-                self.error(row, name, exc.zh, exc.en)
-        for name, zh, en in self.cells.notes:
-            self.warn(row, name, zh, en)
+                self.error(row, name, exc.message)
+        for name, message in self.cells.notes:
+            self.warn(row, name, message)
         self.cells.notes.clear()
         row.name = parsed.get("name") or ""
         row.code = parsed.get("code") or ""
         if "name" in parsed and not row.name:
-            self.error(row, "name", "请填写项目名称", "the project name is missing")
+            self.error(row, "name", _("请填写项目名称"))
         if parsed.get("category") is None and "category" not in failed:
             if self.current_category is not None:
                 parsed["category"] = self.current_category  # from a heading row above
@@ -397,9 +417,15 @@ class _RowParser:
             self.error(
                 row,
                 "name",
-                f"名称与另一已有项目（项目代码 {by_name.code or '无'}）相同，而项目代码 {row.code} "
-                f"属于项目「{by_code.name}」，请核对",
-                f"the name belongs to another project than code {row.code}; check both",
+                _(
+                    "名称与另一已有项目（项目代码 %(other_code)s）相同，而项目代码 %(code)s "
+                    "属于项目「%(project)s」，请核对"
+                )
+                % {
+                    "other_code": by_name.code or _("无"),
+                    "code": row.code,
+                    "project": by_code.name,
+                },
             )
         keys = [("name", ("name", name_key))]
         if row.code:
@@ -412,11 +438,10 @@ class _RowParser:
                 self.error(
                     row,
                     field_name,
-                    f"与第{first}行重复（同一项目只能出现一次）",
-                    f"duplicates row {first} (a project may appear only once)",
+                    _("与第%(row)s行重复（同一项目只能出现一次）") % {"row": first},
                 )
                 break
-        for _, key in keys:
+        for _field, key in keys:
             self.seen.setdefault(key, row.row)
         return project
 
@@ -429,22 +454,22 @@ class _RowParser:
             self.error(
                 row,
                 "category",
-                "请填写项目类别（本计划的类别："
-                + "、".join(c.name for c in self.lookups.category_list)
-                + "）",
-                "the category is missing",
+                _("请填写项目类别（本计划的类别：%(known)s）")
+                % {"known": "、".join(c.name for c in self.lookups.category_list)},
             )
         if parsed.get("total_investment") is None and "total_investment" not in failed:
-            self.error(row, "total_investment", "请填写总投资", "the total investment is missing")
+            self.error(row, "total_investment", _("请填写总投资"))
         for name, value in data.items():
             if name in {"name", "code"} or value in ("", []):
                 continue
-            row.changes.append(Change(name, FIELD_LABELS[name], "", self._display(name, value)))
+            row.changes.append(
+                Change(name, str(FIELD_LABELS[name]), "", self._display(name, value))
+            )
         row.data = data
         if parsed.get("lead_official"):
             row.lead_official = parsed["lead_official"]
             row.changes.append(
-                Change("lead_official", FIELD_LABELS["lead_official"], "", row.lead_official)
+                Change("lead_official", str(FIELD_LABELS["lead_official"]), "", row.lead_official)
             )
         self._check_amounts(row, parsed.get("total_investment"), parsed.get("completed_investment"))
 
@@ -459,7 +484,7 @@ class _RowParser:
                 row.changes.append(
                     Change(
                         name,
-                        FIELD_LABELS[name],
+                        str(FIELD_LABELS[name]),
                         self._display(name, current[name]),
                         self._display(name, value),
                     )
@@ -472,13 +497,12 @@ class _RowParser:
                     self.warn(
                         row,
                         "lead_official",
-                        "该项目没有专班，未导入牵头市领导",
-                        "the project has no task force; lead official ignored",
+                        _("该项目没有专班，未导入牵头市领导"),
                     )
                 else:
                     row.lead_official = after
                     row.changes.append(
-                        Change("lead_official", FIELD_LABELS["lead_official"], before, after)
+                        Change("lead_official", str(FIELD_LABELS["lead_official"]), before, after)
                     )
         row.project = project
         row.data = data
@@ -487,8 +511,7 @@ class _RowParser:
             self.error(
                 row,
                 None,
-                f"项目「{project.name}」已归档，请先恢复后再导入修改",
-                "the project is archived; restore it before importing changes",
+                _("项目「%(project)s」已归档，请先恢复后再导入修改") % {"project": project.name},
             )
         total = data.get("total_investment", project.total_investment)
         completed = data.get("completed_investment", project.completed_investment)
@@ -505,8 +528,7 @@ class _RowParser:
             self.warn(
                 row,
                 "completed_investment",
-                "累计完成投资超过总投资，请核实",
-                "investment completed exceeds total investment",
+                _("累计完成投资超过总投资，请核实"),
             )
 
     def _check_dates(self, row: ParsedRow, parsed: dict, project: Project | None) -> None:
@@ -517,8 +539,7 @@ class _RowParser:
             for name in services.DATE_FIELDS
         }
         for name, message in services.date_errors(values, self.result.programme.year).items():
-            zh, _, en = message.partition(" / ")
-            self.error(row, name, zh, en)
+            self.error(row, name, in_language(message))
 
     @staticmethod
     def _comparable(name: str, value: Any) -> Any:
@@ -534,7 +555,7 @@ class _RowParser:
         if value is None or value == "":
             return ""
         if isinstance(value, UnitRef):
-            return f"{value.name}（新建单位）"
+            return _("%(unit)s（新建单位）") % {"unit": value.name}
         if name in AMOUNT_FIELDS:
             return format_wan(value)
         if name == "districts":
@@ -561,10 +582,10 @@ def _write_issue(exc: Exception, rows: list) -> ImportIssue:
     text = "；".join(getattr(exc, "messages", None) or [str(exc)])
     index = getattr(exc, "item_index", None)
     if index is None:
-        return ImportIssue(f"{text}（未导入任何数据）/ {text} (nothing was imported)")
+        return ImportIssue(_("%(error)s（未导入任何数据）") % {"error": text})
     row = rows[index].row
     return ImportIssue(
-        f"第{row}行：{text}（未导入任何数据）/ Row {row}: {text} (nothing was imported)", row=row
+        _("第%(row)s行：%(error)s（未导入任何数据）") % {"row": row, "error": text}, row=row
     )
 
 
@@ -586,7 +607,7 @@ def _apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportS
     if parsed.errors:
         raise LedgerImportError(parsed.errors)
     if not parsed.rows:
-        raise LedgerImportError([ImportIssue("文件中没有项目数据 / The file has no project rows")])
+        raise LedgerImportError([ImportIssue(_("文件中没有项目数据"))])
     reason = f"导入台账：{file_name}"[:500]
     summary = ImportSummary(unchanged=parsed.unchanged)
     with transaction.atomic():
@@ -610,7 +631,7 @@ def _apply_ledger_import(parsed: LedgerImport, *, by, file_name: str) -> ImportS
         ]
         if invalid:
             raise LedgerImportError(
-                [ImportIssue(f"第{r.row}行有错误 / Row {r.row}") for r in invalid]
+                [ImportIssue(_("第%(row)s行有错误") % {"row": r.row}) for r in invalid]
             )
         updates = [row for row in parsed.rows if row.action == "update"]
         try:

@@ -4,6 +4,7 @@ the role primitives of orgs.roles."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import DENIED, fetch, restriction
 from keyworks.orgs.models import Role
@@ -123,7 +124,7 @@ def get_project(user, pk, action: str = "view") -> Project:
         Project.objects.restrict(user).select_related("programme", "task_force"),
         pk=pk,
         allowed=lambda project: can(user, action, project),
-        not_found="项目不存在 / Project not found",
+        not_found=_("项目不存在"),
     )
 
 
@@ -133,7 +134,7 @@ def choose_programme(user, code: str | None) -> Programme | None:
     if code:
         programme = programmes.filter(code=code).first()
         if programme is None:
-            raise Http404("项目计划不存在 / Programme not found")
+            raise Http404(_("项目计划不存在"))
         return programme
     return programmes.order_by("-year", "code").first()
 
@@ -143,7 +144,7 @@ def get_programme(user, code_or_pk, action: str = "view") -> Programme:
     return fetch(
         Programme.objects.restrict(user),
         allowed=lambda programme: can(user, action, programme),
-        not_found="项目计划不存在 / Programme not found",
+        not_found=_("项目计划不存在"),
         **lookup,
     )
 

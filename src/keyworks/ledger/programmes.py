@@ -2,6 +2,7 @@
 put on the request for the page context (the programme switcher, the demo banner)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Programme
 from .permissions import choose_programme
@@ -19,7 +20,7 @@ def current_programme(request) -> Programme:
         )
     programme = choose_programme(request.user, code)
     if programme is None:
-        raise Http404("您尚未加入任何项目计划 / You are not a member of any programme")
+        raise Http404(_("您尚未加入任何项目计划"))
     if request.session.get("programme") != programme.code:
         request.session["programme"] = programme.code  # a session write only on a change
     request.programme = programme  # for the page context (portal.context.site)

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.services import build_change, diff, record_change, record_changes, snapshot
 from keyworks.core.bulk import bulk_set
@@ -25,11 +27,9 @@ DATE_FIELDS = ("planned_start", "planned_finish", "actual_start", "actual_finish
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody saved the object after this user opened it."""
 
-    message = (
-        "该项目已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新修改。"
-        " / This project was changed by someone else since you opened it; your changes were"
-        " not saved. Reload and edit again."
-    )
+    @property
+    def message(self) -> str:
+        return _("该项目已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新修改。")
 
 
 def ledger_warnings(project: Project) -> list[str]:
@@ -40,16 +40,14 @@ def ledger_warnings(project: Project) -> list[str]:
         and project.completed_investment is not None
         and project.completed_investment > project.total_investment
     ):
-        warnings.append(
-            "累计完成投资超过总投资，请核实。 / Investment completed exceeds total investment."
-        )
+        warnings.append(_("累计完成投资超过总投资，请核实。"))
     return warnings
 
 
 # A project's site lies in China: a point outside this box (longitude 73—136° E, latitude
 # 3—54° N) is a typo, swapped or missing digits, never a site of the programme.
 CHINA = {"longitude": (Decimal(73), Decimal(136)), "latitude": (Decimal(3), Decimal(54))}
-PLACE = {"longitude": "经度", "latitude": "纬度"}
+PLACE = {"longitude": gettext_lazy("经度"), "latitude": gettext_lazy("纬度")}
 
 
 def location_errors(values: dict) -> dict[str, str]:
@@ -61,17 +59,18 @@ def location_errors(values: dict) -> dict[str, str]:
         if value is None:
             continue
         if not Decimal(value).is_finite():
-            errors[field] = f"{PLACE[field]}不是有效的数字 / {field.capitalize()} is not a number"
+            errors[field] = _("%(what)s不是有效的数字") % {"what": PLACE[field]}
         elif not low <= value <= high:
-            errors[field] = (
-                f"{PLACE[field]}应在 {low}—{high} 之间（中国境内） / "
-                f"{field.capitalize()} must be within {low}—{high}, inside China"
-            )
+            errors[field] = _("%(what)s应在 %(low)s—%(high)s 之间（中国境内）") % {
+                "what": PLACE[field],
+                "low": low,
+                "high": high,
+            }
     return errors
 
 
-PLANNED_ORDER = "计划竣工日期早于计划开工日期 / Planned finish is before planned start"
-ACTUAL_ORDER = "实际竣工日期早于实际开工日期 / Actual finish is before actual start"
+PLANNED_ORDER = gettext_lazy("计划竣工日期早于计划开工日期")
+ACTUAL_ORDER = gettext_lazy("实际竣工日期早于实际开工日期")
 
 
 def date_errors(values: dict, year: int, today=None) -> dict[str, str]:
@@ -87,15 +86,12 @@ def date_errors(values: dict, year: int, today=None) -> dict[str, str]:
             errors[field] = problem
     planned_start, planned_finish = values.get("planned_start"), values.get("planned_finish")
     if planned_start and planned_finish and planned_finish < planned_start:
-        errors.setdefault("planned_finish", PLANNED_ORDER)
+        errors.setdefault("planned_finish", str(PLANNED_ORDER))
     actual_start, actual_finish = values.get("actual_start"), values.get("actual_finish")
     if actual_finish and not actual_start:
-        errors.setdefault(
-            "actual_start",
-            "已填写实际竣工日期，请填写实际开工日期 / An actual finish needs an actual start",
-        )
+        errors.setdefault("actual_start", _("已填写实际竣工日期，请填写实际开工日期"))
     if actual_start and actual_finish and actual_finish < actual_start:
-        errors.setdefault("actual_finish", ACTUAL_ORDER)
+        errors.setdefault("actual_finish", str(ACTUAL_ORDER))
     return errors
 
 
@@ -158,18 +154,16 @@ def update_project(
     and saves made by someone else since `expected_version`."""
     allowed = editable_fields(by, project)
     if not can(by, "change", project):
-        raise PermissionDenied("您没有权限修改该项目 / You may not change this project")
+        raise PermissionDenied(_("您没有权限修改该项目"))
     current = Project.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version, ConcurrentEditError)
     before = project_snapshot(current)
     changed = {k for k, v in data.items() if before.get(k) != _comparable(k, v)}
     if allowed is not None and changed - allowed:
         names = "、".join(
-            str(Project._meta.get_field(f).verbose_name) for f in sorted(changed - allowed)
+            f"{Project._meta.get_field(f).verbose_name}（{f}）" for f in sorted(changed - allowed)
         )
-        raise PermissionDenied(
-            f"您无权修改：{names} / You may not change: {', '.join(sorted(changed - allowed))}"
-        )
+        raise PermissionDenied(_("您无权修改：%(fields)s") % {"fields": names})
     districts = data.get("districts")
     for field, value in data.items():
         if field != "districts":
@@ -208,7 +202,7 @@ def _comparable(field: str, value):
 def archive_project(project: Project, *, by, reason: str) -> Project:
     require(by, "archive", project)
     if not reason.strip():
-        raise ValidationError({"reason": "请填写归档原因 / Give a reason for archiving"})
+        raise ValidationError({"reason": _("请填写归档原因")})
     if project.is_archived:
         return project
     Project.objects.filter(pk=project.pk).update(
@@ -296,7 +290,7 @@ def add_task_force_member(project: Project, data: dict, *, by) -> TaskForceMembe
 def remove_task_force_member(project: Project, member: TaskForceMember, *, by) -> None:
     require(by, "change_task_force", project)
     if member.task_force_id != project.task_force_id:
-        raise PermissionDenied("该成员不属于本项目专班 / Not a member of this task force")
+        raise PermissionDenied(_("该成员不属于本项目专班"))
     record_change(
         by=by,
         action="delete",
@@ -400,9 +394,9 @@ def create_projects(
         except ValidationError as exc:
             errors = exc.message_dict
         if project.name in names:
-            errors.setdefault("name", []).append("项目名称重复 / Duplicate project name")
+            errors.setdefault("name", []).append(_("项目名称重复"))
         if project.code and project.code in codes:
-            errors.setdefault("code", []).append("项目代码重复 / Duplicate project code")
+            errors.setdefault("code", []).append(_("项目代码重复"))
         if errors:
             raise at_item(ValidationError(errors), index)
         names.add(project.name)
@@ -448,7 +442,7 @@ def update_projects(
     require(by, "import", programme)
     if not changes:
         return 0
-    ids = [project.pk for project, _ in changes]
+    ids = [project.pk for project, _change in changes]
     current = {}
     for start in range(0, len(ids), 2000):
         chunk = ids[start : start + 2000]
@@ -488,7 +482,7 @@ def update_projects(
         except ValidationError as exc:
             raise at_item(exc, index) from None
         if owner_of_name.get(project.name, project.pk) != project.pk:
-            duplicate = {"name": f"项目名称重复：{project.name} / Duplicate project name"}
+            duplicate = {"name": _("项目名称重复：%(name)s") % {"name": project.name}}
             raise at_item(ValidationError(duplicate), index)
         owner_of_name[project.name] = project.pk
         after = before | snapshot(project, ledger_fields & set(data))

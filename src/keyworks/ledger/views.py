@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.display import history_rows
@@ -112,7 +113,7 @@ def project_create(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"已创建项目“{project.name}” / Project created")
+            messages.success(request, _("已创建项目“%(name)s”") % {"name": project.name})
             for warning in services.ledger_warnings(project):
                 messages.warning(request, warning)
             return redirect("ledger:project_detail", pk=project.pk)
@@ -142,7 +143,7 @@ def project_edit(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "已保存 / Saved")
+            messages.success(request, _("已保存"))
             for warning in services.ledger_warnings(project):
                 messages.warning(request, warning)
             return redirect("ledger:project_detail", pk=project.pk)
@@ -159,10 +160,10 @@ def project_archive(request, pk):
     project = get_project(request.user, pk, "archive")
     form = ArchiveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写归档原因 / Give a reason for archiving")
+        messages.error(request, _("请填写归档原因"))
     else:
         services.archive_project(project, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "项目已归档（可恢复） / Project archived (can be restored)")
+        messages.success(request, _("项目已归档（可恢复）"))
     return redirect("ledger:project_detail", pk=project.pk)
 
 
@@ -171,7 +172,7 @@ def project_archive(request, pk):
 def project_restore(request, pk):
     project = get_project(request.user, pk, "restore")
     services.restore_project(project, by=request.user)
-    messages.success(request, "项目已恢复 / Project restored")
+    messages.success(request, _("项目已恢复"))
     return redirect("ledger:project_detail", pk=project.pk)
 
 
@@ -182,7 +183,7 @@ def member_add(request, pk):
     form = MemberForm(request.POST)
     if form.is_valid():
         services.add_task_force_member(project, form.cleaned_data, by=request.user)
-        messages.success(request, "已添加专班成员 / Member added")
+        messages.success(request, _("已添加专班成员"))
     else:
         messages.error(request, form_errors_text(form))
     return redirect("ledger:project_detail", pk=project.pk)
@@ -194,7 +195,7 @@ def member_remove(request, pk, member_pk):
     project = get_project(request.user, pk, "change_task_force")
     member = get_object_or_404(TaskForceMember, pk=member_pk, task_force=project.task_force)
     services.remove_task_force_member(project, member, by=request.user)
-    messages.success(request, "已移除专班成员 / Member removed")
+    messages.success(request, _("已移除专班成员"))
     return redirect("ledger:project_detail", pk=project.pk)
 
 
@@ -215,7 +216,7 @@ def milestone_save(request, pk, milestone_pk=None):
             form.add_error(None, exc)
             messages.error(request, form_errors_text(form))
         else:
-            messages.success(request, "节点已保存 / Milestone saved")
+            messages.success(request, _("节点已保存"))
     else:
         messages.error(request, form_errors_text(form))
     return redirect("ledger:project_detail", pk=project.pk)
@@ -237,7 +238,7 @@ def photo_upload(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "照片已上传 / Photo uploaded")
+            messages.success(request, _("照片已上传"))
     else:
         messages.error(request, form_errors_text(form))
     return redirect("ledger:project_detail", pk=project.pk)
@@ -252,4 +253,4 @@ def photo_file(request, pk, photo_pk):
 
 
 def permission_denied_message(exc: PermissionDenied) -> str:
-    return str(exc) or "您没有权限执行此操作 / Permission denied"
+    return str(exc) or _("您没有权限执行此操作")

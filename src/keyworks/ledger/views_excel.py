@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from keyworks.core.imports import PendingUploads
 from keyworks.core.xlsx import XlsxRejected, check_xlsx_upload
@@ -49,7 +50,7 @@ def import_upload(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            error = "请选择要导入的 Excel (.xlsx) 文件 / Choose an Excel (.xlsx) file to import"
+            error = _("请选择要导入的 Excel (.xlsx) 文件")
         else:
             try:
                 check_xlsx_upload(upload, max_bytes=settings.IMPORT_MAX_BYTES)
@@ -69,22 +70,18 @@ def import_upload(request):
 def import_preview(request, token):
     entry = PENDING.get(request, token)
     if entry is None:
-        raise Http404(
-            "导入文件不存在或已过期，请重新上传 / Import not found or expired; upload again"
-        )
+        raise Http404(_("导入文件不存在或已过期，请重新上传"))
     programme = get_programme(request.user, entry["programme"], "import")
     if request.method == "POST" and request.POST.get("action") == "cancel":
         PENDING.forget(request, token)
-        messages.info(request, "已取消导入 / Import cancelled")
+        messages.info(request, _("已取消导入"))
         return redirect(f"{reverse('ledger:project_list')}?programme={programme.code}")
     try:
         with default_storage.open(entry["path"], "rb") as stored:
             parsed = parse_ledger(stored, programme)
     except FileNotFoundError:
         PENDING.forget(request, token)
-        raise Http404(
-            "导入文件已不存在，请重新上传 / The uploaded file is gone; upload again"
-        ) from None
+        raise Http404(_("导入文件已不存在，请重新上传")) from None
     apply_errors = []
     if request.method == "POST" and parsed.ok:
         try:
@@ -93,7 +90,7 @@ def import_preview(request, token):
             apply_errors = exc.issues
         else:
             PENDING.forget(request, token)
-            messages.success(request, f"台账导入完成：{summary} / Ledger imported")
+            messages.success(request, _("台账导入完成：%(summary)s") % {"summary": summary})
             return redirect(f"{reverse('ledger:project_list')}?programme={programme.code}")
     order = {"invalid": 0, "create": 1, "update": 2, "unchanged": 3}
     rows = sorted(parsed.rows, key=lambda r: (order[r.action], r.row))

@@ -10,6 +10,9 @@ from .roles import is_superuser, programme_ids
 
 router = Router()
 
+# Field descriptions in the OpenAPI schema are plain Chinese, not messages: pydantic turns
+# them into text once, when the schemas are built, so they cannot follow each request.
+
 
 class Error(Schema):
     detail: str
@@ -21,13 +24,13 @@ class UnitRef(Schema):
 
 
 class RoleOut(Schema):
-    programme: str = Field(description="计划代码 / programme code")
+    programme: str = Field(description="计划代码")
     role: str
     role_label: str
-    task_force: int | None = Field(description="专班 id / task force id")
-    project: int | None = Field(description="该专班的项目 id / the task force's project id")
-    region: str | None = Field(description="区划代码 / region code")
-    unit: int | None = Field(description="部门 id / unit id")
+    task_force: int | None = Field(description="专班 ID")
+    project: int | None = Field(description="该专班的项目 ID")
+    region: str | None = Field(description="区划代码")
+    unit: int | None = Field(description="部门 ID")
 
 
 class MeOut(Schema):
@@ -44,7 +47,7 @@ class RegionOut(Schema):
     name: str
     kind: str
     kind_label: str
-    parent: str | None = Field(description="上级区划代码 / parent region code")
+    parent: str | None = Field(description="上级区划代码")
 
 
 class UnitOut(Schema):
@@ -54,18 +57,16 @@ class UnitOut(Schema):
     kind: str
     kind_label: str
     credit_code: str
-    region: str | None = Field(description="所在区域代码 / region code")
+    region: str | None = Field(description="所在区域代码")
 
 
 class RegionQuery(Schema):
-    parent: str | None = Field(None, description="上级区划代码 / parent region code")
+    parent: str | None = Field(None, description="上级区划代码")
 
 
 class UnitQuery(Schema):
     kind: str | None = Field(None, description=" | ".join(Unit.Kind.values))
-    q: str | None = Field(
-        None, description="名称、简称或信用代码 / name, short name or credit code"
-    )
+    q: str | None = Field(None, description="名称、简称或信用代码")
 
 
 def in_a_programme(user) -> bool:

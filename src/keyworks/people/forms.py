@@ -11,10 +11,7 @@ class PersonForm(forms.ModelForm):
         label=_("初始密码"),
         required=False,
         widget=forms.PasswordInput,
-        help_text=_(
-            "留空则不能用密码登录；设置后，本人首次登录时须改为自己的密码"
-            " / Leave blank for no password login; the person changes it at first sign-in"
-        ),
+        help_text=_("留空则不能用密码登录；设置后，本人首次登录时须改为自己的密码"),
     )
 
     class Meta:

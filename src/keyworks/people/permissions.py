@@ -3,6 +3,7 @@ the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Programme
 from keyworks.ledger.permissions import can
@@ -35,6 +36,5 @@ def can_manage_account(user, person, programme: Programme) -> bool:
 def require_manage_account(user, person, programme: Programme) -> None:
     if not can_manage_account(user, person, programme):
         raise PermissionDenied(
-            "该账号由其他项目计划管理，本计划只能分配或撤销其在本计划中的角色"
-            " / This account is managed by another programme"
+            _("该账号由其他项目计划管理，本计划只能分配或撤销其在本计划中的角色")
         )

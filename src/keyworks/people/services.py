@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.audit.security import log_event
 from keyworks.audit.services import diff, record_change, snapshot
@@ -83,15 +84,13 @@ def assign_role(
 ) -> RoleAssignment:
     _require_office(by, programme)
     if not programme_people(programme).filter(pk=user.pk).exists():
-        raise PermissionDenied(
-            "只能为本计划的人员分配角色 / Only people of this programme can be given roles"
-        )
+        raise PermissionDenied(_("只能为本计划的人员分配角色"))
     if role not in Role.values:
-        raise ValidationError({"role": f"未知角色：{role} / Unknown role"})
+        raise ValidationError({"role": _("未知角色：%(role)s") % {"role": role}})
     scope_errors = {
-        Role.TASKFORCE: ("task_force", task_force, "请选择专班 / Choose a task force"),
-        Role.DISTRICT: ("region", region, "请选择县(市、区) / Choose a district"),
-        Role.DEPARTMENT: ("unit", unit, "请选择部门 / Choose a department"),
+        Role.TASKFORCE: ("task_force", task_force, _("请选择专班")),
+        Role.DISTRICT: ("region", region, _("请选择县(市、区)")),
+        Role.DEPARTMENT: ("unit", unit, _("请选择部门")),
     }
     if role in scope_errors:
         field, value, message = scope_errors[role]
@@ -99,9 +98,7 @@ def assign_role(
             raise ValidationError({field: message})
     if task_force is not None and getattr(task_force, "project", None) is not None:
         if task_force.project.programme_id != programme.pk:
-            raise ValidationError(
-                {"task_force": "该专班不属于本计划 / Task force not in programme"}
-            )
+            raise ValidationError({"task_force": _("该专班不属于本计划")})
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user,
         programme=programme,
@@ -131,7 +128,7 @@ def assign_role(
 def revoke_role(assignment: RoleAssignment, *, by) -> None:
     _require_office(by, assignment.programme)
     if assignment.user_id == by.pk and assignment.role == Role.OFFICE:
-        raise PermissionDenied("不能撤销自己的办公室角色 / You cannot revoke your own office role")
+        raise PermissionDenied(_("不能撤销自己的办公室角色"))
     record_change(
         by=by,
         action="revoke_role",
@@ -153,7 +150,7 @@ def revoke_role(assignment: RoleAssignment, *, by) -> None:
 def create_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
     """Create a token; the raw value is returned once and never stored."""
     if by.pk != user.pk and not is_superuser(by):
-        raise PermissionDenied("只能为自己创建令牌 / You can only create your own tokens")
+        raise PermissionDenied(_("只能为自己创建令牌"))
     name = (name or "").strip() or "API"
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name[:50], prefix=raw[3:11], digest=digest(raw))
@@ -167,7 +164,7 @@ def create_token(user: User, name: str, *, by) -> tuple[ApiToken, str]:
 @transaction.atomic
 def revoke_token(token: ApiToken, *, by) -> None:
     if by.pk != token.user_id and not is_superuser(by):
-        raise PermissionDenied("只能撤销自己的令牌 / You can only revoke your own tokens")
+        raise PermissionDenied(_("只能撤销自己的令牌"))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record_change(by=by, action="revoke_token", obj=token, before={"revoked_at": None})

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyworks.core.forms import add_errors, form_errors_text
@@ -77,16 +78,14 @@ def person_edit(request, pk=None):
                 person = services.create_user(
                     programme, data, by=request.user, password=form.cleaned_data["password"] or None
                 )
-                messages.success(
-                    request, "已创建用户，请为其分配角色 / User created; assign a role"
-                )
+                messages.success(request, _("已创建用户，请为其分配角色"))
             else:
                 person = services.update_user(programme, person, data, by=request.user)
                 if form.cleaned_data["password"]:
                     services.set_password(
                         programme, person, form.cleaned_data["password"], by=request.user
                     )
-                messages.success(request, "已保存 / Saved")
+                messages.success(request, _("已保存"))
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -129,7 +128,7 @@ def role_add(request, pk):
                 region=form.cleaned_data["region"],
                 unit=form.cleaned_data["unit"],
             )
-            messages.success(request, "已分配角色 / Role assigned")
+            messages.success(request, _("已分配角色"))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
     else:
@@ -145,7 +144,7 @@ def role_remove(request, pk, assignment_pk):
         RoleAssignment, pk=assignment_pk, user_id=pk, programme=programme
     )
     services.revoke_role(assignment, by=request.user)
-    messages.success(request, "已撤销角色 / Role revoked")
+    messages.success(request, _("已撤销角色"))
     return redirect("people:person_edit", pk=pk)
 
 
@@ -159,7 +158,7 @@ def units(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "已添加单位 / Unit added")
+            messages.success(request, _("已添加单位"))
             return redirect("people:units")
     return render(
         request,
@@ -173,10 +172,10 @@ def profile(request):
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _, new_token = services.create_token(
+        _token, new_token = services.create_token(
             request.user, form.cleaned_data["name"], by=request.user
         )
-        messages.success(request, "令牌已创建，请立即复制保存，它不会再次显示 / Copy the token now")
+        messages.success(request, _("令牌已创建，请立即复制保存，它不会再次显示"))
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
     assignments = RoleAssignment.objects.filter(user=request.user).select_related(
         "programme", "task_force", "region", "unit"
@@ -193,5 +192,5 @@ def profile(request):
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.revoke_token(token, by=request.user)
-    messages.success(request, "令牌已撤销 / Token revoked")
+    messages.success(request, _("令牌已撤销"))
     return redirect("people:profile")

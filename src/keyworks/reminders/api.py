@@ -15,14 +15,17 @@ from .views import NOT_MEMBER
 
 router = Router()
 
+# Field descriptions in the OpenAPI schema are plain Chinese, not messages: pydantic turns
+# them into text once, when the schemas are built, so they cannot follow each request.
+
 
 class ReminderOut(Schema):
-    kind: str = Field(description="种类（稳定的键） / stable key, e.g. report_due")
+    kind: str = Field(description="种类（稳定的键，如 report_due）")
     kind_label: str
     title: str
-    url: str = Field(description="办理页面（站内路径） / page to act on (site path)")
+    url: str = Field(description="办理页面（站内路径）")
     programme_id: int
-    due: datetime.date | None = Field(description="截止日期 / deadline")
+    due: datetime.date | None = Field(description="截止日期")
     overdue: bool
     detail: str
 
@@ -35,7 +38,7 @@ class GroupOut(Schema):
 
 
 class ReminderList(Schema):
-    date: datetime.date = Field(description="计算日期（北京时间） / day (Asia/Shanghai)")
+    date: datetime.date = Field(description="计算日期（北京时间）")
     count: int
     overdue: int
     groups: list[GroupOut]
@@ -48,7 +51,7 @@ def list_reminders(request):
     overdue first, then by due date. 404 for someone in no programme."""
     user = request.auth
     if not can_receive_reminders(user):
-        raise Http404(NOT_MEMBER)
+        raise Http404(str(NOT_MEMBER))
     today = local_today()
     items = services.reminders_for(user, today)
     return {

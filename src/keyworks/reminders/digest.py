@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from keyworks.core.reminders import Reminder
 from keyworks.orgs.models import RoleAssignment, User
@@ -31,12 +33,12 @@ SENT, DRY_RUN, NOTHING, NO_EMAIL, ALREADY, FAILED = (
     "failed",
 )
 OUTCOME_LABELS = {
-    SENT: "已发送 / sent",
-    DRY_RUN: "将发送（试运行） / would send (dry run)",
-    NOTHING: "无提醒 / no reminders",
-    NO_EMAIL: "无邮箱，已跳过 / no e-mail address, skipped",
-    ALREADY: "当日已发送 / already sent today",
-    FAILED: "发送失败 / failed",
+    SENT: gettext_lazy("已发送"),
+    DRY_RUN: gettext_lazy("将发送（试运行）"),
+    NOTHING: gettext_lazy("无提醒"),
+    NO_EMAIL: gettext_lazy("无邮箱，已跳过"),
+    ALREADY: gettext_lazy("当日已发送"),
+    FAILED: gettext_lazy("发送失败"),
 }
 
 
@@ -50,30 +52,60 @@ def absolute(url: str) -> str:
     return settings.KEYWORKS_BASE_URL.rstrip("/") + url
 
 
+def long_date(day: datetime.date) -> str:
+    return _("%(year)s年%(month)s月%(day)s日") % {
+        "year": day.year,
+        "month": f"{day.month:02d}",
+        "day": f"{day.day:02d}",
+    }
+
+
 def subject(day: datetime.date, items: list[Reminder]) -> str:
     overdue = sum(1 for r in items if r.overdue)
-    text = f"【工作提醒】{day:%Y年%m月%d日} 您有 {len(items)} 项待办"
+    values = {"day": long_date(day), "count": len(items), "overdue": overdue}
     if overdue:
-        text += f"（其中 {overdue} 项已逾期）"
-    return text
+        return (
+            ngettext(
+                "【工作提醒】%(day)s 您有 %(count)s 项待办（其中 %(overdue)s 项已逾期）",
+                "【工作提醒】%(day)s 您有 %(count)s 项待办（其中 %(overdue)s 项已逾期）",
+                len(items),
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "【工作提醒】%(day)s 您有 %(count)s 项待办",
+            "【工作提醒】%(day)s 您有 %(count)s 项待办",
+            len(items),
+        )
+        % values
+    )
 
 
 def body(user, day: datetime.date, items: list[Reminder]) -> str:
     name = user.full_name or user.username
-    lines = [f"{name}，您好：", "", f"截至 {day:%Y年%m月%d日}，以下事项需要您办理：", ""]
+    lines = [
+        _("%(name)s，您好：") % {"name": name},
+        "",
+        _("截至 %(day)s，以下事项需要您办理：") % {"day": long_date(day)},
+        "",
+    ]
     for group in services.group(items):
-        lines.append(f"■ {group.label}（{len(group.items)} 项）")
+        lines.append(
+            _("■ %(label)s（%(count)s 项）") % {"label": group.label, "count": len(group.items)}
+        )
         for reminder in group.items:
-            mark = "【逾期】" if reminder.overdue else ""
-            due = f"（截止 {reminder.due:%Y-%m-%d}）" if reminder.due else ""
+            mark = _("【逾期】") if reminder.overdue else ""
+            due = (
+                _("（截止 %(day)s）") % {"day": f"{reminder.due:%Y-%m-%d}"} if reminder.due else ""
+            )
             lines.append(f"  · {mark}{reminder.title}{due}")
             lines.append(f"    {absolute(reminder.url)}")
         lines.append("")
     lines += [
-        f"全部提醒：{absolute(reverse('reminders:list'))}",
+        _("全部提醒：%(url)s") % {"url": absolute(reverse("reminders:list"))},
         "",
-        "本邮件由重点项目指挥调度平台每日自动发送，请勿直接回复。",
-        "This daily digest is sent by keyworks; please do not reply.",
+        _("本邮件由重点项目指挥调度平台每日自动发送，请勿直接回复。"),
     ]
     return "\n".join(lines)
 
@@ -121,5 +153,8 @@ def run(day: datetime.date, *, dry_run: bool = False, username: str | None = Non
         result, count = send_digest(user, day, dry_run=dry_run)
         outcome.counts[result] += 1
         if result != NOTHING:
-            outcome.lines.append(f"{user.username}: {count} 项 — {OUTCOME_LABELS[result]}")
+            outcome.lines.append(
+                _("%(username)s: %(count)s 项 — %(outcome)s")
+                % {"username": user.username, "count": count, "outcome": OUTCOME_LABELS[result]}
+            )
     return outcome

@@ -11,6 +11,8 @@ import datetime
 import importlib
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from keyworks.core.reminders import Reminder
 
 from .permissions import can_receive_reminders
@@ -20,14 +22,14 @@ APPS = ("reporting", "coordination", "targets", "fieldwork", "tasks", "meetings"
 
 # Group headings for the kinds known here; a provider may name others with `kind_label`.
 KIND_LABELS = {
-    "report_due": "月报待填报 / Reports due",
-    "report_returned": "退回待修改的月报 / Returned reports",
-    "report_review": "待县区审核的月报 / Reports to review",
-    "report_accept": "待办公室采纳的月报 / Reports to accept",
-    "correction_pending": "待审批的更正申请 / Correction requests",
-    "problem_deadline": "临近或超过时限的问题 / Problems near or past deadline",
-    "problem_closeout": "已解决待销号的问题 / Problems awaiting close-out",
-    "factor_shortfall": "要素保障缺口 / Factor shortfalls",
+    "report_due": gettext_lazy("月报待填报"),
+    "report_returned": gettext_lazy("退回待修改的月报"),
+    "report_review": gettext_lazy("待县区审核的月报"),
+    "report_accept": gettext_lazy("待办公室采纳的月报"),
+    "correction_pending": gettext_lazy("待审批的更正申请"),
+    "problem_deadline": gettext_lazy("临近或超过时限的问题"),
+    "problem_closeout": gettext_lazy("已解决待销号的问题"),
+    "factor_shortfall": gettext_lazy("要素保障缺口"),
 }
 
 
@@ -80,7 +82,7 @@ def reminders_for(user, today: datetime.date) -> list[Reminder]:
 
 
 def label_of(reminder: Reminder) -> str:
-    return reminder.kind_label or KIND_LABELS.get(reminder.kind, reminder.kind)
+    return str(reminder.kind_label or KIND_LABELS.get(reminder.kind, reminder.kind))
 
 
 def group(reminders: list[Reminder]) -> list[Group]:

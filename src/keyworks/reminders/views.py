@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.calendar import local_today
 
@@ -13,7 +14,7 @@ from .permissions import can_receive_reminders
 
 PANEL_SIZE = 5
 SOON_DAYS = 3
-NOT_MEMBER = "您尚未加入任何项目计划 / You are not a member of any programme"
+NOT_MEMBER = gettext_lazy("您尚未加入任何项目计划")
 
 
 def summary(items, today) -> dict:
@@ -29,7 +30,7 @@ def summary(items, today) -> dict:
 @login_required
 def reminder_list(request):
     if not can_receive_reminders(request.user):
-        raise Http404(NOT_MEMBER)
+        raise Http404(str(NOT_MEMBER))
     today = local_today()
     items = services.reminders_for(request.user, today)
     context = {"groups": services.group(items), **summary(items, today)}

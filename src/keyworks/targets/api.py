@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -19,7 +20,10 @@ from .models import AnnualTarget, ItemState, TargetStatus
 
 router = Router()
 
-MONEY_HELP = '万元，两位小数的字符串 / 10,000 yuan as a string with 2 decimals, e.g. "1234.50"'
+# Field descriptions in the OpenAPI schema are plain Chinese, not messages: pydantic turns
+# them into text once, when the schemas are built, so they cannot follow each request.
+
+MONEY_HELP = '万元，两位小数的字符串，如 "1234.50"'
 MAX_PAGE_SIZE = 500
 ACTIONS = ("edit", "submit", "review", "revise")
 
@@ -49,14 +53,14 @@ class TargetItem(Schema):
     programme: str
     project: ProjectRef
     year: int
-    revision: int = Field(description="版本号（第N版） / revision number")
+    revision: int = Field(description="版本号（第N版）")
     status: str = Field(description=" | ".join(TargetStatus.values))
     status_label: str
-    is_current: bool = Field(description="现行（最新通过）版本 / the current accepted version")
+    is_current: bool = Field(description="现行（最新通过）版本")
     investment: str = Field(description=MONEY_HELP)
     submitted_at: datetime.datetime | None
     reviewed_at: datetime.datetime | None
-    version: int = Field(description="send it back with changes / 修改时原样提交")
+    version: int = Field(description="修改时原样提交")
 
 
 class TargetDetail(TargetItem):
@@ -65,7 +69,7 @@ class TargetDetail(TargetItem):
     investment_comment: str
     milestones: list[ItemOut]
     indicators: list[ItemOut]
-    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+    can: dict[str, bool] = Field(description="可执行的操作")
 
 
 class TargetPage(Schema):
@@ -74,11 +78,11 @@ class TargetPage(Schema):
 
 
 class TargetQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
-    year: int | None = Field(None, description="年度（默认计划年度） / default: programme's")
-    project: int | None = Field(None, description="项目 id / project id")
+    programme: str | None = Field(None, description="计划代码")
+    year: int | None = Field(None, description="年度（默认计划年度）")
+    project: int | None = Field(None, description="项目 ID")
     status: str | None = Field(None, description=" | ".join(TargetStatus.values))
-    current: bool | None = Field(None, description="仅现行版本 / current accepted versions only")
+    current: bool | None = Field(None, description="仅现行版本")
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
@@ -104,12 +108,12 @@ class ContentIn(Schema):
     investment: Decimal = Field(description=MONEY_HELP)
     milestones: list[MilestoneIn] = []
     indicators: list[IndicatorIn] = []
-    submit: bool = Field(False, description="保存后立即提交审核 / submit for review at once")
+    submit: bool = Field(False, description="保存后立即提交审核")
 
 
 class TargetCreate(ContentIn):
-    project: int = Field(description="项目 id / project id")
-    year: int | None = Field(None, description="年度（默认计划年度） / default the programme's")
+    project: int = Field(description="项目 ID")
+    year: int | None = Field(None, description="年度（默认计划年度）")
 
 
 class TargetPatch(ContentIn):
@@ -119,8 +123,8 @@ class TargetPatch(ContentIn):
 class ReviseIn(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(max_length=2000, description="调整理由（必填） / why the target changes")
-    investment: Decimal | None = Field(None, description=MONEY_HELP + "；默认沿用 / default: kept")
+    reason: str = Field(max_length=2000, description="调整理由（必填）")
+    investment: Decimal | None = Field(None, description=MONEY_HELP + "；默认沿用")
     milestones: list[MilestoneIn] | None = None
     indicators: list[IndicatorIn] | None = None
     submit: bool = False
@@ -129,22 +133,22 @@ class ReviseIn(Schema):
 class SubmitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    version: Version | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+    version: Version | None = Field(None, description="可选，过期则 409")
 
 
 class DecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    item: str | int = Field(description='"investment" 或条目 id / "investment" or an item id')
+    item: str | int = Field(description='"investment" 或条目 ID')
     decision: str = Field(description="accept | return")
-    comment: str = Field("", max_length=2000, description="退回时必填 / required to return")
+    comment: str = Field("", max_length=2000, description="退回时必填")
 
 
 class ReviewIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    decisions: list[DecisionIn] = Field(description="每个待审核条目一项 / one per pending item")
-    version: Version | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+    decisions: list[DecisionIn] = Field(description="每个待审核条目一项")
+    version: Version | None = Field(None, description="可选，过期则 409")
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -238,7 +242,9 @@ def list_targets(request, filters: Query[TargetQuery]):
         qs = qs.filter(project_id=filters.project)
     if filters.status:
         if filters.status not in TargetStatus.values:
-            raise ValidationError({"status": f"未知状态：{filters.status} / Unknown status"})
+            raise ValidationError(
+                {"status": _("未知状态：%(status)s") % {"status": filters.status}}
+            )
         qs = qs.filter(status=filters.status)
     current = current_ids(qs)
     if filters.current:

@@ -1,6 +1,7 @@
 """Annual target forms: the investment plus one formset row per milestone / indicator."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.forms import style_fields
 
@@ -13,11 +14,11 @@ BLANK_INDICATORS = 2
 
 class TargetForm(forms.Form):
     investment = forms.DecimalField(
-        label="年度计划投资（万元）",
+        label=_("年度计划投资（万元）"),
         max_digits=14,
         decimal_places=2,
         min_value=0,
-        help_text="单位：万元 / in 10,000 yuan",
+        help_text=_("单位：万元"),
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -29,7 +30,7 @@ class TargetForm(forms.Form):
 
 class ReviseForm(TargetForm):
     reason = forms.CharField(
-        label="调整理由 / Reason",
+        label=_("调整理由"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -42,9 +43,9 @@ def filled(form: forms.Form) -> dict:
 
 
 class MilestoneRow(forms.Form):
-    name = forms.CharField(label="节点名称", max_length=100, required=False)
+    name = forms.CharField(label=_("节点名称"), max_length=100, required=False)
     planned_date = forms.DateField(
-        label="计划完成", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("计划完成"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
@@ -59,10 +60,10 @@ class MilestoneRow(forms.Form):
 
 
 class IndicatorRow(forms.Form):
-    name = forms.CharField(label="指标名称", max_length=100, required=False)
-    unit = forms.CharField(label="单位", max_length=20, required=False)
+    name = forms.CharField(label=_("指标名称"), max_length=100, required=False)
+    unit = forms.CharField(label=_("单位"), max_length=20, required=False)
     value = forms.DecimalField(
-        label="目标值",
+        label=_("目标值"),
         max_digits=16,
         decimal_places=2,
         required=False,

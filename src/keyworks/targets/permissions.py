@@ -3,6 +3,7 @@ the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Project
@@ -78,7 +79,7 @@ def can_target(user, action: str, obj) -> bool:
 
 def require_target(user, action: str, obj) -> None:
     if not can_target(user, action, obj):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def get_target(user, pk, action: str = "view"):
@@ -89,7 +90,7 @@ def get_target(user, pk, action: str = "view"):
         ),
         pk=pk,
         allowed=lambda target: can_target(user, action, target),
-        not_found="年度目标不存在 / Annual target not found",
+        not_found=_("年度目标不存在"),
     )
 
 
@@ -99,5 +100,5 @@ def get_target_project(user, pk, action: str = "view") -> Project:
         target_projects(user).select_related("programme", "task_force"),
         pk=pk,
         allowed=lambda project: can_target(user, action, project),
-        not_found="项目不存在 / Project not found",
+        not_found=_("项目不存在"),
     )

@@ -5,6 +5,8 @@ data on every call."""
 import datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.reminders import Reminder
 from keyworks.ledger.models import Project
@@ -17,9 +19,9 @@ REVIEW = "target_review"
 MISSING = "target_missing"
 RETURNED = "target_returned"
 LABELS = {
-    REVIEW: "待审核的年度目标 / Annual targets to review",
-    MISSING: "未提交的年度目标 / Annual targets not submitted",
-    RETURNED: "退回待修改的年度目标 / Returned annual targets",
+    REVIEW: gettext_lazy("待审核的年度目标"),
+    MISSING: gettext_lazy("未提交的年度目标"),
+    RETURNED: gettext_lazy("退回待修改的年度目标"),
 }
 
 
@@ -43,11 +45,12 @@ def _office(user) -> list[Reminder]:
     return [
         Reminder(
             kind=REVIEW,
-            title=f"{t.project.name}：{t.year}年度目标（第{t.revision}版）待审核",
+            title=_("%(project)s：%(year)s年度目标（第%(revision)s版）待审核")
+            % {"project": t.project.name, "year": t.year, "revision": t.revision},
             url=reverse("targets:review", kwargs={"pk": t.pk}),
             programme_id=t.project.programme_id,
-            kind_label=LABELS[REVIEW],
-            detail=f"调整理由：{t.reason}"[:200] if t.reason else "",
+            kind_label=str(LABELS[REVIEW]),
+            detail=(_("调整理由：%(reason)s") % {"reason": t.reason})[:200] if t.reason else "",
         )
         for t in waiting
     ]
@@ -72,9 +75,17 @@ def _task_force(user) -> list[Reminder]:
         year = project.programme.year
         target = latest.get(project.pk)
         if target is not None and target.status == TargetStatus.RETURNED:
-            kind, title = RETURNED, f"{project.name}：{year}年度目标被退回，请按意见修改后重新提交"
+            kind = RETURNED
+            title = _("%(project)s：%(year)s年度目标被退回，请按意见修改后重新提交") % {
+                "project": project.name,
+                "year": year,
+            }
         elif target is None or target.status == TargetStatus.DRAFT:
-            kind, title = MISSING, f"{project.name}：{year}年度目标尚未提交"
+            kind = MISSING
+            title = _("%(project)s：%(year)s年度目标尚未提交") % {
+                "project": project.name,
+                "year": year,
+            }
         else:
             continue
         result.append(
@@ -83,7 +94,7 @@ def _task_force(user) -> list[Reminder]:
                 title=title,
                 url=project_url(project, year),
                 programme_id=project.programme_id,
-                kind_label=LABELS[kind],
+                kind_label=str(LABELS[kind]),
             )
         )
     return result

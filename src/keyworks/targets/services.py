@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.audit.services import diff, record_change, snapshot, to_json
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
@@ -33,11 +34,9 @@ ACCEPT, RETURN = "accept", "return"
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody saved the target after this user opened it."""
 
-    message = (
-        "该年度目标已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新操作。"
-        " / This annual target was changed by someone else since you opened it; nothing was"
-        " saved. Reload and try again."
-    )
+    @property
+    def message(self) -> str:
+        return _("该年度目标已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新操作。")
 
 
 # --- reading -------------------------------------------------------------------------
@@ -95,25 +94,23 @@ def target_data(target: AnnualTarget) -> dict:
 
 def _decimal(value, field: str, label: str, errors: dict) -> Decimal | None:
     if value in (None, ""):
-        errors.setdefault(field, []).append(f"请填写{label} / {field} is required")
+        errors.setdefault(field, []).append(_("请填写%(label)s") % {"label": label})
         return None
     try:
         number = Decimal(str(value))
         rounded = number.quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append(f"{label}应为数字 / {field} must be a number")
+        errors.setdefault(field, []).append(_("%(label)s应为数字") % {"label": label})
         return None
     if rounded != number:
-        errors.setdefault(field, []).append(
-            f"{label}最多两位小数 / {field} takes at most 2 decimals"
-        )
+        errors.setdefault(field, []).append(_("%(label)s最多两位小数") % {"label": label})
         return None
     number = rounded
     if number < 0:
-        errors.setdefault(field, []).append(f"{label}不能为负数 / {field} cannot be negative")
+        errors.setdefault(field, []).append(_("%(label)s不能为负数") % {"label": label})
         return None
     if number > MAX_INVESTMENT:
-        errors.setdefault(field, []).append(f"{label}过大 / {field} is too large")
+        errors.setdefault(field, []).append(_("%(label)s过大") % {"label": label})
         return None
     return number
 
@@ -131,24 +128,24 @@ def clean_data(data: dict, year: int) -> dict:
     """Checked, normalised target content: investment (万元), milestones, indicators.
     Errors name the field and the row (第N行)."""
     errors: dict[str, list[str]] = {}
-    investment = _decimal(data.get("investment"), "investment", "年度计划投资（万元）", errors)
+    investment = _decimal(data.get("investment"), "investment", _("年度计划投资（万元）"), errors)
     cleaned_milestones, names = [], set()
     for n, row in enumerate(data.get("milestones") or [], start=1):
         name = str(row.get("name") or "").strip()
         day = _date(row.get("planned_date")) if row.get("planned_date") else None
         problems = []
         if not name:
-            problems.append("请填写节点名称 / name is required")
+            problems.append(_("请填写节点名称"))
         elif len(name) > 100:
-            problems.append("节点名称不超过100字 / name too long")
+            problems.append(_("节点名称不超过100字"))
         elif name in names:
-            problems.append(f"节点“{name}”重复 / duplicate milestone")
+            problems.append(_("节点“%(name)s”重复") % {"name": name})
         if day is None:
-            problems.append("请填写计划日期（YYYY-MM-DD） / planned_date is required")
+            problems.append(_("请填写计划日期（YYYY-MM-DD）"))
         elif day.year != year:
-            problems.append(f"计划日期应在{year}年内 / planned_date must be within {year}")
+            problems.append(_("计划日期应在%(year)s年内") % {"year": year})
         if problems:
-            errors.setdefault("milestones", []).append(f"第{n}行：" + "；".join(problems))
+            errors.setdefault("milestones", []).append(row_problems(n, problems))
         names.add(name)
         cleaned_milestones.append({"name": name, "planned_date": day})
     cleaned_indicators, names = [], set()
@@ -156,25 +153,25 @@ def clean_data(data: dict, year: int) -> dict:
         name = str(row.get("name") or "").strip()
         unit = str(row.get("unit") or "").strip()
         row_errors: dict[str, list[str]] = {}
-        value = _decimal(row.get("value"), "value", "目标值", row_errors)
+        value = _decimal(row.get("value"), "value", _("目标值"), row_errors)
         problems = list(row_errors.get("value", []))
         if not name:
-            problems.append("请填写指标名称 / name is required")
+            problems.append(_("请填写指标名称"))
         elif len(name) > 100:
-            problems.append("指标名称不超过100字 / name too long")
+            problems.append(_("指标名称不超过100字"))
         elif name in names:
-            problems.append(f"指标“{name}”重复 / duplicate indicator")
+            problems.append(_("指标“%(name)s”重复") % {"name": name})
         if not unit:
-            problems.append("请填写单位 / unit is required")
+            problems.append(_("请填写单位"))
         elif len(unit) > 20:
-            problems.append("单位不超过20字 / unit too long")
+            problems.append(_("单位不超过20字"))
         if problems:
-            errors.setdefault("indicators", []).append(f"第{n}行：" + "；".join(problems))
+            errors.setdefault("indicators", []).append(row_problems(n, problems))
         names.add(name)
         cleaned_indicators.append({"name": name, "unit": unit, "value": value})
     if len(cleaned_milestones) > MAX_ITEMS or len(cleaned_indicators) > MAX_ITEMS:
         errors.setdefault("__all__", []).append(
-            f"节点和指标各不超过{MAX_ITEMS}条 / at most {MAX_ITEMS} milestones and indicators"
+            _("节点和指标各不超过%(max)s条") % {"max": MAX_ITEMS}
         )
     if errors:
         raise ValidationError(errors)
@@ -185,13 +182,18 @@ def clean_data(data: dict, year: int) -> dict:
     }
 
 
+def row_problems(n: int, problems: list[str]) -> str:
+    """The problems of the n-th milestone or indicator, as one message."""
+    return _("第%(row)s行：%(problems)s") % {"row": n, "problems": _("；").join(problems)}
+
+
 def check_year(year) -> int:
     try:
         year = int(year)
     except (TypeError, ValueError):
         year = 0
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": "年度应为2000至2100之间的年份 / year must be 2000–2100"})
+        raise ValidationError({"year": _("年度应为2000至2100之间的年份")})
     return year
 
 
@@ -275,8 +277,8 @@ def _replace_items(target: AnnualTarget, cleaned: dict) -> None:
     if locked:
         raise ValidationError(
             {
-                "__all__": "已通过审核的条目不能修改或删除：" + "、".join(locked)
-                + " / Accepted items cannot be changed or removed"
+                "__all__": _("已通过审核的条目不能修改或删除：%(items)s")
+                % {"items": "、".join(locked)}
             }
         )  # fmt: skip
     TargetItem.objects.filter(pk__in=[item.pk for item in gone]).delete()
@@ -291,10 +293,7 @@ def create_target(project: Project, year: int, data: dict, *, by) -> AnnualTarge
     year = check_year(year)
     if AnnualTarget.objects.filter(project=project, year=year).exists():
         raise ValidationError(
-            {
-                "year": f"{year}年度目标已存在，请修改现有版本或提出调整。"
-                " / A target for this year exists; edit it or revise it."
-            }
+            {"year": _("%(year)s年度目标已存在，请修改现有版本或提出调整。") % {"year": year}}
         )
     cleaned = clean_data(data, year)
     try:
@@ -303,9 +302,7 @@ def create_target(project: Project, year: int, data: dict, *, by) -> AnnualTarge
                 project=project, year=year, investment=cleaned["investment"], created_by=by
             )
     except IntegrityError:  # somebody created it a moment ago
-        raise ValidationError(
-            {"year": f"{year}年度目标已存在 / A target for this year exists"}
-        ) from None
+        raise ValidationError({"year": _("%(year)s年度目标已存在") % {"year": year}}) from None
     _replace_items(target, cleaned)
     _audit(target, by=by, action="create", after=target_snapshot(target))
     return target
@@ -320,19 +317,14 @@ def save_target(
     current = _locked(target)
     if current.status not in (TargetStatus.DRAFT, TargetStatus.RETURNED):
         require_target(by, "view", current)
-        raise PermissionDenied(
-            "年度目标已提交或已通过，不能直接修改；如需调整请提出新版本。"
-            " / This target is submitted or accepted; revise it to change it."
-        )
+        raise PermissionDenied(_("年度目标已提交或已通过，不能直接修改；如需调整请提出新版本。"))
     require_target(by, "edit", current)
     check_version(current, expected_version, ConcurrentEditError)
     cleaned = clean_data(data, current.year)
     before = target_snapshot(current)
     if cleaned["investment"] != current.investment:
         if current.investment_state == ItemState.ACCEPTED:
-            raise ValidationError(
-                {"investment": "年度计划投资已通过审核，不能修改 / Accepted; cannot change"}
-            )
+            raise ValidationError({"investment": _("年度计划投资已通过审核，不能修改")})
         current.investment = cleaned["investment"]
         current.investment_state = ItemState.PENDING
     _replace_items(current, cleaned)
@@ -388,17 +380,14 @@ def review_target(
     errors = []
     unknown = set(decisions) - set(pending)
     if unknown:
-        errors.append(
-            "只能审核待审核的条目 / Only pending items can be reviewed: "
-            + ", ".join(sorted(unknown))
-        )
+        errors.append(_("只能审核待审核的条目：%(items)s") % {"items": ", ".join(sorted(unknown))})
     for key in pending:
-        label = "年度计划投资" if key == "investment" else items[key].name
+        label = _("年度计划投资") if key == "investment" else items[key].name
         decision, comment = decisions.get(key, (None, ""))
         if decision not in (ACCEPT, RETURN):
-            errors.append(f"请对“{label}”选择通过或退回 / Decide on {key}")
+            errors.append(_("请对“%(item)s”选择通过或退回") % {"item": label})
         elif decision == RETURN and not (comment or "").strip():
-            errors.append(f"退回“{label}”时请填写意见 / Give a comment when returning {key}")
+            errors.append(_("退回“%(item)s”时请填写意见") % {"item": label})
     if errors:
         raise ValidationError({"decisions": errors})
     before = target_snapshot(current)
@@ -433,7 +422,7 @@ def follow_in_ledger(target: AnnualTarget, *, by) -> None:
         project,
         {"annual_investment": target.investment},
         by=by,
-        reason=f"{target.year}年度目标第{target.revision}版审核通过 / Annual target accepted",
+        reason=f"{target.year}年度目标第{target.revision}版审核通过",  # stored: not a message
     )
 
 
@@ -446,14 +435,12 @@ def revise_target(
     current = _locked(target)
     require_target(by, "revise", current)
     if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写调整理由 / Give a reason for the revision"})
+        raise ValidationError({"reason": _("请填写调整理由")})
     siblings = AnnualTarget.objects.filter(project=current.project, year=current.year)
     if siblings.filter(status__in=OPEN_STATUSES).exists():
-        raise ValidationError({"__all__": "已有未完成审核的版本 / Another version is still open"})
+        raise ValidationError({"__all__": _("已有未完成审核的版本")})
     if siblings.filter(revision__gt=current.revision).exists():
-        raise ValidationError(
-            {"__all__": "只能调整当前版本 / Only the current version can be revised"}
-        )
+        raise ValidationError({"__all__": _("只能调整当前版本")})
     cleaned = clean_data(data if data is not None else target_data(current), current.year)
     revision = (siblings.aggregate(m=Max("revision"))["m"] or 0) + 1
     try:
@@ -467,9 +454,7 @@ def revise_target(
                 created_by=by,
             )
     except IntegrityError:
-        raise ValidationError(
-            {"__all__": "已有未完成审核的版本 / Another version is still open"}
-        ) from None
+        raise ValidationError({"__all__": _("已有未完成审核的版本")}) from None
     _replace_items(new, cleaned)
     _audit(new, by=by, action="revise", after=target_snapshot(new), reason=reason.strip())
     return new

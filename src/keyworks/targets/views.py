@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.models import ChangeRecord
@@ -17,14 +19,14 @@ from .models import AnnualTarget, ItemState, TargetStatus
 from .permissions import can_target, get_target, get_target_project, target_projects
 
 NONE = "none"  # the list's status for "no target yet"
-STATUS_LABELS = {NONE: "未填报", **dict(TargetStatus.choices)}
+STATUS_LABELS = {NONE: gettext_lazy("未填报"), **dict(TargetStatus.choices)}
 ACTION_LABELS = {
-    "create": "新建",
-    "update": "修改",
-    "submit": "提交",
-    "accept": "审核通过",
-    "return": "退回",
-    "revise": "提出调整（新版本）",
+    "create": pgettext_lazy("history", "新建"),
+    "update": pgettext_lazy("history", "修改"),
+    "submit": pgettext_lazy("history", "提交"),
+    "accept": pgettext_lazy("history", "审核通过"),
+    "return": pgettext_lazy("history", "退回"),
+    "revise": pgettext_lazy("history", "提出调整（新版本）"),
 }
 
 
@@ -105,9 +107,9 @@ def project_targets(request, project_pk, year):
 def _save_and_maybe_submit(request, target):
     if request.POST.get("action") == "submit":
         services.submit_target(target, by=request.user)
-        messages.success(request, "年度目标已提交，等待办公室审核 / Submitted for review")
+        messages.success(request, _("年度目标已提交，等待办公室审核"))
     else:
-        messages.success(request, "草稿已保存 / Draft saved")
+        messages.success(request, _("草稿已保存"))
 
 
 def _render_form(request, forms, *, project, year, target=None, title, errors=()):
@@ -140,7 +142,7 @@ def target_create(request, project_pk, year):
         else:
             return redirect("targets:project", project_pk=project.pk, year=year)
     return _render_form(
-        request, forms, project=project, year=year, title="填报年度目标", errors=errors
+        request, forms, project=project, year=year, title=_("填报年度目标"), errors=errors
     )
 
 
@@ -170,7 +172,7 @@ def target_edit(request, pk):
         project=target.project,
         year=target.year,
         target=target,
-        title=f"修改年度目标（第{target.revision}版）",
+        title=_("修改年度目标（第%(revision)s版）") % {"revision": target.revision},
         errors=errors,
     )
 
@@ -199,7 +201,7 @@ def target_revise(request, pk):
         project=target.project,
         year=target.year,
         target=target,
-        title=f"调整年度目标（新版本：第{target.revision + 1}版）",
+        title=_("调整年度目标（新版本：第%(revision)s版）") % {"revision": target.revision + 1},
         errors=errors,
     )
 
@@ -215,7 +217,7 @@ def target_submit(request, pk):
     except services.ConcurrentEditError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "年度目标已提交，等待办公室审核 / Submitted for review")
+        messages.success(request, _("年度目标已提交，等待办公室审核"))
     return redirect("targets:project", project_pk=target.project_id, year=target.year)
 
 
@@ -223,7 +225,7 @@ def _year(value) -> int:
     try:
         return services.check_year(value)
     except ValidationError:
-        raise Http404("年度无效 / Invalid year") from None
+        raise Http404(_("年度无效")) from None
 
 
 def _int(value) -> int | None:
@@ -255,9 +257,9 @@ def target_review(request, pk):
             errors = exc.messages
         else:
             if target.status == TargetStatus.ACCEPTED:
-                messages.success(request, "全部条目通过，年度目标已锁定 / Accepted and locked")
+                messages.success(request, _("全部条目通过，年度目标已锁定"))
             else:
-                messages.warning(request, "已退回专班修改 / Returned to the task force")
+                messages.warning(request, _("已退回专班修改"))
             return redirect("targets:project", project_pk=target.project_id, year=target.year)
     context = {
         "target": target,
@@ -276,8 +278,8 @@ def review_rows(target: AnnualTarget, posted) -> list[dict]:
         {
             "key": "investment",
             "kind": "",
-            "name": "年度计划投资",
-            "target": f"{target.investment:,.2f} 万元",
+            "name": _("年度计划投资"),
+            "target": _("%(amount)s 万元") % {"amount": f"{target.investment:,.2f}"},
             "state": target.investment_state,
             "comment": target.investment_comment,
         }

@@ -12,6 +12,7 @@ user (by role assignment), because the services refuse writes without an actor.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.importer import LedgerImportError, apply_ledger_import, parse_ledger
 from keyworks.ledger.models import Programme
@@ -20,48 +21,42 @@ from keyworks.orgs.models import Role, RoleAssignment, User
 
 
 class Command(BaseCommand):
-    help = (
-        "从 Excel 台账导入项目（与网页导入相同的校验；有任何错误则不写入）/ Import projects "
-        "from an Excel ledger (same checks as the web import; nothing is written on any error)."
-    )
+    @property
+    def help(self) -> str:  # argparse needs text, so it is translated when read
+        return _("从 Excel 台账导入项目（与网页导入相同的校验；有任何错误则不写入）")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="台账文件 .xlsx / the ledger workbook")
-        parser.add_argument("--programme", required=True, help="项目计划代码 / programme code")
+        parser.add_argument("file", help=_("台账文件 .xlsx"))
+        parser.add_argument("--programme", required=True, help=_("项目计划代码"))
+        parser.add_argument("--dry-run", action="store_true", help=_("只校验不写入"))
         parser.add_argument(
-            "--dry-run", action="store_true", help="只校验不写入 / check only, write nothing"
-        )
-        parser.add_argument(
-            "--user",
-            help="记录为导入人的用户名（默认：该计划的第一个办公室用户）/ username recorded as "
-            "the importer (default: the programme's first office user)",
+            "--user", help=_("记录为导入人的用户名（默认：该计划的第一个办公室用户）")
         )
 
     def handle(self, *args, file, programme, dry_run, user, **options):
         try:
             programme_obj = Programme.objects.get(code=programme)
         except Programme.DoesNotExist:
-            raise CommandError(f"项目计划不存在：{programme} / No such programme") from None
+            raise CommandError(_("项目计划不存在：%(code)s") % {"code": programme}) from None
         actor = self.actor(programme_obj, user)
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"文件不存在：{file} / No such file")
+            raise CommandError(_("文件不存在：%(file)s") % {"file": file})
         with path.open("rb") as fileobj:
             parsed = parse_ledger(fileobj, programme_obj)
         for warning in parsed.warnings:
-            self.stderr.write(f"提示 / warning: {warning}")
+            self.stderr.write(_("提示：%(warning)s") % {"warning": warning})
         if parsed.errors:
             for issue in parsed.errors:
                 self.stderr.write(str(issue))
             raise CommandError(
-                f"发现 {len(parsed.errors)} 处错误，未导入任何数据 / "
-                f"{len(parsed.errors)} error(s); nothing was imported"
+                _("发现 %(count)s 处错误，未导入任何数据") % {"count": len(parsed.errors)}
             )
         if not parsed.rows:
-            raise CommandError("文件中没有项目数据 / The file has no project rows")
+            raise CommandError(_("文件中没有项目数据"))
         if dry_run:
             self.stdout.write(
-                f"校验通过（未写入）：{parsed.summary_text()} / Dry run, nothing written"
+                _("校验通过（未写入）：%(summary)s") % {"summary": parsed.summary_text()}
             )
             return
         try:
@@ -69,10 +64,8 @@ class Command(BaseCommand):
         except LedgerImportError as exc:
             for issue in exc.issues:
                 self.stderr.write(str(issue))
-            raise CommandError(
-                "导入失败，未写入任何数据 / Import failed; nothing was written"
-            ) from exc
-        self.stdout.write(f"导入完成：{summary} / Imported")
+            raise CommandError(_("导入失败，未写入任何数据")) from exc
+        self.stdout.write(_("导入完成：%(summary)s") % {"summary": summary})
 
     def actor(self, programme: Programme, username: str | None) -> User:
         if username:
@@ -80,7 +73,7 @@ class Command(BaseCommand):
                 actor = User.objects.get(username=username, is_active=True)
             except User.DoesNotExist:
                 raise CommandError(
-                    f"用户不存在或已停用：{username} / No such active user"
+                    _("用户不存在或已停用：%(username)s") % {"username": username}
                 ) from None
         else:
             assignment = (
@@ -92,13 +85,10 @@ class Command(BaseCommand):
                 .first()
             )
             if assignment is None:
-                raise CommandError(
-                    "该计划没有办公室用户，请用 --user 指定导入人 / The programme has no office "
-                    "user; name the importer with --user"
-                )
+                raise CommandError(_("该计划没有办公室用户，请用 --user 指定导入人"))
             actor = assignment.user
         if not can(actor, "import", programme):
             raise CommandError(
-                f"用户 {actor.username} 无权导入该计划的台账 / {actor.username} may not import"
+                _("用户 %(username)s 无权导入该计划的台账") % {"username": actor.username}
             )
         return actor
