@@ -21,7 +21,7 @@ class MeetingStatus(models.TextChoices):
 class Meeting(StatusRules, models.Model):
     # Closing locks the agenda and the decisions' content.
     STEPS = {"edit": (MeetingStatus.OPEN,)}
-    LOCKED = "会议已结束，议程和议定事项已锁定 / The meeting is closed"
+    LOCKED = _("会议已结束，议程和议定事项已锁定")
 
     programme = models.ForeignKey(
         "ledger.Programme",
