@@ -270,9 +270,9 @@ def test_pages_speak_chinese_by_default_and_english_on_request(world):
     problem = raised(world)
     office = world.client(world.office)
     body = office.get(LIST).content.decode()
-    assert "任务问题清单" in body and "Task &amp; problem list" not in body
+    assert "任务问题清单" in body and "Task & problem list" not in body
     english = office.get(LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Task &amp; problem list" in english and "任务问题清单" not in english
+    assert "Task & problem list" in english and "任务问题清单" not in english
     page = office.get(detail(problem), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Coordination level" in page and "协调层级" not in page
     stale = problem.version - 1
