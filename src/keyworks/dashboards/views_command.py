@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from keyworks.audit import revisions
@@ -201,7 +202,7 @@ def command_payload(request, programme, month) -> dict:
         topic="accepted",
     )
     for point in series:
-        months.append(f"{point.month.month}月")
+        months.append(_("%(month)s月") % {"month": point.month.month})
         plan.append(money(target * point.month.month / 12) if target else money(0))
         actual.append(money(point.ytd_completed))
 
@@ -219,7 +220,7 @@ def command_payload(request, programme, month) -> dict:
     lights = warning_lights.project_lights(programme, month, measures=measures)
     per_district: dict = {}
     for pk, m in measures.items():
-        places = m.districts or [(None, "未定位 / No district", (1_000_000, "", 0))]
+        places = m.districts or [(None, _("未定位"), (1_000_000, "", 0))]
         for _rid, name, sort_key in places:
             entry = per_district.setdefault(
                 name, [sort_key, dict.fromkeys(warning_lights.COLORS, 0)]

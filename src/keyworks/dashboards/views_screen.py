@@ -19,6 +19,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.gzip import gzip_page
@@ -64,13 +65,13 @@ def ranking(programme, measures) -> dict:
         table = tables[0]
         return {
             "title": f"{table.title} · {ranked.period.label}",
-            "unit": "分",
+            "unit": _("分"),
             "rows": [[r.label, str(r.total), r.movement_label] for r in table.rows],
         }
     rows = [r for r in rollup(measures, "district") if r.completion_rate is not None]
     rows.sort(key=lambda r: (-r.completion_rate, r.sort_key))
     return {
-        "title": "各县区年度投资完成率排名 / Completion rate by district",
+        "title": _("各县区年度投资完成率排名"),
         "unit": "%",
         "rows": [[r.label, str(r.completion_rate), ""] for r in rows],
     }
@@ -159,7 +160,7 @@ def as_link_viewer(request, token: str):
     unknown or revoked."""
     link = screen_links.link_for_token(token)
     if link is None:
-        raise Http404("大屏链接无效或已撤销 / Screen link not found or revoked")
+        raise Http404(_("大屏链接无效或已撤销"))
     request.user = ScreenViewer(link.programme)
     return link.programme
 
@@ -221,7 +222,7 @@ def link_create(request):
     )
     url = request.build_absolute_uri(reverse("dashboards:screen_link", args=[raw]))
     request.session["screen_link_url"] = url  # shown once on the next page
-    messages.success(request, "已创建大屏链接 / Screen link created")
+    messages.success(request, _("已创建大屏链接"))
     return redirect(f"{reverse('dashboards:screen_links')}?programme={programme.code}")
 
 
@@ -235,9 +236,7 @@ def link_revoke(request, pk):
         pk=pk,
     )
     if not can_manage_screen_links(request.user, link.programme):
-        raise PermissionDenied(
-            "只有指挥部办公室可以管理大屏链接 / Only the office manages screen links"
-        )
+        raise PermissionDenied(_("只有指挥部办公室可以管理大屏链接"))
     screen_links.revoke_screen_link(link, by=request.user)
-    messages.success(request, "已撤销大屏链接 / Screen link revoked")
+    messages.success(request, _("已撤销大屏链接"))
     return redirect(f"{reverse('dashboards:screen_links')}?programme={link.programme.code}")
