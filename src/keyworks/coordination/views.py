@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
@@ -235,7 +235,7 @@ def problem_stats(request):
         "weeks": [w["week"] for w in weeks],
         "raised": [w["raised"] for w in weeks],
         "closed": [w["closed"] for w in weeks],
-        "labels": {"raised": _("新增"), "closed": _("销号"), "unit": _("个")},
+        "labels": {"raised": _("新增"), "closed": pgettext("chart", "销号"), "unit": _("个")},
     }
     context = {
         "units": measures.unit_measures(base),

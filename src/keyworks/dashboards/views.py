@@ -25,6 +25,7 @@ from keyworks.orgs.models import Region
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import default_month
 
+from . import js_labels
 from .geo import round_geometry
 from .tiles import tiles_config
 
@@ -91,6 +92,7 @@ def map_page(request):
         "may_locate": changeable.exists(),
         "wide_layout": True,
         "map_tiles": tiles_config(),
+        "js_labels": js_labels.map_labels(),
     }
     return render(request, "dashboards/map.html", context)
 

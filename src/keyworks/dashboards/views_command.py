@@ -41,6 +41,7 @@ from keyworks.reporting.measures import (
 )
 from keyworks.reporting.registry import headline
 
+from . import js_labels
 from .views import cached_json
 
 WEEKS = 12
@@ -134,6 +135,7 @@ def command_page(request):
         "f": figures,
         "data_url": link("dashboards:command_data", programme, month=f"{month:%Y-%m}"),
         "wide_layout": True,
+        "js_labels": js_labels.command_labels(),
     }
     return render(request, "dashboards/command.html", context)
 

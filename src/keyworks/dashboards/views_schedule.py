@@ -24,6 +24,7 @@ from keyworks.ledger.models import Project
 from keyworks.ledger.permissions import get_project, require
 from keyworks.ledger.programmes import current_programme
 
+from . import js_labels
 from . import schedule as schedule_service
 from .schedule_xlsx import export_filename, write_schedule_xlsx
 from .views import cached_json
@@ -90,6 +91,7 @@ def schedule_page(request):
             for s in schedule_service.STATES
         ],
         "wide_layout": True,
+        "js_labels": js_labels.schedule_labels(),
     }
     return render(request, "dashboards/schedule.html", context)
 

@@ -34,7 +34,7 @@ from keyworks.rankings.periods import Period
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import rollup
 
-from . import screen_links
+from . import js_labels, screen_links
 from .models import ScreenLink
 from .permissions import ScreenViewer, can_manage_screen_links, require_manage_screen_links
 from .tiles import tiles_config
@@ -123,6 +123,7 @@ def render_screen(request, programme, urls: dict, *, via_link: bool):
         "refresh_seconds": REFRESH_SECONDS,
         "via_link": via_link,
         "map_tiles": tiles_config(),
+        "js_labels": js_labels.screen_labels(),
     }
     return render(request, "dashboards/screen.html", context)
 
