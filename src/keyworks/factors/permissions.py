@@ -3,6 +3,7 @@ the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Project
 from keyworks.orgs.roles import (
@@ -67,7 +68,7 @@ def get_factor_item(user, pk, action: str = "view"):
             .get(pk=pk)
         )
     except (FactorItem.DoesNotExist, ValueError, TypeError):
-        raise Http404("要素保障事项不存在 / Factor item not found") from None
+        raise Http404(_("要素保障事项不存在")) from None
     if action == "change" and not can_change_factor(user, item):
-        raise PermissionDenied("您没有权限修改该要素保障事项 / You may not change this item")
+        raise PermissionDenied(_("您没有权限修改该要素保障事项"))
     return item
