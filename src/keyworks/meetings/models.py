@@ -8,6 +8,7 @@ append-only history."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyworks.core.permissions import RestrictedQuerySet
 from keyworks.core.workflow import ItemEvent, StatusRules, TrackedItem
@@ -53,7 +54,7 @@ class Meeting(StatusRules, models.Model):
     class Meta:
         ordering = ["-date", "-number"]
         verbose_name = _("周调度会")
-        verbose_name_plural = _("周调度会")
+        verbose_name_plural = pgettext_lazy("plural", "周调度会")
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="unique_meeting_number"),
         ]

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
@@ -130,7 +130,7 @@ def task_create(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("已交办"))
+            messages.success(request, pgettext("task", "已交办"))
             return redirect("tasks:task_detail", pk=task.pk)
     context = {"form": form, "programme": programme, "project": project}
     return render(request, "tasks/task_form.html", context)
