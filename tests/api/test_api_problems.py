@@ -266,3 +266,12 @@ def test_the_list_query_count_does_not_grow(world, api):
     many, body = count_queries(client, "/api/problems")
     assert body["count"] == 5
     assert few == many
+
+
+def test_labels_follow_the_language(world, api):
+    problem = raised(world)
+    chinese = api(world.office).get(f"/api/problems/{problem.pk}").json()
+    english = api(world.office).get(f"/api/problems/{problem.pk}", HTTP_ACCEPT_LANGUAGE="en")
+    translation.activate("zh-hans")  # the request left English active in this thread
+    assert chinese["category_label"] == "用地" and english.json()["category_label"] == "Land"
+    assert english.json()["level_label"] == "District"

@@ -27,9 +27,9 @@ from .models import EscalationLevel, Problem, ProblemCategory, ProblemEvent, Pro
 
 router = Router(tags=["problems"])
 
-STATUS_LABELS = {k: str(v) for k, v in ProblemStatus.choices}
-LEVEL_LABELS = {k: str(v) for k, v in EscalationLevel.choices}
-CATEGORY_LABELS = {k: str(v) for k, v in ProblemCategory.choices}
+STATUS_LABELS = dict(ProblemStatus.choices)  # lazy: each answer in its language
+LEVEL_LABELS = dict(EscalationLevel.choices)  # lazy: each answer in its language
+CATEGORY_LABELS = dict(ProblemCategory.choices)  # lazy: each answer in its language
 DISCIPLINE_HELP = gettext_lazy("仅督导与办公室可见（否则为 null）")
 
 
@@ -153,7 +153,7 @@ def problem_item(problem: Problem, *, day: datetime.date, discipline: bool) -> d
         "programme": project.programme.code,
         "project": {"id": project.pk, "seq": project.seq, "name": project.name},
         "category": problem.category,
-        "category_label": CATEGORY_LABELS.get(problem.category, problem.category),
+        "category_label": str(CATEGORY_LABELS.get(problem.category, problem.category)),
         "description": problem.description,
         "need": problem.need,
         "lead_unit": unit_ref(problem.lead_unit),
@@ -162,9 +162,9 @@ def problem_item(problem: Problem, *, day: datetime.date, discipline: bool) -> d
         ],
         "deadline": problem.deadline,
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
+        "status_label": str(STATUS_LABELS.get(status, status)),
         "level": level,
-        "level_label": LEVEL_LABELS.get(level, ""),
+        "level_label": str(LEVEL_LABELS.get(level, "")),
         "progress": getattr(problem, "progress", None),
         "overdue": Problem.was_overdue(status, problem.deadline, day),
         "raised_at": problem.raised_at,
@@ -423,7 +423,7 @@ def rule_out(user, programme) -> dict:
         "overdue_days": rule.overdue_days,
         "stuck_days": rule.stuck_days,
         "max_level": rule.max_level,
-        "max_level_label": LEVEL_LABELS.get(rule.max_level, ""),
+        "max_level_label": str(LEVEL_LABELS.get(rule.max_level, "")),
         "version": rule.version,
         "can_change": permissions.can_edit_escalation_rule(user, programme),
     }

@@ -29,8 +29,8 @@ from .models import Task, TaskKind, TaskStatus
 
 router = Router(tags=["tasks"])
 
-STATUS_LABELS = {k: str(v) for k, v in TaskStatus.choices}
-KIND_LABELS = {k: str(v) for k, v in TaskKind.choices}
+STATUS_LABELS = dict(TaskStatus.choices)  # lazy: each answer in its language
+KIND_LABELS = dict(TaskKind.choices)  # lazy: each answer in its language
 
 
 class Ref(Schema):
@@ -123,7 +123,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "id": task.pk,
         "programme": task.programme.code,
         "kind": task.kind,
-        "kind_label": KIND_LABELS.get(task.kind, task.kind),
+        "kind_label": str(KIND_LABELS.get(task.kind, task.kind)),
         "text": task.text,
         "project": ref(task.project),
         "problem_id": task.problem_id,
@@ -136,7 +136,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "assisting_units": [ref(u) for u in sorted(task.assisting_units.all(), key=lambda u: u.pk)],
         "deadline": task.deadline,
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
+        "status_label": str(STATUS_LABELS.get(status, status)),
         "answer": answer,
         "overdue": Task.was_overdue(status, task.deadline, day),
         "version": task.version,
