@@ -204,7 +204,9 @@ def command_payload(request, programme, month) -> dict:
         topic="accepted",
     )
     for point in series:
-        months.append(_("%(month)s月") % {"month": point.month.month})
+        # English writes the month's abbreviation (%(abbr)s), Chinese its number.
+        label = {"month": point.month.month, "abbr": f"{point.month:%b}"}
+        months.append(_("%(month)s月") % label)
         plan.append(money(target * point.month.month / 12) if target else money(0))
         actual.append(money(point.ytd_completed))
 
