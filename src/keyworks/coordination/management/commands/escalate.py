@@ -10,7 +10,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from keyworks.coordination import services
 from keyworks.coordination.models import EscalationRule
@@ -18,7 +17,9 @@ from keyworks.ledger.models import Programme
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("按自动升级规则升级逾期或无进展的问题")
+    @property
+    def help(self) -> str:  # argparse wants a str: translated when the parser is built
+        return _("按自动升级规则升级逾期或无进展的问题")
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help=_("按该日评估（YYYY-MM-DD，默认今天）"))

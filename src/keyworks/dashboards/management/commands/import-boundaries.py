@@ -9,7 +9,6 @@ are listed. Any error writes nothing. Recorded in the change log as the system.
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from keyworks.dashboards.geo import read_collection
 from keyworks.dashboards.services import import_boundaries
@@ -17,7 +16,9 @@ from keyworks.orgs.models import Region
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("导入县(市、区)边界（GeoJSON 或 ECharts 地图脚本；有错误则不写入）")
+    @property
+    def help(self) -> str:  # argparse wants a str: translated when the parser is built
+        return _("导入县(市、区)边界（GeoJSON 或 ECharts 地图脚本；有错误则不写入）")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("GeoJSON (.json/.geojson) 或 ECharts 地图 .js"))
