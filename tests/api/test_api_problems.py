@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from keyworks.audit.models import ChangeRecord
 from keyworks.coordination import services
@@ -126,7 +127,14 @@ def test_a_stale_version_is_409(world, api):
         {"level": EscalationLevel.OFFICE, "note": "逾期", "version": problem.version + 1},
     )
     assert response.status_code == 409
-    assert "他人" in response.json()["detail"] and "someone" in response.json()["detail"]
+    assert "该问题已被他人处理" in response.json()["detail"]
+    english = api(world.office).post(
+        f"/api/problems/{problem.pk}/escalate",
+        {"level": EscalationLevel.OFFICE, "note": "逾期", "version": problem.version + 1},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    translation.activate("zh-hans")  # the request left English active in this thread
+    assert "changed by someone else" in english.json()["detail"]
     problem.refresh_from_db()
     assert problem.level == EscalationLevel.DISTRICT
     ok = api(world.office).post(
@@ -258,3 +266,12 @@ def test_the_list_query_count_does_not_grow(world, api):
     many, body = count_queries(client, "/api/problems")
     assert body["count"] == 5
     assert few == many
+
+
+def test_labels_follow_the_language(world, api):
+    problem = raised(world)
+    chinese = api(world.office).get(f"/api/problems/{problem.pk}").json()
+    english = api(world.office).get(f"/api/problems/{problem.pk}", HTTP_ACCEPT_LANGUAGE="en")
+    translation.activate("zh-hans")  # the request left English active in this thread
+    assert chinese["category_label"] == "用地" and english.json()["category_label"] == "Land"
+    assert english.json()["level_label"] == "District"

@@ -1,5 +1,8 @@
 import datetime
 
+import pytest
+from django.utils import translation
+
 from keyworks.coordination import services
 from keyworks.coordination.models import ProblemEvent
 from keyworks.orgs.models import Role, RoleAssignment, Unit, User
@@ -41,3 +44,10 @@ def backdate(problem, when: datetime.datetime) -> None:
     """Test helper: move all of a problem's history so far to `when`."""
     ProblemEvent.objects.filter(problem=problem).update(at=when)
     type(problem).objects.filter(pk=problem.pk).update(raised_at=when)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread: back to the default."""
+    yield
+    translation.activate("zh-hans")

@@ -264,3 +264,30 @@ def test_the_admin_shows_problems_read_only(world):
         assert page.status_code == 200
         assert 'name="_save"' not in page.content.decode()
     assert client.post(f"/admin/coordination/problem/{problem.pk}/delete/").status_code == 403
+
+
+def test_pages_speak_chinese_by_default_and_english_on_request(world):
+    problem = raised(world)
+    office = world.client(world.office)
+    body = office.get(LIST).content.decode()
+    assert "任务问题清单" in body and "Task & problem list" not in body
+    english = office.get(LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Task & problem list" in english and "任务问题清单" not in english
+    page = office.get(detail(problem), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Coordination level" in page and "协调层级" not in page
+    stale = problem.version - 1
+    response = office.post(
+        detail(problem) + "void/",
+        {"note": "重复", "version": stale},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "changed by someone else" in response.content.decode()
+
+
+def test_export_follows_the_language(world):
+    raised(world)
+    response = world.client(world.office).get(EXPORT, HTTP_ACCEPT_LANGUAGE="en")
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert "task & problem list" in ws["A1"].value
+    assert [c.value for c in ws[3]][:3] == ["No.", "Project", "Problem"]

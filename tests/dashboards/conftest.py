@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from keyworks.dashboards.geo import read_collection
 from keyworks.dashboards.services import import_boundaries
@@ -17,3 +18,10 @@ def load_world_boundaries(world) -> None:
 def mapped_world(world):
     load_world_boundaries(world)
     return world
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread: back to the default."""
+    yield
+    translation.activate("zh-hans")

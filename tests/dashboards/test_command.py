@@ -156,3 +156,12 @@ def test_query_count_does_not_grow_with_projects(world, url):
         make_project(world.programme, world.infra, seq, f"项目{seq}", district, f"专班{seq}")
     assert Project.objects.filter(programme=world.programme).count() == 20
     assert count() == two
+
+
+def test_the_page_and_its_chart_words_follow_the_language(world):
+    client = world.client(world.office)
+    chinese = client.get(PAGE).content.decode()
+    assert "指挥中心" in chinese and '"plan": "\\u8ba1\\u5212"' in chinese  # 计划
+    english = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Command dashboard" in english and "指挥中心" not in english
+    assert '"plan": "Plan"' in english and '"closed": "Closed"' in english

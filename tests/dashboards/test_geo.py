@@ -102,7 +102,7 @@ def test_read_collection_from_an_echarts_map_script(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("not json", "Not valid JSON"),
+        ("not json", "不是有效的 JSON"),
         ('{"type": "Feature"}', "FeatureCollection"),
         ("echarts.registerMap('x', oops);", "registerMap"),
     ],
@@ -116,5 +116,12 @@ def test_read_collection_errors(tmp_path, content, message):
 
 
 def test_read_collection_missing_file(tmp_path):
-    with pytest.raises(ValidationError, match="No such file"):
+    with pytest.raises(ValidationError, match="文件不存在"):
+        read_collection(tmp_path / "nope.geojson")
+
+
+def test_errors_follow_the_language(tmp_path):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError, match="No such file"):
         read_collection(tmp_path / "nope.geojson")

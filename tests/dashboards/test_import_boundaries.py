@@ -26,8 +26,8 @@ def test_matches_by_code_and_by_name_and_reports_unmatched(world):
     assert world.district_b.boundary["type"] == "MultiPolygon"  # "武陟" matched 武陟县
     assert "Jiefang (by code) → 解放区" in out
     assert "武陟 → 武陟县" in out
-    assert "未匹配 / unmatched: 不存在区" in out
-    assert "2 imported, 1 unmatched" in out
+    assert "未匹配：不存在区" in out
+    assert "已导入 2 个边界，未匹配 1 个" in out
     records = ChangeRecord.objects.filter(action="import_boundary").order_by("object_id")
     assert [r.object_id for r in records] == sorted(
         [str(world.district_a.pk), str(world.district_b.pk)]
@@ -45,7 +45,7 @@ def test_parent_limits_matching(world):
 
 
 def test_unknown_parent(world):
-    with pytest.raises(CommandError, match="No such region"):
+    with pytest.raises(CommandError, match="区域不存在"):
         run(str(DISTRICTS), "--parent", "000000")
 
 
@@ -78,8 +78,8 @@ def test_any_bad_feature_writes_nothing(world, tmp_path):
     with pytest.raises(ValidationError) as excinfo:
         import_boundaries({"type": "FeatureCollection", "features": [good, bad, point]}, by=None)
     messages = " ".join(excinfo.value.messages)
-    assert "第 2 个要素（武陟县）" in messages and "at least 4 positions" in messages
-    assert "Polygon or MultiPolygon, not Point" in messages
+    assert "第 2 个要素（武陟县）" in messages and "多边形的环至少需要 4 个点" in messages
+    assert "几何类型应为 Polygon 或 MultiPolygon，而不是 Point" in messages
     assert not Region.objects.filter(boundary__isnull=False).exists()
 
 
@@ -89,7 +89,7 @@ def test_bad_files_report_errors(world, tmp_path):
     from io import StringIO
 
     err = StringIO()
-    with pytest.raises(CommandError, match="No boundary was imported"):
+    with pytest.raises(CommandError, match="未导入任何边界"):
         call_command("import-boundaries", str(path), stdout=StringIO(), stderr=err)
     assert "不是有效的 JSON" in err.getvalue()
     with pytest.raises(CommandError):
@@ -148,7 +148,7 @@ def test_the_vendored_jiaozuo_map_if_installed(world):
     if not path.is_file():
         pytest.skip("front-end assets not installed (make assets)")
     out, _err = run(str(path), "--parent", "410800")
-    assert "2 imported, 8 unmatched" in out
+    assert "已导入 2 个边界，未匹配 8 个" in out
     world.district_a.refresh_from_db()
     ring = world.district_a.boundary["coordinates"][0]
     # 解放区 lies around 113.23 E, 35.24 N.

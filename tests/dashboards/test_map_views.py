@@ -194,3 +194,10 @@ def test_bad_coordinates_are_refused(mapped_world):
     assert client.post(url, {"lng": "abc", "lat": "35"}).status_code == 400
     assert client.post(url, {"lng": "200", "lat": "35"}).status_code == 400
     assert client.post(url, {"lat": "35"}).status_code == 400
+
+
+def test_the_page_speaks_chinese_by_default_and_english_on_request(mapped_world):
+    client = mapped_world.client(mapped_world.member)
+    assert "挂图作战" in client.get("/dashboards/map/").content.decode()
+    english = client.get("/dashboards/map/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Colour points by" in english and "挂图作战" not in english

@@ -129,3 +129,12 @@ def test_a_cache_that_cannot_be_reached_neither_refuses_a_save_nor_a_page(world,
         expected_version=project.version,
     )  # fmt: skip
     assert totals(world.client(world.office).get(MAP))[world.own.pk] == 12345
+
+
+def test_a_reused_body_is_never_served_in_another_language(world, reuse):
+    client = world.client(world.office)
+    chinese = json.loads(client.get(MAP).content)
+    english = json.loads(client.get(MAP, HTTP_ACCEPT_LANGUAGE="en").content)
+    assert [label for _key, label in chinese["m"]][0] == "项目数"
+    assert [label for _key, label in english["m"]][0] == "Projects"
+    assert json.loads(client.get(MAP).content)["m"] == chinese["m"]

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from keyworks.core.calendar import local_today
 from keyworks.factors import services
@@ -43,3 +44,10 @@ def items(world):
             responsible_unit=None,
         ),
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread: back to the default."""
+    yield
+    translation.activate("zh-hans")

@@ -163,3 +163,14 @@ def test_demo_is_idempotent(world):
     assert demo.load_demo(world.programme) == {}
     assert FactorItem.objects.count() == 4
     assert services.shortfalls(world.programme)
+
+
+def test_errors_speak_the_active_language(world):
+    from django.utils import translation
+
+    with pytest.raises(ValidationError) as exc:
+        item(world, demand=Decimal("-1"))
+    assert exc.value.message_dict["demand"] == ["需求量须为非负数"]
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        item(world, demand=Decimal("-1"))
+    assert exc.value.message_dict["demand"] == ["The demand must not be negative"]

@@ -379,3 +379,14 @@ def test_query_counts_do_not_grow_with_items(world):
         item(world, kind="talent", demand=Decimal(20 + n))
         item(world, project=world.other, kind="water", demand=Decimal(20 + n))
     assert (count(API), count(LIST), count(f"/ledger/{world.own.pk}/")) == before
+
+
+def test_pages_and_export_speak_chinese_by_default_and_english_on_request(world, items):
+    client = world.client(world.district)
+    assert "要素保障清单" in client.get(LIST).content.decode()
+    english = client.get(LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Factor guarantees" in english and "要素保障清单" not in english
+    response = client.get(EXPORT, HTTP_ACCEPT_LANGUAGE="en")
+    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].value.startswith(f"{world.programme.name} factor guarantees (as of ")
+    assert [c.value for c in ws[3]][:3] == ["No.", "Project", "Kind"]

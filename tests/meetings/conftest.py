@@ -1,5 +1,8 @@
 import datetime
 
+import pytest
+from django.utils import translation
+
 from keyworks.coordination import services as problems
 from keyworks.coordination.models import Problem, ProblemEvent
 from keyworks.core.calendar import local_today
@@ -53,3 +56,10 @@ def other_unit_user(world) -> User:
         user=user, programme=world.programme, role=Role.DEPARTMENT, unit=unit
     )
     return user
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread: back to the default."""
+    yield
+    translation.activate("zh-hans")

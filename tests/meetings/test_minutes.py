@@ -102,3 +102,29 @@ def test_chinese_numbers():
         "二十五",
     ]
     assert TODAY
+
+
+def test_minutes_follow_the_language(world):
+    meeting = opened(world)
+    services.add_item(meeting, by=world.office, title="冬季施工安全", summary="注意安全")
+    response = world.client(world.office).get(
+        f"/meetings/{meeting.pk}/minutes.docx", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    document = docx.Document(io.BytesIO(response.content))
+    assert document.paragraphs[0].text == (
+        "Jiaozuo Thirty Projects: Minutes of Weekly Dispatch Meeting No. 1"
+    )
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "2. Summary of decisions"
+    assert "冬季施工安全" in "\n".join(headings)  # the data stays as written
+
+
+def test_pages_speak_chinese_by_default_and_english_on_request(world):
+    client = world.client(world.office)
+    assert "召开本周调度会" in client.get("/meetings/").content.decode()
+    english = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Open this week" in english and "召开本周调度会" not in english
+    response = client.post("/meetings/open/", {}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "Some values are invalid" in response.content.decode()
+    response = client.post("/meetings/open/", {}, follow=True)
+    assert "提交的内容有误，请检查" in response.content.decode()

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from keyworks.core import calendar
 from keyworks.orgs.models import Role, RoleAssignment, Unit, User
@@ -57,3 +58,10 @@ def backdate(task, when: datetime.datetime) -> None:
 @pytest.fixture
 def helper(world):
     return other_department_user(world)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread: back to the default."""
+    yield
+    translation.activate("zh-hans")

@@ -291,3 +291,29 @@ def test_my_instructions_page(world):
     assert 'id="overdue-count">1<' in body
     assert world.client(world.office).get(MINE).status_code == 403
     assert world.client(world.inspector).get(MINE).status_code == 403
+
+
+def test_pages_speak_chinese_by_default_and_english_on_request(world):
+    task = supervision(world)
+    office = world.client(world.office)
+    page = office.get(LIST).content.decode()
+    assert "督办事项清单" in page and "Supervision items" not in page
+    english = office.get(LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Supervision items" in english and "督办事项清单" not in english
+    inspector = world.client(world.inspector)
+    stale = inspector.post(
+        f"/tasks/{task.pk}/return/",
+        {"note": "补充", "version": 0},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "This task was changed by someone else" in stale.content.decode()
+
+
+def test_export_follows_the_language(world):
+    supervision(world)
+    response = world.client(world.office).get(EXPORT, HTTP_ACCEPT_LANGUAGE="en")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert "supervision items (as of" in sheet["A1"].value
+    assert sheet["A2"].value.startswith("Exported on ")
+    assert [c.value for c in sheet[3]][:3] == ["No.", "Kind", "Task"]

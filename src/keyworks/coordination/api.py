@@ -9,6 +9,8 @@ are shown to inspectors and the office only. Writes go through `coordination.ser
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
@@ -25,10 +27,10 @@ from .models import EscalationLevel, Problem, ProblemCategory, ProblemEvent, Pro
 
 router = Router(tags=["problems"])
 
-STATUS_LABELS = {k: str(v) for k, v in ProblemStatus.choices}
-LEVEL_LABELS = {k: str(v) for k, v in EscalationLevel.choices}
-CATEGORY_LABELS = {k: str(v) for k, v in ProblemCategory.choices}
-DISCIPLINE_HELP = "仅督导与办公室可见，否则为 null / inspectors and office only, else null"
+STATUS_LABELS = dict(ProblemStatus.choices)  # lazy: each answer in its language
+LEVEL_LABELS = dict(EscalationLevel.choices)  # lazy: each answer in its language
+CATEGORY_LABELS = dict(ProblemCategory.choices)  # lazy: each answer in its language
+DISCIPLINE_HELP = gettext_lazy("仅督导与办公室可见（否则为 null）")
 
 
 # --- schemas -------------------------------------------------------------------------
@@ -56,15 +58,15 @@ class ProblemItem(Schema):
     lead_unit: UnitRef | None
     assisting_units: list[UnitRef]
     deadline: datetime.date
-    status: str = Field(description="状态（截至 as_of） / status as of `as_of` (else now)")
+    status: str = Field(description=gettext_lazy("状态（截至 as_of，否则为当前）"))
     status_label: str
-    level: int | None = Field(description="协调层级（截至 as_of） / level as of `as_of`")
+    level: int | None = Field(description=gettext_lazy("协调层级（截至 as_of）"))
     level_label: str
-    progress: str | None = Field(description="最新办理情况 / latest handling note")
+    progress: str | None = Field(description=gettext_lazy("最新办理情况"))
     overdue: bool
     raised_at: datetime.datetime
     discipline_flag: bool | None = Field(description=DISCIPLINE_HELP)
-    version: int = Field(description="send it back with actions / 办理时原样提交")
+    version: int = Field(description=gettext_lazy("办理时原样提交"))
 
 
 class ProblemEventOut(EventOut):
@@ -81,34 +83,34 @@ class ProblemDetail(ProblemItem):
     raised_by: str
     discipline_note: str | None = Field(description=DISCIPLINE_HELP)
     events: list[ProblemEventOut]
-    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+    can: dict[str, bool] = Field(description=gettext_lazy("可执行的操作"))
 
 
 class ProblemQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
     as_of: Day | None = Field(
-        None, description="截至日期 YYYY-MM-DD（当日结束时的清单） / the list as of that day"
+        None, description=gettext_lazy("截至日期 YYYY-MM-DD（当日结束时的清单）")
     )
-    q: str | None = Field(None, description="关键词 / keyword")
-    project: int | None = Field(None, description="项目 id / project id")
+    q: str | None = Field(None, description=gettext_lazy("关键词"))
+    project: int | None = Field(None, description=gettext_lazy("项目 ID"))
     category: str | None = Field(None, description=" | ".join(ProblemCategory.values))
     status: str | None = Field(None, description=" | ".join(ProblemStatus.values))
     state: str | None = Field(None, description="open (default) | closed | all")
-    lead_unit: int | None = Field(None, description="牵头单位 id / lead unit id")
-    overdue: bool | None = Field(None, description="仅逾期 / overdue only")
+    lead_unit: int | None = Field(None, description=gettext_lazy("牵头单位 ID"))
+    overdue: bool | None = Field(None, description=gettext_lazy("仅逾期"))
 
 
 class ProblemCreate(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    project: int = Field(description="项目 id / project id")
+    project: int = Field(description=gettext_lazy("项目 ID"))
     category: str = Field(description=" | ".join(ProblemCategory.values))
     description: str = Field(max_length=5000)
     need: str = Field("", max_length=5000)
     deadline: datetime.date
     deadline_reason: str = Field("", max_length=5000)
-    lead_unit: int | None = Field(None, description="牵头责任单位 id / lead unit id")
-    assisting_units: list[int] = Field([], description="配合单位 id / assisting unit ids")
+    lead_unit: int | None = Field(None, description=gettext_lazy("牵头责任单位 ID"))
+    assisting_units: list[int] = Field([], description=gettext_lazy("配合单位 ID"))
 
 
 class NoteIn(Schema):
@@ -151,7 +153,7 @@ def problem_item(problem: Problem, *, day: datetime.date, discipline: bool) -> d
         "programme": project.programme.code,
         "project": {"id": project.pk, "seq": project.seq, "name": project.name},
         "category": problem.category,
-        "category_label": CATEGORY_LABELS.get(problem.category, problem.category),
+        "category_label": str(CATEGORY_LABELS.get(problem.category, problem.category)),
         "description": problem.description,
         "need": problem.need,
         "lead_unit": unit_ref(problem.lead_unit),
@@ -160,9 +162,9 @@ def problem_item(problem: Problem, *, day: datetime.date, discipline: bool) -> d
         ],
         "deadline": problem.deadline,
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
+        "status_label": str(STATUS_LABELS.get(status, status)),
         "level": level,
-        "level_label": LEVEL_LABELS.get(level, ""),
+        "level_label": str(LEVEL_LABELS.get(level, "")),
         "progress": getattr(problem, "progress", None),
         "overdue": Problem.was_overdue(status, problem.deadline, day),
         "raised_at": problem.raised_at,
@@ -238,10 +240,10 @@ def units_by_id(lead: int | None, assisting: list[int]) -> tuple[Unit | None, li
     known = {u.pk: u for u in Unit.objects.filter(pk__in=ids).exclude(kind=Unit.Kind.ENTERPRISE)}
     errors = {}
     if lead is not None and lead not in known:
-        errors["lead_unit"] = [f"未知的单位 id：{lead} / Unknown unit id"]
+        errors["lead_unit"] = [_("未知的单位 ID：%(ids)s") % {"ids": lead}]
     unknown = [str(pk) for pk in assisting if pk not in known]
     if unknown:
-        errors["assisting_units"] = [f"未知的单位 id：{'、'.join(unknown)} / Unknown unit ids"]
+        errors["assisting_units"] = [_("未知的单位 ID：%(ids)s") % {"ids": "、".join(unknown)}]
     if errors:
         raise ValidationError(errors)
     return known.get(lead), [known[pk] for pk in assisting]
@@ -338,31 +340,31 @@ def void_problem(request, problem_id: int, payload: VoidIn):
 
 
 class UnitMeasureOut(Schema):
-    unit_id: int | None = Field(description="牵头单位 id；未交办为 null / lead unit id")
+    unit_id: int | None = Field(description=gettext_lazy("牵头单位 ID（未交办为 null）"))
     unit: str
-    open: int = Field(description="未销号 / open")
-    avg_days: float | None = Field(description="平均办理天数 / average days open")
-    closed: int = Field(description="已销号 / closed")
-    on_time: int = Field(description="按期销号 / closed by the deadline")
-    on_time_rate: float | None = Field(description="按期销号率 % / on-time closure rate")
-    resolved: int = Field(description="报过办结 / ever reported resolved")
-    returned: int = Field(description="报办结后被退回 / returned after resolved")
-    reopened_rate: float | None = Field(description="退回率 % / reopened rate")
+    open: int = Field(description=gettext_lazy("未销号"))
+    avg_days: float | None = Field(description=gettext_lazy("平均办理天数"))
+    closed: int = Field(description=gettext_lazy("已销号"))
+    on_time: int = Field(description=gettext_lazy("按期销号"))
+    on_time_rate: float | None = Field(description=gettext_lazy("按期销号率 %"))
+    resolved: int = Field(description=gettext_lazy("报过办结"))
+    returned: int = Field(description=gettext_lazy("报办结后被退回"))
+    reopened_rate: float | None = Field(description=gettext_lazy("退回率 %"))
 
 
 class WeekOut(Schema):
-    week: str = Field(description="ISO 周，如 2025-W07 / ISO week")
-    start: datetime.date = Field(description="该周星期一 / the week's Monday")
+    week: str = Field(description=gettext_lazy("ISO 周，如 2025-W07"))
+    start: datetime.date = Field(description=gettext_lazy("该周星期一"))
     raised: int
     closed: int
 
 
 class MeasureQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
 
 
 class WeekQuery(MeasureQuery):
-    weeks: int = Field(26, ge=1, le=104, description="周数 / number of weeks up to this one")
+    weeks: int = Field(26, ge=1, le=104, description=gettext_lazy("周数"))
 
 
 class RuleOut(Schema):
@@ -421,7 +423,7 @@ def rule_out(user, programme) -> dict:
         "overdue_days": rule.overdue_days,
         "stuck_days": rule.stuck_days,
         "max_level": rule.max_level,
-        "max_level_label": LEVEL_LABELS.get(rule.max_level, ""),
+        "max_level_label": str(LEVEL_LABELS.get(rule.max_level, "")),
         "version": rule.version,
         "can_change": permissions.can_edit_escalation_rule(user, programme),
     }

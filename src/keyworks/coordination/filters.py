@@ -54,7 +54,7 @@ class ProblemFilter(asof.AsOfFilterMixin, django_filters.FilterSet):
         label=_("范围"), choices=STATE_CHOICES, method="filter_noop", empty_label=None
     )
     lead_unit = django_filters.ModelChoiceFilter(
-        label=_("牵头单位"), queryset=Unit.objects.none(), empty_label="全部"
+        label=_("牵头单位"), queryset=Unit.objects.none(), empty_label=_("全部")
     )
     overdue = django_filters.BooleanFilter(
         label=_("仅逾期"),

@@ -1,6 +1,8 @@
 """Problem list forms."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Unit
@@ -33,9 +35,7 @@ class ProblemForm(forms.ModelForm):
         units = Unit.objects.exclude(kind=Unit.Kind.ENTERPRISE).order_by("kind", "name")
         self.fields["lead_unit"].queryset = units
         self.fields["assisting_units"].queryset = units
-        self.fields[
-            "deadline_reason"
-        ].help_text = "办理时限早于今天时必填 / Required when the deadline is in the past"
+        self.fields["deadline_reason"].help_text = _("办理时限早于今天时必填")
         style_fields(self)
 
     def data_dict(self) -> dict:
@@ -47,7 +47,7 @@ class NoteForm(forms.Form):
     when it is required (closing needs none once the lead unit wrote a resolution)."""
 
     note = forms.CharField(
-        label="说明 / Note", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -58,15 +58,17 @@ class NoteForm(forms.Form):
 
 class AssignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
-        label="牵头责任单位 / Lead unit", queryset=Unit.objects.none()
+        label=gettext_lazy("牵头责任单位"), queryset=Unit.objects.none()
     )
     assisting_units = forms.ModelMultipleChoiceField(
-        label="配合单位 / Assisting units", queryset=Unit.objects.none(), required=False
+        label=gettext_lazy("配合单位"), queryset=Unit.objects.none(), required=False
     )
     deadline = forms.DateField(
-        label="办理时限 / Deadline", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("办理时限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    note = forms.CharField(label="交办意见 / Note", required=False)
+    note = forms.CharField(label=gettext_lazy("交办意见"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -79,9 +81,9 @@ class AssignForm(forms.Form):
 
 class EscalateForm(forms.Form):
     level = forms.TypedChoiceField(
-        label="升级到 / Escalate to", choices=EscalationLevel.choices, coerce=int
+        label=gettext_lazy("升级到"), choices=EscalationLevel.choices, coerce=int
     )
-    note = forms.CharField(label="理由 / Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=gettext_lazy("理由"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.core.calendar import SHANGHAI, local_today
 
@@ -59,7 +60,7 @@ def unit_measures(problems, today: datetime.date | None = None) -> list[dict]:
             p["lead_unit_id"],
             {
                 "unit_id": p["lead_unit_id"],
-                "unit": p["lead_unit__name"] or "未交办",
+                "unit": p["lead_unit__name"] or _("未交办"),
                 "open": 0,
                 "days": [],
                 "closed": 0,

@@ -2,6 +2,7 @@
 the role primitives of orgs.roles."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import fetch, restriction
 from keyworks.core.workflow import steps_open_to
@@ -135,7 +136,7 @@ def get_problem(user, pk, action: str = "view"):
         ),
         pk=pk,
         allowed=lambda problem: can_problem(user, action, problem),
-        not_found="问题不存在 / Problem not found",
+        not_found=_("问题不存在"),
     )
 
 

@@ -9,6 +9,7 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder, deadline_state, short
@@ -51,16 +52,21 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for problem in problems:
-        overdue, state = deadline_state(problem.deadline, today, "办理时限")
+        overdue, state = deadline_state(problem.deadline, today, _("办理时限"))
         result.append(
             Reminder(
                 kind="problem_deadline",
-                title=f"{problem.project.name}：问题“{short(problem.description)}”{state}",
+                title=_("%(project)s：问题“%(problem)s”%(state)s")
+                % {
+                    "project": problem.project.name,
+                    "problem": short(problem.description),
+                    "state": state,
+                },
                 url=_url(problem),
                 programme_id=problem.project.programme_id,
                 due=problem.deadline,
                 overdue=overdue,
-                detail=f"状态：{problem.get_status_display()}",
+                detail=_("状态：%(status)s") % {"status": problem.get_status_display()},
             )
         )
     return result
@@ -78,10 +84,13 @@ def _closeout_reminders(user, today: datetime.date) -> list[Reminder]:
     return [
         Reminder(
             kind="problem_closeout",
-            title=f"{p.project.name}：问题“{short(p.description)}”已解决，待核实销号",
+            title=_("%(project)s：问题“%(problem)s”已解决，待核实销号")
+            % {"project": p.project.name, "problem": short(p.description)},
             url=_url(p),
             programme_id=p.project.programme_id,
-            detail=f"解决于 {p.resolved_at.astimezone(SHANGHAI):%Y-%m-%d}" if p.resolved_at else "",
+            detail=_("解决于 %(date)s") % {"date": f"{p.resolved_at.astimezone(SHANGHAI):%Y-%m-%d}"}
+            if p.resolved_at
+            else "",
         )
         for p in problems
     ]

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit import services as audit_log
 from keyworks.audit.services import record_change, snapshot
@@ -15,7 +17,7 @@ from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, insert_first, required_text
 from keyworks.core.permissions import DENIED
-from keyworks.core.workflow import Workflow, bump, stale_message
+from keyworks.core.workflow import Workflow, bump
 from keyworks.fieldwork.services import link_raised_problem
 from keyworks.ledger.models import Programme, Project
 from keyworks.orgs.roles import own_unit_ids
@@ -38,7 +40,10 @@ Kind = ProblemEvent.Kind
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody changed the problem's status after this user opened it."""
 
-    message = stale_message("该问题", "This problem")
+    message = gettext_lazy("该问题已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。")
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 FLOW = Workflow(
@@ -49,7 +54,7 @@ FLOW = Workflow(
     many=("assisting_units",),
     stale=ConcurrentEditError,
     related=("project", "project__programme"),
-    final="该问题已销号或作废，不能再办理 / This problem is closed or voided; no further action",
+    final=gettext_lazy("该问题已销号或作废，不能再办理"),
 )
 
 
@@ -65,22 +70,20 @@ def raise_problem(project: Project, data: dict, *, by, from_update=None) -> Prob
     `from_update`: the id of the progress update it was raised from (转为问题), linked to
     it when `by` may see that update of the same project."""
     if not can_raise_problem(by, project):
-        raise PermissionDenied("您没有权限对该项目提出问题 / You may not raise problems here")
+        raise PermissionDenied(_("您没有权限对该项目提出问题"))
     errors = {}
     category = data.get("category")
     if category not in ProblemCategory.values:
-        errors["category"] = "请选择问题类别 / Choose a category"
+        errors["category"] = _("请选择问题类别")
     description = (data.get("description") or "").strip()
     if not description:
-        errors["description"] = "请填写问题描述 / Describe the problem"
+        errors["description"] = _("请填写问题描述")
     deadline = data.get("deadline")
     reason = (data.get("deadline_reason") or "").strip()
     if deadline is None:
-        errors["deadline"] = "请填写办理时限 / Give a deadline"
+        errors["deadline"] = _("请填写办理时限")
     elif deadline < local_today() and not reason:
-        errors["deadline_reason"] = (
-            "办理时限早于今天，请说明理由 / The deadline is in the past; give a reason"
-        )
+        errors["deadline_reason"] = _("办理时限早于今天，请说明理由")
     if errors:
         raise ValidationError(errors)
     lead = data.get("lead_unit")
@@ -121,7 +124,7 @@ def assign(
     expected_version=None,
 ) -> Problem:
     if lead_unit is None:
-        raise ValidationError({"lead_unit": "请选择牵头责任单位 / Choose the lead unit"})
+        raise ValidationError({"lead_unit": _("请选择牵头责任单位")})
 
     def apply(p):
         p.lead_unit = lead_unit
@@ -150,7 +153,7 @@ def add_note(problem: Problem, text: str, *, by) -> ProblemEvent:
     """A handling note (办理情况). Notes are separate rows and check no version: two
     handlers writing at the same time both keep their notes. The first note on an
     assigned problem moves it to in progress (and only then is the version bumped)."""
-    text = required_text(text, "note", "请填写办理情况 / Write the handling note")
+    text = required_text(text, "note", _("请填写办理情况"))
 
     def apply(p):
         if p.status in (ProblemStatus.ASSIGNED, ProblemStatus.RETURNED):
@@ -165,7 +168,7 @@ def add_note(problem: Problem, text: str, *, by) -> ProblemEvent:
 @transaction.atomic
 def resolve(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The lead unit reports the problem solved, with a resolution note."""
-    note = required_text(note, "note", "请填写解决情况 / Write how it was resolved")
+    note = required_text(note, "note", _("请填写解决情况"))
     resolved = {
         "status": ProblemStatus.RESOLVED,
         "resolution_note": note,
@@ -185,9 +188,7 @@ def close(problem: Problem, *, by, note: str = "", expected_version=None) -> Pro
 
     def apply(p):
         if not note and not p.resolution_note.strip():
-            raise ValidationError(
-                {"note": "销号前须有解决情况说明 / A resolution note is required to close"}
-            )
+            raise ValidationError({"note": _("销号前须有解决情况说明")})
         if not p.resolution_note.strip():
             p.resolution_note = note
         p.status = ProblemStatus.CLOSED
@@ -201,7 +202,7 @@ def close(problem: Problem, *, by, note: str = "", expected_version=None) -> Pro
 @transaction.atomic
 def return_problem(problem: Problem, *, by, note: str, expected_version=None) -> Problem:
     """The office finds a resolved problem not solved and sends it back to the units."""
-    note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
+    note = required_text(note, "note", _("退回时请说明理由"))
     returned = {"status": ProblemStatus.RETURNED}
     return FLOW.step(problem, "return", returned, by=by, version=expected_version, note=note)
 
@@ -209,14 +210,14 @@ def return_problem(problem: Problem, *, by, note: str, expected_version=None) ->
 @transaction.atomic
 def escalate(problem: Problem, *, by, level: int, note: str, expected_version=None) -> Problem:
     """Raise the coordination level by hand (automatic rules: `run_escalation`)."""
-    note = required_text(note, "note", "请说明升级理由 / Give a reason for escalating")
+    note = required_text(note, "note", _("请说明升级理由"))
     level = int(level)
     if level not in EscalationLevel.values:
-        raise ValidationError({"level": "协调层级无效 / Invalid level"})
+        raise ValidationError({"level": _("协调层级无效")})
 
     def apply(p):
         if level <= p.level:
-            raise ValidationError({"level": "只能升级到更高层级 / Escalate to a higher level only"})
+            raise ValidationError({"level": _("只能升级到更高层级")})
         p.level = level
 
     return FLOW.step(problem, "escalate", apply, by=by, version=expected_version, note=note)
@@ -225,7 +226,7 @@ def escalate(problem: Problem, *, by, level: int, note: str, expected_version=No
 @transaction.atomic
 def void(problem: Problem, *, by, reason: str, expected_version=None) -> Problem:
     """A problem is never deleted; the office voids it with a reason."""
-    reason = required_text(reason, "reason", "请说明作废理由 / Give a reason for voiding")
+    reason = required_text(reason, "reason", _("请说明作废理由"))
     voided = {"status": ProblemStatus.VOIDED, "void_reason": reason}
     return FLOW.step(problem, "void", voided, by=by, version=expected_version, note=reason)
 
@@ -235,7 +236,7 @@ def flag_discipline(problem: Problem, *, by, note: str) -> Problem:
     """An inspector flags the problem as a discipline clue (纪检绿色通道). The clue is
     confidential: its event is marked so, and the change record keeps only the flag. It
     changes nothing the units act on, so it checks and bumps no version."""
-    note = required_text(note, "note", "请填写线索说明 / Describe the clue")
+    note = required_text(note, "note", _("请填写线索说明"))
     current = FLOW.lock(problem)
     if not (current.allows("flag") and can_problem(by, "flag", current)):
         raise PermissionDenied(DENIED)
@@ -255,10 +256,10 @@ RULE_FIELDS = ("enabled", "overdue_days", "stuck_days", "max_level")
 
 
 class RuleConcurrentEditError(BaseConcurrentEditError):
-    message = (
-        "自动升级规则已被他人修改，您的修改未保存。请刷新后重试。"
-        " / The escalation rules were changed by someone else; nothing was saved."
-    )
+    message = gettext_lazy("自动升级规则已被他人修改，您的修改未保存。请刷新后重试。")
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def system_user():
@@ -279,7 +280,7 @@ def save_escalation_rule(
 ) -> EscalationRule:
     """The office sets the programme's rule (audited, optimistic locking)."""
     if not can_edit_escalation_rule(by, programme):
-        raise PermissionDenied("只有指挥部办公室可以设置自动升级规则 / Office only")
+        raise PermissionDenied(_("只有指挥部办公室可以设置自动升级规则"))
     rule = EscalationRule.objects.select_for_update().filter(programme=programme).first()
     if rule is not None:
         check_version(rule, expected_version, RuleConcurrentEditError)
@@ -289,7 +290,7 @@ def save_escalation_rule(
         if field in data:
             setattr(rule, field, data[field])
     if int(rule.max_level) not in EscalationLevel.values:
-        raise ValidationError({"max_level": "协调层级无效 / Invalid level"})
+        raise ValidationError({"max_level": _("协调层级无效")})
     rule.full_clean(exclude=["programme", "version"])
     if before is not None:
         rule.version += 1
@@ -331,7 +332,7 @@ def run_escalation(
     `dry_run`, would be) escalated. Each problem in its own transaction."""
     day = day or local_today()
     if day > local_today():
-        raise ValidationError("不能按未来日期升级 / The date may not be in the future")
+        raise ValidationError(_("不能按未来日期升级"))
     found = escalation.due(programme, day)
     if dry_run:
         return found

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
@@ -85,7 +87,10 @@ def problem_export(request):
         programme, problem_filter.qs, buffer, as_of=problem_filter.as_of_date, today=today
     )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    name = f"问题清单-{programme.code}-{(problem_filter.as_of_date or today):%Y%m%d}.xlsx"
+    name = _("问题清单-%(code)s-%(date)s.xlsx") % {
+        "code": programme.code,
+        "date": f"{(problem_filter.as_of_date or today):%Y%m%d}",
+    }
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
@@ -94,9 +99,7 @@ def problem_export(request):
 def problem_raise(request, project_pk):
     project = get_project(request.user, project_pk)
     if not can_raise_problem(request.user, project):
-        return HttpResponse(
-            "您没有权限对该项目提出问题 / You may not raise problems on this project", status=403
-        )
+        return HttpResponse(_("您没有权限对该项目提出问题"), status=403)
     # ?description= prefills the form; ?from_update= links a fieldwork progress update.
     initial = {"description": request.GET.get("description", "")[:5000]}
     form = ProblemForm(request.POST or None, initial=initial)
@@ -111,7 +114,7 @@ def problem_raise(request, project_pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "问题已提出 / Problem raised")
+            messages.success(request, _("问题已提出"))
             return redirect("coordination:problem_detail", pk=problem.pk)
     context = {"form": form, "project": project, "programme": project.programme}
     return render(request, "coordination/problem_form.html", context)
@@ -154,14 +157,14 @@ def problem_detail(request, pk):
 
 
 DONE = {
-    "note": "办理情况已记录 / Note added",
-    "assign": "已交办 / Assigned",
-    "resolve": "已报办结 / Reported resolved",
-    "close": "已销号 / Closed",
-    "return": "已退回 / Returned",
-    "escalate": "已升级 / Escalated",
-    "void": "已作废 / Voided",
-    "flag": "已标记为纪检线索 / Flagged as a discipline clue",
+    "note": gettext_lazy("办理情况已记录"),
+    "assign": gettext_lazy("已交办"),
+    "resolve": gettext_lazy("已报办结"),
+    "close": gettext_lazy("已销号"),
+    "return": gettext_lazy("已退回"),
+    "escalate": gettext_lazy("已升级"),
+    "void": gettext_lazy("已作废"),
+    "flag": gettext_lazy("已标记为纪检线索"),
 }
 
 
@@ -201,9 +204,7 @@ def problem_action(request, pk, action):
 def assign(problem, post, *, by, version):
     form = AssignForm(post)
     if not form.is_valid():
-        raise ValidationError(
-            "请选择牵头责任单位，并检查时限格式 / Choose the lead unit and check the deadline"
-        )
+        raise ValidationError(_("请选择牵头责任单位，并检查时限格式"))
     data = form.cleaned_data
     return services.assign(
         problem,
@@ -234,6 +235,7 @@ def problem_stats(request):
         "weeks": [w["week"] for w in weeks],
         "raised": [w["raised"] for w in weeks],
         "closed": [w["closed"] for w in weeks],
+        "labels": {"raised": _("新增"), "closed": pgettext("chart", "销号"), "unit": _("个")},
     }
     context = {
         "units": measures.unit_measures(base),
@@ -251,7 +253,7 @@ def escalation_rules(request):
     rule = escalation.rule_for(programme)
     can_edit = can_edit_escalation_rule(request.user, programme)
     if request.method == "POST" and not can_edit:
-        raise PermissionDenied("只有指挥部办公室可以设置自动升级规则 / Office only")
+        raise PermissionDenied(_("只有指挥部办公室可以设置自动升级规则"))
     form = EscalationRuleForm(
         request.POST or None,
         instance=escalation.rule_for(programme),
@@ -268,7 +270,7 @@ def escalation_rules(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "自动升级规则已保存 / Escalation rules saved")
+            messages.success(request, _("自动升级规则已保存"))
             return redirect("coordination:escalation_rules")
     context = {
         "rule": rule,

@@ -12,6 +12,7 @@ import struct
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 ENCODE_SCALE = 1024
 POLYGON_TYPES = {"Polygon", "MultiPolygon"}
@@ -92,15 +93,11 @@ def _json_from_js(text: str) -> dict:
     start = text.find("registerMap(")
     brace = text.find("{", start) if start >= 0 else -1
     if brace < 0:
-        raise ValidationError(
-            "脚本中未找到 echarts.registerMap(…) / No echarts.registerMap(…) call in the script"
-        )
+        raise ValidationError(_("脚本中未找到 echarts.registerMap(…)"))
     try:
         data, _end = json.JSONDecoder().raw_decode(text, brace)
     except json.JSONDecodeError as exc:
-        raise ValidationError(
-            f"地图脚本中的 JSON 无法解析：{exc} / Cannot parse the JSON in the map script"
-        ) from None
+        raise ValidationError(_("地图脚本中的 JSON 无法解析：%(error)s") % {"error": exc}) from None
     return data
 
 
@@ -108,11 +105,11 @@ def read_collection(path: Path) -> dict:
     """A plain GeoJSON FeatureCollection from a .json/.geojson file or an ECharts .js map."""
     path = Path(path)
     if not path.is_file():
-        raise ValidationError(f"文件不存在：{path} / No such file")
+        raise ValidationError(_("文件不存在：%(path)s") % {"path": path})
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("文件不是 UTF-8 文本 / The file is not UTF-8 text") from None
+        raise ValidationError(_("文件不是 UTF-8 文本")) from None
     if path.suffix.lower() == ".js" or "registerMap(" in text[:5000]:
         data = _json_from_js(text)
     else:
@@ -120,18 +117,14 @@ def read_collection(path: Path) -> dict:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValidationError(
-                f"不是有效的 JSON（第 {exc.lineno} 行）/ Not valid JSON (line {exc.lineno})"
+                _("不是有效的 JSON（第 %(line)s 行）") % {"line": exc.lineno}
             ) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ValidationError(
-            "文件应为 GeoJSON FeatureCollection / The file must be a GeoJSON FeatureCollection"
-        )
+        raise ValidationError(_("文件应为 GeoJSON 要素集合（FeatureCollection）"))
     try:
         return decode_collection(data)
     except (TypeError, ValueError) as exc:
-        raise ValidationError(
-            f"编码的坐标无法解码：{exc} / Cannot decode the encoded coordinates"
-        ) from None
+        raise ValidationError(_("编码的坐标无法解码：%(error)s") % {"error": exc}) from None
 
 
 def _check_position(pos) -> list[float]:
@@ -141,16 +134,16 @@ def _check_position(pos) -> list[float]:
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in pos[:2])
         or not all(math.isfinite(v) for v in pos[:2])
     ):
-        raise ValueError("坐标应为 [经度, 纬度] 数字 / a position must be [lng, lat] numbers")
+        raise ValueError(_("坐标应为 [经度, 纬度] 数字"))
     lng, lat = float(pos[0]), float(pos[1])
     if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-        raise ValueError(f"坐标超出范围 [{lng}, {lat}] / position out of range")
+        raise ValueError(_("坐标超出范围 [%(lng)s, %(lat)s]") % {"lng": lng, "lat": lat})
     return [round(lng, 6), round(lat, 6)]
 
 
 def _check_ring(ring) -> list[list[float]]:
     if not isinstance(ring, list) or len(ring) < 4:
-        raise ValueError("多边形的环至少需要 4 个点 / a polygon ring needs at least 4 positions")
+        raise ValueError(_("多边形的环至少需要 4 个点"))
     return [_check_position(p) for p in ring]
 
 
@@ -159,17 +152,16 @@ def clean_polygon(geometry) -> dict:
     if not isinstance(geometry, dict) or geometry.get("type") not in POLYGON_TYPES:
         kind = geometry.get("type") if isinstance(geometry, dict) else None
         raise ValueError(
-            f"几何类型应为 Polygon 或 MultiPolygon，而不是 {kind} / "
-            f"geometry must be a Polygon or MultiPolygon, not {kind}"
+            _("几何类型应为 Polygon 或 MultiPolygon，而不是 %(kind)s") % {"kind": kind}
         )
     coords = geometry.get("coordinates")
     if not isinstance(coords, list) or not coords:
-        raise ValueError("缺少坐标 / missing coordinates")
+        raise ValueError(_("缺少坐标"))
     if geometry["type"] == "Polygon":
         cleaned = [_check_ring(r) for r in coords]
     else:
         if not all(isinstance(p, list) and p for p in coords):
-            raise ValueError("MultiPolygon 坐标格式错误 / malformed MultiPolygon coordinates")
+            raise ValueError(_("MultiPolygon 坐标格式错误"))
         cleaned = [[_check_ring(r) for r in polygon] for polygon in coords]
     return {"type": geometry["type"], "coordinates": cleaned}
 

@@ -2,6 +2,8 @@
 the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.ledger.models import Programme
 from keyworks.orgs.models import Role, RoleAssignment
@@ -20,9 +22,7 @@ def can_manage_screen_links(user, programme: Programme) -> bool:
 
 def require_manage_screen_links(user, programme: Programme) -> None:
     if not can_manage_screen_links(user, programme):
-        raise PermissionDenied(
-            "只有指挥部办公室可以管理大屏链接 / Only the office manages screen links"
-        )
+        raise PermissionDenied(_("只有指挥部办公室可以管理大屏链接"))
 
 
 class ScreenViewer:
@@ -36,7 +36,7 @@ class ScreenViewer:
     is_anonymous = False
     pk = id = None
     username = "screen"
-    full_name = "大屏链接 / Screen link"
+    full_name = gettext_lazy("大屏链接")
 
     def __init__(self, programme: Programme) -> None:
         self._keyworks_roles = [RoleAssignment(programme=programme, role=Role.LEADER)]

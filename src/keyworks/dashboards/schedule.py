@@ -29,6 +29,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.calendar import local_today
 from keyworks.ledger.models import Milestone, Project
@@ -38,10 +40,10 @@ from keyworks.reporting.measures import default_month
 DONE, LATE, OVERDUE, PENDING = "done", "late", "overdue", "pending"
 STATES = (DONE, LATE, OVERDUE, PENDING)
 STATE_LABELS = {
-    DONE: "按期完成 / Done",
-    LATE: "逾期完成 / Done late",
-    OVERDUE: "逾期未完成 / Overdue",
-    PENDING: "未到期 / Pending",
+    DONE: gettext_lazy("按期完成"),
+    LATE: gettext_lazy("逾期完成"),
+    OVERDUE: gettext_lazy("逾期未完成"),
+    PENDING: gettext_lazy("未到期"),
 }
 STATE_HEX = {DONE: "#2fb344", LATE: "#f59f00", OVERDUE: "#d63939", PENDING: "#868e96"}
 HAS_DURATION = any(f.name == "duration_days" for f in Milestone._meta.get_fields())
@@ -248,8 +250,9 @@ def project_payload(row: ProjectRow, days) -> dict:
     planned bar runs from the previous milestone's planned date (the project's planned
     start for the first) and actual bar likewise."""
     state_index = {s: i for i, s in enumerate(STATES)}
+    whole = _("%(project)s（全程）") % {"project": row.name}
     rows = [
-        [row.pk, f"{row.name}（全程）", 0, None, days(row.planned_start), days(row.planned_finish),
+        [row.pk, whole, 0, None, days(row.planned_start), days(row.planned_finish),
          days(row.actual_start), days(row.actual_finish), []],
     ]  # fmt: skip
     previous_planned, previous_actual = row.planned_start, row.actual_start

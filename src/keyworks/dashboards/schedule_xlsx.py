@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import IO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -29,14 +31,14 @@ from keyworks.reporting import lights as warning_lights
 from .schedule import DONE, LATE, OVERDUE, STATE_LABELS, Schedule
 
 FIXED = [
-    ("序号", 6),
-    ("项目名称", 30),
-    ("项目类别", 12),
-    ("节点", 22),
-    ("计划完成", 11),
-    ("实际完成", 11),
-    ("状态", 12),
-    ("预警灯", 7),
+    (gettext_lazy("序号"), 6),
+    (gettext_lazy("项目名称"), 30),
+    (gettext_lazy("项目类别"), 12),
+    (gettext_lazy("节点"), 22),
+    (gettext_lazy("计划完成"), 11),
+    (gettext_lazy("实际完成"), 11),
+    (gettext_lazy("状态"), 12),
+    (gettext_lazy("预警灯"), 7),
 ]
 HEADER_ROW = 3
 MAX_MONTHS = 60
@@ -53,7 +55,10 @@ def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def export_filename(programme, today: dt.date) -> str:
-    return f"{programme.name}作战图_{today:%Y%m%d}.xlsx"
+    return _("%(programme)s作战图_%(date)s.xlsx") % {
+        "programme": programme.name,
+        "date": f"{today:%Y%m%d}",
+    }
 
 
 class _Cells:
@@ -136,7 +141,7 @@ def _month_cells(cells, months, planned, actual, state, today) -> list:
 def write_schedule_xlsx(programme, schedule: Schedule, fileobj: IO[bytes]) -> int:
     """Write the schedule as a Gantt-like sheet; return the number of milestone rows."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("作战图")
+    ws = wb.create_sheet(_("作战图"))
     if hasattr(ws, "_values_to_row"):
         ws._values_to_row = _cells_to_row
     cells = _Cells(ws)
@@ -156,7 +161,7 @@ def write_schedule_xlsx(programme, schedule: Schedule, fileobj: IO[bytes]) -> in
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.gridLines = True  # empty month cells have no border of their own
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = _("第 &P 页，共 &N 页")
     mark_sheet(ws, programme.is_demo)
     last = get_column_letter(width)
     ws.merged_cells.add(f"A1:{last}1")
@@ -164,12 +169,13 @@ def write_schedule_xlsx(programme, schedule: Schedule, fileobj: IO[bytes]) -> in
 
     today = schedule.today
     ws.row_dimensions[1].height = 28
-    ws.append([cells(f"{programme.name}作战图（倒排工期）", "title")])
-    legend = "图例：蓝=计划完成月 绿=按期完成 橙=逾期完成 红=逾期未完成"
-    ws.append([cells(f"{legend}　截至 {today:%Y-%m-%d}", "note")])
+    title = _("%(programme)s作战图（倒排工期）") % {"programme": programme.name}
+    ws.append([cells(title, "title")])
+    legend = _("图例：蓝=计划完成月 绿=按期完成 橙=逾期完成 红=逾期未完成　截至 %(date)s")
+    ws.append([cells(legend % {"date": f"{today:%Y-%m-%d}"}, "note")])
     this_month = month_index(today)
     ws.append(
-        [cells(label, "header") for label, _w in FIXED]
+        [cells(str(label), "header") for label, _w in FIXED]
         + [
             cells(f"{m:%Y-%m}", "today" if month_index(m) == this_month else "header")
             for m in months
@@ -188,10 +194,10 @@ def write_schedule_xlsx(programme, schedule: Schedule, fileobj: IO[bytes]) -> in
                     cells(row.seq),
                     cells(row.name, "text"),
                     cells(row.category),
-                    cells(m.name if m else "（无节点）", "text"),
+                    cells(m.name if m else _("（无节点）"), "text"),
                     cells(planned, "date"),
                     cells(actual, "date"),
-                    cells(STATE_LABELS[state].split(" / ")[0] if state else ""),
+                    cells(str(STATE_LABELS[state]) if state else ""),
                     cells(light),
                     *_month_cells(cells, months, planned, actual, state, today),
                 ]

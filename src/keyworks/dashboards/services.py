@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.audit.services import record_change
 from keyworks.orgs.models import Region
@@ -84,23 +85,26 @@ def import_boundaries(collection: dict, *, by, parent: Region | None = None) -> 
     `by=None` is the system (command line); a person must be office staff.
     """
     if by is not None and not is_office_anywhere(by):
-        raise PermissionDenied("只有指挥部办公室可以导入区域边界 / Only the office may do this")
+        raise PermissionDenied(_("只有指挥部办公室可以导入区域边界"))
     features = collection.get("features")
     if not isinstance(features, list) or not features:
-        raise ValidationError("文件中没有要素 / The file has no features")
+        raise ValidationError(_("文件中没有要素"))
     regions = _candidates(parent)
     result = BoundaryImport()
     errors = []
     updates: dict[int, tuple[Region, dict]] = {}
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict):
-            errors.append(f"第 {number} 个要素格式错误 / feature {number} is malformed")
+            errors.append(_("第 %(number)s 个要素格式错误") % {"number": number})
             continue
         label = feature_name(feature) or feature_code(feature) or f"#{number}"
         try:
             geometry = clean_polygon(feature.get("geometry"))
         except ValueError as exc:
-            errors.append(f"第 {number} 个要素（{label}）：{exc} / feature {number} ({label})")
+            errors.append(
+                _("第 %(number)s 个要素（%(label)s）：%(error)s")
+                % {"number": number, "label": label, "error": exc}
+            )
             continue
         region = _match(feature, regions)
         if region is None:
@@ -108,8 +112,8 @@ def import_boundaries(collection: dict, *, by, parent: Region | None = None) -> 
             continue
         if region.pk in updates:
             errors.append(
-                f"第 {number} 个要素（{label}）与前面的要素对应同一区域“{region.name}” / "
-                f"feature {number} ({label}) matches the same region as an earlier one"
+                _("第 %(number)s 个要素（%(label)s）与前面的要素对应同一区域“%(region)s”")
+                % {"number": number, "label": label, "region": region.name}
             )
             continue
         updates[region.pk] = (region, geometry)
@@ -117,9 +121,7 @@ def import_boundaries(collection: dict, *, by, parent: Region | None = None) -> 
     if errors:
         raise ValidationError(errors)
     if not updates:
-        raise ValidationError(
-            "没有要素与区域匹配，未写入任何数据 / No feature matched a region; nothing written"
-        )
+        raise ValidationError(_("没有要素与区域匹配，未写入任何数据"))
     for region, geometry in updates.values():
         before = boundary_summary(region.boundary)
         region.boundary = geometry
@@ -130,7 +132,7 @@ def import_boundaries(collection: dict, *, by, parent: Region | None = None) -> 
             obj=region,
             before={"boundary": before},
             after={"boundary": boundary_summary(geometry)},
-            reason="导入区域边界 / boundary import",
+            reason="导入区域边界",
         )
     return result
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core import checks
+from django.utils.translation import gettext as _
 
 PLACEHOLDERS = ("{z}", "{x}", "{y}")
 SCHEMES = ("https://", "http://", "//", "/")
@@ -42,16 +43,14 @@ def check_tiles_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage
     if missing or not url.startswith(SCHEMES):
         problems.append(
             checks.Error(
-                "KEYWORKS_MAP_TILES_URL 须为 http(s) 地址并含 {z} {x} {y} / "
-                "KEYWORKS_MAP_TILES_URL must be an http(s) URL with {z}, {x} and {y}",
+                _("KEYWORKS_MAP_TILES_URL 须为 http(s) 地址并含 {z} {x} {y}"),
                 id="keyworks.dashboards.E001",
             )
         )
     if "{key}" in url and not (settings.KEYWORKS_MAP_TILES_KEY or "").strip():
         problems.append(
             checks.Warning(
-                "KEYWORKS_MAP_TILES_URL 含 {key} 但未设置 KEYWORKS_MAP_TILES_KEY / "
-                "the tile URL has {key} but KEYWORKS_MAP_TILES_KEY is empty",
+                _("KEYWORKS_MAP_TILES_URL 含 {key} 但未设置 KEYWORKS_MAP_TILES_KEY"),
                 id="keyworks.dashboards.W001",
             )
         )

@@ -5,9 +5,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
@@ -22,6 +25,7 @@ from keyworks.orgs.models import Region
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import default_month
 
+from . import js_labels
 from .geo import round_geometry
 from .tiles import tiles_config
 
@@ -29,25 +33,26 @@ COORD_DIGITS = 5
 THIN_ABOVE = 2000  # more projects than this: a thinned payload (see map_payload)
 THIN_DIGITS = 4
 MEASURES = [
-    ("count", "项目数 / Projects"),
-    ("total", "总投资（万元）/ Total investment"),
-    ("completed", "完成投资（万元）/ Completed investment"),
+    ("count", gettext_lazy("项目数")),
+    ("total", gettext_lazy("总投资（万元）")),
+    ("completed", gettext_lazy("完成投资（万元）")),
 ]
 
 
 def compact_json(data) -> HttpResponse:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 def cached_json(request, programme, kind: str, build) -> HttpResponse:
-    """`compact_json(build())`, the body reused for the same user, address and day until
+    """`compact_json(build())`, the body reused for the same user, address, language and day until
     the programme's data changes (big screens poll every few minutes, and 10,000 projects
     take most of a second to assemble). Check permissions before calling."""
-    key = (kind, getattr(request.user, "pk", None), request.get_full_path(), local_today())
+    user = getattr(request.user, "pk", None)
+    key = (kind, user, request.get_full_path(), get_language(), local_today())
 
     def body() -> str:
-        return json.dumps(build(), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(build(), ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
 
     text = revisions.reuse(revisions.RESPONSES, key, programme, body)
     return HttpResponse(text, content_type="application/json; charset=utf-8")
@@ -87,6 +92,7 @@ def map_page(request):
         "may_locate": changeable.exists(),
         "wide_layout": True,
         "map_tiles": tiles_config(),
+        "js_labels": js_labels.map_labels(),
     }
     return render(request, "dashboards/map.html", context)
 
@@ -198,16 +204,16 @@ def map_payload(programme, qs) -> dict:
     data = {
         "n": len(points),
         "dims": [
-            {"k": "stage", "label": "建设阶段 / Stage", "i": 3, "v": [str(s[1]) for s in stages]},
+            {"k": "stage", "label": _("建设阶段"), "i": 3, "v": [str(s[1]) for s in stages]},
             {
                 "k": "category",
-                "label": "项目类别 / Category",
+                "label": _("项目类别"),
                 "i": 4,
                 "v": [c[1] for c in categories],
             },
             {
                 "k": "light",
-                "label": f"预警灯（{month:%Y-%m}）/ Warning light",
+                "label": _("预警灯（%(month)s）") % {"month": f"{month:%Y-%m}"},
                 "g": "g",
                 "v": [warning_lights.LABELS[c] for c in warning_lights.COLORS],
                 "c": [warning_lights.HEX[c] for c in warning_lights.COLORS],
@@ -261,12 +267,13 @@ def set_location(request, pk):
             point[name] = value.quantize(Decimal("0.000001"), ROUND_HALF_UP)
         except (InvalidOperation, ValueError):
             return JsonResponse(
-                {"error": f"{name}：经纬度格式错误 / Invalid coordinate", "field": name}, status=400
+                {"error": _("%(field)s：经纬度格式错误") % {"field": name}, "field": name},
+                status=400,
             )
     try:
         version = int(request.POST["version"]) if request.POST.get("version") else None
     except ValueError:
-        return JsonResponse({"error": "version：版本号错误 / Invalid version"}, status=400)
+        return JsonResponse({"error": _("version：版本号错误")}, status=400)
     lng, lat = point["lng"], point["lat"]
     try:
         project = ledger_services.update_project(
@@ -274,7 +281,7 @@ def set_location(request, pk):
             {"longitude": lng, "latitude": lat},
             by=request.user,
             expected_version=version,
-            reason="在地图上设置位置 / location set on the map",
+            reason="在地图上设置位置",
         )
     except PermissionDenied as exc:
         return JsonResponse({"error": str(exc)}, status=403)

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from keyworks.audit import revisions
@@ -40,6 +41,7 @@ from keyworks.reporting.measures import (
 )
 from keyworks.reporting.registry import headline
 
+from . import js_labels
 from .views import cached_json
 
 WEEKS = 12
@@ -133,6 +135,7 @@ def command_page(request):
         "f": figures,
         "data_url": link("dashboards:command_data", programme, month=f"{month:%Y-%m}"),
         "wide_layout": True,
+        "js_labels": js_labels.command_labels(),
     }
     return render(request, "dashboards/command.html", context)
 
@@ -201,7 +204,9 @@ def command_payload(request, programme, month) -> dict:
         topic="accepted",
     )
     for point in series:
-        months.append(f"{point.month.month}月")
+        # English writes the month's abbreviation (%(abbr)s), Chinese its number.
+        label = {"month": point.month.month, "abbr": f"{point.month:%b}"}
+        months.append(_("%(month)s月") % label)
         plan.append(money(target * point.month.month / 12) if target else money(0))
         actual.append(money(point.ytd_completed))
 
@@ -219,7 +224,7 @@ def command_payload(request, programme, month) -> dict:
     lights = warning_lights.project_lights(programme, month, measures=measures)
     per_district: dict = {}
     for pk, m in measures.items():
-        places = m.districts or [(None, "未定位 / No district", (1_000_000, "", 0))]
+        places = m.districts or [(None, _("未定位"), (1_000_000, "", 0))]
         for _rid, name, sort_key in places:
             entry = per_district.setdefault(
                 name, [sort_key, dict.fromkeys(warning_lights.COLORS, 0)]

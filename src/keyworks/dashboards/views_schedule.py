@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from keyworks.ledger.excel_export import XLSX_CONTENT_TYPE
@@ -23,6 +24,7 @@ from keyworks.ledger.models import Project
 from keyworks.ledger.permissions import get_project, require
 from keyworks.ledger.programmes import current_programme
 
+from . import js_labels
 from . import schedule as schedule_service
 from .schedule_xlsx import export_filename, write_schedule_xlsx
 from .views import cached_json
@@ -31,7 +33,7 @@ from .views import cached_json
 def chosen_light(request) -> str | None:
     light = request.GET.get("light") or None
     if light and light not in dict(schedule_service.LIGHT_CHOICES):
-        raise Http404("预警灯参数无效 / Unknown light")
+        raise Http404(_("预警灯参数无效"))
     return light
 
 
@@ -40,7 +42,7 @@ def chosen_page(request) -> int:
     raw = request.GET.get("page") or "1"
     digits = raw.lstrip("0")
     if not (raw.isascii() and raw.isdigit()) or not digits:
-        raise Http404("页码无效 / Invalid page number")
+        raise Http404(_("页码无效"))
     # Any page past the end is the last one; no int() of thousands of digits.
     return int(digits) if len(digits) <= 12 else 10**12
 
@@ -51,7 +53,7 @@ def chosen_project(request, programme) -> Project | None:
         return None
     project = get_project(request.user, pk)
     if project.programme_id != programme.pk:
-        raise Http404("项目不存在 / Project not found")
+        raise Http404(_("项目不存在"))
     return project
 
 
@@ -89,6 +91,7 @@ def schedule_page(request):
             for s in schedule_service.STATES
         ],
         "wide_layout": True,
+        "js_labels": js_labels.schedule_labels(),
     }
     return render(request, "dashboards/schedule.html", context)
 

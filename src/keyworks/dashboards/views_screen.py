@@ -18,6 +18,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.gzip import gzip_page
@@ -32,7 +33,7 @@ from keyworks.rankings.periods import Period
 from keyworks.reporting import lights as warning_lights
 from keyworks.reporting.measures import rollup
 
-from . import screen_links, services
+from . import js_labels, screen_links, services
 from .models import ScreenLink
 from .permissions import ScreenViewer, require_manage_screen_links
 from .tiles import tiles_config
@@ -63,13 +64,13 @@ def ranking(programme, measures) -> dict:
         table = tables[0]
         return {
             "title": f"{table.title} · {ranked.period.label}",
-            "unit": "分",
+            "unit": _("分"),
             "rows": [[r.label, str(r.total), r.movement_label] for r in table.rows],
         }
     rows = [r for r in rollup(measures, "district") if r.completion_rate is not None]
     rows.sort(key=lambda r: (-r.completion_rate, r.sort_key))
     return {
-        "title": "各县区年度投资完成率排名 / Completion rate by district",
+        "title": _("各县区年度投资完成率排名"),
         "unit": "%",
         "rows": [[r.label, str(r.completion_rate), ""] for r in rows],
     }
@@ -121,6 +122,7 @@ def render_screen(request, programme, urls: dict, *, via_link: bool):
         "refresh_seconds": REFRESH_SECONDS,
         "via_link": via_link,
         "map_tiles": tiles_config(),
+        "js_labels": js_labels.screen_labels(),
     }
     return render(request, "dashboards/screen.html", context)
 
@@ -158,7 +160,7 @@ def as_link_viewer(request, token: str):
     unknown or revoked."""
     link = screen_links.link_for_token(token)
     if link is None:
-        raise Http404("大屏链接无效或已撤销 / Screen link not found or revoked")
+        raise Http404(_("大屏链接无效或已撤销"))
     request.user = ScreenViewer(link.programme)
     return link.programme
 
@@ -220,7 +222,7 @@ def link_create(request):
     )
     url = request.build_absolute_uri(reverse("dashboards:screen_link", args=[raw]))
     request.session["screen_link_url"] = url  # shown once on the next page
-    messages.success(request, "已创建大屏链接 / Screen link created")
+    messages.success(request, _("已创建大屏链接"))
     return redirect(f"{reverse('dashboards:screen_links')}?programme={programme.code}")
 
 
@@ -234,5 +236,5 @@ def link_revoke(request, pk):
         pk=pk,
     )
     services.revoke_screen_link(link, by=request.user)  # 403 unless the office
-    messages.success(request, "已撤销大屏链接 / Screen link revoked")
+    messages.success(request, _("已撤销大屏链接"))
     return redirect(f"{reverse('dashboards:screen_links')}?programme={link.programme.code}")

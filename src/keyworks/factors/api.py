@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -41,15 +43,15 @@ class FactorOut(Schema):
     project: ProjectRef
     kind: str = Field(description=KINDS)
     kind_label: str
-    unit: str = Field(description="计量单位 / unit of measure")
+    unit: str = Field(description=gettext_lazy("计量单位"))
     demand: Decimal
     secured: Decimal
-    shortfall: Decimal = Field(description="缺口 = 需求 − 已保障（不小于0） / demand − secured")
-    overdue: bool = Field(description="时限已过且仍有缺口 / deadline passed with a shortfall")
+    shortfall: Decimal = Field(description=gettext_lazy("缺口 = 需求 − 已保障（不小于0）"))
+    overdue: bool = Field(description=gettext_lazy("时限已过且仍有缺口"))
     responsible_unit: UnitRef | None
     deadline: datetime.date | None
     note: str
-    version: int = Field(description="send it back when changing / 修改时原样提交")
+    version: int = Field(description=gettext_lazy("修改时原样提交"))
     can_change: bool
 
 
@@ -71,17 +73,18 @@ class FactorPage(Schema):
 
 
 class FactorQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
-    q: str | None = Field(None, description="项目名称 / project name")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
+    q: str | None = Field(None, description=gettext_lazy("项目名称"))
     kind: str | None = Field(None, description=KINDS)
-    district: int | None = Field(None, description="县(市、区) id / district id")
-    responsible_unit: int | None = Field(None, description="责任单位 id / unit id")
-    shortfall: bool | None = Field(None, description="仅有缺口 / with a shortfall only")
-    overdue: bool | None = Field(None, description="仅逾期 / overdue only")
+    district: int | None = Field(None, description=gettext_lazy("县(市、区) ID"))
+    responsible_unit: int | None = Field(None, description=gettext_lazy("责任单位 ID"))
+    shortfall: bool | None = Field(None, description=gettext_lazy("仅有缺口"))
+    overdue: bool | None = Field(None, description=gettext_lazy("仅逾期"))
     as_of: Day | None = Field(
         None,
-        description="截至日期 YYYY-MM-DD：各事项该日结束时的需求、已保障、缺口与逾期"
-        "（之后新增的不显示） / the list as it stood at the end of that day",
+        description=gettext_lazy(
+            "截至日期 YYYY-MM-DD：各事项该日结束时的需求、已保障、缺口与逾期（之后新增的不显示）"
+        ),
     )
 
 
@@ -92,7 +95,7 @@ class FactorCreate(Schema):
     kind: str = Field(description=KINDS)
     demand: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     secured: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
-    unit: str = Field("", max_length=20, description="留空按类别默认 / default by kind")
+    unit: str = Field("", max_length=20, description=gettext_lazy("留空按类别默认"))
     responsible_unit: int | None = None
     deadline: datetime.date | None = None
     note: str = Field("", max_length=5000)
@@ -136,7 +139,7 @@ def unit_by_id(pk: int | None) -> Unit | None:
         return None
     unit = Unit.objects.exclude(kind=Unit.Kind.ENTERPRISE).filter(pk=pk).first()
     if unit is None:
-        raise ValidationError({"responsible_unit": f"未知的单位 id：{pk} / Unknown unit id"})
+        raise ValidationError({"responsible_unit": _("未知的单位 ID：%(ids)s") % {"ids": pk}})
     return unit
 
 
@@ -199,7 +202,7 @@ def update_factor(request, item_id: int, payload: FactorPatch):
         data["responsible_unit"] = unit_by_id(data["responsible_unit"])
     for field in ("kind", "demand", "secured", "unit", "note"):
         if field in data and data[field] is None:
-            raise ValidationError({field: "不能为空 / May not be null"})
+            raise ValidationError({field: _("不能为空")})
     services.update_item(item, data, by=user, expected_version=payload.version)
     item = get_factor_item(user, item_id)
     return item_out(item, user, local_today())

@@ -61,10 +61,10 @@ class FactorFilter(ListFilterMixin, django_filters.FilterSet):
         label=_("县(市、区)"),
         field_name="project__districts",
         queryset=Region.objects.none(),
-        empty_label="全部",
+        empty_label=_("全部"),
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        label=_("责任单位"), queryset=Unit.objects.none(), empty_label="全部"
+        label=_("责任单位"), queryset=Unit.objects.none(), empty_label=_("全部")
     )
     shortfall = django_filters.BooleanFilter(
         label=_("仅有缺口"), method="filter_noop", widget=forms.CheckboxInput

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Unit
@@ -29,7 +30,7 @@ class FactorItemForm(forms.ModelForm):
         if "secured" in self.fields:
             self.fields["secured"].required = False  # blank means none secured yet
         defaults = "；".join(f"{k.label}：{u}" for k, u in DEFAULT_UNITS.items())
-        self.fields["unit"].help_text = f"留空按类别默认（{defaults}）"
+        self.fields["unit"].help_text = _("留空按类别默认（%(defaults)s）") % {"defaults": defaults}
         if fields is not None:  # the responsible unit's users: secured and note only
             for name in list(self.fields):
                 if name not in fields and name != "version":

@@ -1,6 +1,8 @@
 """Who may see and do what in factors: the permission rules of its own models, built on
 the role primitives of orgs.roles."""
 
+from django.utils.translation import gettext as _
+
 from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Project
 from keyworks.orgs.roles import (
@@ -68,6 +70,6 @@ def get_factor_item(user, pk, action: str = "view"):
         ),
         pk=pk,
         allowed=lambda item: action != "change" or can_change_factor(user, item),
-        not_found="要素保障事项不存在 / Factor item not found",
-        denied="您没有权限修改该要素保障事项 / You may not change this item",
+        not_found=_("要素保障事项不存在"),
+        denied=_("您没有权限修改该要素保障事项"),
     )

@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from keyworks.core.reminders import Reminder
 from keyworks.orgs.models import Role
@@ -40,14 +41,21 @@ def reminders_for(user, today: datetime.date) -> list[Reminder]:
     reminders = []
     for item in items:
         overdue = item.deadline < today
-        state = "已逾期" if overdue else "即将到期"
+        title = (
+            _("要素保障已逾期：%(project)s %(kind)s缺口 %(shortfall)s%(unit)s")
+            if overdue
+            else _("要素保障即将到期：%(project)s %(kind)s缺口 %(shortfall)s%(unit)s")
+        )
+        values = {
+            "project": item.project.name,
+            "kind": item.kind_label,
+            "shortfall": f"{item.shortfall:f}",
+            "unit": item.unit_label,
+        }
         reminders.append(
             Reminder(
                 kind="factor_shortfall",
-                title=(
-                    f"要素保障{state}：{item.project.name} {item.kind_label}"
-                    f"缺口 {item.shortfall:f}{item.unit_label}"
-                ),
+                title=title % values,
                 url=reverse("factors:item_edit", args=[item.pk]),
                 programme_id=item.project.programme_id,
                 due=item.deadline,

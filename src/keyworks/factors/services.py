@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import local_today, planned_error
@@ -23,11 +25,10 @@ FIELDS = ("kind", "demand", "secured", "unit", "responsible_unit", "deadline", "
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
-    message = (
-        "该要素保障事项已被他人修改，您的修改未保存。请刷新后重试。"
-        " / This factor item was changed by someone else since you opened it; nothing was"
-        " saved. Reload and try again."
-    )
+    message = gettext_lazy("该要素保障事项已被他人修改，您的修改未保存。请刷新后重试。")
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 CENT = Decimal("0.01")
@@ -79,13 +80,14 @@ def _validate(item: FactorItem) -> None:
             try:
                 setattr(item, field, Decimal(str(value)))
             except ArithmeticError:
-                errors[field] = "请填写数字 / Enter a number"
+                errors[field] = _("请填写数字")
     if item.kind not in FactorKind.values:
-        errors["kind"] = "请选择要素类别 / Choose a kind"
-    for field, zh, en in (("demand", "需求量", "Demand"), ("secured", "已保障量", "Secured")):
+        errors["kind"] = _("请选择要素类别")
+    negative = {"demand": _("需求量须为非负数"), "secured": _("已保障量须为非负数")}
+    for field, message in negative.items():
         value = getattr(item, field)
         if field not in errors and (value is None or not value.is_finite() or value < 0):
-            errors[field] = f"{zh}须为非负数 / {en} must not be negative"
+            errors[field] = message
     if errors:
         raise ValidationError(errors)
     _quantize(item)
@@ -101,9 +103,7 @@ def create_item(project: Project, data: dict, *, by) -> FactorItem:
     """A new item on `project`. `data`: kind, demand, secured, unit, responsible_unit,
     deadline, note (the unit defaults by kind)."""
     if not can_edit_factors(by, project):
-        raise PermissionDenied(
-            "您没有权限为该项目填报要素保障 / You may not add factor items to this project"
-        )
+        raise PermissionDenied(_("您没有权限为该项目填报要素保障"))
     values = {k: data[k] for k in FIELDS if k in data}
     values.setdefault("secured", Decimal("0"))
     item = FactorItem(project=project, **values)
@@ -127,12 +127,12 @@ def update_item(
     )
     allowed = factor_fields(by, current)
     if allowed is not None and not allowed:
-        raise PermissionDenied("您没有权限修改该要素保障事项 / You may not change this item")
+        raise PermissionDenied(_("您没有权限修改该要素保障事项"))
     check_version(current, expected_version, ConcurrentEditError)
     before = _snapshot(current)
     for field, value in data.items():
         if field not in FIELDS:
-            raise ValidationError({field: f"未知字段 / Unknown field: {field}"})
+            raise ValidationError({field: _("未知字段：%(field)s") % {"field": field}})
         setattr(current, field, value)
     _validate(current)
     changed = set(diff(before, _snapshot(current))[1])
@@ -141,8 +141,7 @@ def update_item(
             str(FactorItem._meta.get_field(f).verbose_name) for f in sorted(changed - allowed)
         )
         raise PermissionDenied(
-            f"您只能更新已保障量和备注，无权修改：{names}"
-            f" / You may update only secured and note, not: {', '.join(sorted(changed - allowed))}"
+            _("您只能更新已保障量和备注，无权修改：%(fields)s") % {"fields": names}
         )
     if not changed:
         return current

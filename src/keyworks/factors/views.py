@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from keyworks.coordination.views import add_errors
 from keyworks.core.calendar import local_today
@@ -64,7 +65,10 @@ def factor_export(request):
     buffer = io.BytesIO()
     write_factors_xlsx(programme, factor_filter.rows(), buffer, today=day)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    name = f"要素保障清单-{programme.code}-{day:%Y%m%d}.xlsx"
+    name = _("要素保障清单-%(code)s-%(date)s.xlsx") % {
+        "code": programme.code,
+        "date": f"{day:%Y%m%d}",
+    }
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
@@ -73,9 +77,7 @@ def factor_export(request):
 def item_create(request, project_pk):
     project = get_project(request.user, project_pk)
     if not can_edit_factors(request.user, project):
-        raise PermissionDenied(
-            "您没有权限为该项目填报要素保障 / You may not add factor items to this project"
-        )
+        raise PermissionDenied(_("您没有权限为该项目填报要素保障"))
     form = FactorItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +85,7 @@ def item_create(request, project_pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "要素保障事项已添加 / Factor item added")
+            messages.success(request, _("要素保障事项已添加"))
             return redirect("ledger:project_detail", pk=project.pk)
     context = {"form": form, "project": project, "programme": project.programme, "item": None}
     return render(request, "factors/item_form.html", context)
@@ -105,7 +107,7 @@ def item_edit(request, pk):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "要素保障事项已保存 / Factor item saved")
+            messages.success(request, _("要素保障事项已保存"))
             return redirect("ledger:project_detail", pk=item.project_id)
     context = {
         "form": form,

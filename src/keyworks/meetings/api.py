@@ -10,6 +10,8 @@ import io
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -50,11 +52,9 @@ class DecisionOut(Schema):
     status_label: str
     overdue: bool
     done_note: str
-    progress: str | None = Field(
-        None, description="最新进展情况（列表：截至 as_of） / latest progress note (list: as of)"
-    )
-    project_name: str = Field("", description="项目名称（列表） / project name (list)")
-    version: int = Field(description="send it back with actions / 办理时原样提交")
+    progress: str | None = Field(None, description=gettext_lazy("最新进展情况（列表：截至 as_of）"))
+    project_name: str = Field("", description=gettext_lazy("项目名称（列表）"))
+    version: int = Field(description=gettext_lazy("办理时原样提交"))
 
 
 class DecisionDetail(DecisionOut):
@@ -71,7 +71,7 @@ class ItemOut(Schema):
     sort: int
     problem: int | None
     project: int | None
-    carried: int | None = Field(description="延续的议定事项 id / carried-over decision id")
+    carried: int | None = Field(description=gettext_lazy("延续的议定事项 ID"))
     version: int
     decisions: list[DecisionOut]
 
@@ -97,7 +97,7 @@ class MeetingDetail(MeetingOut):
 class MeetingIn(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
     date: datetime.date
     title: str = Field("", max_length=100)
     place: str = Field("", max_length=100)
@@ -140,14 +140,14 @@ class ItemPatch(Schema):
 class OrderIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    items: list[int] = Field(description="全部议题 id，按新顺序 / every item id in the new order")
+    items: list[int] = Field(description=gettext_lazy("全部议题 id，按新顺序"))
 
 
 class DecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(max_length=5000)
-    unit: int | None = Field(None, description="责任单位 id / responsible unit id")
+    unit: int | None = Field(None, description=gettext_lazy("责任单位 ID"))
     deadline: datetime.date | None = None
 
 
@@ -167,9 +167,9 @@ class ProgressIn(Schema):
 class DecisionQuery(Schema):
     programme: str | None = None
     as_of: Day | None = Field(
-        None, description="截至日期 YYYY-MM-DD：该日结束时的清单 / the list as of that day"
+        None, description=gettext_lazy("截至日期 YYYY-MM-DD：该日结束时的清单")
     )
-    q: str | None = Field(None, description="关键词（含已办结） / keyword, confirmed included")
+    q: str | None = Field(None, description=gettext_lazy("关键词（含已办结）"))
     status: str | None = Field(None, description=STATUS_HELP)
     unit: int | None = None
     meeting: int | None = None
@@ -297,7 +297,7 @@ def export_decisions(request, filters: Query[DecisionQuery]):
     user = request.auth
     programme, rows, day = list_rows(user, filters)
     if programme is None:
-        raise Http404("项目计划不存在 / Programme not found")
+        raise Http404(_("项目计划不存在"))
     require(user, "export", programme)
     today = local_today()
     buffer = io.BytesIO()
@@ -345,7 +345,7 @@ def open_meeting(request, payload: MeetingIn):
     programme = get_programme(user, payload.programme) if payload.programme else None
     programme = programme or choose_programme(user, None)
     if programme is None:
-        raise Http404("项目计划不存在 / Programme not found")
+        raise Http404(_("项目计划不存在"))
     data = payload.model_dump(exclude={"programme"})
     meeting = services.open_meeting(programme, data, by=user)
     return Status(201, meeting_detail(user, meeting))
@@ -394,7 +394,7 @@ def item_of(user, meeting_id: int, item_id: int):
     meeting = permissions.get_meeting(user, meeting_id, "edit")
     item = meeting.items.filter(pk=item_id).first()
     if item is None:
-        raise Http404("议题不存在 / Agenda item not found")
+        raise Http404(_("议题不存在"))
     return meeting, item
 
 
@@ -431,7 +431,7 @@ def unit_or_none(pk: int | None):
         return None
     unit = Unit.objects.exclude(kind=Unit.Kind.ENTERPRISE).filter(pk=pk).first()
     if unit is None:
-        raise ValidationError({"unit": f"未知的单位 id：{pk} / Unknown unit id"})
+        raise ValidationError({"unit": _("未知的单位 ID：%(ids)s") % {"ids": pk}})
     return unit
 
 
@@ -479,5 +479,5 @@ def progress(request, decision_id: int, payload: ProgressIn):
     elif payload.action == "return":
         services.return_decision(decision, by=user, note=note, expected_version=version)
     else:
-        raise ValidationError({"action": "action 须为 note/report/confirm/return / Unknown action"})
+        raise ValidationError({"action": _("action 须为 note/report/confirm/return")})
     return decision_detail(user, decision)

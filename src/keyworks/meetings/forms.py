@@ -1,6 +1,7 @@
 """Dispatch meeting forms."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.calendar import validate_day
 from keyworks.core.forms import style_fields
@@ -23,32 +24,32 @@ class StyledForm(forms.Form):
 
 class MeetingForm(StyledForm):
     title = forms.CharField(
-        label="会议名称 / Title",
+        label=gettext_lazy("会议名称"),
         required=False,
         max_length=100,
-        help_text="留空则为“第N次周调度会” / Blank: 第N次周调度会",
+        help_text=gettext_lazy("留空则为“第N次周调度会”"),
     )
-    date = forms.DateField(label="会议日期 / Date", widget=DATE)
-    place = forms.CharField(label="会议地点 / Place", required=False, max_length=100)
-    chair = forms.CharField(label="主持人 / Chair", required=False, max_length=100)
+    date = forms.DateField(label=gettext_lazy("会议日期"), widget=DATE)
+    place = forms.CharField(label=gettext_lazy("会议地点"), required=False, max_length=100)
+    chair = forms.CharField(label=gettext_lazy("主持人"), required=False, max_length=100)
     attendees = forms.CharField(
-        label="参会人员 / Attendees", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("参会人员"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ItemForm(StyledForm):
-    title = forms.CharField(label="议题 / Title", max_length=200)
+    title = forms.CharField(label=gettext_lazy("议题"), max_length=200)
     summary = forms.CharField(
-        label="情况说明 / Summary", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("情况说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DecisionForm(StyledForm):
-    text = forms.CharField(label="议定事项 / Decision", widget=forms.Textarea(attrs={"rows": 2}))
-    unit = forms.ModelChoiceField(label="责任单位 / Responsible unit", queryset=Unit.objects.none())
-    deadline = forms.DateField(label="完成时限 / Deadline", widget=DATE)
+    text = forms.CharField(label=gettext_lazy("议定事项"), widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ModelChoiceField(label=gettext_lazy("责任单位"), queryset=Unit.objects.none())
+    deadline = forms.DateField(label=gettext_lazy("完成时限"), widget=DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -58,34 +59,42 @@ class DecisionForm(StyledForm):
 
 class NoteForm(StyledForm):
     note = forms.CharField(
-        label="说明 / Note", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DecisionFilterForm(StyledForm):
     as_of = forms.DateField(
-        label="截至日期 / As of",
+        label=gettext_lazy("截至日期"),
         required=False,
         widget=DATE,
-        help_text="显示该日结束时的清单 / The list as it stood at the end of that day",
+        help_text=gettext_lazy("显示该日结束时的清单"),
         validators=[validate_day],
     )
     q = forms.CharField(
-        label="关键词 / Keyword",
+        label=gettext_lazy("关键词"),
         required=False,
         max_length=100,
-        help_text="含已办结事项 / Confirmed decisions included",
+        help_text=gettext_lazy("含已办结事项"),
     )
     status = forms.ChoiceField(
-        label="状态 / Status", required=False, choices=[("", "全部")] + DecisionStatus.choices
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[("", gettext_lazy("全部"))] + DecisionStatus.choices,
     )
     unit = forms.ModelChoiceField(
-        label="责任单位 / Unit", required=False, queryset=Unit.objects.none(), empty_label="全部"
+        label=gettext_lazy("责任单位"),
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label=gettext_lazy("全部"),
     )
-    overdue = forms.BooleanField(label="仅逾期 / Overdue only", required=False)
+    overdue = forms.BooleanField(label=gettext_lazy("仅逾期"), required=False)
     meeting = forms.ModelChoiceField(
-        label="会议 / Meeting", required=False, queryset=Meeting.objects.none(), empty_label="全部"
+        label=gettext_lazy("会议"),
+        required=False,
+        queryset=Meeting.objects.none(),
+        empty_label=gettext_lazy("全部"),
     )
 
     def __init__(self, *args, programme=None, **kwargs):

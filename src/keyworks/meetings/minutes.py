@@ -1,6 +1,8 @@
 """The minutes (调度会议纪要) as a .docx fit to print and circulate: A4 portrait, 仿宋 body
 and 黑体/宋体 headings (East Asian font set on every run), page numbers in the footer."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -11,14 +13,19 @@ from docx.shared import Cm, Pt, RGBColor
 
 from keyworks.core.marks import mark_document
 
-from .agenda import cn_date
 from .models import AgendaKind
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
 HEADING_FONT = "黑体"
-SUMMARY_HEADERS = ("序号", "议定事项", "责任单位", "完成时限", "状态")
+SUMMARY_HEADERS = (
+    gettext_lazy("序号"),
+    gettext_lazy("议定事项"),
+    gettext_lazy("责任单位"),
+    gettext_lazy("完成时限"),
+    gettext_lazy("状态"),
+)
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -31,8 +38,22 @@ def chinese_number(n: int) -> str:
     return head + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
 
 
+def cn_date(day) -> str:
+    """The date as the minutes write it (2025年3月7日), in the active language."""
+    return _("%(year)s年%(month)s月%(day)s日") % {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+    }
+
+
+def section_heading(n: int, title: str) -> str:
+    """一、议题 (in English: 1. Item)."""
+    return _("%(cn)s、%(title)s") % {"cn": chinese_number(n), "n": n, "title": title}
+
+
 def minutes_title(meeting) -> str:
-    return f"焦作市三十工程第{meeting.number}次周调度会议纪要"
+    return _("焦作市三十工程第%(number)s次周调度会议纪要") % {"number": meeting.number}
 
 
 def set_font(run, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -74,7 +95,8 @@ def page_number_footer(section) -> None:
     """ "第 N 页" centred in the footer, with a PAGE field."""
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_font(p.add_run("第 "), BODY_FONT, 10.5)
+    before, _page, after = _("第 %(page)s 页").partition("%(page)s")
+    set_font(p.add_run(before), BODY_FONT, 10.5)
     run = p.add_run()
     set_font(run, BODY_FONT, 10.5)
     for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
@@ -86,7 +108,7 @@ def page_number_footer(section) -> None:
             element.set(qn("xml:space"), "preserve")
             element.text = text
         run._element.append(element)
-    set_font(p.add_run(" 页"), BODY_FONT, 10.5)
+    set_font(p.add_run(after), BODY_FONT, 10.5)
 
 
 def setup_page(doc) -> None:
@@ -103,7 +125,12 @@ def setup_page(doc) -> None:
 
 
 def decision_line(n: int, d) -> str:
-    return f"{n}. {d.text}（责任单位：{d.unit.name}；完成时限：{cn_date(d.deadline)}）"
+    return _("%(n)s. %(text)s（责任单位：%(unit)s；完成时限：%(deadline)s）") % {
+        "n": n,
+        "text": d.text,
+        "unit": d.unit.name,
+        "deadline": cn_date(d.deadline),
+    }
 
 
 def write_minutes(meeting, items, stream) -> None:
@@ -113,34 +140,37 @@ def write_minutes(meeting, items, stream) -> None:
     mark_document(doc, meeting.programme.is_demo)
     styled_heading(doc, minutes_title(meeting), 0, TITLE_FONT, 22, center=True)
     info = (
-        ("会议时间：", cn_date(meeting.date)),
-        ("会议地点：", meeting.place or "—"),
-        ("主 持 人：", meeting.chair or "—"),
-        ("参会人员：", meeting.attendees or "—"),
+        (_("会议时间："), cn_date(meeting.date)),
+        (_("会议地点："), meeting.place or "—"),
+        (_("主 持 人："), meeting.chair or "—"),
+        (_("参会人员："), meeting.attendees or "—"),
     )
     for label, value in info:
         paragraph(doc, value, bold_label=label, indent=False)
     paragraph(
         doc,
-        f"{cn_date(meeting.date)}，召开{meeting.title}，听取重点项目推进情况汇报，"
-        "研究解决项目建设中存在的问题。现将会议议定事项纪要如下：",
+        _(
+            "%(date)s，召开%(meeting)s，听取重点项目推进情况汇报，"
+            "研究解决项目建设中存在的问题。现将会议议定事项纪要如下："
+        )
+        % {"date": cn_date(meeting.date), "meeting": meeting.title},
     )
     all_decisions = []
     for n, item in enumerate(items, start=1):
-        styled_heading(doc, f"{chinese_number(n)}、{item.title}", 1, HEADING_FONT, 16)
+        styled_heading(doc, section_heading(n, item.title), 1, HEADING_FONT, 16)
         if item.kind != AgendaKind.FREE or item.summary:
             paragraph(doc, item.summary or "—")
         decisions = item.decision_list
         if decisions:
-            paragraph(doc, "", bold_label="会议议定：", indent=False)
+            paragraph(doc, "", bold_label=_("会议议定："), indent=False)
             for d in decisions:
                 all_decisions.append(d)
                 paragraph(doc, decision_line(len(all_decisions), d))
-    styled_heading(doc, f"{chinese_number(len(items) + 1)}、议定事项汇总", 1, HEADING_FONT, 16)
+    styled_heading(doc, section_heading(len(items) + 1, _("议定事项汇总")), 1, HEADING_FONT, 16)
     if all_decisions:
         summary_table(doc, all_decisions)
     else:
-        paragraph(doc, "本次会议无议定事项。")
+        paragraph(doc, _("本次会议无议定事项。"))
     doc.save(stream)
 
 
@@ -150,7 +180,7 @@ def summary_table(doc, decisions) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = (Cm(1.3), Cm(8.2), Cm(3.4), Cm(2.6), Cm(2.1))
     for cell, text in zip(table.rows[0].cells, SUMMARY_HEADERS, strict=True):
-        set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
+        set_font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, 12)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for n, d in enumerate(decisions, start=1):
         values = (str(n), d.text, d.unit.name, cn_date(d.deadline), d.get_status_display())

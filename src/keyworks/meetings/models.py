@@ -8,6 +8,7 @@ append-only history."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyworks.core.permissions import RestrictedQuerySet
 from keyworks.core.workflow import ItemEvent, StatusRules, TrackedItem
@@ -21,7 +22,7 @@ class MeetingStatus(models.TextChoices):
 class Meeting(StatusRules, models.Model):
     # Closing locks the agenda and the decisions' content.
     STEPS = {"edit": (MeetingStatus.OPEN,)}
-    LOCKED = "会议已结束，议程和议定事项已锁定 / The meeting is closed"
+    LOCKED = _("会议已结束，议程和议定事项已锁定")
 
     programme = models.ForeignKey(
         "ledger.Programme",
@@ -53,7 +54,7 @@ class Meeting(StatusRules, models.Model):
     class Meta:
         ordering = ["-date", "-number"]
         verbose_name = _("周调度会")
-        verbose_name_plural = _("周调度会")
+        verbose_name_plural = pgettext_lazy("plural", "周调度会")
         constraints = [
             models.UniqueConstraint(fields=["programme", "number"], name="unique_meeting_number"),
         ]

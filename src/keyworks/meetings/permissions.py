@@ -2,6 +2,7 @@
 the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import DENIED, fetch, restriction
 from keyworks.core.workflow import steps_open_to
@@ -96,7 +97,7 @@ def get_meeting(user, pk, action: str = "view"):
     meeting = fetch(
         Meeting.objects.restrict(user).select_related("programme"),
         pk=pk,
-        not_found="会议不存在 / Meeting not found",
+        not_found=_("会议不存在"),
     )
     require_meeting(user, action, meeting)
     return meeting
@@ -130,5 +131,5 @@ def get_decision(user, pk, action: str = "view"):
         ),
         pk=pk,
         allowed=lambda decision: can_decision(user, action, decision),
-        not_found="议定事项不存在 / Decision not found",
+        not_found=_("议定事项不存在"),
     )

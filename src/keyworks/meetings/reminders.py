@@ -9,6 +9,7 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder, deadline_state, short
@@ -42,17 +43,18 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for d in decisions:
-        overdue, state = deadline_state(d.deadline, today, "完成时限")
+        overdue, state = deadline_state(d.deadline, today, _("完成时限"))
         result.append(
             Reminder(
                 kind="decision_deadline",
-                kind_label="调度会议定事项 / Meeting decisions",
-                title=f"{d.meeting.title}议定事项“{short(d.text)}”{state}",
+                kind_label=_("调度会议定事项"),
+                title=_("%(meeting)s议定事项“%(decision)s”%(state)s")
+                % {"meeting": d.meeting.title, "decision": short(d.text), "state": state},
                 url=_url(d),
                 programme_id=d.meeting.programme_id,
                 due=d.deadline,
                 overdue=overdue,
-                detail=f"责任单位：{d.unit.name}",
+                detail=_("责任单位：%(unit)s") % {"unit": d.unit.name},
             )
         )
     return result
@@ -70,12 +72,14 @@ def _confirm_reminders(user, today: datetime.date) -> list[Reminder]:
     return [
         Reminder(
             kind="decision_confirm",
-            kind_label="议定事项待确认 / Decisions to confirm",
-            title=f"{d.meeting.title}议定事项“{short(d.text)}”已报完成，待确认办结",
+            kind_label=_("议定事项待确认"),
+            title=_("%(meeting)s议定事项“%(decision)s”已报完成，待确认办结")
+            % {"meeting": d.meeting.title, "decision": short(d.text)},
             url=_url(d),
             programme_id=d.meeting.programme_id,
             detail=(
-                f"{d.unit.name} 报完成于 {d.done_at.astimezone(SHANGHAI):%Y-%m-%d}"
+                _("%(unit)s 报完成于 %(date)s")
+                % {"unit": d.unit.name, "date": f"{d.done_at.astimezone(SHANGHAI):%Y-%m-%d}"}
                 if d.done_at
                 else d.unit.name
             ),

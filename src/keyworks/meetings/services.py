@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit import services as audit_log
 from keyworks.audit.services import diff, record_change, snapshot
@@ -33,11 +35,10 @@ INFO_FIELDS = ("title", "date", "place", "chair", "attendees")
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
-    message = (
-        "该内容已被他人修改，您的操作未保存。请刷新页面后重试。"
-        " / This was changed by someone else since you opened it; nothing was saved."
-        " Reload and try again."
-    )
+    message = gettext_lazy("该内容已被他人修改，您的操作未保存。请刷新页面后重试。")
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def default_title(number: int) -> str:
@@ -77,22 +78,18 @@ def open_meeting(programme, data: dict, *, by) -> Meeting:
     """The office opens the week's meeting; the agenda is compiled from the data as it
     stands at the end of the meeting day. One meeting is open at a time per programme."""
     if not can_open_meeting(by, programme):
-        raise PermissionDenied("只有指挥部办公室可以召开调度会 / Only the office opens meetings")
+        raise PermissionDenied(_("只有指挥部办公室可以召开调度会"))
     day = data.get("date")
     if not isinstance(day, datetime.date):
-        raise ValidationError({"date": "请填写会议日期 / Give the meeting date"})
+        raise ValidationError({"date": _("请填写会议日期")})
     if Meeting.objects.filter(programme=programme, status=MeetingStatus.OPEN).exists():
-        raise ValidationError(
-            "上一次调度会尚未结束，请先结束会议 / Close the open meeting before opening another"
-        )
+        raise ValidationError(_("上一次调度会尚未结束，请先结束会议"))
     last = Meeting.objects.filter(programme=programme).aggregate(n=Max("number"))["n"] or 0
     number = data.get("number") or last + 1
     if Meeting.objects.filter(programme=programme, number=number).exists():
-        raise ValidationError({"number": f"第{number}次会议已存在 / Meeting {number} exists"})
+        raise ValidationError({"number": _("第%(number)s次会议已存在") % {"number": number}})
     if Meeting.objects.filter(programme=programme, date__gt=day).exists():
-        raise ValidationError(
-            {"date": "已有更晚日期的会议 / A later meeting exists; give a later date"}
-        )
+        raise ValidationError({"date": _("已有更晚日期的会议")})
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(
@@ -137,7 +134,7 @@ def update_meeting(meeting, data: dict, *, by, expected_version=None) -> Meeting
             value = data[field]
             setattr(current, field, value.strip() if isinstance(value, str) else value)
     if not current.title:
-        raise ValidationError({"title": "请填写会议名称 / Give the title"})
+        raise ValidationError({"title": _("请填写会议名称")})
     bump(current)
     b, a = diff(before, _snap(current))
     _audit(current, current, by=by, action="update", before=b, after=a)
@@ -176,7 +173,7 @@ def _locked_item(item, by) -> AgendaItem:
 def add_item(meeting, *, by, title: str, summary: str = "") -> AgendaItem:
     """A free item (其他事项) at the end of the agenda."""
     current = _locked_meeting(meeting, by)
-    title = required_text(title, "title", "请填写议题 / Give the item's title")
+    title = required_text(title, "title", _("请填写议题"))
     last = current.items.aggregate(s=Max("sort"))["s"] or 0
     item = AgendaItem.objects.create(
         meeting=current,
@@ -195,7 +192,7 @@ def edit_item(item, *, by, title=None, summary=None, expected_version=None) -> A
     check_version(current, expected_version, ConcurrentEditError)
     before = _snap(current)
     if title is not None:
-        current.title = required_text(title, "title", "请填写议题 / Give the item's title")[:200]
+        current.title = required_text(title, "title", _("请填写议题"))[:200]
     if summary is not None:
         current.summary = summary.strip()
     bump(current)
@@ -210,9 +207,7 @@ def remove_item(item, *, by, expected_version=None) -> None:
     current = _locked_item(item, by)
     check_version(current, expected_version, ConcurrentEditError)
     if current.decisions.exists():
-        raise ValidationError(
-            "该议题已有议定事项，不能移除 / This item has decisions and cannot be removed"
-        )
+        raise ValidationError(_("该议题已有议定事项，不能移除"))
     before = _snap(current)
     meeting = current.meeting
     _audit(current, meeting, by=by, action="delete", before=before)
@@ -225,9 +220,7 @@ def reorder(meeting, item_ids: list[int], *, by) -> None:
     current = _locked_meeting(meeting, by)
     items = {i.pk: i for i in current.items.select_for_update()}
     if sorted(item_ids) != sorted(items):
-        raise ValidationError(
-            {"items": "须列出本次会议的全部议题 / List every item of the meeting once"}
-        )
+        raise ValidationError({"items": _("须列出本次会议的全部议题")})
     before = {pk: items[pk].sort for pk in items}
     for position, pk in enumerate(item_ids, start=1):
         items[pk].sort = position * 10
@@ -269,13 +262,13 @@ def _decision_fields(data: dict) -> dict:
     errors = {}
     text = (data.get("text") or "").strip()
     if not text:
-        errors["text"] = "请填写议定事项 / Write the decision"
+        errors["text"] = _("请填写议定事项")
     unit = data.get("unit")
     if not isinstance(unit, Unit):
-        errors["unit"] = "请选择责任单位 / Choose the responsible unit"
+        errors["unit"] = _("请选择责任单位")
     deadline = data.get("deadline")
     if not isinstance(deadline, datetime.date):
-        errors["deadline"] = "请填写完成时限 / Give a deadline"
+        errors["deadline"] = _("请填写完成时限")
     if errors:
         raise ValidationError(errors)
     return {"text": text, "unit": unit, "deadline": deadline}
@@ -324,18 +317,18 @@ def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decisio
 def add_note(decision, note: str, *, by) -> Decision:
     """A progress note (进展情况) by the responsible unit or the office. No version check:
     notes are separate events and never overwrite each other."""
-    note = required_text(note, "note", "请填写进展情况 / Write the progress note")
+    note = required_text(note, "note", _("请填写进展情况"))
     return FLOW.step(decision, "progress", by=by, kind=Kind.NOTE, note=note)
 
 
 @transaction.atomic
 def report_done(decision, note: str, *, by, expected_version=None) -> Decision:
     """The responsible unit reports the decision carried out, with a note."""
-    note = required_text(note, "note", "请填写完成情况 / Write how it was carried out")
+    note = required_text(note, "note", _("请填写完成情况"))
 
     def apply(d):
         if d.status != DecisionStatus.OPEN:
-            raise ValidationError("该事项已报完成 / Already reported done")
+            raise ValidationError(_("该事项已报完成"))
         d.status = DecisionStatus.DONE
         d.done_note = note
         d.done_at = timezone.now()
@@ -357,7 +350,7 @@ def confirm(decision, *, by, note: str = "", expected_version=None) -> Decision:
 @transaction.atomic
 def return_decision(decision, *, by, note: str, expected_version=None) -> Decision:
     """The office finds a decision reported done not carried out and sends it back."""
-    note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
+    note = required_text(note, "note", _("退回时请说明理由"))
     reopened = {"status": DecisionStatus.OPEN, "done_at": None}
     return FLOW.step(
         decision, "confirm", reopened, by=by, version=expected_version, kind=Kind.RETURN, note=note

@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyworks.coordination.models import Problem
@@ -33,7 +35,7 @@ from .permissions import (
     meeting_editable,
 )
 
-INVALID = "提交的内容有误，请检查 / Some values are invalid"
+INVALID = gettext_lazy("提交的内容有误，请检查")
 
 
 def agenda_items(meeting, today=None):
@@ -73,7 +75,7 @@ def meeting_list(request):
 def meeting_open(request):
     programme = current_programme(request)
     if not can_open_meeting(request.user, programme):
-        raise PermissionDenied("只有指挥部办公室可以召开调度会 / Only the office opens meetings")
+        raise PermissionDenied(_("只有指挥部办公室可以召开调度会"))
     form = MeetingForm(request.POST)
     if not form.is_valid():
         messages.error(request, INVALID)
@@ -83,7 +85,7 @@ def meeting_open(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("meetings:meeting_list")
-    messages.success(request, "会议已创建，议程已按数据生成 / Meeting opened, agenda compiled")
+    messages.success(request, _("会议已创建，议程已按数据生成"))
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
 
@@ -132,9 +134,9 @@ def meeting_detail(request, pk):
 
 
 MEETING_DONE = {
-    "info": "会议信息已保存 / Saved",
-    "close": "会议已结束，议程与议定事项已锁定 / Meeting closed",
-    "add_item": "议题已添加 / Item added",
+    "info": gettext_lazy("会议信息已保存"),
+    "close": gettext_lazy("会议已结束，议程与议定事项已锁定"),
+    "add_item": gettext_lazy("议题已添加"),
 }
 
 
@@ -165,11 +167,11 @@ def meeting_action(request, pk, action):
 
 
 ITEM_DONE = {
-    "edit": "议题已保存 / Item saved",
-    "up": "已上移 / Moved up",
-    "down": "已下移 / Moved down",
-    "remove": "议题已移除 / Item removed",
-    "decide": "议定事项已记录 / Decision recorded",
+    "edit": gettext_lazy("议题已保存"),
+    "up": gettext_lazy("已上移"),
+    "down": gettext_lazy("已下移"),
+    "remove": gettext_lazy("议题已移除"),
+    "decide": gettext_lazy("议定事项已记录"),
 }
 
 
@@ -181,7 +183,7 @@ def item_action(request, pk, item_pk, action):
     meeting = get_meeting(request.user, pk, "edit")
     item = meeting.items.filter(pk=item_pk).first()
     if item is None:
-        raise Http404("议题不存在 / Agenda item not found")
+        raise Http404(_("议题不存在"))
     post, by = request.POST, request.user
 
     def take():
@@ -199,10 +201,7 @@ def item_action(request, pk, item_pk, action):
             return services.remove_item(item, by=by)
         form = DecisionForm(post)
         if not form.is_valid():
-            raise ValidationError(
-                "请填写议定事项、责任单位和完成时限"
-                " / Give the decision, the responsible unit and the deadline"
-            )
+            raise ValidationError(_("请填写议定事项、责任单位和完成时限"))
         return services.record_decision(item, form.cleaned_data, by=by)
 
     run_step(request, take, ITEM_DONE[action])
@@ -293,11 +292,11 @@ def decision_detail(request, pk):
 
 
 DECISION_DONE = {
-    "edit": "议定事项已修改 / Decision updated",
-    "note": "进展情况已记录 / Progress noted",
-    "report": "已报完成 / Reported done",
-    "confirm": "已确认办结 / Confirmed",
-    "return": "已退回 / Returned",
+    "edit": gettext_lazy("议定事项已修改"),
+    "note": gettext_lazy("进展情况已记录"),
+    "report": gettext_lazy("已报完成"),
+    "confirm": gettext_lazy("已确认办结"),
+    "return": gettext_lazy("已退回"),
 }
 
 

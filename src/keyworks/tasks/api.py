@@ -8,6 +8,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
@@ -27,8 +29,8 @@ from .models import Task, TaskKind, TaskStatus
 
 router = Router(tags=["tasks"])
 
-STATUS_LABELS = {k: str(v) for k, v in TaskStatus.choices}
-KIND_LABELS = {k: str(v) for k, v in TaskKind.choices}
+STATUS_LABELS = dict(TaskStatus.choices)  # lazy: each answer in its language
+KIND_LABELS = dict(TaskKind.choices)  # lazy: each answer in its language
 
 
 class Ref(Schema):
@@ -46,17 +48,17 @@ class TaskItem(Schema):
     problem_id: int | None
     report_id: int | None
     subject_label: str
-    subject_url: str = Field(description="http(s) 地址或本站路径 / http(s) or a site path")
+    subject_url: str = Field(description=gettext_lazy("http(s) 地址或本站路径"))
     issued_by: Ref
     issued_on: datetime.date
     lead_unit: Ref
     assisting_units: list[Ref]
     deadline: datetime.date
-    status: str = Field(description="状态（截至 as_of） / status as of `as_of` (else now)")
+    status: str = Field(description=gettext_lazy("状态（截至 as_of，否则为当前）"))
     status_label: str
-    answer: str | None = Field(description="最新反馈（截至 as_of） / latest answer")
+    answer: str | None = Field(description=gettext_lazy("最新反馈（截至 as_of）"))
     overdue: bool
-    version: int = Field(description="send it back with actions / 办理时原样提交")
+    version: int = Field(description=gettext_lazy("办理时原样提交"))
 
 
 class TaskEventOut(EventOut):
@@ -68,37 +70,37 @@ class TaskDetail(TaskItem):
     answered_at: datetime.datetime | None
     accepted_at: datetime.datetime | None
     events: list[TaskEventOut]
-    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+    can: dict[str, bool] = Field(description=gettext_lazy("可执行的操作"))
 
 
 class TaskQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
-    as_of: Day | None = Field(None, description="截至日期 YYYY-MM-DD / list as of")
-    q: str | None = Field(None, description="关键词 / keyword")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
+    as_of: Day | None = Field(None, description=gettext_lazy("截至日期（YYYY-MM-DD）"))
+    q: str | None = Field(None, description=gettext_lazy("关键词"))
     kind: str | None = Field(None, description=" | ".join(TaskKind.values))
     status: str | None = Field(None, description=" | ".join(TaskStatus.values))
     state: str | None = Field(None, description="open (default) | closed | all")
-    unit: int | None = Field(None, description="责任单位 id（牵头或配合） / unit id")
-    project: int | None = Field(None, description="项目 id / project id")
-    overdue: bool | None = Field(None, description="仅逾期 / overdue only")
+    unit: int | None = Field(None, description=gettext_lazy("责任单位 ID（牵头或配合）"))
+    project: int | None = Field(None, description=gettext_lazy("项目 ID"))
+    overdue: bool | None = Field(None, description=gettext_lazy("仅逾期"))
 
 
 class TaskCreate(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
     kind: str = Field(description=" | ".join(TaskKind.values))
     text: str = Field(max_length=5000)
-    lead_unit: int = Field(description="牵头责任单位 id / lead unit id")
-    assisting_units: list[int] = Field([], description="配合单位 id / assisting unit ids")
+    lead_unit: int = Field(description=gettext_lazy("牵头责任单位 ID"))
+    assisting_units: list[int] = Field([], description=gettext_lazy("配合单位 ID"))
     deadline: datetime.date
     project: int | None = None
     problem: int | None = None
     report: int | None = None
     subject_label: str = Field("", max_length=200)
     subject_url: str = Field("", max_length=300)
-    issued_by: int | None = Field(None, description="批示领导 user id / the leader (instructions)")
-    issued_on: datetime.date | None = Field(None, description="交办日期，默认今天 / default today")
+    issued_by: int | None = Field(None, description=gettext_lazy("批示领导的用户 ID（领导批示）"))
+    issued_on: datetime.date | None = Field(None, description=gettext_lazy("交办日期，默认今天"))
 
 
 class ActionIn(Schema):
@@ -121,7 +123,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "id": task.pk,
         "programme": task.programme.code,
         "kind": task.kind,
-        "kind_label": KIND_LABELS.get(task.kind, task.kind),
+        "kind_label": str(KIND_LABELS.get(task.kind, task.kind)),
         "text": task.text,
         "project": ref(task.project),
         "problem_id": task.problem_id,
@@ -134,7 +136,7 @@ def task_item(task: Task, *, day: datetime.date) -> dict:
         "assisting_units": [ref(u) for u in sorted(task.assisting_units.all(), key=lambda u: u.pk)],
         "deadline": task.deadline,
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
+        "status_label": str(STATUS_LABELS.get(status, status)),
         "answer": answer,
         "overdue": Task.was_overdue(status, task.deadline, day),
         "version": task.version,
@@ -190,7 +192,7 @@ def _lookup(model, pk, field, label, queryset=None):
         return None
     obj = (queryset if queryset is not None else model.objects).filter(pk=pk).first()
     if obj is None:
-        raise ValidationError({field: f"未知的{label} id：{pk} / Unknown {field} id"})
+        raise ValidationError({field: label % {"id": pk}})
     return obj
 
 
@@ -203,7 +205,7 @@ def create_task(request, payload: TaskCreate):
     programme = get_programme(user, payload.programme) if payload.programme else None
     programme = programme or choose_programme(user, None)
     if programme is None:
-        raise Http404("项目计划不存在 / Programme not found")
+        raise Http404(_("项目计划不存在"))
     project = None
     if payload.project is not None:
         project = get_project(user, payload.project)
@@ -211,21 +213,21 @@ def create_task(request, payload: TaskCreate):
     reports = MonthlyReport.objects.restrict(user)
     assisting = list(Unit.objects.filter(pk__in=payload.assisting_units))
     if len(assisting) != len(set(payload.assisting_units)):
-        raise ValidationError({"assisting_units": "未知的单位 id / Unknown unit ids"})
+        raise ValidationError({"assisting_units": _("未知的单位 ID")})
     task = services.create_task(
         user,
         programme=programme,
         kind=payload.kind,
         text=payload.text,
-        lead_unit=_lookup(Unit, payload.lead_unit, "lead_unit", "单位"),
+        lead_unit=_lookup(Unit, payload.lead_unit, "lead_unit", _("未知的单位 ID：%(id)s")),
         deadline=payload.deadline,
         assisting_units=assisting,
         project=project,
-        problem=_lookup(None, payload.problem, "problem", "问题", problems),
-        report=_lookup(None, payload.report, "report", "月报", reports),
+        problem=_lookup(None, payload.problem, "problem", _("未知的问题 ID：%(id)s"), problems),
+        report=_lookup(None, payload.report, "report", _("未知的月报 ID：%(id)s"), reports),
         subject_label=payload.subject_label,
         subject_url=payload.subject_url,
-        issued_by=_lookup(User, payload.issued_by, "issued_by", "用户"),
+        issued_by=_lookup(User, payload.issued_by, "issued_by", _("未知的用户 ID：%(id)s")),
         issued_on=payload.issued_on,
     )
     return Status(201, task_detail(user, task.pk))

@@ -5,6 +5,8 @@ title row naming the as-of date and a note row with the export date."""
 import datetime as dt
 from typing import IO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from keyworks.core.sheets import Column, TableSheet
@@ -12,30 +14,38 @@ from keyworks.core.sheets import Column, TableSheet
 from .models import Task, TaskKind, TaskStatus
 
 COLUMNS = [
-    Column("序号", 6, "int"),
-    Column("类型", 12, "short"),
-    Column("事项内容", 44, "text"),
-    Column("项目/事项", 24, "text"),
-    Column("交办人", 10, "short"),
-    Column("责任单位", 24, "text"),
-    Column("交办日期", 12, "date"),
-    Column("办理时限", 12, "date"),
-    Column("反馈情况", 40, "text"),
-    Column("状态", 14, "short"),
+    Column(gettext_lazy("序号"), 6, "int"),
+    Column(gettext_lazy("类型"), 12, "short"),
+    Column(gettext_lazy("事项内容"), 44, "text"),
+    Column(gettext_lazy("项目/事项"), 24, "text"),
+    Column(gettext_lazy("交办人"), 10, "short"),
+    Column(gettext_lazy("责任单位"), 24, "text"),
+    Column(gettext_lazy("交办日期"), 12, "date"),
+    Column(gettext_lazy("办理时限"), 12, "date"),
+    Column(gettext_lazy("反馈情况"), 40, "text"),
+    Column(gettext_lazy("状态"), 14, "short"),
 ]
 KIND_LABELS = dict(TaskKind.choices)
 STATUS_LABELS = dict(TaskStatus.choices)
 
 
 def list_title(programme, day: dt.date) -> str:
-    return f"{programme.name}督办事项清单（截至{day.year}年{day.month}月{day.day}日）"
+    parts = {"year": day.year, "month": day.month, "day": day.day}
+    date = _("%(year)s年%(month)s月%(day)s日") % parts
+    return _("%(programme)s督办事项清单（截至%(date)s）") % {
+        "programme": programme.name,
+        "date": date,
+    }
 
 
 def units_text(task) -> str:
     assisting = [u.name for u in task.assisting_units.all()]
     if assisting:
-        return f"牵头：{task.lead_unit.name}；配合：{'、'.join(assisting)}"
-    return f"牵头：{task.lead_unit.name}"
+        return _("牵头：%(lead)s；配合：%(assisting)s") % {
+            "lead": task.lead_unit.name,
+            "assisting": "、".join(assisting),
+        }
+    return _("牵头：%(lead)s") % {"lead": task.lead_unit.name}
 
 
 def subject_text(task) -> str:
@@ -47,7 +57,9 @@ def subject_text(task) -> str:
 
 def status_text(task, day: dt.date) -> str:
     label = str(STATUS_LABELS.get(task.status_then, task.status_then or ""))
-    return f"{label}（逾期）" if Task.was_overdue(task.status_then, task.deadline, day) else label
+    if Task.was_overdue(task.status_then, task.deadline, day):
+        return _("%(status)s（逾期）") % {"status": label}
+    return label
 
 
 def write_tasks_xlsx(programme, tasks, fileobj: IO[bytes], *, as_of=None, today=None) -> int:
@@ -55,8 +67,9 @@ def write_tasks_xlsx(programme, tasks, fileobj: IO[bytes], *, as_of=None, today=
     today = today or dt.date.today()
     day = as_of or today
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, "督办事项清单", COLUMNS, demo=programme.is_demo)
-    sheet.heading(list_title(programme, day), f"导出日期：{today:%Y-%m-%d}")
+    sheet = TableSheet(wb, _("督办事项清单"), COLUMNS, demo=programme.is_demo)
+    exported = _("导出日期：%(date)s") % {"date": f"{today:%Y-%m-%d}"}
+    sheet.heading(list_title(programme, day), exported)
     count = 0
     for count, task in enumerate(tasks, start=1):
         sheet.row(

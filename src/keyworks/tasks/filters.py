@@ -44,10 +44,13 @@ class TaskFilter(asof.AsOfFilterMixin, django_filters.FilterSet):
         label=_("范围"), choices=STATE_CHOICES, method="filter_noop", empty_label=None
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("责任单位"), queryset=Unit.objects.none(), empty_label="全部", method="filter_unit"
+        label=_("责任单位"),
+        queryset=Unit.objects.none(),
+        empty_label=_("全部"),
+        method="filter_unit",
     )
     project = django_filters.ModelChoiceFilter(
-        label=_("项目"), queryset=Project.objects.none(), empty_label="全部"
+        label=_("项目"), queryset=Project.objects.none(), empty_label=_("全部")
     )
     overdue = django_filters.BooleanFilter(
         label=_("仅逾期"), method="filter_noop", widget=forms.CheckboxInput

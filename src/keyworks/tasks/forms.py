@@ -1,6 +1,7 @@
 """Task forms."""
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from keyworks.coordination.models import Problem
 from keyworks.core.forms import style_fields
@@ -15,42 +16,42 @@ from .services import leaders
 
 
 class TaskForm(forms.Form):
-    kind = forms.ChoiceField(label="类型 / Kind", choices=())
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=())
     issued_by = forms.ModelChoiceField(
-        label="批示领导 / Leader",
+        label=gettext_lazy("批示领导"),
         queryset=None,
         required=False,
-        help_text="领导批示必填；办公室可代领导录入 / Required for instructions",
+        help_text=gettext_lazy("领导批示必填；办公室可代领导录入"),
     )
     issued_on = forms.DateField(
-        label="交办（批示）日期 / Date",
+        label=gettext_lazy("交办（批示）日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="默认为今天 / Today if empty",
+        help_text=gettext_lazy("默认为今天"),
     )
-    text = forms.CharField(label="事项内容 / Text", widget=forms.Textarea(attrs={"rows": 4}))
-    project = forms.ModelChoiceField(label="项目 / Project", queryset=None, required=False)
+    text = forms.CharField(label=gettext_lazy("事项内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    project = forms.ModelChoiceField(label=gettext_lazy("项目"), queryset=None, required=False)
     problem = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     report = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     subject_label = forms.CharField(
-        label="涉及事项（如会议） / Subject", max_length=200, required=False
+        label=gettext_lazy("涉及事项（如会议）"), max_length=200, required=False
     )
     subject_url = forms.CharField(
-        label="涉及事项链接 / Link",
+        label=gettext_lazy("涉及事项链接"),
         max_length=300,
         required=False,
         validators=[validate_link],
-        help_text="http(s) 地址或本站路径（如 /meetings/12/） / An http(s) address or a site path",
+        help_text=gettext_lazy("http(s) 地址或本站路径（例：“/meetings/12/”）"),
     )
-    lead_unit = forms.ModelChoiceField(label="牵头责任单位 / Lead unit", queryset=None)
+    lead_unit = forms.ModelChoiceField(label=gettext_lazy("牵头责任单位"), queryset=None)
     assisting_units = forms.ModelMultipleChoiceField(
-        label="配合单位 / Assisting units",
+        label=gettext_lazy("配合单位"),
         queryset=None,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     deadline = forms.DateField(
-        label="办理时限 / Deadline", widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("办理时限"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, programme, user, **kwargs):
@@ -79,7 +80,7 @@ class ActionForm(forms.Form):
     when it is required."""
 
     note = forms.CharField(
-        label="说明 / Note", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

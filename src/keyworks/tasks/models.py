@@ -7,6 +7,7 @@ from which the list as it stood on any past date is computed (动态销号)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyworks.core.permissions import RestrictedQuerySet
 from keyworks.core.validators import validate_link
@@ -20,7 +21,7 @@ class TaskKind(models.TextChoices):
 
 
 class TaskStatus(models.TextChoices):
-    ISSUED = "issued", _("已交办")
+    ISSUED = "issued", pgettext_lazy("task", "已交办")
     ANSWERED = "answered", _("已反馈待验收")
     RETURNED = "returned", _("已退回")
     ACCEPTED = "accepted", _("已办结")
@@ -127,7 +128,7 @@ class TaskEvent(ItemEvent):
     ITEM = "task"
 
     class Kind(models.TextChoices):
-        ISSUE = "issue", _("交办")
+        ISSUE = "issue", pgettext_lazy("task", "交办")
         ANSWER = "answer", _("反馈")
         ACCEPT = "accept", _("验收办结")
         RETURN = "return", _("退回")

@@ -2,6 +2,7 @@
 the role primitives of orgs.roles."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import fetch, restriction
 from keyworks.core.workflow import steps_open_to
@@ -109,5 +110,5 @@ def get_task(user, pk, action: str = "view"):
         ),
         pk=pk,
         allowed=lambda task: can_task(user, action, task),
-        not_found="督办事项不存在 / Task not found",
+        not_found=_("督办事项不存在"),
     )

@@ -9,6 +9,7 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder, deadline_state, short
@@ -41,17 +42,18 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for task in tasks:
-        overdue, state = deadline_state(task.deadline, today, "办理时限")
+        overdue, state = deadline_state(task.deadline, today, _("办理时限"))
         result.append(
             Reminder(
                 kind="task_deadline",
-                kind_label="督办事项待反馈",
-                title=f"{task.get_kind_display()}“{short(task.text)}”{state}",
+                kind_label=_("督办事项待反馈"),
+                title=_("%(kind)s“%(task)s”%(state)s")
+                % {"kind": task.get_kind_display(), "task": short(task.text), "state": state},
                 url=_url(task),
                 programme_id=task.programme_id,
                 due=task.deadline,
                 overdue=overdue,
-                detail=f"状态：{task.get_status_display()}",
+                detail=_("状态：%(status)s") % {"status": task.get_status_display()},
             )
         )
     return result
@@ -66,13 +68,16 @@ def _acceptance_reminders(user, today: datetime.date) -> list[Reminder]:
     return [
         Reminder(
             kind="task_acceptance",
-            kind_label="督办事项待验收",
-            title=f"{t.lead_unit.name}已反馈{t.get_kind_display()}“{short(t.text)}”，待验收",
+            kind_label=_("督办事项待验收"),
+            title=_("%(unit)s已反馈%(kind)s“%(task)s”，待验收")
+            % {"unit": t.lead_unit.name, "kind": t.get_kind_display(), "task": short(t.text)},
             url=_url(t),
             programme_id=t.programme_id,
             due=t.deadline,
             detail=(
-                f"反馈于 {t.answered_at.astimezone(SHANGHAI):%Y-%m-%d}" if t.answered_at else ""
+                _("反馈于 %(date)s") % {"date": f"{t.answered_at.astimezone(SHANGHAI):%Y-%m-%d}"}
+                if t.answered_at
+                else ""
             ),
         )
         for t in tasks.order_by("answered_at", "pk")

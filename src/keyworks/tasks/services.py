@@ -10,13 +10,15 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit import services as audit_log
 from keyworks.core.calendar import SHANGHAI, local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import required_text
 from keyworks.core.validators import LINK_MESSAGE, is_safe_link
-from keyworks.core.workflow import Workflow, stale_message
+from keyworks.core.workflow import Workflow
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import is_leader, is_office
 
@@ -29,7 +31,10 @@ Kind = TaskEvent.Kind
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody acted on the task after this user opened it."""
 
-    message = stale_message("该督办事项", "This task")
+    message = gettext_lazy("该督办事项已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。")
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 FLOW = Workflow(
@@ -39,7 +44,7 @@ FLOW = Workflow(
     scope=lambda t: {"project_id": t.project_id, "programme_id": t.programme_id},
     many=("assisting_units",),
     stale=ConcurrentEditError,
-    final="该事项已办结，不能再办理 / This task is closed; no further action",
+    final=gettext_lazy("该事项已办结，不能再办理"),
 )
 
 
@@ -50,13 +55,13 @@ def _issuer(actor, programme, kind: str, issued_by):
     if kind == TaskKind.INSTRUCTION:
         issuer = issued_by or actor
         if not is_leader(issuer, programme.pk):
-            raise ValidationError({"issued_by": "请选择作出批示的领导 / Choose the leader"})
+            raise ValidationError({"issued_by": _("请选择作出批示的领导")})
         if issuer.pk != actor.pk and not office:
-            raise PermissionDenied("只能录入本人的批示 / You may record only your own instructions")
+            raise PermissionDenied(_("只能录入本人的批示"))
         return issuer
     if issued_by is not None and issued_by.pk != actor.pk:
         if not office or not can_issue_task(issued_by, programme, kind):
-            raise ValidationError({"issued_by": "交办人无权交办此类事项 / Invalid issuer"})
+            raise ValidationError({"issued_by": _("交办人无权交办此类事项")})
         return issued_by
     return actor
 
@@ -70,9 +75,9 @@ def _subject(programme, project, problem, report):
         if project is None:
             project = obj.project
         elif obj.project_id != project.pk:
-            errors[name] = "所选事项不属于该项目 / It does not belong to the project"
+            errors[name] = _("所选事项不属于该项目")
     if project is not None and project.programme_id != programme.pk:
-        errors["project"] = "项目不属于该项目计划 / The project is not in this programme"
+        errors["project"] = _("项目不属于该项目计划")
     if errors:
         raise ValidationError(errors)
     return project
@@ -112,23 +117,23 @@ def create_task(
 
     Raises PermissionDenied (not allowed) or ValidationError (field → message)."""
     if kind not in TaskKind.values:
-        raise ValidationError({"kind": "事项类型无效 / Invalid kind"})
+        raise ValidationError({"kind": _("事项类型无效")})
     if not can_issue_task(actor, programme, kind):
-        raise PermissionDenied("您没有权限交办此类事项 / You may not issue this kind of task")
+        raise PermissionDenied(_("您没有权限交办此类事项"))
     issuer = _issuer(actor, programme, kind, issued_by)
     issued_on = issued_on or local_today()
     errors = {}
     text = (text or "").strip()
     if not text:
-        errors["text"] = "请填写事项内容 / Write the task"
+        errors["text"] = _("请填写事项内容")
     if lead_unit is None:
-        errors["lead_unit"] = "请选择牵头责任单位 / Choose the lead unit"
+        errors["lead_unit"] = _("请选择牵头责任单位")
     if deadline is None:
-        errors["deadline"] = "请填写办理时限 / Give a deadline"
+        errors["deadline"] = _("请填写办理时限")
     elif deadline < issued_on:
-        errors["deadline"] = "办理时限不能早于交办日期 / The deadline is before the issue date"
+        errors["deadline"] = _("办理时限不能早于交办日期")
     if issued_on > local_today():
-        errors["issued_on"] = "交办日期不能晚于今天 / The issue date is in the future"
+        errors["issued_on"] = _("交办日期不能晚于今天")
     subject_url = (subject_url or "").strip()
     if subject_url and not is_safe_link(subject_url):
         errors["subject_url"] = LINK_MESSAGE
@@ -160,7 +165,7 @@ def create_task(
 def answer(task: Task, *, by, text: str, expected_version=None) -> Task:
     """The lead unit answers (反馈); the task waits for the issuer's acceptance. A unit may
     answer again (a fuller answer) until it is accepted."""
-    text = required_text(text, "note", "请填写反馈内容 / Write the answer")
+    text = required_text(text, "note", _("请填写反馈内容"))
     answered = {"status": TaskStatus.ANSWERED, "answer": text, "answered_at": timezone.now()}
     unit = task.lead_unit
     return FLOW.step(
@@ -179,7 +184,7 @@ def accept(task: Task, *, by, note: str = "", expected_version=None) -> Task:
 @transaction.atomic
 def return_task(task: Task, *, by, note: str, expected_version=None) -> Task:
     """The issuer (or the office) returns the answer to the unit, with a comment."""
-    note = required_text(note, "note", "退回时请说明理由 / Give a reason for returning")
+    note = required_text(note, "note", _("退回时请说明理由"))
     returned = {"status": TaskStatus.RETURNED}
     return FLOW.step(task, "return", returned, by=by, version=expected_version, note=note)
 

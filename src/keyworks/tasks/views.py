@@ -10,6 +10,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
@@ -77,7 +79,10 @@ def task_export(request):
     buffer = io.BytesIO()
     write_tasks_xlsx(programme, task_filter.qs, buffer, as_of=task_filter.as_of_date, today=today)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    name = f"督办事项清单-{programme.code}-{(task_filter.as_of_date or today):%Y%m%d}.xlsx"
+    name = _("督办事项清单-%(code)s-%(date)s.xlsx") % {
+        "code": programme.code,
+        "date": f"{(task_filter.as_of_date or today):%Y%m%d}",
+    }
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
@@ -87,13 +92,13 @@ def task_create(request):
     programme = current_programme(request)
     user = request.user
     if not can_issue_any_task(user, programme):
-        raise PermissionDenied("您没有权限交办督办事项 / You may not issue tasks")
+        raise PermissionDenied(_("您没有权限交办督办事项"))
     initial = {"kind": request.GET.get("kind") or ""}
     project = None
     if request.GET.get("project"):
         project = get_project(user, request.GET["project"])
         if project.programme_id != programme.pk:
-            raise Http404("项目不存在 / Project not found")
+            raise Http404(_("项目不存在"))
         initial["project"] = project.pk
     for name in ("problem", "report"):
         if request.GET.get(name, "").isdigit():
@@ -125,7 +130,7 @@ def task_create(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "已交办 / Issued")
+            messages.success(request, pgettext("task", "已交办"))
             return redirect("tasks:task_detail", pk=task.pk)
     context = {"form": form, "programme": programme, "project": project}
     return render(request, "tasks/task_form.html", context)
@@ -150,9 +155,9 @@ def task_detail(request, pk):
 
 
 DONE = {
-    "answer": "已反馈 / Answered",
-    "accept": "已验收办结 / Accepted",
-    "return": "已退回 / Returned",
+    "answer": gettext_lazy("已反馈"),
+    "accept": gettext_lazy("已验收办结"),
+    "return": gettext_lazy("已退回"),
 }
 
 
@@ -203,7 +208,7 @@ def my_instructions(request):
     """我的批示: the follow-up of the signed-in leader's instructions."""
     programme = current_programme(request)
     if not is_leader(request.user, programme.pk):
-        raise PermissionDenied("仅指挥部领导可查看 / For leaders only")
+        raise PermissionDenied(_("仅指挥部领导可查看"))
     today = calendar.local_today()
     tasks = my_instruction_rows(request.user, programme, today)
     context = {

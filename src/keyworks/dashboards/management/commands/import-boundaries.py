@@ -8,6 +8,7 @@ are listed. Any error writes nothing. Recorded in the change log as the system.
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from keyworks.dashboards.geo import read_collection
 from keyworks.dashboards.services import import_boundaries
@@ -15,36 +16,36 @@ from keyworks.orgs.models import Region
 
 
 class Command(BaseCommand):
-    help = (
-        "导入县(市、区)边界（GeoJSON 或 ECharts 地图脚本；有错误则不写入）/ Import "
-        "district boundaries (GeoJSON or an ECharts map script; nothing written on error)."
-    )
+    @property
+    def help(self) -> str:  # argparse wants a str: translated when the parser is built
+        return _("导入县(市、区)边界（GeoJSON 或 ECharts 地图脚本；有错误则不写入）")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="GeoJSON (.json/.geojson) 或 ECharts 地图 .js")
-        parser.add_argument(
-            "--parent", help="上级区域代码，只匹配其下级 / only match children of this region"
-        )
+        parser.add_argument("file", help=_("GeoJSON (.json/.geojson) 或 ECharts 地图 .js"))
+        parser.add_argument("--parent", help=_("上级区域代码，只匹配其下级"))
 
     def handle(self, *args, file, parent, **options):
         parent_region = None
         if parent:
             parent_region = Region.objects.filter(code=parent).first()
             if parent_region is None:
-                raise CommandError(f"区域不存在：{parent} / No such region")
+                raise CommandError(_("区域不存在：%(code)s") % {"code": parent})
         try:
             result = run(file, parent_region)
         except ValidationError as exc:
             for message in exc.messages:
                 self.stderr.write(message)
-            raise CommandError("未导入任何边界 / No boundary was imported") from None
+            raise CommandError(_("未导入任何边界")) from None
         for label, region in result.matched:
-            self.stdout.write(f"已匹配 / matched: {label} → {region.name}（{region.code or '-'}）")
+            self.stdout.write(
+                _("已匹配：%(label)s → %(region)s（%(code)s）")
+                % {"label": label, "region": region.name, "code": region.code or "-"}
+            )
         for label in result.unmatched:
-            self.stdout.write(f"未匹配 / unmatched: {label}")
+            self.stdout.write(_("未匹配：%(label)s") % {"label": label})
         self.stdout.write(
-            f"已导入 {len(result.matched)} 个边界，未匹配 {len(result.unmatched)} 个 / "
-            f"{len(result.matched)} imported, {len(result.unmatched)} unmatched"
+            _("已导入 %(matched)s 个边界，未匹配 %(unmatched)s 个")
+            % {"matched": len(result.matched), "unmatched": len(result.unmatched)}
         )
 
 

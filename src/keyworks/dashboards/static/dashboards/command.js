@@ -7,6 +7,10 @@
  */
 (function () {
   "use strict";
+  // The page's translated words (js_labels.py); label(key, {name: value}) fills in %(name)s.
+  const LABELS = JSON.parse((document.getElementById("dashboards-labels") || {}).textContent || "{}");
+  const label = (key, values) =>
+    (LABELS[key] || "").replace(/%\((\w+)\)s/g, (_m, name) => String((values || {})[name] ?? ""));
   const box = document.getElementById("command-charts");
   if (!box || typeof echarts === "undefined") return;
   const charts = {};
@@ -25,8 +29,10 @@
         trigger: "axis",
         formatter: (items) => {
           const row = rows[items[0].dataIndex];
-          return `${esc(row[0])}<br>完成率 ${row[1] === null ? "—" : esc(row[1]) + "%"}<br>` +
-            `完成 ${esc(row[2])} / 目标 ${esc(row[3])} 万元`;
+          return label("rate_tip", {
+            name: esc(row[0]), rate: row[1] === null ? "—" : esc(row[1]) + "%",
+            done: esc(row[2]), target: esc(row[3]),
+          });
         },
       },
       xAxis: { type: "category", data: rows.map((r) => r[0]), axisLabel: { interval: 0 } },
@@ -44,13 +50,13 @@
         animation: false,
         grid: grid,
         tooltip: { trigger: "axis" },
-        legend: { top: 0, data: ["计划 / Plan", "实际 / Actual"] },
+        legend: { top: 0, data: [label("plan"), label("actual")] },
         xAxis: { type: "category", data: data.s.months },
-        yAxis: { type: "value", name: "万元" },
+        yAxis: { type: "value", name: label("wan") },
         series: [
-          { name: "计划 / Plan", type: "line", data: data.s.plan.map(num),
+          { name: label("plan"), type: "line", data: data.s.plan.map(num),
             lineStyle: { type: "dashed", color: GREY }, itemStyle: { color: GREY } },
-          { name: "实际 / Actual", type: "line", data: data.s.actual.map(num),
+          { name: label("actual"), type: "line", data: data.s.actual.map(num),
             itemStyle: { color: BLUE }, areaStyle: { opacity: 0.15 } },
         ],
       },
@@ -60,12 +66,12 @@
         animation: false,
         grid: grid,
         tooltip: { trigger: "axis" },
-        legend: { top: 0, data: ["新增 / Raised", "销号 / Closed"] },
+        legend: { top: 0, data: [label("raised"), label("closed")] },
         xAxis: { type: "category", data: data.problems.weeks },
         yAxis: { type: "value", minInterval: 1 },
         series: [
-          { name: "新增 / Raised", type: "bar", data: data.problems.raised, itemStyle: { color: ORANGE } },
-          { name: "销号 / Closed", type: "bar", data: data.problems.closed, itemStyle: { color: GREEN } },
+          { name: label("raised"), type: "bar", data: data.problems.raised, itemStyle: { color: ORANGE } },
+          { name: label("closed"), type: "bar", data: data.problems.closed, itemStyle: { color: GREEN } },
         ],
       },
       lights: {
@@ -149,7 +155,7 @@
       try {
         const link = document.createElement("a");
         link.href = await png();
-        link.download = `指挥中心-${(window.kwCommand.data || {}).month || ""}.png`;
+        link.download = label("png_name", { month: (window.kwCommand.data || {}).month || "" });
         document.body.appendChild(link);
         link.click();
         link.remove();

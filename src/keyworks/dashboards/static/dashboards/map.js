@@ -21,6 +21,10 @@
  */
 (function () {
   "use strict";
+  // The page's translated words (js_labels.py); label(key, {name: value}) fills in %(name)s.
+  const LABELS = JSON.parse((document.getElementById("dashboards-labels") || {}).textContent || "{}");
+  const label = (key, values) =>
+    (LABELS[key] || "").replace(/%\((\w+)\)s/g, (_m, name) => String((values || {})[name] ?? ""));
   const el = document.getElementById("map-chart");
   if (!el || typeof echarts === "undefined") return;
   const form = document.getElementById("map-filters");
@@ -131,12 +135,17 @@
         formatter: (p) => {
           if (p.seriesType === "map") {
             const f = (p.data && p.data.figures) || [0, 0, 0];
-            return `${esc(p.name)}<br>项目 ${Number(f[0])} 个<br>总投资 ${Number(f[1]).toLocaleString()} 万元<br>完成投资 ${Number(f[2]).toLocaleString()} 万元`;
+            return label("region_tip", {
+              name: esc(p.name), count: Number(f[0]),
+              total: Number(f[1]).toLocaleString(), done: Number(f[2]).toLocaleString(),
+            });
           }
           const d = p.data || {};
-          if (d.count) return `${Number(d.count)} 个项目（点击放大 / click to zoom in）`;
-          if (!d.name) return `项目 #${esc(d.id)}（点击查看详情 / click for details）`;
-          return `${esc(d.name)}<br>${esc(d.stage)} · 总投资 ${Number(d.total).toLocaleString()} 万元 · 完成 ${esc(d.pct)}%`;
+          if (d.count) return label("cluster_tip", { count: Number(d.count) });
+          if (!d.name) return label("thin_tip", { id: esc(d.id) });
+          return label("point_tip", {
+            name: esc(d.name), stage: esc(d.stage), total: Number(d.total).toLocaleString(), pct: esc(d.pct),
+          });
         },
       },
       legend: { top: 4, left: 4, orient: "vertical", data: dim.v },
@@ -158,7 +167,7 @@
     el.dataset.clusterCount = data.thin ? String(state.clusters) : "";
     if (data.thin) reclusterSoon();  // the first render had no map scale yet
     document.getElementById("map-summary").textContent =
-      `${data.n} 个项目，已定位 ${placed.length} / ${data.n} projects, ${placed.length} placed`;
+      label("summary", { n: data.n, placed: placed.length });
     const missing = data.p.filter((p) => p[1] === null);
     document.getElementById("map-unplaced-count").textContent = String(missing.length);
     unplaced.replaceChildren(new Option("—", ""), ...missing.map((p) => new Option(p[5], p[0])));

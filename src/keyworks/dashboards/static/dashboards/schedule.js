@@ -18,6 +18,10 @@
  */
 (function () {
   "use strict";
+  // The page's translated words (js_labels.py); label(key, {name: value}) fills in %(name)s.
+  const LABELS = JSON.parse((document.getElementById("dashboards-labels") || {}).textContent || "{}");
+  const label = (key, values) =>
+    (LABELS[key] || "").replace(/%\((\w+)\)s/g, (_m, name) => String((values || {})[name] ?? ""));
   const el = document.getElementById("schedule-chart");
   if (!el || typeof echarts === "undefined") return;
   const form = document.getElementById("schedule-filters");
@@ -117,14 +121,21 @@
         formatter: (p) => {
           if (p.seriesType === "custom") {
             const r = rows[p.value[0]];
-            const how = p.value[4] ? "（倒排推算 / derived backward）" : "";
-            return `${esc(r[1])}<br>计划 ${ymd(r[4])} ～ ${ymd(r[5])}${how}<br>实际 ${ymd(r[6])} ～ ${ymd(r[7])}`;
+            return label("bar_tip", {
+              name: esc(r[1]), from: ymd(r[4]), to: ymd(r[5]), how: p.value[4] ? label("derived_note") : "",
+              actual_from: ymd(r[6]), actual_to: ymd(r[7]),
+            });
           }
           const m = p.data;
           if (m.derived) {
-            return `${esc(m.row)}<br>${esc(m.name)}<br>倒排推算 ${esc(m.derived)}（录入计划 ${esc(m.planned)}）<br>倒排推算 / Derived backward from the deadline`;
+            return label("derived_tip", {
+              row: esc(m.row), name: esc(m.name), derived: esc(m.derived), planned: esc(m.planned),
+            });
           }
-          return `${esc(m.row)}<br>${esc(m.name)}<br>计划 ${esc(m.planned)} · 实际 ${esc(m.actual)}<br>${esc(p.seriesName)}`;
+          return label("point_tip", {
+            row: esc(m.row), name: esc(m.name), planned: esc(m.planned), actual: esc(m.actual),
+            state: esc(p.seriesName),
+          });
         },
       },
       xAxis: {
@@ -148,11 +159,11 @@
       ] : [],
       series: [
         {
-          type: "custom", name: "计划 / Planned", data: planned, encode: { x: [1, 2], y: 0 },
+          type: "custom", name: label("planned"), data: planned, encode: { x: [1, 2], y: 0 },
           renderItem: (params, api) => bar(api, params, false, "#a5c3ef"),
           markLine: {
             silent: true, symbol: "none", lineStyle: { color: "#d63939", type: "dashed", width: 2 },
-            label: { formatter: "今天 " + d.today, color: "#d63939", position: "start" },
+            label: { formatter: label("today", { date: d.today }), color: "#d63939", position: "start" },
             data: [{ xAxis: today }],
           },
           markArea: d.view === "programme" ? {
@@ -165,16 +176,16 @@
           } : undefined,
         },
         {
-          type: "custom", name: "实际 / Actual", data: actual, encode: { x: [1, 2], y: 0 },
+          type: "custom", name: label("actual"), data: actual, encode: { x: [1, 2], y: 0 },
           renderItem: (params, api) => bar(api, params, true, "#206bc4"),
         },
         ...d.states.v.map((label, s) => ({
           type: "scatter", name: label, data: points[s], symbol: "diamond", symbolSize: 12, z: 5,
           itemStyle: { color: d.states.c[s], borderColor: "#fff", borderWidth: 1 },
         })),
-        { type: "scatter", name: "倒排推算 / Derived backward", data: derived, symbol: "diamond", symbolSize: 15, z: 4,
+        { type: "scatter", name: label("derived"), data: derived, symbol: "diamond", symbolSize: 15, z: 4,
           itemStyle: { color: "rgba(255,255,255,0)", borderColor: "#206bc4", borderWidth: 1.5, borderType: "dashed" } },
-        { type: "scatter", name: "实际完成 / Actual date", data: done, symbol: "circle", symbolSize: 7, z: 6,
+        { type: "scatter", name: label("actual_date"), data: done, symbol: "circle", symbolSize: 7, z: 6,
           itemStyle: { color: "#1d273b" } },
       ],
     }, { notMerge: true });
@@ -183,7 +194,7 @@
     el.dataset.today = d.today;
     el.dataset.ready = "1";
     document.getElementById("schedule-summary").textContent =
-      `${d.n} 个项目，逾期节点 ${d.overdue} 个 / ${d.n} projects, ${d.overdue} overdue milestones`;
+      label("summary", { n: d.n, overdue: d.overdue });
     renderPager(d);
   }
 
@@ -195,7 +206,7 @@
     pager.hidden = !paged;
     if (!paged) return;
     pagerText.textContent =
-      `第 ${d.page}/${d.pages} 页，共 ${count(d.count)} 个项目 / Page ${d.page} of ${d.pages}, ${count(d.count)} projects`;
+      label("pager", { page: d.page, pages: d.pages, count: count(d.count) });
     prev.disabled = d.page <= 1;
     next.disabled = d.page >= d.pages;
   }

@@ -10,6 +10,10 @@
  */
 (function () {
   "use strict";
+  // The page's translated words (js_labels.py); label(key, {name: value}) fills in %(name)s.
+  const LABELS = JSON.parse((document.getElementById("dashboards-labels") || {}).textContent || "{}");
+  const label = (key, values) =>
+    (LABELS[key] || "").replace(/%\((\w+)\)s/g, (_m, name) => String((values || {})[name] ?? ""));
   const box = document.getElementById("screen");
   if (!box || typeof echarts === "undefined") return;
   const MAP = "kw-screen";
@@ -50,7 +54,8 @@
     charts.map.setOption({
       backgroundColor: "transparent",
       tooltip: { trigger: "item", formatter: (p) => (p.seriesType === "map"
-        ? `${esc(p.name)}<br>项目 ${Number((p.data && p.data.value) || 0)} 个` : esc((p.data && p.data.name) || "")) },
+        ? label("region_tip", { name: esc(p.name), count: Number((p.data && p.data.value) || 0) })
+        : esc((p.data && p.data.name) || "")) },
       geo: {
         map: MAP, roam: false, layoutCenter: ["50%", "50%"], layoutSize: "96%",
         ...(tiles ? { projection: window.kwTiles.projection } : {}),
