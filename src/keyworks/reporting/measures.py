@@ -249,11 +249,16 @@ def programme_months(
     return result
 
 
-def milestone_counts(programme, month: datetime.date) -> dict[int, tuple[int, int]]:
-    """Per project id: (milestones planned from January to the end of `month`, those of
-    them done by their planned date) — the year-to-date counts of `project_measures`,
-    alone (the ranking needs them for the month before its period). Reused like them."""
+def milestone_counts(
+    programme, month: datetime.date, project_ids=None
+) -> dict[int, tuple[int, int]]:
+    """Per project id (of `project_ids` when given): (milestones planned from January to
+    the end of `month`, those of them done by their planned date) — the year-to-date
+    counts of `project_measures`, alone (the ranking needs them for the month before its
+    period). The whole programme's are reused like them."""
     month = first_of_month(month)
+    if project_ids is not None:
+        return _milestone_counts(programme, month, project_ids)
     key = ("milestones", month)
     return revisions.reuse(
         revisions.MILESTONES, key, programme, lambda: _milestone_counts(programme, month)

@@ -1,0 +1,421 @@
+"""The live ranking of a period kept in the database (`RankingEntry`), so that the page
+after a save scores the projects that moved, not the programme, and ranks, sorts,
+searches and pages in SQL.
+
+Kept like the stored figures (`reporting.figures`) it is made of: every change to a
+project gives its stored figures a new stamp. Before a period's rows are read, `fresh`
+takes the period's `RankingState` row lock and scores again — with `scoring`, the one
+definition — the projects whose figures for the period's months were stamped since, then
+their task forces and districts from the sum of their projects' figures (as
+`scoring.compute` does). A changed scheme, or a clock that moved (a report fell due, a
+problem's deadline passed), scores the whole period again.
+
+Only the present is kept: an explicit `now`, a published period, or `MEASURES_CACHE` off
+go through `scoring.compute` in Python. Ranks are SQL `RANK()` over the total (ties share
+a rank, 1, 1, 3), rows in the order of `scoring.rank`: best total first, then ledger
+order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.utils import timezone
+
+from keyworks.coordination.measures import project_problem_timeliness
+from keyworks.core.calendar import SHANGHAI, previous_month
+from keyworks.reporting.measures import (
+    elapsed_share,
+    milestone_counts,
+    project_measures,
+    rollup_groups,
+)
+from keyworks.reporting.models import ProjectFigures
+from keyworks.reporting.services import due_at
+
+from .models import PARTS, RankingEntry, RankingScheme, RankingState
+from .periods import Period
+from .scoring import (
+    DIMENSION_LABELS,
+    NO_VERIFICATION,
+    Figures,
+    Part,
+    PeriodData,
+    RankRow,
+    _key,
+    project_figures,
+    score_parts,
+)
+
+PROJECT, TASK_FORCE, DISTRICT = "project", "task_force", "district"
+# Above this many projects to score again, the whole period is scored in one pass.
+WHOLE_PERIOD = 500
+FIGURE_FIELDS = (
+    "ytd_completed",
+    "annual_target",
+    "milestones_due",
+    "milestones_on_time",
+    "reports_due",
+    "reports_on_time",
+    "problems_due",
+    "problems_on_time",
+    "verified",
+    "verified_reported",
+)
+DECIMAL_FIGURES = {"ytd_completed", "annual_target", "verified", "verified_reported"}
+
+
+def kept(period: Period, *, now=None) -> bool:
+    """Whether the period's live ranking is read from the kept rows."""
+    return settings.MEASURES_CACHE and now is None
+
+
+def clock_of(programme, period: Period, now: datetime.datetime) -> str:
+    """What the clock-dependent parts of the scores were judged for: the day (problems
+    whose deadline has not passed are not judged yet; fixed once the period is over) and
+    whether each month's report is due (missing or still pending)."""
+    today = now.astimezone(SHANGHAI).date()
+    day = min(today, period.end + datetime.timedelta(days=1))
+    dues = "".join("1" if now > due_at(programme, m) else "0" for m in (period.first, period.last))
+    return f"{day:%Y-%m-%d}/{dues}/{programme.report_due_day}"
+
+
+def _figures_json(f: Figures) -> dict:
+    return {
+        name: str(getattr(f, name)) if name in DECIMAL_FIGURES else getattr(f, name)
+        for name in FIGURE_FIELDS
+    }
+
+
+def _figures_of(data: dict, elapsed: Decimal) -> Figures:
+    values = {name: Decimal(v) if name in DECIMAL_FIGURES else v for name, v in data.items()}
+    return Figures(elapsed=elapsed, **values)
+
+
+def fresh(programme, period: Period) -> dict:
+    """Bring the period's kept rows up to date with every committed change; returns the
+    scheme they were scored with."""
+    now = timezone.now()
+    scheme = RankingScheme.for_programme(programme).as_json()
+    clock = clock_of(programme, period, now)
+    m2 = project_measures(programme, period.last)
+    m1 = project_measures(programme, period.first)
+    stamp = min(m1.stamp, m2.stamp)  # both up to date with every change up to it
+    with transaction.atomic():
+        RankingState.objects.get_or_create(programme_id=programme.pk, start_month=period.first)
+        state = RankingState.objects.select_for_update().get(
+            programme_id=programme.pk, start_month=period.first
+        )
+        whole = state.stamp < 0 or state.scheme != scheme or state.clock != clock
+        stale = None
+        if not whole:
+            if state.stamp >= stamp:
+                return scheme
+            stale = set(
+                ProjectFigures.objects.filter(
+                    programme_id=programme.pk,
+                    month__in=[period.first, period.last],
+                    stamp__gt=state.stamp,
+                ).values_list("project_id", flat=True)
+            )
+            if len(stale) > WHOLE_PERIOD:
+                stale = None
+        _score(programme, period, scheme, m1, m2, now, stale)
+        state.stamp, state.scheme, state.clock = stamp, scheme, clock
+        state.save(update_fields=["stamp", "scheme", "clock"])
+    return scheme
+
+
+def _score(programme, period: Period, scheme: dict, m1, m2, now, stale: set | None) -> None:
+    """Score again the projects of `stale` (None: every project) and their groups."""
+    weights = scheme["weights"]
+    elapsed = elapsed_share(period.last)
+    entries = RankingEntry.objects.filter(programme_id=programme.pk, start_month=period.first)
+    # Paused projects (in M1 or M2) are left out of every table; m2 is in ledger order.
+    ranked = [pk for pk, m in m2.items() if not m.paused and pk in m1 and not m1[pk].paused]
+    keys_of = {TASK_FORCE: set(), DISTRICT: set()}  # the groups to score again
+    if stale is None:
+        ids = ranked
+        entries.delete()
+    else:
+        ids = [pk for pk in ranked if pk in stale]
+        before = entries.filter(dimension=PROJECT, project_id__in=stale)
+        for task_force_id, districts in before.values_list("task_force_id", "districts"):
+            keys_of[TASK_FORCE].add(task_force_id)
+            keys_of[DISTRICT].update(districts or [None])
+        before.delete()
+        for pk in ids:
+            for by in (TASK_FORCE, DISTRICT):
+                keys_of[by].update(_group_keys(m2[pk], by))
+    only = None if stale is None else ids
+    m0 = None
+    if period.index > 1:
+        m0 = milestone_counts(programme, previous_month(period.first), only)
+    data = PeriodData(
+        m2=m2,
+        m1=m1,
+        m0=m0,
+        problems=project_problem_timeliness(
+            programme, period.start, period.end, now=now, project_ids=only
+        ),
+        elapsed=elapsed,
+    )
+    figures = {pk: project_figures(pk, data) for pk in ids}
+    rows = [_project_entry(programme, period, m2[pk], figures[pk], weights) for pk in ids]
+    for by in (TASK_FORCE, DISTRICT):
+        keys = None if stale is None else keys_of[by]
+        if keys is None:
+            members = ranked
+        else:
+            if not keys:
+                continue
+            entries.filter(dimension=by, key__in=[_key(k) for k in keys]).delete()
+            members = [pk for pk in ranked if not keys.isdisjoint(_group_keys(m2[pk], by))]
+            missing = [pk for pk in members if pk not in figures]
+            for project_id, data_ in entries.filter(
+                dimension=PROJECT, project_id__in=missing
+            ).values_list("project_id", "figures"):
+                figures[project_id] = _figures_of(data_, elapsed)
+        rows += _group_entries(programme, period, by, m2, members, figures, weights, keys)
+    RankingEntry.objects.bulk_create(rows, batch_size=1000)
+
+
+def _parts_json(parts: list[Part]) -> dict:
+    return {p.code: p.as_json() for p in parts}
+
+
+def _project_entry(programme, period, m, f: Figures, weights) -> RankingEntry:
+    parts = score_parts(f, weights)
+    return RankingEntry(
+        programme_id=programme.pk,
+        start_month=period.first,
+        dimension=PROJECT,
+        group_key=_key(m.category_id),
+        group_label=m.category,
+        group_sort=m.category_sort,
+        group_sort_id=m.category_id or 0,
+        key=_key(m.project_id),
+        label=m.name,
+        sort1=m.seq,
+        sort2="",
+        sort3=m.project_id,
+        total=sum(p.score for p in parts),
+        parts=_parts_json(parts),
+        no_verification=any(p.figure == NO_VERIFICATION for p in parts),
+        project_id=m.project_id,
+        task_force_id=m.task_force_id,
+        districts=[region_id for region_id, _name, _sort in m.districts],
+        figures=_figures_json(f),
+    )
+
+
+def _group_keys(m, by: str) -> tuple:
+    """The keys of the groups `by` that `m` counts in (those of `rollup_groups`)."""
+    if by == TASK_FORCE:
+        return (m.task_force_id,)
+    return tuple(region_id for region_id, _name, _sort in m.districts) or (None,)
+
+
+def _group_entries(programme, period, by, m2, members, figures, weights, keys):
+    """The rows of the groups `by` of `members` (ledger order; restricted to `keys` unless
+    the whole period is scored), each from the sum of its projects' figures."""
+    elapsed = elapsed_share(period.last)
+    groups: dict = {}
+    for pk in members:
+        for key, label, sort_key in rollup_groups(m2[pk], by):
+            if keys is not None and key not in keys:
+                continue
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (label, sort_key, Figures(elapsed=elapsed))
+            group[2].add(figures[pk])
+    rows = []
+    for key, (label, sort_key, summed) in groups.items():
+        parts = score_parts(summed, weights)
+        if by == TASK_FORCE:
+            sort1, sort2, sort3 = sort_key[0], "", sort_key[1]
+        else:
+            sort1, sort2, sort3 = sort_key
+        rows.append(
+            RankingEntry(
+                programme_id=programme.pk,
+                start_month=period.first,
+                dimension=by,
+                key=_key(key),
+                label=label,
+                sort1=sort1,
+                sort2=sort2,
+                sort3=sort3,
+                total=sum(p.score for p in parts),
+                parts=_parts_json(parts),
+                no_verification=any(p.figure == NO_VERIFICATION for p in parts),
+            )
+        )
+    return rows
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def tables_of(programme, period: Period, dimension: str) -> list[tuple[str, str]]:
+    """(group key, group label) of the dimension's tables, in display order."""
+    if dimension != PROJECT:
+        return [("", "")]
+    rows = (
+        RankingEntry.objects.filter(
+            programme_id=programme.pk, start_month=period.first, dimension=PROJECT
+        )
+        .values_list("group_key", "group_label", "group_sort", "group_sort_id")
+        .distinct()
+        .order_by("group_sort", "group_sort_id")
+    )
+    return [(key, label) for key, label, _s, _i in rows]
+
+
+def any_without_verification(programme, period: Period) -> bool:
+    return RankingEntry.objects.filter(
+        programme_id=programme.pk, start_month=period.first, no_verification=True
+    ).exists()
+
+
+class RankedRows:
+    """One table's rows, ranked over the whole table, in ranking order, optionally those
+    whose label holds `q` or whose key is one of `keys`: `count()` and slices in SQL
+    (what `Paginator` needs)."""
+
+    def __init__(self, programme, period, dimension, group_key, *, q="", keys=None):
+        self.base = [programme.pk, period.first, dimension, group_key]
+        self.q, self.keys = q, keys
+
+    def _where(self) -> tuple[str, list]:
+        clauses, params = [], []
+        if self.q:
+            find = "strpos" if connection.vendor == "postgresql" else "instr"
+            clauses.append(f"{find}(x.label, %s) > 0")
+            params.append(self.q)
+        if self.keys is not None:
+            keys = sorted(self.keys) or [""]
+            clauses.append(f"x.key IN ({', '.join(['%s'] * len(keys))})")
+            params += keys
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def _sql(self, columns: str) -> tuple[str, list]:
+        table = RankingEntry._meta.db_table
+        where, params = self._where()
+        sql = (
+            f"SELECT {columns} FROM (SELECT id, key, label, total, parts, sort1, sort2, sort3, "
+            f"RANK() OVER (ORDER BY total DESC) AS rank FROM {table} WHERE programme_id = %s "
+            f"AND start_month = %s AND dimension = %s AND group_key = %s) x{where}"
+        )
+        return sql, [*self.base, *params]
+
+    def count(self) -> int:
+        if not self.q and self.keys is None:
+            table = RankingEntry._meta.db_table
+            sql = (
+                f"SELECT COUNT(*) FROM {table} WHERE programme_id = %s AND start_month = %s "
+                "AND dimension = %s AND group_key = %s"
+            )
+            params = self.base
+        else:
+            sql, params = self._sql("COUNT(*)")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start = index.start or 0
+        if index.stop is not None and index.stop <= start:
+            return []
+        sql, params = self._sql("x.*")
+        collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+        sql += f" ORDER BY x.total DESC, x.sort1, x.sort2{collate}, x.sort3"
+        if index.stop is not None:
+            sql += f" LIMIT {int(index.stop - start)}"
+        elif start:
+            sql += " LIMIT -1" if connection.vendor == "sqlite" else " LIMIT ALL"
+        if start:
+            sql += f" OFFSET {int(start)}"
+        return [_row(entry) for entry in RankingEntry.objects.raw(sql, params)]
+
+    def all(self) -> list[RankRow]:
+        return self[0:None]
+
+
+def _row(entry: RankingEntry) -> RankRow:
+    parts = [Part.from_json(code, entry.parts[code]) for code, _l, _w in PARTS]
+    return RankRow(
+        entry.key, entry.label, entry.total, parts, (entry.sort1, entry.sort3), int(entry.rank)
+    )
+
+
+def previous_ranks(programme, previous: Period, snapshot, dimension, group_key, keys) -> dict:
+    """{key: rank} of `keys` in the same table of the previous period: its published
+    snapshot, or its live ranking."""
+    if not keys:
+        return {}
+    if snapshot is not None:
+        return dict(
+            snapshot.rows.filter(dimension=dimension, group_key=group_key, key__in=keys)
+            .values_list("key", "rank")
+        )  # fmt: skip
+    rows = RankedRows(programme, previous, dimension, group_key, keys=set(keys)).all()
+    return {row.key: row.rank for row in rows}
+
+
+@dataclass
+class PagedTable:
+    """One table of the page: its red and black lists (the rows themselves are paged)."""
+
+    dimension: str
+    group_key: str
+    group_label: str
+    red: list[RankRow]
+    black: list[RankRow]
+
+    @property
+    def title(self) -> str:
+        base = DIMENSION_LABELS[self.dimension]
+        return f"{base} · {self.group_label}" if self.group_label else base
+
+
+def table_views(
+    programme, period: Period, dimension: str, scheme: dict, *, q: str, number, own_keys,
+    page_size: int, previous: Period | None, previous_snapshot,
+) -> list[tuple[PagedTable, object, list[RankRow], int]]:  # fmt: skip
+    """(table, page of the rows holding `q`, the viewer's own rows, rows matched) for each
+    table of `dimension`, each row with its movement since the previous period."""
+    views = []
+    for group_key, group_label in tables_of(programme, period, dimension):
+        everything = RankedRows(programme, period, dimension, group_key)
+        count = everything.count()
+        red = everything[0 : min(scheme["red"], count)]
+        black_from = max(len(red), count - scheme["black"]) if scheme["black"] else count
+        black = everything[black_from:count]
+        rows = RankedRows(programme, period, dimension, group_key, q=q) if q else everything
+        page = Paginator(rows, page_size).get_page(number)
+        own = []
+        if own_keys:
+            own = RankedRows(programme, period, dimension, group_key, keys=own_keys).all()
+        if previous is not None:
+            shown = [*page.object_list, *own]
+            ranks = previous_ranks(
+                programme, previous, previous_snapshot, dimension, group_key,
+                {row.key for row in shown},
+            )  # fmt: skip
+            for row in shown:
+                row.compared = True
+                row.previous_rank = ranks.get(row.key)
+        table = PagedTable(dimension, group_key, group_label, red, black)
+        views.append((table, page, own, page.paginator.count))
+    return views
