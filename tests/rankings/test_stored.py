@@ -32,7 +32,11 @@ def kept(programme, period) -> dict:
     stored.fresh(programme, period)
     return {
         dimension: [
-            (key, label, [row(r) for r in stored.RankedRows(programme, period, dimension, key).all()])
+            (
+                key,
+                label,
+                [row(r) for r in stored.RankedRows(programme, period, dimension, key).all()],
+            )
             for key, label in stored.tables_of(programme, period, dimension)
         ]
         for dimension, _label in DIMENSIONS
@@ -44,7 +48,9 @@ def computed(programme, period) -> dict:
     with override_settings(MEASURES_CACHE=False):
         tables = compute(programme, period, scheme)
     return {
-        dimension: [(t.group_key, t.group_label, [row(r) for r in t.rows]) for t in tables[dimension]]
+        dimension: [
+            (t.group_key, t.group_label, [row(r) for r in t.rows]) for t in tables[dimension]
+        ]
         for dimension, _label in DIMENSIONS
     }
 
@@ -97,7 +103,9 @@ def test_after_writes_the_kept_ranking_still_equals_the_one_computed_afresh(gene
     assert_same(programme)
 
 
-ROW = re.compile(r'<tr data-key="([^"]*)" data-rank="(\d+)" data-total="([^"]*)" data-movement="([^"]*)"')
+ROW = re.compile(
+    r'<tr data-key="([^"]*)" data-rank="(\d+)" data-total="([^"]*)" data-movement="([^"]*)"'
+)
 
 
 def shown(client, url) -> list:

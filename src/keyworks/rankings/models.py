@@ -156,6 +156,10 @@ class RankingEntry(models.Model):
                 name="ranking_entry_table",
             ),
             models.Index(
+                fields=["programme_id", "start_month", "dimension", "key"],
+                name="ranking_entry_key",
+            ),
+            models.Index(
                 fields=["programme_id", "start_month", "project_id"], name="ranking_entry_project"
             ),
         ]

@@ -305,10 +305,11 @@ class RankedRows:
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def _sql(self, columns: str) -> tuple[str, list]:
+        """Ranks over the whole table from its narrow columns, then the rows kept."""
         table = RankingEntry._meta.db_table
         where, params = self._where()
         sql = (
-            f"SELECT {columns} FROM (SELECT id, key, label, total, parts, sort1, sort2, sort3, "
+            f"SELECT {columns} FROM (SELECT id, key, label, total, sort1, sort2, sort3, "
             f"RANK() OVER (ORDER BY total DESC) AS rank FROM {table} WHERE programme_id = %s "
             f"AND start_month = %s AND dimension = %s AND group_key = %s) x{where}"
         )
@@ -337,15 +338,22 @@ class RankedRows:
         start = index.start or 0
         if index.stop is not None and index.stop <= start:
             return []
-        sql, params = self._sql("x.*")
+        sql, params = self._sql("x.id, x.rank, x.total, x.sort1, x.sort2, x.sort3")
         collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
-        sql += f" ORDER BY x.total DESC, x.sort1, x.sort2{collate}, x.sort3"
+        order = f" ORDER BY {{0}}.total DESC, {{0}}.sort1, {{0}}.sort2{collate}, {{0}}.sort3"
+        sql += order.format("x")
         if index.stop is not None:
             sql += f" LIMIT {int(index.stop - start)}"
         elif start:
             sql += " LIMIT -1" if connection.vendor == "sqlite" else " LIMIT ALL"
         if start:
             sql += f" OFFSET {int(start)}"
+        # Only the rows kept are read whole (their parts).
+        table = RankingEntry._meta.db_table
+        sql = (
+            "SELECT e.id, e.key, e.label, e.total, e.parts, e.sort1, e.sort3, y.rank "
+            f"FROM ({sql}) y JOIN {table} e ON e.id = y.id{order.format('y')}"
+        )
         return [_row(entry) for entry in RankingEntry.objects.raw(sql, params)]
 
     def all(self) -> list[RankRow]:
@@ -398,12 +406,16 @@ def table_views(
     views = []
     for group_key, group_label in tables_of(programme, period, dimension):
         everything = RankedRows(programme, period, dimension, group_key)
-        count = everything.count()
-        red = everything[0 : min(scheme["red"], count)]
-        black_from = max(len(red), count - scheme["black"]) if scheme["black"] else count
-        black = everything[black_from:count]
         rows = RankedRows(programme, period, dimension, group_key, q=q) if q else everything
         page = Paginator(rows, page_size).get_page(number)
+        count = page.paginator.count if not q else everything.count()
+        red_count = min(scheme["red"], count)
+        if not q and page.number == 1 and red_count <= len(page.object_list):
+            red = page.object_list[:red_count]  # the top of the first page
+        else:
+            red = everything[0:red_count]
+        black_from = max(len(red), count - scheme["black"]) if scheme["black"] else count
+        black = everything[black_from:count]
         own = []
         if own_keys:
             own = RankedRows(programme, period, dimension, group_key, keys=own_keys).all()
