@@ -271,8 +271,9 @@ class Snapshot:
     """One programme month's measures and lights, as assembled for one day, in one process.
     Brought up to date with the stored rows on every read (`snapshot`)."""
 
-    def __init__(self, programme, month, clock) -> None:
+    def __init__(self, programme, month, clock, now=None) -> None:
         self.programme, self.month, self.clock = programme, month, clock
+        self.now = now  # None: the present; else the fixed moment it was assembled for
         self.stamp = -1
         self.measures: dict[int, ProjectMeasures] = {}
         self._lights: dict | None = None
@@ -300,7 +301,7 @@ class Snapshot:
             return
         if self.stamp < 0:
             rows_ = _read(self.programme, self.month, None)
-            self.measures = assemble(self.programme, self.month, None, rows_)
+            self.measures = assemble(self.programme, self.month, self.now, rows_)
             self._lights = None
             self.stamp = stamp
             return
@@ -308,7 +309,7 @@ class Snapshot:
         changed = _read(self.programme, self.month, self.stamp)
         live = [row for row in changed if row[-1] is not None]
         fresh = assemble(
-            self.programme, self.month, None, live, project_ids=[row[0] for row in live]
+            self.programme, self.month, self.now, live, project_ids=[row[0] for row in live]
         )
         measures = dict(self.measures)
         order_moved = any(
@@ -329,7 +330,7 @@ class Snapshot:
 
 
 SNAPSHOTS: OrderedDict = OrderedDict()
-SNAPSHOTS_KEPT = 6  # ~10 MB each at 10,000 projects
+SNAPSHOTS_KEPT = 8  # ~10 MB each at 10,000 projects
 _snapshots_lock = threading.Lock()
 
 
@@ -340,16 +341,17 @@ def clock_of(programme, month: datetime.date):
     return (day, now > due_at(programme, month), programme.report_due_day)
 
 
-def snapshot_measures(programme, month: datetime.date) -> MeasuresDict:
+def snapshot_measures(programme, month: datetime.date, now=None) -> MeasuresDict:
     """The measures of the process's snapshot of the programme's month, up to date with
-    every commit (two queries when nothing changed)."""
+    every commit (two queries when nothing changed). With `now`, a snapshot of its own
+    assembled as of that fixed moment (one many requests share: a meeting day's end)."""
     stamp = fresh_stamp(programme, month)
-    key = (programme.pk, month)
-    clock = clock_of(programme, month)
+    key = (programme.pk, month, now)
+    clock = clock_of(programme, month) if now is None else now
     with _snapshots_lock:
         found = SNAPSHOTS.get(key)
         if found is None or found.clock != clock or found.programme.year != programme.year:
-            found = SNAPSHOTS[key] = Snapshot(programme, month, clock)
+            found = SNAPSHOTS[key] = Snapshot(programme, month, clock, now)
         SNAPSHOTS.move_to_end(key)
         while len(SNAPSHOTS) > SNAPSHOTS_KEPT:
             SNAPSHOTS.popitem(last=False)

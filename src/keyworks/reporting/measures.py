@@ -147,19 +147,27 @@ class ProjectMeasures:
 
 
 def project_measures(
-    programme, month: datetime.date, *, now: datetime.datetime | None = None
+    programme,
+    month: datetime.date,
+    *,
+    now: datetime.datetime | None = None,
+    keep: bool = False,
 ) -> dict[int, ProjectMeasures]:
     """Measures of every current (not archived) project of `programme` for `month`,
     keyed by project id, in ledger order. Five queries whatever the number of projects:
     the figures that do not move with the clock are read from their stored rows
     (`reporting.figures`, kept up to date with every change), the rest is added for
-    `now`. With `MEASURES_CACHE` off (most tests: they write rows without the change log)
-    everything is computed afresh."""
+    `now`. With `keep`, those for a fixed `now` are kept in the process's snapshots like
+    the present's (for a moment many requests ask about: a meeting day's end). With
+    `MEASURES_CACHE` off (most tests: they write rows without the change log) everything
+    is computed afresh."""
     month = first_of_month(month)
     if not settings.MEASURES_CACHE:
         return _compute(programme, month, now)
     from . import figures
 
+    if now is not None and keep:
+        return figures.snapshot_measures(programme, month, now)
     if now is not None:
         return assemble(programme, month, now, figures.rows(programme, month))
     return figures.snapshot_measures(programme, month)
