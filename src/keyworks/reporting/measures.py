@@ -538,6 +538,23 @@ class Rollup:
             self.verified_reported += m.verified_reported
 
 
+def report_counts(measures: dict[int, ProjectMeasures], project_ids) -> dict[str, int]:
+    """Of the projects `project_ids` (keys of `measures`): how many are measured (not
+    paused) and paused, and of the measured ones how many reports are submitted (on time
+    or late), late, and missing (the report list's counts)."""
+    counts = dict.fromkeys(("measured", "paused", "submitted", "late", "missing"), 0)
+    for pk in project_ids:
+        m = measures[pk]
+        if m.paused:
+            counts["paused"] += 1
+            continue
+        counts["measured"] += 1
+        counts["submitted"] += m.report in (ON_TIME, LATE)
+        counts["late"] += m.report == LATE
+        counts["missing"] += m.report == MISSING
+    return counts
+
+
 def rollup_groups(m: ProjectMeasures, by: str) -> list[tuple[object, str, tuple]]:
     """The (key, label, sort key) groups `m` counts in for `rollup(…, by)` (a project in two
     districts counts in both)."""
