@@ -29,6 +29,9 @@ from django.utils import timezone
 
 from keyworks.coordination.measures import project_problem_timeliness
 from keyworks.core.calendar import SHANGHAI, previous_month
+from keyworks.ledger.models import Project, TaskForce
+from keyworks.orgs.models import Region
+from keyworks.reporting.figures import fresh_stamp, measures_of
 from keyworks.reporting.measures import (
     elapsed_share,
     milestone_counts,
@@ -103,56 +106,76 @@ def fresh(programme, period: Period) -> dict:
     now = timezone.now()
     scheme = RankingScheme.for_programme(programme).as_json()
     clock = clock_of(programme, period, now)
+    state = RankingState.objects.filter(programme_id=programme.pk, start_month=period.first)
+    state = state.first()
+    if state is None or state.scheme != scheme or state.clock != clock:
+        return _fresh_whole(programme, period, scheme, clock, now)
+    # Both months' stored rows are up to date with every change up to `stamp`.
+    stamp = min(fresh_stamp(programme, period.first), fresh_stamp(programme, period.last))
+    if state.stamp >= stamp:
+        return scheme
+    with transaction.atomic():
+        state = RankingState.objects.select_for_update().get(pk=state.pk)
+        if state.scheme != scheme or state.clock != clock:
+            return _fresh_whole(programme, period, scheme, clock, now)
+        if state.stamp >= stamp:
+            return scheme
+        changed = set(
+            ProjectFigures.objects.filter(
+                programme_id=programme.pk,
+                month__in=[period.first, period.last],
+                stamp__gt=state.stamp,
+            ).values_list("project_id", flat=True)
+        )
+        if len(changed) > WHOLE_PERIOD:
+            return _fresh_whole(programme, period, scheme, clock, now)
+        m1 = measures_of(programme, period.first, sorted(changed))
+        m2 = measures_of(programme, period.last, sorted(changed))
+        _score_changed(programme, period, scheme, changed, m1, m2, now)
+        state.stamp = stamp
+        state.save(update_fields=["stamp"])
+    return scheme
+
+
+def _fresh_whole(programme, period: Period, scheme: dict, clock: str, now) -> dict:
+    """Score every project of the period and every group again."""
     m2 = project_measures(programme, period.last)
     m1 = project_measures(programme, period.first)
+    if m2.stamp < m1.stamp:  # M1 stored (or repaired) meanwhile: catch M2 up
+        m2 = project_measures(programme, period.last)
     stamp = min(m1.stamp, m2.stamp)  # both up to date with every change up to it
     with transaction.atomic():
         RankingState.objects.get_or_create(programme_id=programme.pk, start_month=period.first)
         state = RankingState.objects.select_for_update().get(
             programme_id=programme.pk, start_month=period.first
         )
-        whole = state.stamp < 0 or state.scheme != scheme or state.clock != clock
-        stale = None
-        if not whole:
-            if state.stamp >= stamp:
-                return scheme
-            stale = set(
-                ProjectFigures.objects.filter(
-                    programme_id=programme.pk,
-                    month__in=[period.first, period.last],
-                    stamp__gt=state.stamp,
-                ).values_list("project_id", flat=True)
-            )
-            if len(stale) > WHOLE_PERIOD:
-                stale = None
-        _score(programme, period, scheme, m1, m2, now, stale)
+        if state.scheme == scheme and state.clock == clock and state.stamp >= stamp:
+            return scheme  # scored meanwhile by another request
+        weights = scheme["weights"]
+        elapsed = elapsed_share(period.last)
+        # Paused projects (in M1 or M2) are left out of every table; m2 is in ledger order.
+        ranked = [pk for pk, m in m2.items() if not m.paused and pk in m1 and not m1[pk].paused]
+        figures = _period_figures(programme, period, m1, m2, ranked, now, whole=True)
+        rows = [_project_entry(programme, period, m2[pk], figures[pk], weights) for pk in ranked]
+        for by in (TASK_FORCE, DISTRICT):
+            groups: dict = {}
+            for pk in ranked:
+                for key, label, sort_key in rollup_groups(m2[pk], by):
+                    group = groups.get(key)
+                    if group is None:
+                        group = groups[key] = (label, sort_key, Figures(elapsed=elapsed))
+                    group[2].add(figures[pk])
+            rows += _group_entries(programme, period, by, groups, weights)
+        RankingEntry.objects.filter(programme_id=programme.pk, start_month=period.first).delete()
+        RankingEntry.objects.bulk_create(rows, batch_size=1000)
         state.stamp, state.scheme, state.clock = stamp, scheme, clock
         state.save(update_fields=["stamp", "scheme", "clock"])
     return scheme
 
 
-def _score(programme, period: Period, scheme: dict, m1, m2, now, stale: set | None) -> None:
-    """Score again the projects of `stale` (None: every project) and their groups."""
-    weights = scheme["weights"]
-    elapsed = elapsed_share(period.last)
-    entries = RankingEntry.objects.filter(programme_id=programme.pk, start_month=period.first)
-    # Paused projects (in M1 or M2) are left out of every table; m2 is in ledger order.
-    ranked = [pk for pk, m in m2.items() if not m.paused and pk in m1 and not m1[pk].paused]
-    keys_of = {TASK_FORCE: set(), DISTRICT: set()}  # the groups to score again
-    if stale is None:
-        ids = ranked
-        entries.delete()
-    else:
-        ids = [pk for pk in ranked if pk in stale]
-        before = entries.filter(dimension=PROJECT, project_id__in=stale)
-        for task_force_id, districts in before.values_list("task_force_id", "districts"):
-            keys_of[TASK_FORCE].add(task_force_id)
-            keys_of[DISTRICT].update(districts or [None])
-        before.delete()
-        for pk in ids:
-            for by in (TASK_FORCE, DISTRICT):
-                keys_of[by].update(_group_keys(m2[pk], by))
-    only = None if stale is None else ids
+def _period_figures(programme, period, m1, m2, ids, now, *, whole: bool) -> dict:
+    """The period's figures (`scoring.project_figures`) of the projects `ids`."""
+    only = None if whole else ids
     m0 = None
     if period.index > 1:
         m0 = milestone_counts(programme, previous_month(period.first), only)
@@ -163,26 +186,93 @@ def _score(programme, period: Period, scheme: dict, m1, m2, now, stale: set | No
         problems=project_problem_timeliness(
             programme, period.start, period.end, now=now, project_ids=only
         ),
-        elapsed=elapsed,
+        elapsed=elapsed_share(period.last),
     )
-    figures = {pk: project_figures(pk, data) for pk in ids}
-    rows = [_project_entry(programme, period, m2[pk], figures[pk], weights) for pk in ids]
+    return {pk: project_figures(pk, data) for pk in ids}
+
+
+def _score_changed(programme, period: Period, scheme, changed: set, m1, m2, now) -> None:
+    """Score again the projects `changed` (`m1`, `m2`: the measures of those still
+    current), then their task forces and districts, old and new, from the kept figures of
+    their projects."""
+    weights = scheme["weights"]
+    elapsed = elapsed_share(period.last)
+    entries = RankingEntry.objects.filter(programme_id=programme.pk, start_month=period.first)
+    ranked = [
+        pk
+        for pk in sorted(changed)
+        if m1.get(pk) is not None
+        and m2.get(pk) is not None
+        and not m1[pk].paused
+        and not m2[pk].paused
+    ]
+    keys_of = {TASK_FORCE: set(), DISTRICT: set()}  # the groups to score again
+    before = entries.filter(dimension=PROJECT, project_id__in=changed)
+    for task_force_id, districts in before.values_list("task_force_id", "districts"):
+        keys_of[TASK_FORCE].add(task_force_id)
+        keys_of[DISTRICT].update(districts or [None])
+    before.delete()
+    for pk in ranked:
+        for by in (TASK_FORCE, DISTRICT):
+            keys_of[by].update(_group_keys(m2[pk], by))
+    figures = _period_figures(programme, period, m1, m2, ranked, now, whole=False)
+    RankingEntry.objects.bulk_create(
+        [_project_entry(programme, period, m2[pk], figures[pk], weights) for pk in ranked]
+    )
+    rows = []
     for by in (TASK_FORCE, DISTRICT):
-        keys = None if stale is None else keys_of[by]
-        if keys is None:
-            members = ranked
-        else:
-            if not keys:
-                continue
-            entries.filter(dimension=by, key__in=[_key(k) for k in keys]).delete()
-            members = [pk for pk in ranked if not keys.isdisjoint(_group_keys(m2[pk], by))]
-            missing = [pk for pk in members if pk not in figures]
-            for project_id, data_ in entries.filter(
-                dimension=PROJECT, project_id__in=missing
-            ).values_list("project_id", "figures"):
-                figures[project_id] = _figures_of(data_, elapsed)
-        rows += _group_entries(programme, period, by, m2, members, figures, weights, keys)
-    RankingEntry.objects.bulk_create(rows, batch_size=1000)
+        keys = keys_of[by]
+        if not keys:
+            continue
+        entries.filter(dimension=by, key__in=[_key(k) for k in keys]).delete()
+        groups = _kept_groups(entries, by, keys, elapsed)
+        rows += _group_entries(programme, period, by, groups, weights)
+    RankingEntry.objects.bulk_create(rows)
+
+
+def _kept_groups(entries, by: str, keys: set, elapsed: Decimal) -> dict:
+    """{key: (label, sort key, summed Figures)} of the groups `keys` from the kept project
+    rows, labelled and sorted as `rollup_groups` does."""
+    projects = entries.filter(dimension=PROJECT)
+    named = [k for k in keys if k is not None]
+    members: dict = {}  # group key → [(seq, figures json)]
+    if by == TASK_FORCE:
+        for task_force_id, seq, data in projects.filter(task_force_id__in=named).values_list(
+            "task_force_id", "sort1", "figures"
+        ):
+            members.setdefault(task_force_id, []).append((seq, data))
+        if None in keys:
+            for seq, data in projects.filter(task_force_id__isnull=True).values_list(
+                "sort1", "figures"
+            ):
+                members.setdefault(None, []).append((seq, data))
+        names = dict(TaskForce.objects.filter(pk__in=named).values_list("pk", "name"))
+        labels = {k: (names.get(k) or "未设专班") for k in keys}
+        sorts = {k: (min(seq for seq, _d in rows), k or 0) for k, rows in members.items()}
+    else:
+        through = Project.districts.through.objects.filter(region_id__in=named)
+        region_of: dict = {}
+        for project_id, region_id in through.values_list("project_id", "region_id"):
+            region_of.setdefault(project_id, []).append(region_id)
+        for project_id, data in projects.filter(project_id__in=list(region_of)).values_list(
+            "project_id", "figures"
+        ):
+            for region_id in region_of[project_id]:
+                members.setdefault(region_id, []).append((0, data))
+        if None in keys:
+            for data in projects.filter(districts=[]).values_list("figures", flat=True):
+                members.setdefault(None, []).append((0, data))
+        regions = Region.objects.filter(pk__in=named).values_list("pk", "name", "sort", "code")
+        labels = {pk: name for pk, name, _sort, _code in regions}
+        sorts = {pk: (sort, code or "", pk) for pk, _name, sort, code in regions}
+        labels[None], sorts[None] = "未定位 / No district", (1_000_000, "", 0)
+    groups = {}
+    for key, rows in members.items():
+        summed = Figures(elapsed=elapsed)
+        for _seq, data in rows:
+            summed.add(_figures_of(data, elapsed))
+        groups[key] = (labels[key], sorts[key], summed)
+    return groups
 
 
 def _parts_json(parts: list[Part]) -> dict:
@@ -221,19 +311,8 @@ def _group_keys(m, by: str) -> tuple:
     return tuple(region_id for region_id, _name, _sort in m.districts) or (None,)
 
 
-def _group_entries(programme, period, by, m2, members, figures, weights, keys):
-    """The rows of the groups `by` of `members` (ledger order; restricted to `keys` unless
-    the whole period is scored), each from the sum of its projects' figures."""
-    elapsed = elapsed_share(period.last)
-    groups: dict = {}
-    for pk in members:
-        for key, label, sort_key in rollup_groups(m2[pk], by):
-            if keys is not None and key not in keys:
-                continue
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = (label, sort_key, Figures(elapsed=elapsed))
-            group[2].add(figures[pk])
+def _group_entries(programme, period, by: str, groups: dict, weights) -> list[RankingEntry]:
+    """The rows of `groups` ({key: (label, sort key, summed Figures)})."""
     rows = []
     for key, (label, sort_key, summed) in groups.items():
         parts = score_parts(summed, weights)

@@ -216,8 +216,10 @@ def rows(programme, month: datetime.date, *, since: int | None = None) -> list[t
     return _read(programme, month, since)
 
 
-def _read(programme, month: datetime.date, since: int | None) -> list[tuple]:
+def _read(programme, month: datetime.date, since: int | None, project_ids=None) -> list[tuple]:
     figures = ProjectFigures.objects.filter(programme_id=programme.pk, month=month)
+    if project_ids is not None:
+        figures = figures.filter(project_id__in=project_ids)
     if since is None:
         figures = figures.filter(current=True, project__archived_at__isnull=True)
     else:
@@ -232,6 +234,14 @@ def _read(programme, month: datetime.date, since: int | None) -> list[tuple]:
         figures_ = dict(zip(STORED_FIELDS, row[n + 2 :], strict=True)) if live else None
         result.append((*row[:n], figures_))
     return result
+
+
+def measures_of(programme, month: datetime.date, project_ids) -> dict:
+    """{project id: ProjectMeasures for the present} of the current projects among
+    `project_ids`, from their stored rows (the caller has repaired with `fresh_stamp`): a
+    handful after a save, without assembling the whole month."""
+    rows_ = _read(programme, month, None, project_ids)
+    return assemble(programme, month, None, rows_, project_ids=[row[0] for row in rows_])
 
 
 def recompute(programme=None) -> int:
