@@ -162,6 +162,10 @@ class RankingEntry(models.Model):
             models.Index(
                 fields=["programme_id", "start_month", "project_id"], name="ranking_entry_project"
             ),
+            models.Index(
+                fields=["programme_id", "start_month", "task_force_id"],
+                name="ranking_entry_task_force",
+            ),
         ]
 
 
