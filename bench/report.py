@@ -46,26 +46,30 @@ What is measured (server side, in Python, no network):
   and schedule chart's JSON endpoints at 10,000 projects with 12 months of reports, each
   beside raw SQL for the same figures; the map's payload size.
 - **reporting** (`bench/reporting_cases.py`): the month's summary page and its Excel export,
-  and the whole programme's measures, lights and rollups recomputed from scratch.
+  and the whole programme's measures, lights and rollups recomputed from scratch, each
+  beside raw SQL; the measures page (`/reporting/measures/`) beside the plain definition
+  computing the same figures from scratch (measures, lights, rollups, a page of rows); the
+  report list (`/reporting/`, counts over every project and a page of rows) beside raw SQL.
 - **coordination** (`bench/coordination_cases.py`), with 30,000 problems and their history:
   the problem list with two filters, the same as of one year back, the dispatch agenda
-  compilation and the bi-monthly ranking page (`/rankings/`, the whole request: scores,
-  red and black lists, the first page of rows), each beside raw SQL.
+  compilation and the bi-monthly ranking page (`/rankings/`, the whole request: scores
+  kept up to date for the projects that moved, red and black lists, the first page of
+  rows), each beside raw SQL.
 
 The **deadline-day load test** (`bench/load.py`, its own section at the end; `make bench` runs
 it after the PostgreSQL benchmarks): 200 people at once against gunicorn on PostgreSQL with
 Redis as the shared cache, then a check that every acknowledged save is stored exactly once.
 
-Cold and warm. Pages and endpoints read stored figures (`reporting.figures`) and reuse
-what they computed until programme data changes, so the figure that counts is the
-**cold** one: for the dashboard, map, schedule, summary, problem list, agenda and ranking
-rows, every timed run is the first request after a save through the services (a
+Cold and warm. Pages and endpoints read stored figures (`reporting.figures`) and reuse what
+they computed until programme data changes, so the figure that counts is the **cold** one:
+for the dashboard, map, schedule, summary, measures page, report list, problem list, agenda
+and ranking rows, every timed run is the first request after a save through the services (a
 project's completed investment moves by 0.01 万元, untimed), as on deadline day when every
-request follows somebody's save. *warm* is the same request with nothing changed since
-the previous one; *cold, new process* is one cold run in a forked process that has kept
-nothing (a worker just started). The aims apply to the cold median, and the ratio is the
-cold median over the baseline (aim for pages and endpoints: at most 3×). The reporting row
-*recomputed from scratch* is what `keyworks recompute-measures` pays per month.
+request follows somebody's save. *warm* is the same request with nothing changed since the
+previous one; *cold, new process* is one cold run in a forked process that has kept nothing
+(a worker just started). The aims apply to the cold median, and the ratio is the cold median
+over the baseline (aim for pages and endpoints: at most 3×). The reporting row *recomputed
+from scratch* is what `keyworks recompute-measures` pays per month.
 
 Times are wall-clock medians: list and API over several runs after 2 warm-ups, in the
 benchmark process; export and import over up to 3 runs, each in a forked child process
@@ -85,9 +89,9 @@ load of `keyworks synth`); SQLite is left as deployed, without `ANALYZE`.
 
 Aims (from the issues): list page and API list ≤ 100 ms with a number of queries that does
 not grow with the data; export of 10,000 ≤ 5 s; import of 10,000 ≤ 10 s; dashboard, map and
-schedule data, the month summary page, the problem list (also as of a past day), the agenda
-and the ranking ≤ 300 ms each with constant queries; map payload < 1 MB; the summary's
-Excel export ≤ 5 s.
+schedule data, the month summary page, the measures page, the report list, the problem list
+(also as of a past day), the agenda and the ranking ≤ 300 ms each with constant queries; map
+payload < 1 MB; the summary's Excel export ≤ 5 s.
 """
 
 

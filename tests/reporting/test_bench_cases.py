@@ -27,8 +27,12 @@ def test_reporting_cases_run_on_a_tiny_set(db, reporting_cases):
     large = build_synth(projects=8, seed=41, months=12).programme
     small = build_synth(projects=3, seed=42, months=12).programme
     results = reporting_cases.measure_reporting(large, small, runs=1, heavy_runs=1)
-    assert [r.key for r in results] == ["rep-summary", "rep-export", "rep-measures"]
+    keys = ["rep-summary", "rep-export", "rep-measures", "rep-measures-page", "rep-report-list"]
+    assert [r.key for r in results] == keys
     for r in results:
-        assert r.error is None and r.app and r.baseline
+        assert r.error is None and r.app and r.baseline, (r.key, r.error)
         assert r.queries_large == r.queries_small > 0, r.key
+    # the pages agree with their baselines (the run fails the case otherwise)
+    assert "the same in the page and its baseline" in results[3].notes[0]
+    assert "reports missing" in results[4].notes[0]
     assert "96 monthly reports" in results[0].notes[0]

@@ -35,6 +35,12 @@ def kept(settings):
 
 def same_as_recomputed(programme, month, now=NOW):
     assert project_measures(programme, month, now=now) == _compute(programme, month, now)
+    # what this process keeps for a fixed moment (a meeting day's end), with its lights
+    at_moment = project_measures(programme, month, now=now, keep=True)
+    assert at_moment == _compute(programme, month, now)
+    assert project_lights(programme, month, now=now, keep=True) == project_lights(
+        programme, month, measures=_compute(programme, month, now), now=now
+    )
     # and what this process keeps for the present (the snapshot), with its lights
     kept = project_measures(programme, month)
     afresh = _compute(programme, month, None)
@@ -65,6 +71,15 @@ def test_the_present_is_kept_by_the_process_and_asks_two_queries(world, figures,
     assert lights == project_lights(
         world.programme, AUG, measures=_compute(world.programme, AUG, None)
     )
+
+
+def test_a_fixed_moment_is_kept_by_the_process_and_asks_two_queries(world, figures, kept):  # noqa: F811
+    first = project_lights(world.programme, AUG, now=NOW, keep=True)
+    with CaptureQueriesContext(connection) as ctx:
+        again = project_lights(world.programme, AUG, now=NOW, keep=True)
+    assert len(ctx.captured_queries) == 2  # the state and the stale marks
+    measures = _compute(world.programme, AUG, NOW)
+    assert again == first == project_lights(world.programme, AUG, measures=measures, now=NOW)
 
 
 def test_after_a_save_the_process_takes_in_only_the_changed_rows(world, figures, kept):  # noqa: F811

@@ -228,3 +228,16 @@ def test_the_list_shows_fifty_projects_a_page_and_counts_them_all(world):
     assert first.count("data-project=") == 50 and second.count("data-project=") == 12
     assert 'data-count="submitted">0 / 62<' in first
     assert 'data-count="missing">62<' in first
+
+
+def test_the_counts_cover_only_the_projects_the_user_sees(world):
+    from tests.conftest import make_project
+
+    for seq in range(3, 13):
+        make_project(
+            world.programme, world.infra, seq, f"项目{seq}", world.district_b, f"专班{seq}"
+        )
+    body = world.client(world.member).get(LIST, {"month": "2025-05"}).content.decode()
+    assert body.count("data-project=") == 1
+    assert 'data-count="submitted">0 / 1<' in body
+    assert 'data-count="missing">1<' in body

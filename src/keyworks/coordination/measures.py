@@ -140,21 +140,29 @@ class ProblemTimeliness:
 
 
 def project_problem_timeliness(
-    programme, start: datetime.date, end: datetime.date, *, now: datetime.datetime | None = None
+    programme,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    now: datetime.datetime | None = None,
+    project_ids=None,
 ) -> dict[int, ProblemTimeliness]:
-    """Per project id of `programme` (not archived): the problems whose deadline falls in
-    [start, end], voided ones left out, judged as of `now`. A problem still open whose
-    deadline has not passed is not judged yet. One query."""
+    """Per project id of `programme` (not archived; of `project_ids` when given): the
+    problems whose deadline falls in [start, end], voided ones left out, judged as of
+    `now`. A problem still open whose deadline has not passed is not judged yet. One
+    query."""
     now = now or timezone.now()
     today = _local(now)
+    problems = Problem.objects.filter(
+        project__programme=programme,
+        project__archived_at__isnull=True,
+        deadline__gte=start,
+        deadline__lte=end,
+    )
+    if project_ids is not None:
+        problems = problems.filter(project_id__in=project_ids)
     rows = (
-        Problem.objects.filter(
-            project__programme=programme,
-            project__archived_at__isnull=True,
-            deadline__gte=start,
-            deadline__lte=end,
-        )
-        .exclude(status=ProblemStatus.VOIDED)
+        problems.exclude(status=ProblemStatus.VOIDED)
         .order_by()
         .values_list("project_id", "deadline", "status", "closed_at")
     )

@@ -168,7 +168,7 @@ def red_light_entries(programme, day: datetime.date) -> list[Entry]:
     month = lights_month(programme, day)
     if month is None:
         return []
-    lights = project_lights(programme, month, now=end_of_day(day))
+    lights = project_lights(programme, month, now=end_of_day(day), keep=True)
     red = {pk for pk, light in lights.items() if light.color == RED}
     if not red:
         return []

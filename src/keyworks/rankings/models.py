@@ -118,3 +118,70 @@ class RankingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} 第{self.rank}名"
+
+
+class RankingEntry(models.Model):
+    """One row of a period's live (unpublished) ranking, kept by `rankings.stored`: a
+    project's score and the figures it is made of, or a task force's or district's score
+    from the sum of its projects' figures. Derived data: rows are scored again, with
+    `rankings.scoring`, when their projects' stored figures move; pages rank, sort,
+    search and page them in SQL."""
+
+    programme_id = models.BigIntegerField()
+    start_month = models.DateField()
+    dimension = models.CharField(max_length=12)
+    group_key = models.CharField(max_length=40, blank=True)  # project rows: the category
+    group_label = models.CharField(max_length=100, blank=True)
+    group_sort = models.BigIntegerField(default=0)
+    group_sort_id = models.BigIntegerField(default=0)
+    key = models.CharField(max_length=40, blank=True)
+    label = models.CharField(max_length=200)
+    # The ledger-order tie break of equal totals (scoring.RankRow.sort_key).
+    sort1 = models.BigIntegerField()
+    sort2 = models.CharField(max_length=64, blank=True)
+    sort3 = models.BigIntegerField()
+    total = models.DecimalField(max_digits=6, decimal_places=2)
+    parts = models.JSONField()
+    no_verification = models.BooleanField(default=False)
+    # Project rows: what groups them, and their figures (summed for the groups).
+    project_id = models.BigIntegerField(null=True)
+    task_force_id = models.BigIntegerField(null=True)
+    districts = models.JSONField(null=True)
+    figures = models.JSONField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["programme_id", "start_month", "dimension", "group_key", "total"],
+                name="ranking_entry_table",
+            ),
+            models.Index(
+                fields=["programme_id", "start_month", "dimension", "key"],
+                name="ranking_entry_key",
+            ),
+            models.Index(
+                fields=["programme_id", "start_month", "project_id"], name="ranking_entry_project"
+            ),
+            models.Index(
+                fields=["programme_id", "start_month", "task_force_id"],
+                name="ranking_entry_task_force",
+            ),
+        ]
+
+
+class RankingState(models.Model):
+    """Per programme and period: up to which stored-figures stamp, for which scheme and
+    which clock the live ranking's rows are kept. Its row is the lock updates take."""
+
+    programme_id = models.BigIntegerField()
+    start_month = models.DateField()
+    stamp = models.BigIntegerField(default=-1)
+    scheme = models.JSONField(null=True)
+    clock = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_id", "start_month"], name="one_ranking_state_per_period"
+            )
+        ]

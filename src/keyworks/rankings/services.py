@@ -15,6 +15,7 @@ from keyworks.core.errors import insert_first
 from keyworks.ledger.models import Project
 from keyworks.orgs.roles import own_region_ids, own_task_force_ids
 
+from . import stored
 from .models import PARTS, RankingRow, RankingScheme, RankingSnapshot
 from .periods import Period
 from .permissions import can_manage_rankings, require_manage_rankings
@@ -170,6 +171,28 @@ def ranking_for(programme, period: Period, *, now=None) -> Ranking:
                     row.compared = True
                     row.previous_rank = ranks.get((t.dimension, t.group_key, row.key))
     return Ranking(programme, period, scheme, tables, snap, previous, previous_published)
+
+
+def kept_page(programme, period: Period, dimension: str, *, q: str, number, own, page_size):
+    """A page of an unpublished period's ranking read from its kept rows (`stored`):
+    (the Ranking, without tables; (table, page, own rows, rows matched) per table of
+    `dimension`; whether a row of any table had no verification). None when the period
+    is published or the rows are not kept (its page then pages `ranking_for`)."""
+    if not stored.kept(period) or published_snapshot(programme, period) is not None:
+        return None
+    scheme = stored.fresh(programme, period)
+    previous = period.previous()
+    previous_snapshot = None
+    if previous is not None:
+        previous_snapshot = published_snapshot(programme, previous)
+        if previous_snapshot is None:
+            stored.fresh(programme, previous)
+    ranking = Ranking(programme, period, scheme, {}, None, previous, previous_snapshot is not None)
+    views = stored.table_views(
+        programme, period, dimension, scheme, q=q, number=number, own_keys=own,
+        page_size=page_size, previous=previous, previous_snapshot=previous_snapshot,
+    )  # fmt: skip
+    return ranking, views, stored.any_without_verification(programme, period)
 
 
 # --- publishing ------------------------------------------------------------------------

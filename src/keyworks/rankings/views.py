@@ -63,13 +63,27 @@ def table_views(request, tables, own_keys: set[str]) -> list[TableView]:
 
 @login_required
 def ranking_page(request):
-    ranking = _ranking(request)
-    programme = ranking.programme
+    programme = _programme(request)
+    period = periods.choose(request.GET.get("period"), programme)
     tab = request.GET.get("tab") or "task_force"
     if tab not in dict(DIMENSIONS):
         raise Http404("未知的排名维度 / Unknown dimension")
-    tables = [t for code, _l in DIMENSIONS for t in ranking.tables.get(code, [])]
-    shown = table_views(request, ranking.tables.get(tab, []), own_keys(request.user, tab))
+    q = (request.GET.get("q") or "").strip()
+    own = own_keys(request.user, tab)
+    kept = services.kept_page(
+        programme, period, tab, q=q, number=request.GET.get("page") or 1, own=own,
+        page_size=PAGE_SIZE,
+    )  # fmt: skip
+    if kept is not None:
+        ranking, views, no_verification = kept
+        shown = [TableView(*view) for view in views]
+    else:
+        ranking = services.ranking_for(programme, period)
+        tables = [t for code, _l in DIMENSIONS for t in ranking.tables.get(code, [])]
+        shown = table_views(request, ranking.tables.get(tab, []), own)
+        no_verification = any(
+            p.figure == NO_VERIFICATION for t in tables for r in t.rows for p in r.parts
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -81,13 +95,11 @@ def ranking_page(request):
         "dimensions": DIMENSIONS,
         "tab": tab,
         "tables": shown,
-        "q": (request.GET.get("q") or "").strip(),
+        "q": q,
         "querystring": query.urlencode(),
         "last_page": max((v.page.paginator.num_pages for v in shown), default=1),
         "parts": [(code, label, ranking.weights[code]) for code, label, _w in PARTS],
-        "no_verification": any(
-            p.figure == NO_VERIFICATION for t in tables for r in t.rows for p in r.parts
-        ),
+        "no_verification": no_verification,
         "previous_label": services.previous_period_label(ranking),
         "title": exports.title(ranking),
         "may_manage": can_manage_rankings(request.user, programme),

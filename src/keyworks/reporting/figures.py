@@ -216,8 +216,10 @@ def rows(programme, month: datetime.date, *, since: int | None = None) -> list[t
     return _read(programme, month, since)
 
 
-def _read(programme, month: datetime.date, since: int | None) -> list[tuple]:
+def _read(programme, month: datetime.date, since: int | None, project_ids=None) -> list[tuple]:
     figures = ProjectFigures.objects.filter(programme_id=programme.pk, month=month)
+    if project_ids is not None:
+        figures = figures.filter(project_id__in=project_ids)
     if since is None:
         figures = figures.filter(current=True, project__archived_at__isnull=True)
     else:
@@ -232,6 +234,14 @@ def _read(programme, month: datetime.date, since: int | None) -> list[tuple]:
         figures_ = dict(zip(STORED_FIELDS, row[n + 2 :], strict=True)) if live else None
         result.append((*row[:n], figures_))
     return result
+
+
+def measures_of(programme, month: datetime.date, project_ids) -> dict:
+    """{project id: ProjectMeasures for the present} of the current projects among
+    `project_ids`, from their stored rows (the caller has repaired with `fresh_stamp`): a
+    handful after a save, without assembling the whole month."""
+    rows_ = _read(programme, month, None, project_ids)
+    return assemble(programme, month, None, rows_, project_ids=[row[0] for row in rows_])
 
 
 def recompute(programme=None) -> int:
@@ -271,8 +281,9 @@ class Snapshot:
     """One programme month's measures and lights, as assembled for one day, in one process.
     Brought up to date with the stored rows on every read (`snapshot`)."""
 
-    def __init__(self, programme, month, clock) -> None:
+    def __init__(self, programme, month, clock, now=None) -> None:
         self.programme, self.month, self.clock = programme, month, clock
+        self.now = now  # None: the present; else the fixed moment it was assembled for
         self.stamp = -1
         self.measures: dict[int, ProjectMeasures] = {}
         self._lights: dict | None = None
@@ -300,7 +311,7 @@ class Snapshot:
             return
         if self.stamp < 0:
             rows_ = _read(self.programme, self.month, None)
-            self.measures = assemble(self.programme, self.month, None, rows_)
+            self.measures = assemble(self.programme, self.month, self.now, rows_)
             self._lights = None
             self.stamp = stamp
             return
@@ -308,7 +319,7 @@ class Snapshot:
         changed = _read(self.programme, self.month, self.stamp)
         live = [row for row in changed if row[-1] is not None]
         fresh = assemble(
-            self.programme, self.month, None, live, project_ids=[row[0] for row in live]
+            self.programme, self.month, self.now, live, project_ids=[row[0] for row in live]
         )
         measures = dict(self.measures)
         order_moved = any(
@@ -329,7 +340,7 @@ class Snapshot:
 
 
 SNAPSHOTS: OrderedDict = OrderedDict()
-SNAPSHOTS_KEPT = 6  # ~10 MB each at 10,000 projects
+SNAPSHOTS_KEPT = 8  # ~10 MB each at 10,000 projects
 _snapshots_lock = threading.Lock()
 
 
@@ -340,16 +351,17 @@ def clock_of(programme, month: datetime.date):
     return (day, now > due_at(programme, month), programme.report_due_day)
 
 
-def snapshot_measures(programme, month: datetime.date) -> MeasuresDict:
+def snapshot_measures(programme, month: datetime.date, now=None) -> MeasuresDict:
     """The measures of the process's snapshot of the programme's month, up to date with
-    every commit (two queries when nothing changed)."""
+    every commit (two queries when nothing changed). With `now`, a snapshot of its own
+    assembled as of that fixed moment (one many requests share: a meeting day's end)."""
     stamp = fresh_stamp(programme, month)
-    key = (programme.pk, month)
-    clock = clock_of(programme, month)
+    key = (programme.pk, month, now)
+    clock = clock_of(programme, month) if now is None else now
     with _snapshots_lock:
         found = SNAPSHOTS.get(key)
         if found is None or found.clock != clock or found.programme.year != programme.year:
-            found = SNAPSHOTS[key] = Snapshot(programme, month, clock)
+            found = SNAPSHOTS[key] = Snapshot(programme, month, clock, now)
         SNAPSHOTS.move_to_end(key)
         while len(SNAPSHOTS) > SNAPSHOTS_KEPT:
             SNAPSHOTS.popitem(last=False)

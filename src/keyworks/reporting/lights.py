@@ -100,15 +100,20 @@ def project_lights(
     *,
     measures: dict[int, ProjectMeasures] | None = None,
     now: datetime.datetime | None = None,
+    keep: bool = False,
 ) -> dict[int, Light]:
     """{project id: Light} for the programme's current projects in `month`.
 
     Pass `measures` from `project_measures` (same month and `now`) to reuse them; the
-    lights are judged from them as they are read (they move with the clock)."""
+    lights are judged from them as they are read (they move with the clock). `keep`: see
+    `project_measures` (the lights are kept with the measures)."""
     month = first_of_month(month)
-    rows = measures if measures is not None else project_measures(programme, month, now=now)
+    if measures is not None:
+        rows = measures
+    else:
+        rows = project_measures(programme, month, now=now, keep=keep)
     snapshot = getattr(rows, "snapshot", None)
-    if snapshot is not None and now is None:  # judged once per change, in this process
+    if snapshot is not None and (now is None or keep):  # judged once per change, here
         return snapshot.lights_for(rows)
     rules = WarningRules.for_programme(programme)
     return {pk: light_for(m, rules) for pk, m in rows.items()}

@@ -147,19 +147,27 @@ class ProjectMeasures:
 
 
 def project_measures(
-    programme, month: datetime.date, *, now: datetime.datetime | None = None
+    programme,
+    month: datetime.date,
+    *,
+    now: datetime.datetime | None = None,
+    keep: bool = False,
 ) -> dict[int, ProjectMeasures]:
     """Measures of every current (not archived) project of `programme` for `month`,
     keyed by project id, in ledger order. Five queries whatever the number of projects:
     the figures that do not move with the clock are read from their stored rows
     (`reporting.figures`, kept up to date with every change), the rest is added for
-    `now`. With `MEASURES_CACHE` off (most tests: they write rows without the change log)
-    everything is computed afresh."""
+    `now`. With `keep`, those for a fixed `now` are kept in the process's snapshots like
+    the present's (for a moment many requests ask about: a meeting day's end). With
+    `MEASURES_CACHE` off (most tests: they write rows without the change log) everything
+    is computed afresh."""
     month = first_of_month(month)
     if not settings.MEASURES_CACHE:
         return _compute(programme, month, now)
     from . import figures
 
+    if now is not None and keep:
+        return figures.snapshot_measures(programme, month, now)
     if now is not None:
         return assemble(programme, month, now, figures.rows(programme, month))
     return figures.snapshot_measures(programme, month)
@@ -249,11 +257,16 @@ def programme_months(
     return result
 
 
-def milestone_counts(programme, month: datetime.date) -> dict[int, tuple[int, int]]:
-    """Per project id: (milestones planned from January to the end of `month`, those of
-    them done by their planned date) — the year-to-date counts of `project_measures`,
-    alone (the ranking needs them for the month before its period). Reused like them."""
+def milestone_counts(
+    programme, month: datetime.date, project_ids=None
+) -> dict[int, tuple[int, int]]:
+    """Per project id (of `project_ids` when given): (milestones planned from January to
+    the end of `month`, those of them done by their planned date) — the year-to-date
+    counts of `project_measures`, alone (the ranking needs them for the month before its
+    period). The whole programme's are reused like them."""
     month = first_of_month(month)
+    if project_ids is not None:
+        return _milestone_counts(programme, month, project_ids)
     key = ("milestones", month)
     return revisions.reuse(
         revisions.MILESTONES, key, programme, lambda: _milestone_counts(programme, month)
@@ -523,6 +536,23 @@ class Rollup:
         if m.verified is not None and m.verified_reported is not None:
             self.verified += m.verified
             self.verified_reported += m.verified_reported
+
+
+def report_counts(measures: dict[int, ProjectMeasures], project_ids) -> dict[str, int]:
+    """Of the projects `project_ids` (keys of `measures`): how many are measured (not
+    paused) and paused, and of the measured ones how many reports are submitted (on time
+    or late), late, and missing (the report list's counts)."""
+    counts = dict.fromkeys(("measured", "paused", "submitted", "late", "missing"), 0)
+    for pk in project_ids:
+        m = measures[pk]
+        if m.paused:
+            counts["paused"] += 1
+            continue
+        counts["measured"] += 1
+        counts["submitted"] += m.report in (ON_TIME, LATE)
+        counts["late"] += m.report == LATE
+        counts["missing"] += m.report == MISSING
+    return counts
 
 
 def rollup_groups(m: ProjectMeasures, by: str) -> list[tuple[object, str, tuple]]:

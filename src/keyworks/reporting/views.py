@@ -16,13 +16,14 @@ from keyworks.audit.models import ChangeRecord
 from keyworks.core import calendar
 from keyworks.core.forms import add_errors
 from keyworks.core.workflow import posted_version
+from keyworks.ledger.models import Project
 from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 
 from . import services
 from .forms import CommentForm, ReasonForm, ReportForm
 from .measure_views import parse_month
-from .measures import MISSING, project_measures
+from .measures import MISSING, project_measures, report_counts
 from .models import MonthlyReport
 from .permissions import (
     can_report,
@@ -39,38 +40,42 @@ PAGE_SIZE = 50
 def report_list(request):
     programme = current_programme(request)
     month = parse_month(request.GET.get("month"), programme)  # default: last month, in the year
-    projects = (
-        reportable_projects(request.user)
-        .filter(programme=programme, archived_at__isnull=True)
-        .select_related("programme")
-        .order_by("seq", "id")
+    visible = reportable_projects(request.user).filter(
+        programme=programme, archived_at__isnull=True
     )
+    due = services.due_at(programme, month)
+    future = month > calendar.first_of_month(calendar.local_today())
+    # Missing, late and paused as the measures say (reporting.registry): one definition,
+    # read from the stored figures for every project; only a page of rows is loaded.
+    measures = project_measures(programme, month)
+    ids = set(visible.values_list("pk", flat=True))
+    ordered = [pk for pk in measures if pk in ids]  # ledger order
+    counts = report_counts(measures, ordered)
+    # The counts cover every row; a page shows 50 (a province has thousands of projects).
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    projects = Project.objects.filter(pk__in=shown).select_related("programme").in_bulk()
     reports = {
         r.project_id: r
         for r in MonthlyReport.objects.restrict(request.user).filter(
-            project__in=projects, month=month
+            project_id__in=shown, month=month
         )
     }
-    due = services.due_at(programme, month)
-    future = month > calendar.first_of_month(calendar.local_today())
-    # Missing, late and paused as the measures say (reporting.registry): one definition.
-    measures = project_measures(programme, month)
     rows = []
-    for project in projects:
-        report = reports.get(project.pk)
-        m = measures.get(project.pk)
-        paused = bool(m and m.paused)
-        missing = bool(m and not paused and m.report == MISSING)
-        rows.append({"project": project, "report": report, "missing": missing, "paused": paused})
-    measured = [r for r in rows if not r["paused"]]
-    # The counts cover every row; a page shows 50 (a province has thousands of projects).
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page.object_list:
-        row["can_start"] = (
-            row["report"] is None
-            and not future
-            and can_report(request.user, "edit", MonthlyReport(project=row["project"]))
+    for pk in shown:
+        m, report = measures[pk], reports.get(pk)
+        rows.append(
+            {
+                "project": projects[pk],
+                "report": report,
+                "missing": not m.paused and m.report == MISSING,
+                "paused": m.paused,
+                "can_start": report is None
+                and not future
+                and can_report(request.user, "edit", MonthlyReport(project=projects[pk])),
+            }
         )
+    page.object_list = rows
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -78,16 +83,10 @@ def report_list(request):
         "previous": calendar.previous_month(month),
         "following": calendar.next_month(month),
         "due": due,
-        "rows": page.object_list,
+        "rows": rows,
         "page": page,
         "querystring": query.urlencode(),
-        "counts": {
-            "measured": len(measured),
-            "paused": len(rows) - len(measured),
-            "submitted": sum(1 for r in measured if r["report"] and r["report"].submitted_at),
-            "late": sum(1 for r in measured if r["report"] and r["report"].is_late),
-            "missing": sum(1 for r in measured if r["missing"]),
-        },
+        "counts": counts,
         "can_import": report_importable_projects(request.user, programme).exists(),
     }
     return render(request, "reporting/report_list.html", context)
