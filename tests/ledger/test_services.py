@@ -18,8 +18,15 @@ def test_task_force_member_updates_own_project_and_it_is_audited(world):
     assert project.completed_investment == Decimal("3000.50")
     assert project.version == 2
     record = ChangeRecord.objects.get(project_id=project.pk, action="update")
-    assert record.before == {"completed_investment": "2500.00"}
-    assert record.after == {"completed_investment": "3000.50"}
+    # No report yet: the part before the reports is all of it, and moves with it.
+    assert record.before == {
+        "completed_investment": "2500.00",
+        "completed_before_reports": "2500.00",
+    }
+    assert record.after == {
+        "completed_investment": "3000.50",
+        "completed_before_reports": "3000.50",
+    }
     assert record.actor == world.member and record.reason == "月度更新"
 
 

@@ -40,13 +40,15 @@ def test_full_flow_task_force_district_office_is_audited(world):
     assert submit.actor == world.member
 
 
-def test_totals_are_computed_from_earlier_counted_reports_and_stored(world):
-    submitted(world, month=datetime.date(2024, 12, 1), completed_this_month=Decimal("50"))
-    submitted(world, month=APRIL, completed_this_month=Decimal("100"))
+def test_totals_are_computed_from_earlier_reports_and_stored(world):
+    # Year to date: the year's counted reports. 开工累计: the ledger's 2,500.00 before the
+    # first report plus the accepted reports (reporting.since_start).
+    accepted(world, month=datetime.date(2024, 12, 1), completed_this_month=Decimal("50"))
+    submitted(world, month=APRIL, completed_this_month=Decimal("100"))  # not accepted yet
     draft(world, month=datetime.date(2025, 3, 1), completed_this_month=Decimal("999"))  # no
     may = submitted(world, month=MAY, completed_this_month=Decimal("30.25"))
     assert may.ytd_total == Decimal("130.25")
-    assert may.since_start_total == Decimal("180.25")
+    assert may.since_start_total == Decimal("2500.00") + Decimal("50") + Decimal("30.25")
 
 
 def test_report_for_a_future_month_is_refused(world):

@@ -65,14 +65,19 @@ def test_export_is_a_real_workbook_in_the_office_layout(world, figures):  # noqa
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert ws["A1"].value == "焦作市2025年三十工程2025年7月推进情况汇总表"
     assert ws["A3"].value == "序号" and ws["F3"].value == "当月完成（万元）"
+    assert ws["H3"].value == "开工累计完成（万元）"
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     labels = [r[0] for r in rows]
     assert labels == [1, "小计", 2, 3, "小计", "合计"]
     assert rows[0][1] == "牧野路改造工程" and rows[0][5] == 680 and rows[0][6] == 1680
-    assert rows[3][5] is None and rows[3][11] == "未填报"
+    # 开工累计: the ledger's 2,500 before the first report + June 1,000 + July 680
+    assert rows[0][7] == 4180
+    assert rows[3][5] is None and rows[3][7] is None and rows[3][12] == "未填报"
     total = rows[-1]
     assert total[1] == "共3个项目"
-    assert (total[4], total[5], total[6], float(total[7])) == (10000, 1680, 2680, 26.8)
+    assert (total[4], total[5], total[6], total[7], float(total[8])) == (
+        10000, 1680, 2680, None, 26.8
+    )  # fmt: skip
     assert ws.freeze_panes == "C4"
     assert ws.page_setup.orientation == "landscape"
 

@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "request_correction": "申请更正",
     "approve_correction": "批准更正",
     "reject_correction": "驳回更正",
+    "carry_report": "月报计入台账",
+    "since_start": "开工累计按口径核定",
     "import_boundary": "导入边界",
     "revise": "修订",
     "edit": "修改",

@@ -34,6 +34,7 @@ from keyworks.audit.services import record_change
 from keyworks.coordination.models import EscalationLevel, Problem, ProblemEvent, ProblemStatus
 from keyworks.ledger.models import Milestone
 from keyworks.orgs.models import Unit, User
+from keyworks.reporting import since_start
 from keyworks.reporting.models import MonthlyReport, ProjectPause, ReportStatus
 from keyworks.reporting.services import SHANGHAI, due_at
 
@@ -239,8 +240,8 @@ def _reports(programme, projects, items, users, rng, mix: Mix = CITY_MIX) -> int
                 continue
             month = MONTHS[m - 1]
             completed = amounts.get(m, Decimal("0"))
-            # Same arithmetic as reporting.services.compute_totals: the project's counted
-            # earlier reports plus this one (the demo has no reports before the year).
+            # Year to date as reporting.services.compute_totals: the project's counted
+            # earlier reports plus this one; 开工累计 is set by since_start.settle below.
             ytd += completed
             due = due_at(programme, month)
             if m in mix.late.get(seq, ()):
@@ -268,7 +269,6 @@ def _reports(programme, projects, items, users, rng, mix: Mix = CITY_MIX) -> int
                     status=ReportStatus.ACCEPTED,
                     completed_this_month=completed,
                     ytd_total=ytd,
-                    since_start_total=ytd,
                     milestones_reached="；".join(milestones.get((project.pk, month), [])),
                     output_figures=item.get("output_indicators", "") if m == 12 else "",
                     progress_text=progress,
@@ -286,7 +286,9 @@ def _reports(programme, projects, items, users, rng, mix: Mix = CITY_MIX) -> int
                     version=3 if reviewed else 2,
                 )
             )
-    return len(MonthlyReport.objects.bulk_create(rows))
+    count = len(MonthlyReport.objects.bulk_create(rows))
+    since_start.settle(programme.projects.all())
+    return count
 
 
 def _pauses(projects, users) -> int:

@@ -48,6 +48,7 @@ from keyworks.ledger.models import (
     TaskForceMember,
 )
 from keyworks.orgs.models import Region, Role, RoleAssignment, Unit, User
+from keyworks.reporting import since_start
 from keyworks.reporting.models import MonthlyReport, ReportStatus
 from keyworks.reporting.services import due_at
 
@@ -673,7 +674,6 @@ def add_reports(programme: Programme, months: int, seed: int, office: User) -> i
                     status=ReportStatus.ACCEPTED,
                     completed_this_month=done,
                     ytd_total=ytd,
-                    since_start_total=ytd,
                     progress_text=f"{m}月按计划推进",
                     next_plan_investment=done,
                     submitted_at=submitted,
@@ -685,6 +685,7 @@ def add_reports(programme: Programme, months: int, seed: int, office: User) -> i
                 )  # fmt: skip
             )
     MonthlyReport.objects.bulk_create(rows, batch_size=BATCH)
+    since_start.settle(programme.projects.all())
     return len(rows)
 
 

@@ -94,7 +94,16 @@ class ProjectItem(Schema):
     responsible_unit: UnitRef | None
     lead_official: str
     total_investment: str = Field(description=MONEY_HELP)
-    completed_investment: str = Field(description=MONEY_HELP)
+    completed_investment: str = Field(
+        description="累计完成投资，即今天的开工累计 = completed_before_reports + 已采纳月报"
+        " / completed to date: completed_before_reports plus the accepted monthly reports. "
+        + MONEY_HELP
+    )
+    completed_before_reports: str = Field(
+        description="首份月报前的累计完成投资（只读：随手工修改累计完成投资同额变动）"
+        " / the part before the first monthly report (read-only: moves with a change of"
+        " completed_investment by hand). " + MONEY_HELP
+    )
     annual_investment: str | None = Field(description=MONEY_HELP)
     planned_start: datetime.date | None
     planned_finish: datetime.date | None
@@ -264,6 +273,7 @@ def project_item(project: Project) -> dict:
         "lead_official": project.task_force.lead_official if project.task_force else "",
         "total_investment": money(project.total_investment),
         "completed_investment": money(project.completed_investment),
+        "completed_before_reports": money(project.completed_before_reports),
         "annual_investment": money(project.annual_investment),
         "planned_start": project.planned_start,
         "planned_finish": project.planned_finish,

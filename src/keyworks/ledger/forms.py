@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.forms import style_fields
+from keyworks.core.money import format_wan
 from keyworks.orgs.models import Region, Unit
 
 from .models import Milestone, Project, TaskForceMember
@@ -73,6 +74,13 @@ class ProjectForm(forms.ModelForm):
             # The version the user saw; a save made by someone else since then is refused.
             self.fields["version"].required = True
             self.initial["version"] = self.instance.version
+        if self.instance.pk and self.instance.completed_investment is not None:
+            carried = self.instance.completed_investment - self.instance.completed_before_reports
+            if carried:
+                self.fields["completed_investment"].help_text = _(
+                    "其中已采纳月报计入 %(carried)s 万元（不能少于此数）：修改本数即修改首份月报"
+                    "之前的部分；各月完成投资请通过月报报送，有误请申请更正。"
+                ) % {"carried": format_wan(carried)}
         if editable is not None:
             for name, field in self.fields.items():
                 if name not in editable and name not in {"version", "reason"}:

@@ -517,6 +517,14 @@ class _RowParser:
         completed = data.get("completed_investment", project.completed_investment)
         if row.changes:
             self._check_amounts(row, total, completed)
+        carried = services.carried_by_reports(project)
+        if "completed_investment" in data and completed < carried:
+            self.error(
+                row,
+                "completed_investment",
+                f"累计完成投资不能少于已采纳月报计入的 {format_wan(carried)} 万元",
+                f"completed investment cannot be below the {carried} accepted reports put in",
+            )
 
     def _current_values(self, project: Project) -> dict[str, Any]:
         values = {name: getattr(project, name, None) for name in FIELD_LABELS}

@@ -164,6 +164,15 @@ class Project(models.Model):
     )
     total_investment = MoneyField(_("总投资（万元）"))
     completed_investment = MoneyField(_("累计完成投资（万元）"), default=Decimal("0"))
+    # 开工累计 = this + the accepted monthly reports (reporting.since_start). Written when the
+    # project enters the ledger (= its 累计完成投资 then); it moves only with a change of the
+    # ledger's 累计完成投资 by hand (by the same amount, in the same audited update), never
+    # with a report's acceptance or reopening, which move 累计完成投资 alone.
+    completed_before_reports = MoneyField(
+        _("首份月报前累计完成投资（万元）"),
+        default=Decimal("0"),
+        help_text=_("项目首份月报之前台账上的累计完成投资；开工累计 = 此数 + 此后已采纳月报"),
+    )
     annual_investment = MoneyField(_("年度计划投资（万元）"), null=True, blank=True)
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     planned_finish = models.DateField(_("计划竣工"), null=True, blank=True)
@@ -197,6 +206,14 @@ class Project(models.Model):
             models.Index(fields=["programme", "stage"]),
             models.Index(fields=["programme", "seq"]),
         ]
+
+    def __init__(self, *args, **kwargs):
+        # A project enters the ledger before any report of it: the part of its 累计完成投资
+        # before the reports is all of it, however the row is made (the services, imports
+        # and the demo in bulk, tests). Rows read from the database come positionally.
+        if not args and "completed_before_reports" not in kwargs:
+            kwargs["completed_before_reports"] = kwargs.get("completed_investment") or Decimal("0")
+        super().__init__(*args, **kwargs)
 
     def __str__(self) -> str:
         return self.name

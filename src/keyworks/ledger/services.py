@@ -16,12 +16,16 @@ from keyworks.core.bulk import bulk_set
 from keyworks.core.calendar import SHANGHAI, actual_error, planned_error
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version
+from keyworks.core.money import format_wan
 from keyworks.orgs.models import Unit
 
 from .models import Milestone, Photo, Programme, Project, TaskForce, TaskForceMember
 from .permissions import LEDGER_FIELDS, can, editable_fields, require
 
 DATE_FIELDS = ("planned_start", "planned_finish", "actual_start", "actual_finish")
+# What a project's change record shows: the fields people edit, and the part of 累计完成投资
+# before the monthly reports, which moves with a change of 累计完成投资 by hand.
+SNAPSHOT_FIELDS = sorted((LEDGER_FIELDS - {"districts"}) | {"completed_before_reports"})
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
@@ -110,8 +114,38 @@ def _validate(project: Project) -> None:
     check_dates(project)
 
 
+def carried_by_reports(project: Project) -> Decimal:
+    """What accepted monthly reports put into the project's 累计完成投资: the rest of it
+    is `completed_before_reports` (reporting.since_start)."""
+    return project.completed_investment - project.completed_before_reports
+
+
+def _move_before_reports(project: Project, completed_before: Decimal) -> None:
+    """`project`'s 累计完成投资 is being changed by hand from `completed_before`. The
+    reports' own amounts change only through their reports (acceptance, correction), so
+    the part before the reports moves with it, by the same amount; refused when that part
+    would go below zero, i.e. the figure below what accepted reports alone put in."""
+    completed = project.completed_investment
+    if completed is None or completed_before is None or completed == completed_before:
+        return  # unchanged, or refused by the field's own validation
+    opening = project.completed_before_reports + (Decimal(completed) - completed_before)
+    if opening < 0:
+        carried = completed_before - project.completed_before_reports
+        raise ValidationError(
+            {
+                "completed_investment": (
+                    f"累计完成投资不能少于已采纳月报计入的 {format_wan(carried)} 万元；"
+                    "月报的金额请通过更正申请修改。"
+                    f" / Completed investment cannot be below the {carried} accepted monthly"
+                    " reports put in; change a report's amount through a correction."
+                )
+            }
+        )
+    project.completed_before_reports = opening
+
+
 def project_snapshot(project: Project) -> dict:
-    data = snapshot(project, sorted(LEDGER_FIELDS - {"districts"}))
+    data = snapshot(project, SNAPSHOT_FIELDS)
     data["districts"] = sorted(r.pk for r in project.districts.all()) if project.pk else []
     return data
 
@@ -126,6 +160,7 @@ def create_project(programme: Programme, data: dict, *, by, reason: str = "") ->
     data = dict(data)
     districts = data.pop("districts", [])
     project = Project(programme=programme, **data)
+    project.completed_before_reports = project.completed_investment  # no report yet
     if not project.seq:
         project.seq = next_seq(programme)
     _validate(project)
@@ -165,9 +200,13 @@ def update_project(
         )
         raise PermissionDenied(_("您无权修改：%(fields)s") % {"fields": names})
     districts = data.get("districts")
+    if "completed_before_reports" in data:
+        raise ValueError("completed_before_reports moves with completed_investment")
+    completed_before = current.completed_investment
     for field, value in data.items():
         if field != "districts":
             setattr(current, field, value)
+    _move_before_reports(current, completed_before)
     _validate(current)
     current.version = F("version") + 1
     current.save()
@@ -385,6 +424,7 @@ def create_projects(
         districts = data.pop("districts", [])
         lead_official = data.pop("lead_official", "") or ""
         project = Project(programme=programme, **data)
+        project.completed_before_reports = project.completed_investment  # no report yet
         if not project.seq:
             project.seq, seq = seq, seq + 1
         errors = {}
@@ -420,7 +460,7 @@ def create_projects(
     )
     records = []
     for project, regions in zip(projects, district_lists, strict=True):
-        after = snapshot(project, sorted(LEDGER_FIELDS - {"districts"}))
+        after = snapshot(project, SNAPSHOT_FIELDS)
         after["districts"] = sorted(getattr(r, "pk", r) for r in regions)
         records.append(
             build_change(
@@ -458,7 +498,7 @@ def update_projects(
         Project.objects.filter(programme=programme).values_list("name", "pk")
     )  # fmt: skip
     now = timezone.now()
-    ledger_fields = LEDGER_FIELDS - {"districts"}
+    ledger_fields = set(SNAPSHOT_FIELDS)
     all_fields = [f.name for f in Project._meta.fields]
     changed_fields: set[str] = set()
     updated, task_forces, new_districts, records = [], [], {}, []
@@ -471,9 +511,13 @@ def update_projects(
         districts = data.pop("districts", None)
         before = snapshot(project, ledger_fields)
         before["districts"] = sorted(districts_of.get(project.pk, []))
+        if "completed_before_reports" in data:
+            raise ValueError("completed_before_reports moves with completed_investment")
+        completed_before = project.completed_investment
         for field, value in data.items():
             setattr(project, field, value)
         try:
+            _move_before_reports(project, completed_before)
             # The stored values were validated when written: check only what changes.
             project.clean_fields(
                 exclude=[f for f in all_fields if f not in data or f in RESOLVED_FIELDS]
@@ -485,7 +529,8 @@ def update_projects(
             duplicate = {"name": _("项目名称重复：%(name)s") % {"name": project.name}}
             raise at_item(ValidationError(duplicate), index)
         owner_of_name[project.name] = project.pk
-        after = before | snapshot(project, ledger_fields & set(data))
+        moved = {"completed_before_reports"} if "completed_investment" in data else set()
+        after = before | snapshot(project, ledger_fields & (set(data) | moved))
         if districts is not None:
             after["districts"] = sorted(getattr(r, "pk", r) for r in districts)
             if after["districts"] != before["districts"]:
@@ -499,7 +544,7 @@ def update_projects(
                 task_forces.append(project.task_force)
         if not a:
             continue
-        changed_fields |= (set(a) & set(data)) | (set(data) - ledger_fields)
+        changed_fields |= (set(a) & (set(data) | moved)) | (set(data) - ledger_fields)
         project.version += 1
         project.updated_at = now
         updated.append(project)

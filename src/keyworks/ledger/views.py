@@ -88,6 +88,7 @@ def project_detail(request, pk):
             for k, v in found.items()
         },
         "warnings": services.ledger_warnings(project),
+        "carried_by_reports": services.carried_by_reports(project),
         "member_form": MemberForm(),
         "milestone_form": MilestoneForm(),
         "photo_form": PhotoForm(),

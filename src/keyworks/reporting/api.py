@@ -18,7 +18,7 @@ from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Version, exact, mon
 from keyworks.ledger.permissions import choose_programme
 
 from . import lights as lights_module
-from . import permissions, services
+from . import permissions, services, since_start
 from .measures import (
     TIMELINESS_LABELS,
     default_month,
@@ -55,7 +55,13 @@ class ReportItem(Schema):
     status_label: str
     completed_this_month: str = Field(description=MONEY_HELP)
     ytd_total: str | None = Field(description=MONEY_HELP)
-    since_start_total: str | None = Field(description=MONEY_HELP)
+    since_start_total: str | None = Field(
+        description="开工累计：项目首份月报前台账上的累计完成投资 + 此后已采纳月报（含本月）；"
+        "提交时计算、采纳时确定，草稿和退回的月报为按当前数据计算的值 / since its start: the"
+        " ledger's completed investment before the project's first report plus the accepted"
+        " reports up to this month (this one included); computed at submission, fixed at"
+        " acceptance; for drafts and returned reports, as it would read now. " + MONEY_HELP
+    )
     next_plan_investment: str = Field(description=MONEY_HELP)
     submitted_at: datetime.datetime | None
     is_late: bool
@@ -209,7 +215,8 @@ def project_ref(project) -> dict:
     return {"id": project.pk, "seq": project.seq, "name": project.name}
 
 
-def report_item(report: MonthlyReport) -> dict:
+def report_item(report: MonthlyReport, since: Decimal | None = None) -> dict:
+    """`since`: the report's 开工累计 when the caller has it (`since_start.shown_many`)."""
     return {
         "id": report.pk,
         "programme": report.project.programme.code,
@@ -219,7 +226,7 @@ def report_item(report: MonthlyReport) -> dict:
         "status_label": report.get_status_display(),
         "completed_this_month": money(report.completed_this_month),
         "ytd_total": money(report.ytd_total),
-        "since_start_total": money(report.since_start_total),
+        "since_start_total": money(since_start.shown(report) if since is None else since),
         "next_plan_investment": money(report.next_plan_investment),
         "submitted_at": report.submitted_at,
         "is_late": report.is_late,
@@ -288,8 +295,11 @@ def list_reports(request, filters: Query[ReportQuery]):
     qs = qs.order_by("-month", "project__seq", "id")
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
-    page = qs.select_related("project", "project__programme")[start : start + filters.page_size]
-    return {"count": count, "items": [report_item(r) for r in page]}
+    page = list(
+        qs.select_related("project", "project__programme")[start : start + filters.page_size]
+    )
+    since = since_start.shown_many(page)
+    return {"count": count, "items": [report_item(r, since[r.pk]) for r in page]}
 
 
 @router.get(

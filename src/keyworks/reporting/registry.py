@@ -11,6 +11,9 @@ Two populations, said on the page wherever they differ:
   annual plan, year-to-date completion, new starts, report timeliness).
 Open and overdue problems are counted as of the month's end (today while it runs); the
 coordination app provides them (`core.extensions` point "headline_figures").
+
+A project's own figures are named here too (`PROJECT_FIGURES`): 开工累计 (`SINCE_START`),
+defined and computed in `since_start`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from keyworks.core.extensions import collect
 
 from . import lights as warning_lights
+from . import since_start  # noqa: F401  (the definition of SINCE_START, below)
 from .measures import LATE, MISSING, ON_TIME, PENDING, project_measures, rollup
 
 
@@ -72,6 +76,20 @@ FIGURES = [
     Figure("problems_overdue", _("逾期问题"), _("未销号问题中已过办结时限的"), _("个")),
 ]
 BY_KEY = {figure.key: figure for figure in FIGURES}
+
+# A project's figure (not a programme month's): the report form and page, the month
+# summary and its export, the API's `since_start_total` and the ledger's 累计完成投资 all
+# read it through `since_start` (its module says how it is kept and why).
+SINCE_START = Figure(
+    "since_start",
+    _("开工累计完成投资"),
+    _(
+        "项目首份月报之前台账上的累计完成投资，加上此后至所选月份办公室已采纳月报的当月完成投资；"
+        "月报的开工累计在提交时计算、采纳时确定，之后不再变化；台账上的累计完成投资即今天的开工累计"
+    ),
+    _("万元"),
+)
+PROJECT_FIGURES = [SINCE_START]
 
 
 def headline(programme, month: datetime.date, *, user=None, measures=None) -> dict:

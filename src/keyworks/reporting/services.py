@@ -28,6 +28,7 @@ from keyworks.core.errors import check_version, insert_first
 from keyworks.core.imports import ImportIssue, ImportRefused
 from keyworks.ledger.models import Programme, Project
 
+from . import since_start
 from .models import (
     COUNTED_STATUSES,
     CorrectionRequest,
@@ -241,17 +242,16 @@ def save_draft(
 
 
 def compute_totals(report: MonthlyReport) -> tuple[Decimal, Decimal]:
-    """(year-to-date, since-start) totals including `report`, from the project's counted
-    earlier reports."""
+    """(year-to-date, since-start) totals including `report`: the year's counted earlier
+    reports plus this one, and 开工累计 by its one definition (`since_start.for_report`)."""
     earlier = MonthlyReport.objects.filter(
-        project_id=report.project_id, month__lt=report.month, status__in=COUNTED_STATUSES
+        project_id=report.project_id,
+        month__lt=report.month,
+        month__year=report.month.year,
+        status__in=COUNTED_STATUSES,
     ).exclude(pk=report.pk)
-    since = earlier.aggregate(s=Sum("completed_this_month"))["s"] or Decimal("0")
-    ytd = earlier.filter(month__year=report.month.year).aggregate(s=Sum("completed_this_month"))[
-        "s"
-    ] or Decimal("0")
-    this = report.completed_this_month
-    return ytd + this, since + this
+    ytd = earlier.aggregate(s=Sum("completed_this_month"))["s"] or Decimal("0")
+    return ytd + report.completed_this_month, since_start.for_report(report)
 
 
 @transaction.atomic
@@ -375,15 +375,22 @@ def _carry_to_ledger(report: MonthlyReport, amount: Decimal, *, by, reason: str)
 def accept(
     report: MonthlyReport, *, by, comment: str = "", expected_version: int | None = None
 ) -> MonthlyReport:
-    """The office accepts a report: it counts in the measures from now on, and its month's
-    completion is added to the project's 累计完成投资 in the ledger."""
+    """The office accepts a report: it counts in the measures from now on, its month's
+    completion is added to the project's 累计完成投资 in the ledger, and its 开工累计 is
+    fixed as it stands now (`since_start`: an earlier month accepted since it was
+    submitted counts)."""
     was_accepted = _locked(report).status == ReportStatus.ACCEPTED  # locked: carried once
+    # The project next (the report first, as a correction does): acceptances of its other
+    # months wait, so each one's 开工累计 sees the months accepted before it.
+    Project.objects.select_for_update().filter(pk=report.project_id).first()
 
     def apply(r):
         r.status = ReportStatus.ACCEPTED
         r.decided_by = by
         r.decided_at = timezone.now()
         r.decision_comment = comment
+        if not was_accepted:
+            r.since_start_total = since_start.for_report(r)
 
     current = _transition(
         report,

@@ -3,9 +3,11 @@ category with subtotals and a grand total, as the office circulates it.
 
 All figures come from `measures.project_measures` and `lights.project_lights` (the same
 numbers as the measures page, the dashboard and the rankings); this module only adds the
-month's own completion and image progress from the month's report, in one more query.
-Like the measures, a report counts once the office has accepted it. Paused projects are
-listed (grey light) but left out of the subtotals and the total, as in every rollup.
+month's own completion, 开工累计 and image progress from the month's report, in one more
+query. Like the measures, a report counts once the office has accepted it; its 开工累计 is
+the figure fixed when it was accepted (reporting.since_start), so a past month's summary
+reads as it did. Paused projects are listed (grey light) but left out of the subtotals and
+the total, as in every rollup.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class SummaryRow:
     m: ProjectMeasures
     light: Light
     month_completed: Decimal | None  # None: no accepted report for the month
+    since_start: Decimal | None  # 开工累计 of the accepted report; None without one
     report_status: str  # the month's report status label, or 未填报
     progress_text: str
 
@@ -67,9 +70,9 @@ def month_summary(programme, month: datetime.date, *, user, now=None) -> MonthSu
     )
     readable = set(month_reports.restrict(user).values_list("project_id", flat=True))
     reports = {
-        project_id: (status, completed, text if project_id in readable else "")
-        for project_id, status, completed, text in month_reports.values_list(
-            "project_id", "status", "completed_this_month", "progress_text"
+        project_id: (status, completed, since, text if project_id in readable else "")
+        for project_id, status, completed, since, text in month_reports.values_list(
+            "project_id", "status", "completed_this_month", "since_start_total", "progress_text"
         )
     }
     groups: dict[int | None, SummaryGroup] = {}
@@ -79,12 +82,13 @@ def month_summary(programme, month: datetime.date, *, user, now=None) -> MonthSu
         if group is None:
             group = groups[m.category_id] = SummaryGroup(m.category_id, m.category)
             order[m.category_id] = (m.category_sort, m.category_id or 0)
-        status, completed, text = reports.get(pk, (None, None, ""))
+        status, completed, since, text = reports.get(pk, (None, None, None, ""))
         accepted = status == ReportStatus.ACCEPTED
         row = SummaryRow(
             m=m,
             light=lights[pk],
             month_completed=completed if accepted else None,
+            since_start=since if accepted else None,
             report_status=STATUS_LABELS.get(status, "未填报"),
             progress_text=text or "",
         )

@@ -20,6 +20,7 @@ COLUMNS = [
     Column("年度目标（万元）", 13, "money"),
     Column("当月完成（万元）", 13, "money"),
     Column("年度累计完成（万元）", 14, "money"),
+    Column("开工累计完成（万元）", 14, "money"),
     Column("年度完成率（%）", 10, "percent"),
     Column("序时进度（%）", 10, "percent"),
     Column("与序时进度差距（百分点）", 12, "percent"),
@@ -48,6 +49,7 @@ def _project_values(row: SummaryRow) -> list:
         m.annual_target,
         row.month_completed,
         m.ytd_completed,
+        row.since_start,
         m.completion_rate,
         m.elapsed,
         m.gap,
@@ -68,6 +70,7 @@ def _total_values(label: str, text: str, totals, month_completed) -> list:
         totals.annual_target,
         month_completed,
         totals.ytd_completed,
+        None,  # 开工累计 is each project's own figure: not summed
         totals.completion_rate,
         totals.elapsed,
         totals.gap,
@@ -82,7 +85,8 @@ def write_summary_xlsx(summary: MonthSummary, fileobj: IO[bytes], *, today: dt.d
     wb = Workbook(write_only=True)
     sheet = TableSheet(wb, f"{summary.month:%Y年%m月}汇总", COLUMNS, demo=summary.programme.is_demo)
     note = (
-        "单位：万元；年度累计只计入已采纳的月报；暂停项目列出但不计入小计与合计　"
+        "单位：万元；年度累计只计入已采纳的月报；开工累计为首份月报前台账累计完成投资加此后已采纳"
+        "月报，取该月月报采纳时确定的数；暂停项目列出但不计入小计与合计　"
         f"导出日期：{today:%Y-%m-%d}"
     )
     sheet.heading(summary_title(summary), note)

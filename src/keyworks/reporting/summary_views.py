@@ -16,6 +16,7 @@ from keyworks.ledger.programmes import current_programme
 
 from .measure_views import parse_month
 from .permissions import can_view_measures
+from .registry import SINCE_START
 from .summary import month_summary
 from .summary_export import export_filename, write_summary_xlsx
 
@@ -43,6 +44,7 @@ def summary_page(request):
         "previous": calendar.previous_month(summary.month),
         "following": calendar.next_month(summary.month),
         "page": page,
+        "since_start_figure": SINCE_START,
         "demo_notice": programme.is_demo,
     }
     return render(request, "reporting/summary.html", context)

@@ -20,11 +20,11 @@ from keyworks.ledger.models import Project
 from keyworks.ledger.permissions import get_project
 from keyworks.ledger.programmes import current_programme
 
-from . import services
+from . import services, since_start
 from .forms import CommentForm, ReasonForm, ReportForm
 from .measure_views import parse_month
 from .measures import MISSING, project_measures, report_counts
-from .models import MonthlyReport
+from .models import COUNTED_STATUSES, MonthlyReport
 from .permissions import (
     can_report,
     get_correction,
@@ -32,6 +32,7 @@ from .permissions import (
     report_importable_projects,
     reportable_projects,
 )
+from .registry import SINCE_START
 
 PAGE_SIZE = 50
 
@@ -134,12 +135,20 @@ def report_edit(request, pk):
             add_errors(form, exc)
         else:
             return redirect("reporting:report_detail", pk=report.pk)
+    before, earlier, own = since_start.parts(report)
     context = {
         "form": form,
         "report": report,
         "project": report.project,
         "programme": report.project.programme,
         "due": services.due_at(report.project.programme, report.month),
+        "since_start": {
+            "before": before,
+            "earlier": earlier,
+            "own": own,
+            "total": before + earlier + own,
+            "figure": SINCE_START,
+        },
     }
     return render(request, "reporting/report_form.html", context)
 
@@ -169,6 +178,9 @@ def report_detail(request, pk):
         "due": services.due_at(report.project.programme, report.month),
         "can": actions,
         "corrections": report.corrections.select_related("requested_by", "decided_by"),
+        "since_start": since_start.shown(report),
+        "since_start_fixed": report.status in COUNTED_STATUSES,
+        "since_start_figure": SINCE_START,
         "history": [
             {**row, "action": ACTION_LABELS.get(row["record"].action, row["action"])}
             for row in history_rows(records, show_contacts=False)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0003_stored_figures'),
+        ('reporting', '0004_since_start'),
     ]
 
     operations = [
