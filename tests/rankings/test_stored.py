@@ -19,7 +19,7 @@ from keyworks.rankings.periods import periods_of
 from keyworks.rankings.scoring import DIMENSIONS, compute
 from keyworks.rankings.services import update_scheme
 from keyworks.reporting.figures import forget_snapshots
-from keyworks.reporting.pauses import pause_project
+from keyworks.reporting.services import pause_project
 
 
 def row(r) -> tuple:
