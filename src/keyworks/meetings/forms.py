@@ -5,8 +5,9 @@ from django import forms
 from keyworks.core.calendar import validate_day
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Unit
+from keyworks.tasks.models import TaskStatus
 
-from .models import Decision, DecisionStatus, Meeting
+from .models import Decision, Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -78,7 +79,7 @@ class DecisionFilterForm(StyledForm):
         help_text="含已办结事项 / Confirmed decisions included",
     )
     status = forms.ChoiceField(
-        label="状态 / Status", required=False, choices=[("", "全部")] + DecisionStatus.choices
+        label="状态 / Status", required=False, choices=[("", "全部")] + TaskStatus.choices
     )
     unit = forms.ModelChoiceField(
         label="责任单位 / Unit", required=False, queryset=Unit.objects.none(), empty_label="全部"
@@ -92,7 +93,7 @@ class DecisionFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         qs = units()
         if programme is not None:
-            used = Decision.objects.filter(meeting__programme=programme).values("unit")
+            used = Decision.objects.filter(meeting__programme=programme).values("lead_unit")
             qs = Unit.objects.filter(pk__in=used)
             self.fields["meeting"].queryset = Meeting.objects.filter(programme=programme)
         self.fields["unit"].queryset = qs

@@ -101,7 +101,7 @@ def setup_page(doc) -> None:
 
 
 def decision_line(n: int, d) -> str:
-    return f"{n}. {d.text}（责任单位：{d.unit.name}；完成时限：{cn_date(d.deadline)}）"
+    return f"{n}. {d.text}（责任单位：{d.lead_unit.name}；完成时限：{cn_date(d.deadline)}）"
 
 
 def write_minutes(meeting, items, stream) -> None:
@@ -150,7 +150,7 @@ def summary_table(doc, decisions) -> None:
         set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, 12)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for n, d in enumerate(decisions, start=1):
-        values = (str(n), d.text, d.unit.name, cn_date(d.deadline), d.get_status_display())
+        values = (str(n), d.text, d.lead_unit.name, cn_date(d.deadline), d.get_status_display())
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             set_font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)

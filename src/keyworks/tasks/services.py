@@ -3,7 +3,7 @@ meeting decisions. Every write checks the permission, validates, writes, appends
 TaskEvent and audits in one transaction (the plumbing: core.workflow).
 
 The stable entry point for other apps is `create_task` (the meetings app calls it with
-kind="decision" for each meeting decision)."""
+kind="decision" and `record=Decision` for each meeting decision; its steps are these)."""
 
 import datetime
 
@@ -95,6 +95,8 @@ def create_task(
     subject_url: str = "",
     issued_by=None,
     issued_on: datetime.date | None = None,
+    record: type[Task] = Task,
+    extra: dict | None = None,
 ) -> Task:
     """Issue a tracked task and return it (status 已交办).
 
@@ -109,6 +111,8 @@ def create_task(
       or a path on this site (never `javascript:` or `//host`).
     - `issued_by`: the issuer if not `actor` (the leader for an instruction the office
       records); accepts/returns answers together with the office.
+    - `record`, `extra`: a subclass of Task to create and its own fields (the meetings
+      app passes `Decision` with its meeting, agenda item and order).
 
     Raises PermissionDenied (not allowed) or ValidationError (field → message)."""
     if kind not in TaskKind.values:
@@ -135,7 +139,8 @@ def create_task(
     if errors:
         raise ValidationError(errors)
     project = _subject(programme, project, problem, report)
-    task = Task.objects.create(
+    task = record.objects.create(
+        **(extra or {}),
         programme=programme,
         kind=kind,
         text=text,
