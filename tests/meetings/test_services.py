@@ -122,6 +122,12 @@ def test_a_deadline_before_the_meeting_is_refused(world):
     with pytest.raises(ValidationError) as refused:
         decided(world, meeting=meeting, deadline=TODAY - datetime.timedelta(days=6))
     assert "deadline" in refused.value.message_dict
+    decision = decided(world, meeting=meeting)
+    with pytest.raises(ValidationError) as refused:
+        services.edit_decision(
+            decision, {"deadline": TODAY - datetime.timedelta(days=6)}, by=world.office
+        )
+    assert refused.value.message_dict["deadline"] == ["完成时限不能早于会议日期"]
 
 
 def test_agenda_editing(world):

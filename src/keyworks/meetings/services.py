@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.audit import services as audit_log
 from keyworks.audit.services import diff, record_change, snapshot
@@ -331,9 +332,7 @@ def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decisio
     }
     fields = _decision_fields(merged)
     if fields["deadline"] < current.issued_on:
-        raise ValidationError(
-            {"deadline": "办理时限不能早于交办日期 / The deadline is before the issue date"}
-        )
+        raise ValidationError({"deadline": _("完成时限不能早于会议日期")})
     before = FLOW.state(current)
     for field, value in fields.items():
         setattr(current, field, value)
