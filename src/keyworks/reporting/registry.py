@@ -18,12 +18,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.extensions import collect
 
 from . import lights as warning_lights
-from .measures import LATE, MISSING, ON_TIME, PENDING, default_month, project_measures, rollup
+from .measures import (
+    LATE,
+    MISSING,
+    ON_TIME,
+    PENDING,
+    default_month,
+    pauses_in,
+    project_measures,
+    rollup,
+)
 
 
 @dataclass(frozen=True)
@@ -109,9 +119,11 @@ def headline(programme, month: datetime.date, *, user=None, measures=None) -> di
 
 def paused_projects(programme, month: datetime.date | None = None) -> tuple[datetime.date, set]:
     """The month (default: the one the dashboard opens on) and the ids of the projects
-    paused in it: the projects every rollup leaves out. Pages that list the current
-    ledger (the ledger list, the battle map) take them from here to state their figures
-    the registry's way."""
+    paused in it: the projects every rollup leaves out (`ProjectMeasures.paused`, one
+    query). Pages that list the current ledger (the ledger list, the battle map) take
+    them from here to state their figures the registry's way."""
     month = month or default_month(programme)
-    measures = project_measures(programme, month)
-    return month, {pk for pk, m in measures.items() if m.paused}
+    pauses = pauses_in(month, timezone.now()).filter(
+        project__programme=programme, project__archived_at__isnull=True
+    )
+    return month, set(pauses.values_list("project_id", flat=True))
