@@ -55,7 +55,7 @@ def test_decision_flow(world):
         (Kind.ANSWER, "answered"),
         (Kind.ACCEPT, "accepted"),
     ]
-    audited = ChangeRecord.objects.filter(object_type="meetings.decision", object_id=decision.pk)
+    audited = ChangeRecord.objects.filter(object_type="tasks.task", object_id=decision.pk)
     assert audited.count() == 6
     with pytest.raises(PermissionDenied):  # confirmed: nothing more to do
         services.add_note(decision, "补充", by=world.department_user)

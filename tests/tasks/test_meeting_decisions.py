@@ -9,6 +9,7 @@ import json
 import openpyxl
 from django.test import Client
 
+from keyworks.audit.models import ChangeRecord
 from keyworks.demo.loader import load_demo
 from keyworks.meetings.models import Decision
 from keyworks.orgs.models import Role, User
@@ -57,6 +58,14 @@ def test_answered_and_accepted_as_a_task_the_meeting_sees_it(world):
     assert Task.objects.count() == Decision.objects.count() == 1
     kinds = list(decision.events.order_by("at", "id").values_list("kind", flat=True))
     assert kinds == ["issue", "answer", "accept"]
+    # One history in the change log too, whichever page acted on it.
+    records = ChangeRecord.objects.filter(object_id=str(decision.pk), object_type="tasks.task")
+    assert not ChangeRecord.objects.filter(object_type="meetings.decision").exists()
+    assert list(records.order_by("at", "id").values_list("action", flat=True)) == [
+        "create",
+        "answer",
+        "accept",
+    ]
 
 
 def test_the_demo_decisions_are_on_the_demo_task_list(db):

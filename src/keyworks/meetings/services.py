@@ -262,6 +262,7 @@ FLOW = Workflow(
     scope=lambda d: {"project_id": d.project_id, "programme_id": d.programme_id},
     stale=task_services.ConcurrentEditError,
     related=("meeting", "meeting__programme", "lead_unit"),
+    subject=task_services.as_task,
 )
 
 

@@ -32,6 +32,14 @@ class ConcurrentEditError(BaseConcurrentEditError):
     message = stale_message("该督办事项", "This task")
 
 
+def as_task(task: Task) -> Task:
+    """A task as its change records name it: a meeting decision (a subclass, one record)
+    is recorded as the task it is, whichever page acted on it."""
+    if type(task) is Task:
+        return task
+    return Task(pk=task.pk, kind=task.kind, text=task.text)
+
+
 FLOW = Workflow(
     events=TaskEvent,
     may=can_task,
@@ -40,6 +48,7 @@ FLOW = Workflow(
     many=("assisting_units",),
     stale=ConcurrentEditError,
     final="该事项已办结，不能再办理 / This task is closed; no further action",
+    subject=as_task,
 )
 
 
