@@ -51,9 +51,11 @@ from keyworks.coordination.models import (
 from keyworks.core.calendar import SHANGHAI, end_of_day
 from keyworks.ledger.models import Milestone, Programme
 from keyworks.meetings.agenda import WEEK, compile_agenda
-from keyworks.meetings.models import UNFINISHED_STATUSES, Decision, Meeting
+from keyworks.meetings.models import Decision, Meeting
 from keyworks.rankings.periods import Period
 from keyworks.reporting.models import MonthlyReport, ReportStatus
+from keyworks.tasks.models import OPEN_STATUSES as UNFINISHED_STATUSES
+from keyworks.tasks.models import Task
 
 AIM_MS = 300
 FILTER_STATUS = ProblemStatus.IN_PROGRESS
@@ -80,6 +82,7 @@ def t_coord() -> dict[str, str]:
         "report": MonthlyReport._meta.db_table,
         "milestone": Milestone._meta.db_table,
         "decision": Decision._meta.db_table,
+        "task": Task._meta.db_table,
         "meeting": Meeting._meta.db_table,
     }
 
@@ -217,9 +220,10 @@ def sql_agenda(programme: Programme):
         with connection.cursor() as cursor:
             marks = ", ".join(["%s"] * len(UNFINISHED_STATUSES))
             cursor.execute(
-                f"SELECT d.id, d.text, d.deadline, d.status FROM {t['decision']} d "
+                f"SELECT k.id, k.text, k.deadline, k.status FROM {t['decision']} d "
+                f"JOIN {t['task']} k ON k.id = d.task_id "
                 f"JOIN {t['meeting']} m ON m.id = d.meeting_id "
-                f"WHERE m.programme_id = %s AND d.status IN ({marks})",
+                f"WHERE m.programme_id = %s AND k.status IN ({marks})",
                 [programme.pk, *map(str, UNFINISHED_STATUSES)],
             )
             n = len(cursor.fetchall())

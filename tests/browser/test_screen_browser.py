@@ -118,3 +118,29 @@ def test_a_crowded_battle_map_thins_points_and_still_opens_cards(page, transacti
     box = page.locator("#map-chart").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     expect(page.locator("#map-project-card")).to_contain_text(world.other.name)
+
+
+def test_districts_without_a_boundary_are_listed_beside_the_maps(browser, live_server,
+                                                                 transactional_world):  # fmt: skip
+    """高新区 has no shape: the screen and the battle map list it, with its project count."""
+    from keyworks.orgs.models import Region
+
+    world = transactional_world
+    load_world_boundaries(world)
+    gaoxin = Region.objects.create(code="410871", name="高新区", kind="district", parent=world.city)
+    world.own.districts.add(gaoxin)
+    _link, token = services.create_screen_link(world.programme, "会议室", by=world.office)
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1920, "height": 1080}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"/dashboards/screen/{token}/")
+        expect(page.locator(f"{SCREEN}[data-ready='1']")).to_have_count(1)
+        row = page.locator("#scr-shapeless li[data-district='高新区']")
+        expect(row).to_be_visible()
+        expect(row).to_contain_text("项目1个")
+        page.screenshot(path=str(_screenshots() / "screen-shapeless.png"))
+    finally:
+        context.close()

@@ -1,3 +1,4 @@
+import datetime
 import json
 from decimal import Decimal
 
@@ -5,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keyworks.audit.models import ChangeRecord
+from keyworks.core.calendar import SHANGHAI
 from keyworks.ledger.models import Project, Stage, TaskForce
 
 DATA = "/dashboards/map/data.json"
@@ -62,7 +64,7 @@ def test_member_sees_the_whole_programme_on_the_map(mapped_world):
     category_dim = next(d for d in data["dims"] if d["k"] == "category")
     assert category_dim["v"][own[category_dim["i"]]] == "十大工业"
     assert data["l"][str(world.other.pk)] == [[113.3, 35.0], [113.45, 35.12346]]
-    assert data["d"] == {"解放区": [1, 10000, 2500], "武陟县": [1, 10000, 2500]}
+    assert data["d"] == {"解放区": [1, 10000, 2500, 0], "武陟县": [1, 10000, 2500, 0]}
     assert [m[0] for m in data["m"]] == ["count", "total", "completed"]
 
 
@@ -77,7 +79,7 @@ def test_filters_change_the_points(mapped_world):
     client = world.client(world.leader)
     only = get_json(client, DATA, category=world.infra.pk)
     assert [p[0] for p in only["p"]] == [world.other.pk]
-    assert only["d"] == {"武陟县": [1, 10000, 2500]}
+    assert only["d"] == {"武陟县": [1, 10000, 2500, 0]}
     assert [p[0] for p in get_json(client, DATA, stage="construction")["p"]] == [world.other.pk]
     assert [p[0] for p in get_json(client, DATA, district=world.district_a.pk)["p"]] == [
         world.own.pk
@@ -201,3 +203,30 @@ def test_the_page_speaks_chinese_by_default_and_english_on_request(mapped_world)
     assert "挂图作战" in client.get("/dashboards/map/").content.decode()
     english = client.get("/dashboards/map/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Colour points by" in english and "挂图作战" not in english
+
+
+def test_districts_without_a_boundary_are_listed_with_their_counts(mapped_world):
+    """A district the map cannot draw (no boundary) is listed beside it, with its count;
+    counts leave out the paused projects and say how many (as the measures do)."""
+    from keyworks.orgs.models import Region
+    from keyworks.reporting.measures import default_month
+    from keyworks.reporting.models import ProjectPause
+    from keyworks.reporting.services import pause_project
+
+    world = mapped_world
+    shapeless = Region.objects.create(
+        code="410871", name="高新区", kind="district", parent=world.city
+    )
+    world.own.districts.add(shapeless)
+    world.other.districts.add(shapeless)
+    pause_project(world.other, by=world.office, reason="征迁未完成")
+    month = default_month(world.programme)  # paused since that month began
+    began = datetime.datetime(month.year, month.month, 2, tzinfo=SHANGHAI)
+    ProjectPause.objects.filter(project=world.other).update(started_at=began)
+    data = get_json(world.client(world.leader), DATA)
+    assert data["o"] == [["高新区", 1, 10000, 2500, 1]]
+    assert data["d"]["武陟县"][0] == 0 and data["d"]["武陟县"][3] == 1
+    page = world.client(world.leader).get("/dashboards/map/").content.decode()
+    assert 'id="map-shapeless-card"' in page and "不含暂停项目{n}个" in page
+    screen = world.client(world.leader).get("/dashboards/screen/").content.decode()
+    assert 'id="scr-shapeless"' in screen

@@ -41,8 +41,9 @@ def opened(world, day=None, **data):
 
 
 def decided(world, meeting=None, item=None, unit=None, **data):
-    """A meeting (opened today unless given) with a free item and one decision on it."""
-    meeting = meeting or opened(world)
+    """A meeting (held a month ago unless given: a decision's deadline may not be before
+    its meeting) with a free item and one decision on it."""
+    meeting = meeting or opened(world, day=TODAY - datetime.timedelta(days=30))
     item = item or services.add_item(meeting, by=world.office, title="项目推进情况")
     values = {"text": "加快办理用地手续", "unit": unit or world.department, "deadline": FUTURE}
     values.update(data)

@@ -11,8 +11,9 @@ from keyworks.coordination.models import EscalationLevel, Problem, ProblemEvent
 from keyworks.factors.models import FactorItem
 from keyworks.meetings import services
 from keyworks.meetings.agenda import compile_agenda
-from keyworks.meetings.models import AgendaKind, DecisionStatus
+from keyworks.meetings.models import AgendaKind
 from keyworks.reporting.models import MonthlyReport, ReportStatus
+from keyworks.tasks.models import TaskStatus
 
 from .conftest import TODAY, decided, opened, raised
 
@@ -160,7 +161,7 @@ def test_next_agenda_starts_with_unfinished_decisions(world):
     carried = [i for i in items if i.kind == AgendaKind.CARRY_OVER]
     assert [i.carried_id for i in carried] == [open_one.pk, done_one.pk]
     assert items[: len(carried)] == carried  # first on the agenda
-    assert "未办结事项" in carried[0].summary and "办理中" in carried[0].summary
+    assert "未办结事项" in carried[0].summary and "已交办" in carried[0].summary
     assert "已报完成" in carried[1].summary
     # Still unfinished a week later: carried over again.
     services.close_meeting(second, by=world.office)
@@ -171,7 +172,7 @@ def test_next_agenda_starts_with_unfinished_decisions(world):
         open_one.pk,
         done_one.pk,
     }
-    assert DecisionStatus.CONFIRMED == type(confirmed).objects.get(pk=confirmed.pk).status
+    assert TaskStatus.ACCEPTED == type(confirmed).objects.get(pk=confirmed.pk).status
 
 
 def test_compilation_queries_do_not_grow_with_the_data(world):

@@ -7,7 +7,8 @@ import docx
 import pytest
 
 from keyworks.meetings import services
-from keyworks.meetings.models import AgendaKind, DecisionStatus
+from keyworks.meetings.models import AgendaKind
+from keyworks.tasks.models import TaskStatus
 
 from .conftest import FUTURE, TODAY, decided, opened, other_unit_user, raised
 
@@ -36,14 +37,15 @@ def test_readers(world, who):
     decisions = call(world, user, "get", "/api/meetings/decisions").json()
     assert [d["id"] for d in decisions] == [decision.pk]
     one = call(world, user, "get", f"/api/meetings/decisions/{decision.pk}").json()
-    assert one["events"][0]["kind"] == "record"
+    assert one["events"][0]["kind"] == "issue"
     first = decision.events.order_by("at", "id").first()
     assert one["events"][0] == {
-        "id": first.pk, "kind": "record", "kind_label": "记录",
+        "id": first.pk, "kind": "issue", "kind_label": "交办",
         "at": one["events"][0]["at"], "status": first.status,
         "actor": str(first.actor), "note": first.note,
     }  # fmt: skip
-    assert one["can"]["progress"] is (who in ("office", "department_user"))
+    assert one["can"]["note"] is (who in ("office", "department_user"))
+    assert one["can"]["answer"] is (who == "department_user")
     response = call(world, user, "get", f"/api/meetings/{meeting.pk}/minutes.docx")
     assert response.status_code == 200
     assert docx.Document(io.BytesIO(response.content)).paragraphs[0].text.endswith("会议纪要")
@@ -123,10 +125,10 @@ def test_office_runs_a_meeting(world):
     unit = world.department_user
     assert call(world, unit, "post", progress, {"action": "confirm"}).status_code == 403
     reported = call(world, unit, "post", progress, {"action": "report", "note": "已办结"})
-    assert reported.json()["status"] == DecisionStatus.DONE
+    assert reported.json()["status"] == TaskStatus.ANSWERED
     version = reported.json()["version"]
     confirmed = call(world, o, "post", progress, {"action": "confirm", "version": version})
-    assert confirmed.json()["status"] == DecisionStatus.CONFIRMED
+    assert confirmed.json()["status"] == TaskStatus.ACCEPTED
     assert call(world, o, "post", progress, {"action": "bogus"}).status_code == 422
 
 
@@ -164,11 +166,12 @@ def test_a_bool_is_not_a_version(world):
 
 
 def test_decision_filters_and_other_unit(world):
-    decision = decided(world)
     other = other_unit_user(world)
-    late = decided(
-        world, decision.meeting, unit=other.unit, deadline=TODAY.replace(year=TODAY.year - 1)
-    )
+    year_ago = TODAY.replace(year=TODAY.year - 1)
+    earlier = opened(world, day=year_ago)
+    late = decided(world, earlier, unit=other.unit, deadline=year_ago)
+    services.close_meeting(earlier, by=world.office)
+    decision = decided(world)
 
     def ids(**q):
         response = call(world, world.office, "get", "/api/meetings/decisions", q)
@@ -177,6 +180,6 @@ def test_decision_filters_and_other_unit(world):
     assert set(ids()) == {decision.pk, late.pk}
     assert ids(overdue=True) == [late.pk]
     assert ids(unit=world.department.pk) == [decision.pk]
-    assert ids(status="done") == []
+    assert ids(status="answered") == []
     url = f"/api/meetings/decisions/{decision.pk}/progress"
     assert call(world, other, "post", url, {"action": "note", "note": "x"}).status_code == 403

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from keyworks.meetings import services
-from keyworks.meetings.models import AgendaItem, Decision, DecisionEvent
+from keyworks.meetings.models import AgendaItem, Decision
+from keyworks.tasks.models import TaskEvent
 
 from .conftest import TODAY, decided
 
@@ -22,8 +23,8 @@ PAST = TODAY - datetime.timedelta(days=3)
 
 def backdate(decision, days: int) -> None:
     when = timezone.now() - datetime.timedelta(days=days)
-    Decision.objects.filter(pk=decision.pk).update(created_at=when)
-    DecisionEvent.objects.filter(decision=decision).update(at=when)
+    Decision.objects.filter(pk=decision.pk).update(issued_at=when)
+    TaskEvent.objects.filter(task=decision).update(at=when)
 
 
 @pytest.fixture
@@ -53,15 +54,15 @@ def test_page_as_of_shows_the_old_state(world, history):
     assert 'id="as-of"' in body
     assert shown(client, as_of=PAST.isoformat()) == [old.pk]  # `new` did not exist yet
     row = body.split(f'data-decision="{old.pk}"')[1].split("</tr>")[0]
-    assert 'data-status="open"' in row and 'data-overdue="1"' in row
+    assert 'data-status="issued"' in row and 'data-overdue="1"' in row
     assert "土地报批材料" not in row  # the note came later
     now = client.get(LIST).content.decode().split(f'data-decision="{old.pk}"')[1]
     now = now.split("</tr>")[0]
-    assert 'data-status="confirmed"' in now and 'data-overdue="1"' not in now
+    assert 'data-status="accepted"' in now and 'data-overdue="1"' not in now
     assert "用地批复已下达" in now
     assert shown(client, as_of=PAST.isoformat(), overdue="on") == [old.pk]
     assert shown(client, overdue="on") == []
-    assert shown(client, as_of=PAST.isoformat(), status="confirmed") == []
+    assert shown(client, as_of=PAST.isoformat(), status="accepted") == []
     assert shown(client, as_of=(TODAY - datetime.timedelta(days=30)).isoformat()) == []
 
 
@@ -72,7 +73,7 @@ def test_keyword_finds_confirmed_decisions(world, history):
     assert shown(client, q="省厅") == [old.pk]  # in a progress note
     assert shown(client, q="牧野路") == [old.pk]  # the project's name
     assert shown(client, q="施工许可") == [new.pk]
-    assert shown(client, q="用地报批", status="confirmed") == [old.pk]
+    assert shown(client, q="用地报批", status="accepted") == [old.pk]
     assert shown(client, q="不存在的事项") == []
 
 
@@ -81,11 +82,11 @@ def test_api_as_of_and_keyword(world, history):
     client = world.client(world.district)
     now = {d["id"]: d for d in client.get(API).json()}
     assert set(now) == {old.pk, new.pk}
-    assert now[old.pk]["status"] == "confirmed" and now[old.pk]["overdue"] is False
+    assert now[old.pk]["status"] == "accepted" and now[old.pk]["overdue"] is False
     assert now[old.pk]["project_name"] == world.own.name
     then = client.get(API, {"as_of": PAST.isoformat()}).json()
     assert [d["id"] for d in then] == [old.pk]
-    assert then[0]["status"] == "open" and then[0]["status_label"] == "办理中"
+    assert then[0]["status"] == "issued" and then[0]["status_label"] == "已交办"
     assert then[0]["overdue"] is True and then[0]["progress"] is None
     assert [d["id"] for d in client.get(API, {"q": "省厅"}).json()] == [old.pk]
     assert client.get(API, {"as_of": "not-a-date"}).status_code == 422
@@ -112,12 +113,12 @@ def test_export_in_office_layout(world, history):
     assert len(data) == 1
     number, project, text, unit, deadline, _progress, status = data[0]
     assert (number, project, text, unit) == (1, world.own.name, old.text, world.department.name)
-    assert deadline.date() == old.deadline and status == "办理中（逾期）"
+    assert deadline.date() == old.deadline and status == "已交办（逾期）"
     # Today: both decisions, the confirmed one with its latest note.
     ws = openpyxl.load_workbook(io.BytesIO(world.client(world.office).get(EXPORT).content)).active
     rows = {r[2]: r for r in ([c.value for c in row] for row in ws.iter_rows(min_row=4))}
-    assert rows[old.text][6] == "已确认办结" and rows[old.text][5] == "用地批复已下达"
-    assert rows["加快施工许可办理"][6] == "办理中"
+    assert rows[old.text][6] == "已办结" and rows[old.text][5] == "用地批复已下达"
+    assert rows["加快施工许可办理"][6] == "已交办"
 
 
 def test_export_filtered_by_keyword_and_api(world, history):

@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from keyworks.meetings import demo, services
-from keyworks.meetings.models import AgendaKind, Decision, DecisionStatus, Meeting
+from keyworks.meetings.models import AgendaKind, Decision, Meeting
 from keyworks.meetings.reminders import reminders_for
+from keyworks.tasks.models import TaskStatus
 
 from .conftest import TODAY, decided, other_unit_user
 
@@ -28,18 +29,18 @@ def test_demo_meetings(demo_programme):
     statuses = set(
         Decision.objects.filter(meeting__programme=demo_programme).values_list("status", flat=True)
     )
-    assert statuses == {DecisionStatus.OPEN, DecisionStatus.DONE, DecisionStatus.CONFIRMED}
+    assert statuses == {TaskStatus.ISSUED, TaskStatus.ANSWERED, TaskStatus.ACCEPTED}
     # Meeting 1's unfinished decision is carried over by every later meeting.
-    unfinished = meetings[0].decisions.get(status=DecisionStatus.OPEN)
+    unfinished = meetings[0].decisions.get(status=TaskStatus.ISSUED)
     for later in meetings[1:]:
         first = later.items.order_by("sort", "id").first()
         assert first.kind == AgendaKind.CARRY_OVER
         assert later.items.filter(carried=unfinished).exists()
-    confirmed = Decision.objects.filter(status=DecisionStatus.CONFIRMED).first()
+    confirmed = Decision.objects.filter(status=TaskStatus.ACCEPTED).first()
     assert [e.kind for e in confirmed.events.order_by("at", "id")] == [
-        "record",
-        "report",
-        "confirm",
+        "issue",
+        "answer",
+        "accept",
     ]
     assert all(e.at.year == 2025 for e in confirmed.events.all())
     # Idempotent.

@@ -68,7 +68,7 @@ def test_minutes_content(world):
     table = document.tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["序号", "议定事项", "责任单位", "完成时限", "状态"]
-    assert rows[1] == ["1", "加快完成地块征迁", world.department.name, deadline, "办理中"]
+    assert rows[1] == ["1", "加快完成地块征迁", world.department.name, deadline, "已交办"]
     assert rows[2][:3] == ["2", "统筹安排征迁资金", fgw.name]
     assert second.pk
 

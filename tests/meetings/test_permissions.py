@@ -15,6 +15,7 @@ from keyworks.meetings.permissions import (
     get_meeting,
     meeting_editable,
 )
+from keyworks.orgs.models import User
 
 from ..api.conftest import Api
 from .conftest import FUTURE, TODAY, decided, opened, other_unit_user
@@ -32,27 +33,29 @@ USERS = [
 READERS = set(USERS) - {"outsider"}
 MEETING = {"view": READERS, "export": READERS, "edit": {"office"}}
 # Who may, on a decision for world.department (the department user's unit) and on one for
-# another unit; `note` and `report` are the "progress" action, `return` is "confirm"'s.
+# another unit. A decision is a 督办 item: reporting it done is the task's answer (the
+# responsible unit only), confirming and returning its accept and return (the office, which
+# issued it); the meeting adds edit and progress notes.
 OWN = {
     "view": READERS,
     "edit": {"office"},
     "note": {"office", "department_user"},
-    "report": {"office", "department_user"},
+    "report": {"department_user"},
     "confirm": {"office"},
     "return": {"office"},
 }
-OTHER = {**OWN, "note": {"office"}, "report": {"office"}}
-PERMISSION = {"edit": "edit", "note": "progress", "report": "progress", "confirm": "confirm",
-              "return": "confirm"}  # fmt: skip
+OTHER = {**OWN, "note": {"office"}, "report": set()}
+PERMISSION = {"edit": "edit", "note": "note", "report": "answer", "confirm": "accept",
+              "return": "return"}  # fmt: skip
 STEPS = list(PERMISSION)
 
 
 def decision_for(world, action, side):
     """A decision in a status that allows `action` (reported done, to confirm or return)."""
-    unit = world.department if side == "own" else other_unit_user(world).unit
-    decision = decided(world, unit=unit)
+    unit_user = world.department_user if side == "own" else other_unit_user(world)
+    decision = decided(world, unit=unit_user.unit)
     if action in {"confirm", "return"}:
-        services.report_done(decision, "已完成", by=world.office)
+        services.report_done(decision, "已完成", by=unit_user)
     return Decision.objects.select_related("meeting").get(pk=decision.pk)
 
 
@@ -155,8 +158,9 @@ def test_the_pages_and_the_api_offer_the_allowed_steps(world, side, username):
     user = getattr(world, username)
     client, api = world.client(user), Api(user)
     open_ = decision_for(world, "edit", side)
-    done = decided(world, open_.meeting, unit=open_.unit)
-    services.report_done(done, "已完成", by=world.office)
+    done = decided(world, open_.meeting, unit=open_.lead_unit)
+    reporter = User.objects.filter(unit=open_.lead_unit).order_by("pk").first()
+    services.report_done(done, "已完成", by=reporter)
     meeting_page = client.get(f"/meetings/{open_.meeting_id}/")
     if username not in READERS:
         assert meeting_page.status_code == 404
@@ -165,8 +169,9 @@ def test_the_pages_and_the_api_offer_the_allowed_steps(world, side, username):
     editable = 'id="add-item-form"' in meeting_page.content.decode()
     assert editable is (username in MEETING["edit"])
     assert api.get(f"/api/meetings/{open_.meeting_id}").json()["can_edit"] is editable
+    # As every 督办 item, a unit may report again (a fuller answer) until it is confirmed.
     for decision, possible in ((open_, {"edit", "note", "report"}),
-                               (done, {"note", "confirm", "return"})):  # fmt: skip
+                               (done, {"note", "report", "confirm", "return"})):  # fmt: skip
         html = client.get(f"/meetings/decisions/{decision.pk}/").content.decode()
         expected = {s for s in possible if username in allowed[s]}
         assert {s for s in STEPS if f'id="{s}-form"' in html} == expected

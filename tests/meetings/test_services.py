@@ -6,12 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from keyworks.audit.models import ChangeRecord
+from keyworks.core.errors import ConcurrentEditError
 from keyworks.meetings import services
-from keyworks.meetings.models import AgendaKind, DecisionEvent, DecisionStatus, Meeting
+from keyworks.meetings.models import AgendaKind, Meeting
+from keyworks.tasks.models import TaskEvent, TaskStatus
 
 from .conftest import FUTURE, TODAY, decided, opened, other_unit_user
 
-Kind = DecisionEvent.Kind
+Kind = TaskEvent.Kind
 
 
 def test_open_meeting_numbers_and_titles(world):
@@ -34,26 +36,26 @@ def test_only_office_opens(world):
 
 def test_decision_flow(world):
     decision = decided(world)
-    assert decision.status == DecisionStatus.OPEN and not decision.is_overdue(TODAY)
+    assert decision.status == TaskStatus.ISSUED and not decision.is_overdue(TODAY)
     services.add_note(decision, "已对接，正在办理", by=world.department_user)
     services.report_done(decision, "用地手续已办结", by=world.department_user)
     decision.refresh_from_db()
-    assert (decision.status, decision.done_note) == (DecisionStatus.DONE, "用地手续已办结")
+    assert (decision.status, decision.answer) == (TaskStatus.ANSWERED, "用地手续已办结")
     services.return_decision(decision, by=world.office, note="批复文件未上传")
     services.report_done(decision, "已上传批复", by=world.department_user)
     services.confirm(decision, by=world.office, note="经核实已办结")
     decision.refresh_from_db()
-    assert decision.status == DecisionStatus.CONFIRMED
+    assert decision.status == TaskStatus.ACCEPTED
     kinds = list(decision.events.order_by("at", "id").values_list("kind", "status"))
     assert kinds == [
-        (Kind.RECORD, "open"),
-        (Kind.NOTE, "open"),
-        (Kind.REPORT, "done"),
-        (Kind.RETURN, "open"),
-        (Kind.REPORT, "done"),
-        (Kind.CONFIRM, "confirmed"),
+        (Kind.ISSUE, "issued"),
+        (Kind.NOTE, "issued"),
+        (Kind.ANSWER, "answered"),
+        (Kind.RETURN, "returned"),
+        (Kind.ANSWER, "answered"),
+        (Kind.ACCEPT, "accepted"),
     ]
-    audited = ChangeRecord.objects.filter(object_type="meetings.decision", object_id=decision.pk)
+    audited = ChangeRecord.objects.filter(object_type="tasks.task", object_id=decision.pk)
     assert audited.count() == 6
     with pytest.raises(PermissionDenied):  # confirmed: nothing more to do
         services.add_note(decision, "补充", by=world.department_user)
@@ -94,7 +96,7 @@ def test_user_unit_counts_for_task_force_users(world):
 def test_stale_version_is_refused(world):
     decision = decided(world)
     services.add_note(decision, "进展", by=world.department_user)  # notes bump the version
-    with pytest.raises(services.ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError):  # the 督办 item's own (tasks.services)
         services.report_done(decision, "已完成", by=world.department_user, expected_version=1)
     item = decision.item
     services.edit_item(item, by=world.office, summary="新说明", expected_version=1)
@@ -103,11 +105,29 @@ def test_stale_version_is_refused(world):
 
 
 def test_overdue(world):
-    decision = decided(world, deadline=TODAY - datetime.timedelta(days=1))
+    """Overdue as every 督办 item: the deadline passed and it is not confirmed (办结)."""
+    meeting = opened(world, day=TODAY - datetime.timedelta(days=5))
+    decision = decided(world, meeting=meeting, deadline=TODAY - datetime.timedelta(days=1))
     assert decision.is_overdue(TODAY)
     services.report_done(decision, "已完成", by=world.department_user)
     decision.refresh_from_db()
-    assert not decision.is_overdue(TODAY)  # waits for the office now
+    assert decision.is_overdue(TODAY)
+    services.confirm(decision, by=world.office)
+    decision.refresh_from_db()
+    assert not decision.is_overdue(TODAY)
+
+
+def test_a_deadline_before_the_meeting_is_refused(world):
+    meeting = opened(world, day=TODAY - datetime.timedelta(days=5))
+    with pytest.raises(ValidationError) as refused:
+        decided(world, meeting=meeting, deadline=TODAY - datetime.timedelta(days=6))
+    assert "deadline" in refused.value.message_dict
+    decision = decided(world, meeting=meeting)
+    with pytest.raises(ValidationError) as refused:
+        services.edit_decision(
+            decision, {"deadline": TODAY - datetime.timedelta(days=6)}, by=world.office
+        )
+    assert refused.value.message_dict["deadline"] == ["完成时限不能早于会议日期"]
 
 
 def test_agenda_editing(world):

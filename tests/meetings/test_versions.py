@@ -44,11 +44,11 @@ def test_the_page_says_someone_else_changed_it(world, step):
     who, form, done = STEPS[step]
     decision, seen = stale_decision(world, done)
     if step == "edit":
-        form = {**form, "unit": decision.unit_id}
+        form = {**form, "unit": decision.lead_unit_id}
     response = world.client(getattr(world, who)).post(
         f"/meetings/decisions/{decision.pk}/{step}/", {**form, "version": seen}, follow=True
     )
-    assert "已被他人修改" in response.content.decode()
+    assert "已被他人处理" in response.content.decode()  # the 督办 item's message
     assert unchanged(decision)
 
 

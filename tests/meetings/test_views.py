@@ -3,7 +3,8 @@
 import pytest
 
 from keyworks.meetings import services
-from keyworks.meetings.models import AgendaItem, DecisionStatus
+from keyworks.meetings.models import AgendaItem
+from keyworks.tasks.models import TaskStatus
 
 from .conftest import FUTURE, TODAY, decided, opened, other_unit_user, raised
 
@@ -75,7 +76,7 @@ def test_office_opens_and_edits_through_the_pages(world):
         {"text": "加快办理", "unit": world.department.pk, "deadline": FUTURE.isoformat()},
     )
     decision = item.decisions.get()
-    assert decision.unit == world.department
+    assert decision.lead_unit == world.department
     # Without an owner: nothing is recorded, the page says why.
     response = client.post(
         f"{base}/items/{item.pk}/decide/",
@@ -124,7 +125,7 @@ def test_read_only_roles_cannot_manage(world, who):
     ("who", "allowed"),
     [
         ("department_user", True),
-        ("office", True),
+        ("office", False),  # the responsible unit reports, as on every 督办 item
         ("other_unit", False),
         ("member", False),
         ("leader", False),
@@ -140,28 +141,26 @@ def test_decision_progress_by_own_unit_only(world, who, allowed):
     )
     assert response.status_code == (302 if allowed else 403)
     decision.refresh_from_db()
-    assert (decision.status == DecisionStatus.DONE) is allowed
+    assert (decision.status == TaskStatus.ANSWERED) is allowed
 
 
 def test_office_confirms_and_decision_list_filters(world):
     done = decided(world, text="已报完成的事项")
-    late = decided(
-        world, done.meeting, text="逾期事项", deadline=TODAY.replace(year=TODAY.year - 1)
-    )
+    late = decided(world, done.meeting, text="逾期事项", deadline=done.meeting.date)
     fgw = other_unit_user(world).unit
     other = decided(world, done.meeting, text="发改委事项", unit=fgw)
     services.report_done(done, "已完成", by=world.department_user)
     client = world.client(world.office)
     assert client.post(f"/meetings/decisions/{done.pk}/confirm/", {"version": 2}).status_code == 302
     done.refresh_from_db()
-    assert done.status == DecisionStatus.CONFIRMED
+    assert done.status == TaskStatus.ACCEPTED
 
     def shown(**params):
         body = client.get("/meetings/decisions/", params).content.decode()
         return {int(part.split('"')[0]) for part in body.split('data-decision="')[1:]}
 
     assert shown() == {done.pk, late.pk, other.pk}
-    assert shown(status="confirmed") == {done.pk}
+    assert shown(status="accepted") == {done.pk}
     assert shown(overdue="on") == {late.pk}
     assert shown(unit=fgw.pk) == {other.pk}
     detail = client.get(f"/meetings/decisions/{late.pk}/").content.decode()

@@ -9,10 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.test import Client
 
+from keyworks.coordination.extensions import as_of_day
 from keyworks.demo.loader import load_demo
 from keyworks.demo.synth import build_synth
 from keyworks.orgs.models import Role, User
-from keyworks.reporting.measures import default_month
+from keyworks.reporting.measures import default_month, project_measures, rollup
 from keyworks.reporting.registry import FIGURES, headline
 from keyworks.reporting.services import pause_project
 from keyworks.reporting.summary import month_summary
@@ -116,3 +117,42 @@ def test_each_figure_reads_the_same_on_every_surface(place):
     }
     counts = json.loads(client.get("/api/lights", query).content)["counts"]
     assert counts == {c: h[f"lights_{c}"] for c in ("green", "yellow", "red", "grey")}
+
+
+def total_of(html: str, key: str) -> str:
+    match = re.search(rf'data-total="{key}">([^<]*)<', html)
+    return match.group(1).strip() if match else ""
+
+
+def test_the_ledger_list_states_its_totals_as_the_registry_does(place):
+    """项目数 is the registry's 项目总数 (paused included, said so); the annual plan
+    leaves the paused projects out, as the dashboard does (159.70 vs 154.00 before)."""
+    programme, office, client, month = place
+    h = headline(programme, month, user=office)
+    html = client.get("/ledger/", {"programme": programme.code}).content.decode()
+    assert total_of(html, "count") == str(h["projects"])
+    assert total_of(html, "annual") == yi(h["annual_target"])
+    if h["paused"]:
+        assert total_of(html, "paused") == f"含暂停项目{h['paused']}个"
+        assert total_of(html, "annual-paused") == f"不含{month:%Y-%m}暂停项目{h['paused']}个"
+
+
+def test_the_map_and_the_screen_count_districts_as_the_measures_do(place):
+    """Each district's count on the battle map (and the big screen, same payload) is the
+    measures' district rollup; the paused projects left out are counted beside it."""
+    programme, office, client, month = place
+    query = {"programme": programme.code}
+    data = json.loads(client.get("/dashboards/map/data.json", query).content)
+    assert data["pm"] == f"{month:%Y-%m}"
+    measures = project_measures(programme, month)
+    expected = {r.label: r.projects for r in rollup(measures, "district") if r.key is not None}
+    assert {name: v[0] for name, v in data["d"].items() if v[0]} == {
+        name: n for name, n in expected.items() if n
+    }
+    paused = [m for m in measures.values() if m.paused]
+    assert sum(v[3] for v in data["d"].values()) == sum(len(m.districts) for m in paused)
+
+    screen = json.loads(client.get("/dashboards/screen/data.json", query).content)["figures"]
+    h = headline(programme, month, user=office)
+    assert screen["paused"] == h["paused"]
+    assert screen["problems_as_of"] == f"{as_of_day(month):%Y-%m-%d}"

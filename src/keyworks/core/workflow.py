@@ -213,7 +213,9 @@ class Workflow:
       `programme_id` of its change records; `many`: the many-to-many fields recorded with
       its fields (as sorted ids); `reasons`: whether a step's note is the record's reason;
     - `stale`: the error for a stale version; `related`: loaded with the locked row;
-    - `final`: the message when a final item is acted on (empty: a plain refusal)."""
+    - `final`: the message when a final item is acted on (empty: a plain refusal);
+    - `subject(item)`: the object its change records name (default the item itself; a
+      subclass extended by an upper app keeps the base item's one history)."""
 
     events: type[ItemEvent]
     may: Callable[[object, str, object], bool]
@@ -224,6 +226,7 @@ class Workflow:
     stale: type[ConcurrentEditError] = ConcurrentEditError
     related: tuple[str, ...] = ()
     final: str = ""
+    subject: Callable[[object], object] | None = None
 
     def lock(self, item):
         return lock(item, *self.related)
@@ -244,7 +247,7 @@ class Workflow:
         self.log.record_change(
             by=by,
             action=action,
-            obj=item,
+            obj=self.subject(item) if self.subject else item,
             before=before or None,
             after=after or None,
             reason=reason if self.reasons else "",

@@ -23,7 +23,7 @@ from keyworks.ledger.permissions import can, editable_fields, get_project
 from keyworks.ledger.programmes import current_programme
 from keyworks.orgs.models import Region
 from keyworks.reporting import lights as warning_lights
-from keyworks.reporting.measures import default_month
+from keyworks.reporting.registry import paused_projects
 
 from . import js_labels
 from .geo import round_geometry
@@ -141,7 +141,11 @@ def map_payload(programme, qs) -> dict:
     `p`: [id, lng, lat, stage index, category index, name, total 万元, completion %]
     (lng/lat null when unplaced); `dims`: the colour-by choices, whose `i` is the point
     position holding the index into `v`; `l`: {id: LineString coordinates};
-    `d`: {district name: [count, total, completed]}; `m`: the district measures;
+    `d`: {district name: [count, total, completed, paused]} — the first three over the
+    projects not paused in the month the lights are of, as the measures' district
+    rollup counts them (`reporting.registry`), the fourth the paused ones left out;
+    `o`: the districts with no boundary shape, [name, count, total, completed, paused]
+    each, listed beside the map; `pm`: that month (YYYY-MM); `m`: the district measures;
     `g`: {id: index into the light dim's `v`} (warning light of the last finished month;
     archived projects have none). A dim with `g` names that lookup instead of `i`, and
     may carry its own colours `c`.
@@ -187,18 +191,8 @@ def map_payload(programme, qs) -> dict:
         line = line_coordinates(geometry)
         if line:
             lines[pk] = line
-    through = Project.districts.through.objects.filter(project__in=qs.order_by().values("pk"))
-    districts = {
-        row["region__name"]: [row["n"], whole(row["t"]), whole(row["c"])]
-        for row in through.values("region__name")
-        .annotate(
-            n=Count("project_id"),
-            t=Sum("project__total_investment"),
-            c=Sum("project__completed_investment"),
-        )
-        .order_by("region__name")
-    }
-    month = default_month(programme)
+    month, paused = paused_projects(programme)
+    districts = district_figures(qs, paused)
     lights = warning_lights.project_lights(programme, month)
     light_index = {color: i for i, color in enumerate(warning_lights.COLORS)}
     data = {
@@ -223,10 +217,39 @@ def map_payload(programme, qs) -> dict:
         "p": points,
         "l": lines,
         "d": districts,
+        "o": [[name, *districts.get(name, [0, 0, 0, 0])] for name in shapeless(programme)],
+        "pm": f"{month:%Y-%m}",
         "m": [[key, label] for key, label in MEASURES],
         "thin": int(thin),
     }
     return data
+
+
+def district_figures(qs, paused: set) -> dict[str, list[int]]:
+    """{district name: [projects, total 万元, completed 万元, paused projects]} of `qs`:
+    the paused ones are left out of the first three, as the measures' rollup does (a
+    project in several districts counts in each)."""
+    through = Project.districts.through.objects.filter(project__in=qs.order_by().values("pk"))
+    kept = ~Q(project_id__in=paused)
+    rows = (
+        through.values("region__name")
+        .annotate(
+            n=Count("project_id", filter=kept),
+            t=Sum("project__total_investment", filter=kept),
+            c=Sum("project__completed_investment", filter=kept),
+            p=Count("project_id", filter=Q(project_id__in=paused)),
+        )
+        .order_by("region__name")
+    )
+    return {r["region__name"]: [r["n"], whole(r["t"]), whole(r["c"]), r["p"]] for r in rows}
+
+
+def shapeless(programme) -> list[str]:
+    """The programme's districts the map cannot draw (no boundary), in their order."""
+    regions = Region.objects.filter(parent=programme.region).order_by("sort", "code", "pk")
+    return list(
+        regions.filter(Q(boundary__isnull=True) | Q(boundary={})).values_list("name", flat=True)
+    )
 
 
 def line_coordinates(geometry) -> list | None:

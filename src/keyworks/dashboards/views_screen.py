@@ -92,6 +92,7 @@ def screen_payload(request, programme, month: datetime.date) -> dict:
         "updated": timezone.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"),
         "figures": {
             "projects": f["projects"],
+            "paused": f["paused"],
             "started": f["started"],
             "new_projects": f["new_projects"],
             "start_rate": text(f["start_rate"]),
@@ -102,6 +103,7 @@ def screen_payload(request, programme, month: datetime.date) -> dict:
             "elapsed": text(f["elapsed"]),
             "problems_open": f["problems_open"],
             "problems_overdue": f["problems_overdue"],
+            "problems_as_of": f"{f['problems_as_of']:%Y-%m-%d}",
             "report_rate": text(f["report_rate"]),
         },
         "stages": [[str(s["label"]), s["count"]] for s in f["stages"]],

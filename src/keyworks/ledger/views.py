@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from .forms import ArchiveForm, MemberForm, MilestoneForm, PhotoForm, ProjectFor
 from .models import Milestone, Photo, TaskForceMember, districts_prefetch
 from .permissions import can, editable_fields, get_project, require
 from .programmes import current_programme
+from .totals import list_totals
 
 PAGE_SIZE = 50
 
@@ -30,12 +30,7 @@ def project_list(request):
     programme = current_programme(request)
     project_filter = filtered_projects(request, programme)
     qs = project_filter.qs
-    totals = qs.order_by().aggregate(
-        count=Count("id"),
-        total=Sum("total_investment"),
-        completed=Sum("completed_investment"),
-        annual=Sum("annual_investment"),
-    )
+    totals = list_totals(programme, qs)
     paginator = Paginator(
         qs.select_related("category", "responsible_unit").prefetch_related(districts_prefetch()),
         PAGE_SIZE,

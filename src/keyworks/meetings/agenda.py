@@ -22,11 +22,13 @@ from keyworks.factors.services import shortfalls
 from keyworks.ledger.models import Project
 from keyworks.reporting.lights import RED, project_lights
 from keyworks.reporting.models import MonthlyReport
+from keyworks.tasks.models import OPEN_STATUSES as UNFINISHED_STATUSES
+from keyworks.tasks.models import TaskStatus
 
-from .models import UNFINISHED_STATUSES, AgendaKind, Decision, DecisionStatus
+from .models import AgendaKind, Decision
 
 STATUS_LABELS = dict(ProblemStatus.choices)
-DECISION_LABELS = dict(DecisionStatus.choices)
+DECISION_LABELS = dict(TaskStatus.choices)
 WEEK = datetime.timedelta(days=7)
 
 
@@ -61,7 +63,7 @@ def carry_over(programme, before_meeting=None) -> list[Entry]:
     meetings: the next meeting starts by following them up."""
     decisions = Decision.objects.filter(
         meeting__programme=programme, status__in=UNFINISHED_STATUSES
-    ).select_related("meeting", "unit")
+    ).select_related("meeting", "lead_unit")
     if before_meeting is not None:
         decisions = decisions.filter(meeting__date__lte=before_meeting.date).exclude(
             meeting=before_meeting
@@ -69,11 +71,11 @@ def carry_over(programme, before_meeting=None) -> list[Entry]:
     entries = []
     for d in decisions.order_by("meeting__date", "meeting__number", "item__sort", "sort", "id"):
         summary = (
-            f"{d.meeting.title}议定：{d.text.rstrip('。')}。责任单位：{d.unit.name}；"
+            f"{d.meeting.title}议定：{d.text.rstrip('。')}。责任单位：{d.lead_unit.name}；"
             f"完成时限：{cn_date(d.deadline)}；当前状态：{DECISION_LABELS[d.status]}。"
         )
-        if d.done_note:
-            summary += f"完成情况：{d.done_note}"
+        if d.answer:
+            summary += f"完成情况：{d.answer}"
         entries.append(
             Entry(
                 kind=AgendaKind.CARRY_OVER,

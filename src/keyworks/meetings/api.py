@@ -19,17 +19,18 @@ from keyworks.core.calendar import check_day, local_today
 from keyworks.core.schemas import READ_ERRORS, WRITE_ERRORS, Day, EventOut, Version, event_out
 from keyworks.ledger.permissions import choose_programme, get_programme, require
 from keyworks.orgs.models import Unit
+from keyworks.tasks.models import TaskStatus
 
 from . import permissions, services
 from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xlsx
 from .filters import filter_decisions, label_rows, programme_decisions
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
-from .models import AgendaKind, DecisionStatus, Meeting
+from .models import AgendaKind, Meeting
 from .views import agenda_items
 
 router = Router(tags=["meetings"])
 
-STATUS_HELP = " | ".join(DecisionStatus.values)
+STATUS_HELP = " | ".join(TaskStatus.values)
 
 
 # --- schemas -------------------------------------------------------------------------
@@ -51,7 +52,7 @@ class DecisionOut(Schema):
     status: str = Field(description=STATUS_HELP)
     status_label: str
     overdue: bool
-    done_note: str
+    done_note: str = Field(description=gettext_lazy("完成情况（责任单位的反馈）"))
     progress: str | None = Field(None, description=gettext_lazy("最新进展情况（列表：截至 as_of）"))
     project_name: str = Field("", description=gettext_lazy("项目名称（列表）"))
     version: int = Field(description=gettext_lazy("办理时原样提交"))
@@ -186,12 +187,12 @@ def decision_out(d, today) -> dict:
         "meeting_title": d.meeting.title,
         "item": d.item_id,
         "text": d.text,
-        "unit": {"id": d.unit_id, "name": d.unit.name},
+        "unit": {"id": d.lead_unit_id, "name": d.lead_unit.name},
         "deadline": d.deadline,
         "status": d.status,
         "status_label": d.get_status_display(),
         "overdue": d.is_overdue(today),
-        "done_note": d.done_note,
+        "done_note": d.answer,
         "version": d.version,
     }
 

@@ -11,20 +11,14 @@ import datetime
 from collections import Counter
 
 from django.db import transaction
+from django.urls import reverse
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.orgs.models import Role, RoleAssignment, Unit, User
+from keyworks.tasks.models import TaskEvent, TaskKind, TaskStatus
 
 from .agenda import cn_date, compile_agenda, open_problems, problem_summary
-from .models import (
-    AgendaItem,
-    AgendaKind,
-    Decision,
-    DecisionEvent,
-    DecisionStatus,
-    Meeting,
-    MeetingStatus,
-)
+from .models import AgendaItem, AgendaKind, Decision, Meeting, MeetingStatus
 
 PLACE = "市政府第一会议室"
 CHAIR = "市政府副市长、指挥部常务副指挥长"
@@ -105,9 +99,9 @@ def _unit_for(item, units) -> Unit:
     return units["fgw"]
 
 
-def _event(decision, kind, at, actor, note=""):
-    return DecisionEvent(
-        decision=decision, kind=kind, at=at, status=decision.status, actor=actor, note=note
+def _event(decision, kind, at, actor, note="", unit=None):
+    return TaskEvent(
+        task=decision, kind=kind, at=at, status=decision.status, actor=actor, note=note, unit=unit
     )
 
 
@@ -178,25 +172,34 @@ def load_demo(programme) -> Counter:
         for item, steps in zip(targets, lifecycle, strict=False):
             unit = _unit_for(item, units)
             deadline = day + datetime.timedelta(days=steps[0])
+            problem = item.problem
             decision = Decision.objects.create(
+                programme=programme,
+                kind=TaskKind.DECISION,
                 meeting=meeting,
                 item=item,
                 text=_decision_text(item, unit, deadline),
-                unit=unit,
+                problem=problem,
+                project=None if problem is not None else item.project,
+                subject_label=f"{meeting.title}（{day:%Y-%m-%d}）",
+                subject_url=reverse("meetings:meeting_detail", args=[meeting.pk]),
+                lead_unit=unit,
                 deadline=deadline,
                 sort=1,
-                created_by=office,
-                created_at=_at(day, 11),
+                issued_by=office,
+                recorded_by=office,
+                issued_on=day,
+                issued_at=_at(day, 11),
             )
-            DecisionEvent.objects.bulk_create(
-                [_event(decision, DecisionEvent.Kind.RECORD, _at(day, 11), office, decision.text)]
+            TaskEvent.objects.bulk_create(
+                [_event(decision, TaskEvent.Kind.ISSUE, _at(day, 11), office, decision.text, unit)]
             )
             created["decisions"] += 1
             decided.add(_key(item))
             pending.append((decision, steps))
     _follow_up(pending, before=_at("2026-01-01", 0), office=office, programme=programme)
-    created["decision_events"] = DecisionEvent.objects.filter(
-        decision__meeting__programme=programme
+    created["decision_events"] = TaskEvent.objects.filter(
+        task__decision__meeting__programme=programme
     ).count()
     return created
 
@@ -232,30 +235,31 @@ def _follow_up(pending, *, before, office, programme) -> None:
     """Apply the follow-up steps dated before `before` (report done, confirm)."""
     for decision, (_days, report, confirm) in pending:
         events = []
-        if report and _at(report) < before and decision.status == DecisionStatus.OPEN:
-            actor = _unit_user(programme, decision.unit, office)
-            decision.status = DecisionStatus.DONE
-            decision.done_note = "已按会议要求完成，相关材料已报指挥部办公室。"
-            decision.done_at = _at(report, 15)
-            decision.version += 1
-            events.append(
-                _event(
-                    decision, DecisionEvent.Kind.REPORT, decision.done_at, actor, decision.done_note
-                )
-            )
-        if confirm and _at(confirm) < before and decision.status == DecisionStatus.DONE:
-            decision.status = DecisionStatus.CONFIRMED
-            decision.confirmed_at = _at(confirm, 9)
+        if report and _at(report) < before and decision.status == TaskStatus.ISSUED:
+            actor = _unit_user(programme, decision.lead_unit, office)
+            decision.status = TaskStatus.ANSWERED
+            decision.answer = "已按会议要求完成，相关材料已报指挥部办公室。"
+            decision.answered_at = _at(report, 15)
             decision.version += 1
             events.append(
                 _event(
                     decision,
-                    DecisionEvent.Kind.CONFIRM,
-                    decision.confirmed_at,
-                    office,
-                    "经核实已办结",
+                    TaskEvent.Kind.ANSWER,
+                    decision.answered_at,
+                    actor,
+                    decision.answer,
+                    decision.lead_unit,
+                )
+            )
+        if confirm and _at(confirm) < before and decision.status == TaskStatus.ANSWERED:
+            decision.status = TaskStatus.ACCEPTED
+            decision.accepted_at = _at(confirm, 9)
+            decision.version += 1
+            events.append(
+                _event(
+                    decision, TaskEvent.Kind.ACCEPT, decision.accepted_at, office, "经核实已办结"
                 )
             )
         if events:
             decision.save()
-            DecisionEvent.objects.bulk_create(events)
+            TaskEvent.objects.bulk_create(events)

@@ -66,7 +66,7 @@ def write_decisions_xlsx(programme, rows, fileobj: IO[bytes], *, day: dt.date, t
                 count,
                 d.project_name or "",
                 d.text_then or d.text,
-                d.unit.name,
+                d.lead_unit.name,
                 d.deadline,
                 d.progress_then or "",
                 status_text(d),

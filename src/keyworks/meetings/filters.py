@@ -3,7 +3,7 @@ the API.
 
 `as_of` (YYYY-MM-DD) shows the list as it stood at the end of that day (Asia/Shanghai):
 the decisions recorded by then, with their status, progress note and overdue flag then,
-computed from DecisionEvent (core.asof). The keyword
+computed from the decisions' TaskEvent rows (core.asof). The keyword
 searches every decision, confirmed ones included."""
 
 import datetime
@@ -13,17 +13,18 @@ from django.db.models.functions import Coalesce
 
 from keyworks.core import asof
 from keyworks.core.calendar import end_of_day, local_today
+from keyworks.tasks.models import TaskEvent, TaskStatus
 
 from .forms import DecisionFilterForm
-from .models import Decision, DecisionEvent, DecisionStatus
+from .models import Decision
 
-STATUS_LABELS = dict(DecisionStatus.choices)
+STATUS_LABELS = dict(TaskStatus.choices)
 # Events whose note tells how the decision is being carried out (进展情况).
 PROGRESS_KINDS = (
-    DecisionEvent.Kind.NOTE,
-    DecisionEvent.Kind.REPORT,
-    DecisionEvent.Kind.CONFIRM,
-    DecisionEvent.Kind.RETURN,
+    TaskEvent.Kind.NOTE,
+    TaskEvent.Kind.ANSWER,
+    TaskEvent.Kind.ACCEPT,
+    TaskEvent.Kind.RETURN,
 )
 
 
@@ -31,12 +32,10 @@ def with_state(queryset, cutoff=None):
     """Annotate `status_then`, `text_then` (the text as recorded or last edited),
     `progress_then` (the latest progress note) and `project_name`, as of `cutoff` (an
     aware datetime) or now."""
-    Kind = DecisionEvent.Kind
-    return asof.with_state(queryset, DecisionEvent, cutoff).annotate(
-        text_then=asof.latest(DecisionEvent, "note", cutoff, kind__in=(Kind.RECORD, Kind.EDIT)),
-        progress_then=asof.latest(
-            DecisionEvent, "note", cutoff, ~Q(note=""), kind__in=PROGRESS_KINDS
-        ),
+    Kind = TaskEvent.Kind
+    return asof.with_state(queryset, TaskEvent, cutoff).annotate(
+        text_then=asof.latest(TaskEvent, "note", cutoff, kind__in=(Kind.ISSUE, Kind.EDIT)),
+        progress_then=asof.latest(TaskEvent, "note", cutoff, ~Q(note=""), kind__in=PROGRESS_KINDS),
         project_name=Coalesce(
             "item__project__name",
             "item__problem__project__name",
@@ -53,11 +52,11 @@ def keyword_filter(queryset, value: str):
     value = (value or "").strip()
     if not value:
         return queryset
-    noted = DecisionEvent.objects.filter(decision=OuterRef("pk"), note__icontains=value)
+    noted = TaskEvent.objects.filter(task=OuterRef("pk"), note__icontains=value)
     return queryset.filter(
         Q(text__icontains=value)
-        | Q(done_note__icontains=value)
-        | Q(unit__name__icontains=value)
+        | Q(answer__icontains=value)
+        | Q(lead_unit__name__icontains=value)
         | Q(item__title__icontains=value)
         | Q(meeting__title__icontains=value)
         | Q(item__project__name__icontains=value)
@@ -72,18 +71,18 @@ def filter_decisions(queryset, values: dict, *, today: datetime.date | None = No
     as_of = values.get("as_of")
     cutoff = end_of_day(as_of) if as_of else None
     if cutoff is not None:
-        queryset = queryset.filter(created_at__lt=cutoff)
+        queryset = queryset.filter(issued_at__lt=cutoff)
     queryset = with_state(keyword_filter(queryset, values.get("q")), cutoff)
     day = as_of or today or local_today()
     if values.get("status"):
         queryset = queryset.filter(status_then=values["status"])
     if values.get("unit"):
-        queryset = queryset.filter(unit=values["unit"])
+        queryset = queryset.filter(lead_unit=values["unit"])
     if values.get("meeting"):
         queryset = queryset.filter(meeting=values["meeting"])
     if values.get("overdue"):
         queryset = queryset.filter(Decision.overdue_q(day, status="status_then"))
-    return queryset.select_related("meeting", "unit", "item").order_by(
+    return queryset.select_related("meeting", "lead_unit", "item").order_by(
         "-meeting__date", "item__sort", "sort", "id"
     )
 

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy
 from keyworks.core.calendar import validate_day
 from keyworks.core.forms import style_fields
 from keyworks.orgs.models import Unit
+from keyworks.tasks.models import TaskStatus
 
-from .models import Decision, DecisionStatus, Meeting
+from .models import Decision, Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -81,7 +82,7 @@ class DecisionFilterForm(StyledForm):
     status = forms.ChoiceField(
         label=gettext_lazy("状态"),
         required=False,
-        choices=[("", gettext_lazy("全部"))] + DecisionStatus.choices,
+        choices=[("", gettext_lazy("全部"))] + TaskStatus.choices,
     )
     unit = forms.ModelChoiceField(
         label=gettext_lazy("责任单位"),
@@ -101,7 +102,7 @@ class DecisionFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         qs = units()
         if programme is not None:
-            used = Decision.objects.filter(meeting__programme=programme).values("unit")
+            used = Decision.objects.filter(meeting__programme=programme).values("lead_unit")
             qs = Unit.objects.filter(pk__in=used)
             self.fields["meeting"].queryset = Meeting.objects.filter(programme=programme)
         self.fields["unit"].queryset = qs

@@ -128,7 +128,7 @@ def decision_line(n: int, d) -> str:
     return _("%(n)s. %(text)s（责任单位：%(unit)s；完成时限：%(deadline)s）") % {
         "n": n,
         "text": d.text,
-        "unit": d.unit.name,
+        "unit": d.lead_unit.name,
         "deadline": cn_date(d.deadline),
     }
 
@@ -183,7 +183,7 @@ def summary_table(doc, decisions) -> None:
         set_font(cell.paragraphs[0].add_run(str(text)), HEADING_FONT, 12)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for n, d in enumerate(decisions, start=1):
-        values = (str(n), d.text, d.unit.name, cn_date(d.deadline), d.get_status_display())
+        values = (str(n), d.text, d.lead_unit.name, cn_date(d.deadline), d.get_status_display())
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             set_font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)

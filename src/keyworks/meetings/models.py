@@ -2,8 +2,8 @@
 
 The agenda is compiled from the data when the office opens a meeting and stored as a
 snapshot (`AgendaItem`), so the minutes keep what was discussed even after the problems
-move on. Each `Decision` is a tracked item (core.workflow); `DecisionEvent` is its
-append-only history."""
+move on. Each `Decision` is a 督办 item (tasks.Task of kind "decision", extended by
+multi-table inheritance: one record); `TaskEvent` is its append-only history."""
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from keyworks.core.permissions import RestrictedQuerySet
-from keyworks.core.workflow import ItemEvent, StatusRules, TrackedItem
+from keyworks.core.workflow import StatusRules
+from keyworks.tasks.models import OPEN_STATUSES, Task, TaskStatus
 
 
 class MeetingStatus(models.TextChoices):
@@ -123,56 +124,31 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class DecisionStatus(models.TextChoices):
-    OPEN = "open", _("办理中")
-    DONE = "done", _("已报完成")
-    CONFIRMED = "confirmed", _("已确认办结")
+class Decision(Task):
+    """A decision of the meeting (议定事项): what, which unit, by when — a 督办 item of kind
+    "decision" (tasks.Task: one record, on the 督办 list with the supervision items and
+    instructions) placed on an agenda item. Followed with the task's steps: the
+    responsible unit reports it done (answer), the office confirms it (accept) or returns
+    it; the meeting adds `edit` (its content, while the meeting is open and nothing was
+    reported) and `note` (进展情况). Its history is the task's (`TaskEvent`)."""
 
-
-UNFINISHED_STATUSES = (DecisionStatus.OPEN, DecisionStatus.DONE)
-
-
-class Decision(TrackedItem):
-    """A decision of the meeting (议定事项): what, which unit, by when. Followed like a
-    problem: open → done (the unit reports) → confirmed (the office checks)."""
-
-    OPEN_STATUSES = UNFINISHED_STATUSES
-    FINAL_STATUSES = (DecisionStatus.CONFIRMED,)
-    OVERDUE_STATUSES = (DecisionStatus.OPEN,)  # once reported done it waits for the office
-    # edit: its content, while the meeting is open; progress: notes and the report of the
-    # responsible unit; confirm: the office confirms (or returns) what was reported done.
     STEPS = {
-        "edit": (DecisionStatus.OPEN,),
-        "progress": UNFINISHED_STATUSES,
-        "confirm": (DecisionStatus.DONE,),
+        **Task.STEPS,
+        "edit": (TaskStatus.ISSUED,),
+        "note": OPEN_STATUSES,
     }
 
+    task = models.OneToOneField(
+        Task, on_delete=models.PROTECT, parent_link=True, primary_key=True, related_name="decision"
+    )
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="decisions")
-    text = models.TextField(_("议定事项"))
-    unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
-    )
-    deadline = models.DateField(_("完成时限"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
-    )
-    done_note = models.TextField(_("完成情况"), blank=True)
-    done_at = models.DateTimeField(_("报完成时间"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     sort = models.PositiveIntegerField(_("排序"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("记录时间"))
 
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["item__sort", "item_id", "sort", "id"]
+        ordering = ["item__sort", "item_id", "sort", "task_id"]
         verbose_name = _("议定事项")
         verbose_name_plural = _("议定事项")
 
@@ -188,25 +164,3 @@ class Decision(TrackedItem):
         if step == "edit" and not self.meeting.allows("edit"):
             return self.meeting.refusal("edit")
         return super().refusal(step)
-
-
-class DecisionEvent(ItemEvent):
-    """One step in a decision's life, with its status after the step. Append-only."""
-
-    ITEM = "decision"
-
-    class Kind(models.TextChoices):
-        RECORD = "record", _("记录")
-        EDIT = "edit", _("修改")
-        NOTE = "note", _("进展情况")
-        REPORT = "report", _("报完成")
-        CONFIRM = "confirm", _("确认办结")
-        RETURN = "return", _("退回")
-
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(_("事项"), max_length=8, choices=Kind.choices)
-    status = models.CharField(_("状态"), max_length=10, choices=DecisionStatus.choices)
-
-    class Meta(ItemEvent.Meta):
-        verbose_name = _("议定事项办理记录")
-        verbose_name_plural = _("议定事项办理记录")

@@ -16,19 +16,22 @@ from keyworks.orgs.roles import (
     own_unit_ids,
     programme_ids,
 )
+from keyworks.tasks.permissions import TASK_STEPS, can_task
 
 from .models import Decision, Meeting
 
 # --- meetings ----------------------------------------------------------------
 # The weekly dispatch meeting. The office opens meetings, edits the agenda and records
-# decisions, and confirms decisions reported done. Everyone in the programme reads its
-# meetings; the users of a decision's responsible unit (department role or User.unit)
-# report progress and completion on it. Whether the status allows a step (the meeting
-# still open, the decision reported done) is the models' rule (Meeting/Decision.STEPS).
+# decisions. Everyone in the programme reads its meetings and their decisions. A decision
+# is a 督办 item (tasks.Task): reporting it done (answer), confirming (accept) and
+# returning it follow the tasks rules (`tasks.permissions.can_task`); the meeting adds
+# editing it (the office, while the meeting is open) and progress notes (the office or the
+# users of its responsible unit, department role or User.unit). Whether the status allows
+# a step is the models' rule (Meeting/Decision.STEPS).
 
 MEETING_ACTIONS = frozenset({"view", "export", "edit"})
-DECISION_ACTIONS = frozenset({"view", "edit", "progress", "confirm"})
-DECISION_STEPS = ("edit", "progress", "confirm")
+DECISION_ACTIONS = frozenset({"view", "edit", "note"})
+DECISION_STEPS = ("edit", "note", *TASK_STEPS)
 
 
 @restriction(Meeting)
@@ -104,8 +107,10 @@ def get_meeting(user, pk, action: str = "view"):
 
 
 def can_decision(user, action: str, decision) -> bool:
-    """view: the programme; edit, confirm (or return): the office; progress (notes, report
-    done): the office or the responsible unit."""
+    """view: the programme; edit: the office; note (进展情况): the office or the responsible
+    unit. answer, accept, return: the tasks rules."""
+    if action in TASK_STEPS:
+        return can_task(user, action, decision)
     if action not in DECISION_ACTIONS:
         raise ValueError(f"unknown decision action {action!r}")
     if not is_active_user(user):
@@ -114,9 +119,9 @@ def can_decision(user, action: str, decision) -> bool:
     if action == "view":
         return is_superuser(user) or programme_id in programme_ids(user)
     office = is_office(user, programme_id)
-    if action in {"edit", "confirm"}:
+    if action == "edit":
         return office
-    return office or decision.unit_id in meeting_unit_ids(user, programme_id)
+    return office or decision.lead_unit_id in meeting_unit_ids(user, programme_id)
 
 
 def decision_steps(user, decision, steps=DECISION_STEPS) -> dict[str, bool]:
@@ -127,7 +132,7 @@ def decision_steps(user, decision, steps=DECISION_STEPS) -> dict[str, bool]:
 def get_decision(user, pk, action: str = "view"):
     return fetch(
         Decision.objects.restrict(user).select_related(
-            "meeting", "meeting__programme", "unit", "item"
+            "meeting", "meeting__programme", "lead_unit", "item"
         ),
         pk=pk,
         allowed=lambda decision: can_decision(user, action, decision),

@@ -1,8 +1,9 @@
 """Meeting decision reminders (工作提醒), computed from the decisions on every call.
 
-- users of a decision's responsible unit: open decisions whose deadline is within
-  `NEAR_DAYS` days or has passed;
+- users of a decision's responsible unit: decisions waiting for them (issued or
+  returned) whose deadline is within `NEAR_DAYS` days or has passed;
 - office: decisions reported done and waiting for confirmation.
+Decisions are 督办 items; the tasks app leaves them to these reminders (no double).
 """
 
 import datetime
@@ -15,8 +16,9 @@ from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder, deadline_state, short
 from keyworks.orgs.models import Role
 from keyworks.orgs.roles import programme_ids
+from keyworks.tasks.models import WAITING_FOR_UNIT, TaskStatus
 
-from .models import Decision, DecisionStatus
+from .models import Decision
 from .permissions import meeting_unit_ids
 
 NEAR_DAYS = 3
@@ -31,14 +33,14 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     for programme_id in programme_ids(user):
         units = meeting_unit_ids(user, programme_id)
         if units:
-            condition |= Q(meeting__programme_id=programme_id, unit_id__in=units)
+            condition |= Q(meeting__programme_id=programme_id, lead_unit_id__in=units)
     decisions = (
         Decision.objects.filter(condition)
         .filter(
-            status=DecisionStatus.OPEN,
+            status__in=WAITING_FOR_UNIT,
             deadline__lte=today + datetime.timedelta(days=NEAR_DAYS),
         )
-        .select_related("meeting", "unit")
+        .select_related("meeting", "lead_unit")
         .order_by("deadline", "pk")
     )
     result = []
@@ -54,7 +56,7 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
                 programme_id=d.meeting.programme_id,
                 due=d.deadline,
                 overdue=overdue,
-                detail=_("责任单位：%(unit)s") % {"unit": d.unit.name},
+                detail=_("责任单位：%(unit)s") % {"unit": d.lead_unit.name},
             )
         )
     return result
@@ -65,9 +67,9 @@ def _confirm_reminders(user, today: datetime.date) -> list[Reminder]:
     if not programmes:
         return []
     decisions = (
-        Decision.objects.filter(meeting__programme_id__in=programmes, status=DecisionStatus.DONE)
-        .select_related("meeting", "unit")
-        .order_by("done_at", "pk")
+        Decision.objects.filter(meeting__programme_id__in=programmes, status=TaskStatus.ANSWERED)
+        .select_related("meeting", "lead_unit")
+        .order_by("answered_at", "pk")
     )
     return [
         Reminder(
@@ -79,9 +81,12 @@ def _confirm_reminders(user, today: datetime.date) -> list[Reminder]:
             programme_id=d.meeting.programme_id,
             detail=(
                 _("%(unit)s 报完成于 %(date)s")
-                % {"unit": d.unit.name, "date": f"{d.done_at.astimezone(SHANGHAI):%Y-%m-%d}"}
-                if d.done_at
-                else d.unit.name
+                % {
+                    "unit": d.lead_unit.name,
+                    "date": f"{d.answered_at.astimezone(SHANGHAI):%Y-%m-%d}",
+                }
+                if d.answered_at
+                else d.lead_unit.name
             ),
         )
         for d in decisions

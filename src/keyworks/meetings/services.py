@@ -7,30 +7,26 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keyworks.audit import services as audit_log
 from keyworks.audit.services import diff, record_change, snapshot
+from keyworks.core.calendar import local_today
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, required_text
 from keyworks.core.workflow import Workflow, bump, lock
 from keyworks.orgs.models import Unit
+from keyworks.tasks import services as task_services
+from keyworks.tasks.models import TaskEvent, TaskKind
 
 from .agenda import compile_agenda
-from .models import (
-    AgendaItem,
-    AgendaKind,
-    Decision,
-    DecisionEvent,
-    DecisionStatus,
-    Meeting,
-    MeetingStatus,
-)
+from .models import AgendaItem, AgendaKind, Decision, Meeting, MeetingStatus
 from .permissions import can_decision, can_open_meeting, require_meeting
 
-Kind = DecisionEvent.Kind
+Kind = TaskEvent.Kind
 INFO_FIELDS = ("title", "date", "place", "chair", "attendees")
 
 
@@ -245,16 +241,20 @@ def move_item(item, step: int, *, by) -> None:
 
 
 # --- decisions -------------------------------------------------------------------------
+# A decision is a 督办 item (tasks.Task of kind "decision"): it is created and followed
+# through the tasks services (answer = reported done, accept = confirmed, return); the
+# meeting's own steps (edit while the meeting is open, progress notes) write to the same
+# record and the same history (TaskEvent).
 
 
 FLOW = Workflow(
-    events=DecisionEvent,
+    events=TaskEvent,
     may=can_decision,
     log=audit_log,
-    scope=lambda d: {"programme_id": d.meeting.programme_id},
-    reasons=False,  # a decision's notes are on its events
-    stale=ConcurrentEditError,
-    related=("meeting", "meeting__programme", "unit"),
+    scope=lambda d: {"project_id": d.project_id, "programme_id": d.programme_id},
+    stale=task_services.ConcurrentEditError,
+    related=("meeting", "meeting__programme", "lead_unit"),
+    subject=task_services.as_task,
 )
 
 
@@ -271,26 +271,45 @@ def _decision_fields(data: dict) -> dict:
         errors["deadline"] = _("请填写完成时限")
     if errors:
         raise ValidationError(errors)
-    return {"text": text, "unit": unit, "deadline": deadline}
+    return {"text": text, "lead_unit": unit, "deadline": deadline}
+
+
+def _subject(item) -> dict:
+    """What the 督办 item is about: the agenda item's problem or project, and the meeting."""
+    problem = item.problem or (item.carried.problem if item.carried_id else None)
+    project = item.project or (item.carried.project if item.carried_id else None)
+    meeting = item.meeting
+    return {
+        "problem": problem,
+        "project": None if problem is not None else project,
+        "subject_label": f"{meeting.title}（{meeting.date:%Y-%m-%d}）",
+        "subject_url": reverse("meetings:meeting_detail", args=[meeting.pk]),
+    }
 
 
 @transaction.atomic
 def record_decision(item, data: dict, *, by) -> Decision:
-    """A decision on an agenda item: text, responsible unit and deadline (all required)."""
+    """A decision on an agenda item: text, responsible unit and deadline (all required),
+    issued as a 督办 item of kind "decision" in the office's name."""
     current = _locked_item(item, by)
     fields = _decision_fields(data)
     meeting = current.meeting
     last = current.decisions.aggregate(s=Max("sort"))["s"] or 0
-    decision = Decision.objects.create(
-        meeting=meeting,
-        item=current,
-        sort=last + 1,
-        created_by=by,
-        created_at=timezone.now(),
-        **fields,
+    # Issued on the meeting's day (a meeting entered afterwards keeps its date): the
+    # deadline may not be before it.
+    issued_on = min(meeting.date, local_today())
+    return task_services.create_task(
+        by,
+        programme=meeting.programme,
+        kind=TaskKind.DECISION,
+        text=fields["text"],
+        lead_unit=fields["lead_unit"],
+        deadline=fields["deadline"],
+        **_subject(current),
+        issued_on=issued_on,
+        record=Decision,
+        extra={"meeting": meeting, "item": current, "sort": last + 1},
     )
-    FLOW.created(decision, by=by, kind=Kind.RECORD, note=decision.text)
-    return decision
 
 
 @transaction.atomic
@@ -301,14 +320,17 @@ def edit_decision(decision, data: dict, *, by, expected_version=None) -> Decisio
     FLOW.check(current, by=by, step="edit", expected_version=expected_version)
     merged = {
         "text": data.get("text", current.text),
-        "unit": data.get("unit") or current.unit,
+        "unit": data.get("unit") or current.lead_unit,
         "deadline": data.get("deadline") or current.deadline,
     }
+    fields = _decision_fields(merged)
+    if fields["deadline"] < current.issued_on:
+        raise ValidationError({"deadline": _("完成时限不能早于会议日期")})
     before = FLOW.state(current)
-    for field, value in _decision_fields(merged).items():
+    for field, value in fields.items():
         setattr(current, field, value)
     bump(current)
-    DecisionEvent.record(current, by=by, kind=Kind.EDIT, note=current.text)
+    TaskEvent.record(current, by=by, kind=Kind.EDIT, note=current.text, unit=current.lead_unit)
     FLOW.audit(current, by=by, action="update", before=before, after=FLOW.state(current))
     return current
 
@@ -318,40 +340,20 @@ def add_note(decision, note: str, *, by) -> Decision:
     """A progress note (进展情况) by the responsible unit or the office. No version check:
     notes are separate events and never overwrite each other."""
     note = required_text(note, "note", _("请填写进展情况"))
-    return FLOW.step(decision, "progress", by=by, kind=Kind.NOTE, note=note)
+    return FLOW.step(decision, "note", by=by, kind=Kind.NOTE, note=note)
 
 
-@transaction.atomic
 def report_done(decision, note: str, *, by, expected_version=None) -> Decision:
-    """The responsible unit reports the decision carried out, with a note."""
+    """The responsible unit reports the decision carried out (the task's answer)."""
     note = required_text(note, "note", _("请填写完成情况"))
-
-    def apply(d):
-        if d.status != DecisionStatus.OPEN:
-            raise ValidationError(_("该事项已报完成"))
-        d.status = DecisionStatus.DONE
-        d.done_note = note
-        d.done_at = timezone.now()
-
-    return FLOW.step(
-        decision, "progress", apply, by=by, version=expected_version, kind=Kind.REPORT, note=note
-    )
+    return task_services.answer(decision, by=by, text=note, expected_version=expected_version)
 
 
-@transaction.atomic
 def confirm(decision, *, by, note: str = "", expected_version=None) -> Decision:
-    """The office checks and confirms a decision reported done (办结)."""
-
-    confirmed = {"status": DecisionStatus.CONFIRMED, "confirmed_at": timezone.now()}
-    note = (note or "").strip()
-    return FLOW.step(decision, "confirm", confirmed, by=by, version=expected_version, note=note)
+    """The office checks and confirms a decision reported done (the task accepted, 办结)."""
+    return task_services.accept(decision, by=by, note=note, expected_version=expected_version)
 
 
-@transaction.atomic
 def return_decision(decision, *, by, note: str, expected_version=None) -> Decision:
     """The office finds a decision reported done not carried out and sends it back."""
-    note = required_text(note, "note", _("退回时请说明理由"))
-    reopened = {"status": DecisionStatus.OPEN, "done_at": None}
-    return FLOW.step(
-        decision, "confirm", reopened, by=by, version=expected_version, kind=Kind.RETURN, note=note
-    )
+    return task_services.return_task(decision, by=by, note=note, expected_version=expected_version)

@@ -26,7 +26,7 @@ from .excel_export import XLSX_CONTENT_TYPE, export_filename, write_decisions_xl
 from .filters import filtered_decisions, label_rows
 from .forms import DecisionForm, ItemForm, MeetingForm, NoteForm
 from .minutes import DOCX_CONTENT_TYPE, minutes_title, write_minutes
-from .models import Decision, DecisionStatus, Meeting
+from .models import Decision, Meeting
 from .permissions import (
     can_open_meeting,
     decision_steps,
@@ -41,9 +41,9 @@ INVALID = gettext_lazy("提交的内容有误，请检查")
 def agenda_items(meeting, today=None):
     """The agenda with each item's decisions in `decision_list` (two queries)."""
     today = today or local_today()
-    decisions = Decision.objects.select_related("unit").order_by("sort", "id")
+    decisions = Decision.objects.select_related("lead_unit").order_by("sort", "id")
     items = list(
-        meeting.items.select_related("problem", "project", "carried", "carried__unit")
+        meeting.items.select_related("problem", "project", "carried", "carried__lead_unit")
         .prefetch_related(Prefetch("decisions", queryset=decisions, to_attr="decision_list"))
         .order_by("sort", "id")
     )
@@ -271,7 +271,6 @@ def decision_detail(request, pk):
         "programme": decision.meeting.programme,
         "events": decision.events.select_related("actor").order_by("at", "id"),
         "can": can,
-        "can_report": can["progress"] and decision.status == DecisionStatus.OPEN,
         "overdue": decision.is_overdue(local_today()),
         "forms": {
             action: NoteForm(initial=initial, auto_id=f"id_{action}_%s")
@@ -280,7 +279,7 @@ def decision_detail(request, pk):
         "edit_form": DecisionForm(
             initial={
                 "text": decision.text,
-                "unit": decision.unit_id,
+                "unit": decision.lead_unit_id,
                 "deadline": decision.deadline,
                 "version": decision.version,
             }

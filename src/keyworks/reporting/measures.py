@@ -182,6 +182,14 @@ def pause_window(month: datetime.date, now: datetime.datetime):
     return start, min(now, end)
 
 
+def pauses_in(month: datetime.date, now: datetime.datetime):
+    """The pauses that grey `month` (their projects are `paused` in its measures)."""
+    window_start, window_end = pause_window(month, now)
+    return ProjectPause.objects.filter(started_at__lt=window_end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=window_start)
+    )
+
+
 @dataclass
 class MonthTotal:
     month: datetime.date
@@ -424,13 +432,10 @@ def assemble(
         .values_list("project_id", "name", "planned_date")
     ):
         overdue[project_id].append(OverdueMilestone(name, planned, (as_of_day - planned).days))
-    window_start, window_end = pause_window(month, now)
     pauses = {
         project_id: (reason, review_date)
-        for project_id, reason, review_date in ProjectPause.objects.filter(
-            **in_programme, started_at__lt=window_end
-        )
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=window_start))
+        for project_id, reason, review_date in pauses_in(month, now)
+        .filter(**in_programme)
         .order_by("project_id", "started_at")
         .values_list("project_id", "reason", "review_date")
     }

@@ -21,13 +21,23 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keyworks.core.extensions import collect
 
 from . import lights as warning_lights
 from . import since_start  # noqa: F401  (the definition of SINCE_START, below)
-from .measures import LATE, MISSING, ON_TIME, PENDING, project_measures, rollup
+from .measures import (
+    LATE,
+    MISSING,
+    ON_TIME,
+    PENDING,
+    default_month,
+    pauses_in,
+    project_measures,
+    rollup,
+)
 
 
 @dataclass(frozen=True)
@@ -123,3 +133,15 @@ def headline(programme, month: datetime.date, *, user=None, measures=None) -> di
     for provided in collect("headline_figures", user, programme, month):
         values.update(provided)
     return values
+
+
+def paused_projects(programme, month: datetime.date | None = None) -> tuple[datetime.date, set]:
+    """The month (default: the one the dashboard opens on) and the ids of the projects
+    paused in it: the projects every rollup leaves out (`ProjectMeasures.paused`, one
+    query). Pages that list the current ledger (the ledger list, the battle map) take
+    them from here to state their figures the registry's way."""
+    month = month or default_month(programme)
+    pauses = pauses_in(month, timezone.now()).filter(
+        project__programme=programme, project__archived_at__isnull=True
+    )
+    return month, set(pauses.values_list("project_id", flat=True))

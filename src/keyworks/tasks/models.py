@@ -1,8 +1,10 @@
 """Tracked tasks: supervision items (督导清单), leaders' instructions (领导批示) and meeting
 decisions (会议议定事项). One model for all three: issued to a lead unit (with assisting
 units) with a deadline; the lead unit answers; the issuer (or the office) accepts or
-returns. A task is a tracked item (core.workflow); `TaskEvent` is its append-only history,
-from which the list as it stood on any past date is computed (动态销号)."""
+returns. A meeting decision is a task extended by the meetings app (`meetings.Decision`,
+multi-table inheritance), so it is on the 督办 list as the same record. A task is a
+tracked item (core.workflow); `TaskEvent` is its append-only history, from which the
+list as it stood on any past date is computed (动态销号)."""
 
 from django.conf import settings
 from django.db import models
@@ -132,6 +134,9 @@ class TaskEvent(ItemEvent):
         ANSWER = "answer", _("反馈")
         ACCEPT = "accept", _("验收办结")
         RETURN = "return", _("退回")
+        # Meeting decisions (meetings.Decision) also record these:
+        EDIT = "edit", _("修改")
+        NOTE = "note", _("进展情况")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("事项"), max_length=10, choices=Kind.choices)

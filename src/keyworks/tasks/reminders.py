@@ -3,6 +3,8 @@
 - users of the lead unit: tasks waiting for their answer (issued or returned) whose
   deadline is within `NEAR_DAYS` days or has passed;
 - issuers: answered tasks waiting for their acceptance (验收).
+Meeting decisions are left to the meetings app's reminders (they name the meeting and
+reach the whole office), so no one is reminded twice.
 """
 
 import datetime
@@ -15,7 +17,7 @@ from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder, deadline_state, short
 from keyworks.orgs.roles import programme_ids
 
-from .models import WAITING_FOR_UNIT, Task, TaskStatus
+from .models import WAITING_FOR_UNIT, Task, TaskKind, TaskStatus
 from .permissions import task_unit_ids
 
 NEAR_DAYS = 3
@@ -35,6 +37,7 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
         return []
     tasks = (
         Task.objects.filter(mine)
+        .exclude(kind=TaskKind.DECISION)
         .filter(
             status__in=WAITING_FOR_UNIT, deadline__lte=today + datetime.timedelta(days=NEAR_DAYS)
         )
@@ -60,11 +63,15 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
 
 
 def _acceptance_reminders(user, today: datetime.date) -> list[Reminder]:
-    tasks = Task.objects.filter(
-        issued_by_id=user.pk,
-        status=TaskStatus.ANSWERED,
-        programme_id__in=programme_ids(user),
-    ).select_related("lead_unit")
+    tasks = (
+        Task.objects.exclude(kind=TaskKind.DECISION)
+        .filter(
+            issued_by_id=user.pk,
+            status=TaskStatus.ANSWERED,
+            programme_id__in=programme_ids(user),
+        )
+        .select_related("lead_unit")
+    )
     return [
         Reminder(
             kind="task_acceptance",

@@ -3,7 +3,7 @@ meeting decisions. Every write checks the permission, validates, writes, appends
 TaskEvent and audits in one transaction (the plumbing: core.workflow).
 
 The stable entry point for other apps is `create_task` (the meetings app calls it with
-kind="decision" for each meeting decision)."""
+kind="decision" and `record=Decision` for each meeting decision; its steps are these)."""
 
 import datetime
 
@@ -37,6 +37,14 @@ class ConcurrentEditError(BaseConcurrentEditError):
         return str(self.message)
 
 
+def as_task(task: Task) -> Task:
+    """A task as its change records name it: a meeting decision (a subclass, one record)
+    is recorded as the task it is, whichever page acted on it."""
+    if type(task) is Task:
+        return task
+    return Task(pk=task.pk, kind=task.kind, text=task.text)
+
+
 FLOW = Workflow(
     events=TaskEvent,
     may=can_task,
@@ -45,6 +53,7 @@ FLOW = Workflow(
     many=("assisting_units",),
     stale=ConcurrentEditError,
     final=gettext_lazy("该事项已办结，不能再办理"),
+    subject=as_task,
 )
 
 
@@ -100,6 +109,8 @@ def create_task(
     subject_url: str = "",
     issued_by=None,
     issued_on: datetime.date | None = None,
+    record: type[Task] = Task,
+    extra: dict | None = None,
 ) -> Task:
     """Issue a tracked task and return it (status 已交办).
 
@@ -114,6 +125,8 @@ def create_task(
       or a path on this site (never `javascript:` or `//host`).
     - `issued_by`: the issuer if not `actor` (the leader for an instruction the office
       records); accepts/returns answers together with the office.
+    - `record`, `extra`: a subclass of Task to create and its own fields (the meetings
+      app passes `Decision` with its meeting, agenda item and order).
 
     Raises PermissionDenied (not allowed) or ValidationError (field → message)."""
     if kind not in TaskKind.values:
@@ -140,7 +153,8 @@ def create_task(
     if errors:
         raise ValidationError(errors)
     project = _subject(programme, project, problem, report)
-    task = Task.objects.create(
+    task = record.objects.create(
+        **(extra or {}),
         programme=programme,
         kind=kind,
         text=text,

@@ -134,11 +134,11 @@
         trigger: "item",
         formatter: (p) => {
           if (p.seriesType === "map") {
-            const f = (p.data && p.data.figures) || [0, 0, 0];
+            const f = (p.data && p.data.figures) || [0, 0, 0, 0];
             return label("region_tip", {
               name: esc(p.name), count: Number(f[0]),
               total: Number(f[1]).toLocaleString(), done: Number(f[2]).toLocaleString(),
-            });
+            }) + pausedNote(f[3]);
           }
           const d = p.data || {};
           if (d.count) return label("cluster_tip", { count: Number(d.count) });
@@ -173,6 +173,31 @@
     unplaced.replaceChildren(new Option("—", ""), ...missing.map((p) => new Option(p[5], p[0])));
   }
 
+  // Districts are counted as the measures count them: paused projects left out, said so.
+  const phrase = (key, n, more) => Object.entries({ n, ...(more || {}) }).reduce(
+    (text, [k, v]) => text.replace("{" + k + "}", String(v)), el.dataset["t" + key] || "");
+  const pausedNote = (n) => (Number(n) ? "（" + esc(phrase("Paused", n)) + "）" : "");
+
+  // Districts with no boundary cannot be drawn: listed beside the map with their figures.
+  function fillShapeless(data) {
+    const card = document.getElementById("map-shapeless-card");
+    const list = document.getElementById("map-shapeless");
+    if (!card || !list) return;
+    const rows = data.o || [];
+    card.classList.toggle("d-none", !rows.length);
+    list.replaceChildren(...rows.map(([name, n, total, completed, paused]) => {
+      const li = document.createElement("li");
+      li.dataset.district = name;
+      li.dataset.count = String(n);
+      const b = document.createElement("b");
+      b.textContent = name;
+      const note = Number(paused) ? "（" + phrase("Paused", paused) + "）" : "";
+      const money = phrase("Money", 0, { t: Number(total).toLocaleString(), c: Number(completed).toLocaleString() });
+      li.append(b, " " + phrase("Projects", n) + note + " · " + money);
+      return li;
+    }));
+  }
+
   function fillColourBy() {
     if (colourBy.options.length) return;
     for (const d of state.data.dims) colourBy.add(new Option(d.label, d.k));
@@ -184,6 +209,7 @@
     const response = await fetch(el.dataset.dataUrl + "?" + q, { headers: { Accept: "application/json" } });
     state.data = await response.json();
     fillColourBy();
+    fillShapeless(state.data);
     if (state.hasMap) render();
   }
 

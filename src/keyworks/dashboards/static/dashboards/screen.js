@@ -55,6 +55,7 @@
       backgroundColor: "transparent",
       tooltip: { trigger: "item", formatter: (p) => (p.seriesType === "map"
         ? label("region_tip", { name: esc(p.name), count: Number((p.data && p.data.value) || 0) })
+          + pausedNote(p.data && p.data.paused)
         : esc((p.data && p.data.name) || "")) },
       geo: {
         map: MAP, roam: false, layoutCenter: ["50%", "50%"], layoutSize: "96%",
@@ -65,7 +66,7 @@
       },
       series: [
         { id: "districts", type: "map", geoIndex: 0,
-          data: Object.entries(data.d).map(([name, v]) => ({ name, value: v[0] })) },
+          data: Object.entries(data.d).map(([name, v]) => ({ name, value: v[0], paused: v[3] })) },
         ...dim.v.map((label, idx) => ({
           id: "light-" + idx, type: "scatter", coordinateSystem: "geo", name: label,
           symbolSize: data.thin ? 4 : 9, large: !!data.thin, largeThreshold: 2000,
@@ -74,6 +75,27 @@
         })),
       ],
     });
+  }
+
+  // Districts count as the measures count them: paused projects left out, said so.
+  const phrase = (key, n) => (box.dataset["t" + key] || "").replace("{n}", String(n));
+  const pausedNote = (n) => (Number(n) ? "（" + esc(phrase("Paused", n)) + "）" : "");
+
+  // Districts with no boundary cannot be drawn: listed beside the map with their counts.
+  function drawShapeless(data) {
+    const rows = data.o || [];
+    document.getElementById("scr-shapeless").hidden = !rows.length;
+    document.getElementById("scr-shapeless-list").replaceChildren(...rows.map(([name, n, , , paused]) => {
+      const li = document.createElement("li");
+      li.dataset.district = name;
+      li.dataset.count = String(n);
+      const b = document.createElement("b");
+      b.textContent = name;
+      const em = document.createElement("em");
+      em.textContent = Number(paused) ? "（" + phrase("Paused", paused) + "）" : "";
+      li.append(b, phrase("Projects", n), em);
+      return li;
+    }));
   }
 
   function drawData(d) {
@@ -134,6 +156,7 @@
     state.map = map;
     drawData(data);
     drawMap(map);
+    drawShapeless(map);
     state.refreshed += 1;
     box.dataset.refreshed = String(state.refreshed);
   }
