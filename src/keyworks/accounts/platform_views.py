@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.chain import verify
@@ -58,7 +59,7 @@ def account_edit(request, pk=None):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "账号已保存 / Account saved")
+            messages.success(request, _("账号已保存"))
             return redirect("accounts:platform_account", pk=account.pk)
     is_office = bool(
         account
@@ -129,7 +130,7 @@ def security_unlock(request):
         username=request.POST.get("username", ""),
         source=request.POST.get("source", ""),
     )
-    messages.success(request, "已解除锁定 / Lock lifted")
+    messages.success(request, _("已解除锁定"))
     return redirect("accounts:platform_security")
 
 
@@ -139,14 +140,14 @@ def security_role(request):
     require_platform_role(request.user, PlatformRole.SECURITY)
     account = User.objects.filter(username=request.POST.get("username", "").strip()).first()
     if account is None:
-        messages.error(request, "账号不存在 / No such account")
+        messages.error(request, _("账号不存在"))
         return redirect("accounts:platform_security")
     try:
         services.set_platform_role(account, request.POST.get("role", ""), by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, "已保存 / Saved")
+        messages.success(request, _("已保存"))
     return redirect("accounts:platform_security")
 
 

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -38,7 +39,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response = super().form_valid(form)
             User.objects.filter(pk=self.request.user.pk).update(password_change_required=False)
             log_event("password_changed", request=self.request, user=self.request.user)
-        messages.success(self.request, "密码已修改 / Password changed")
+        messages.success(self.request, _("密码已修改"))
         return response
 
 
@@ -74,9 +75,9 @@ def otp_setup(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             log_event("otp_enrolled", request=request, user=request.user)
-            messages.success(request, "已启用动态验证码 / Second factor enabled")
+            messages.success(request, _("已启用动态验证码"))
             return redirect("home")
-        form.add_error("token", "验证码不正确或已过期 / Wrong or expired code")
+        form.add_error("token", _("验证码不正确或已过期"))
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
@@ -96,5 +97,5 @@ def otp_verify(request):
                 log_event("otp_verified", request=request, user=request.user)
                 return redirect(request.GET.get("next") or "home")
         log_event("otp_failed", request=request, user=request.user, success=False)
-        form.add_error("token", "验证码不正确或已过期 / Wrong or expired code")
+        form.add_error("token", _("验证码不正确或已过期"))
     return render(request, "accounts/otp_verify.html", {"form": form})
