@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
-from django.utils import translation
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
+from django.utils import translation
 
 from keyworks.coordination.models import Problem, ProblemStatus
 from keyworks.core.errors import ConcurrentEditError

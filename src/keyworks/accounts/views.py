@@ -11,8 +11,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +27,7 @@ from keyworks.audit.security import log_event
 from keyworks.orgs.models import User
 
 from .forms import OtpForm
+from .language import LANGUAGES, remember
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -99,3 +103,25 @@ def otp_verify(request):
         log_event("otp_failed", request=request, user=request.user, success=False)
         form.add_error("token", _("验证码不正确或已过期"))
     return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@login_required
+@require_POST
+def language(request):
+    """The profile page's language choice: kept on the account and in the cookie; "" follows
+    the browser again."""
+    code = request.POST.get("language", "")
+    if code and code not in LANGUAGES:
+        return HttpResponseBadRequest()
+    User.objects.filter(pk=request.user.pk).update(language=code)
+    request.user.language = code
+    translation.activate(code or translation.get_language_from_request(request))
+    messages.success(request, _("界面语言已保存"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("people:profile")
+    response = redirect(target)
+    remember(response, code)
+    return response
