@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -32,7 +34,7 @@ from .registry import FIGURES, headline
 router = Router()
 
 MONEY_HELP = '万元，两位小数的字符串 / 10,000 yuan as a string with 2 decimals, e.g. "1234.50"'
-MONTH_HELP = "月份 YYYY-MM / month as YYYY-MM"
+MONTH_HELP = gettext_lazy("月份（YYYY-MM）")
 MAX_PAGE_SIZE = 500
 ACTIONS = ("edit", "submit", "review", "accept", "return", "request_correction")
 
@@ -83,9 +85,9 @@ class ReportPage(Schema):
 
 
 class ReportQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
     month: str | None = Field(None, description=MONTH_HELP)
-    project: int | None = Field(None, description="项目 id / project id")
+    project: int | None = Field(None, description=gettext_lazy("项目 ID"))
     status: str | None = Field(None, description=" | ".join(ReportStatus.values))
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
@@ -104,13 +106,11 @@ class DraftFields(Schema):
 
 
 class ReportStart(DraftFields):
-    project: int = Field(description="项目 id / project id")
+    project: int = Field(description=gettext_lazy("项目 ID"))
     month: str = Field(description=MONTH_HELP)
     version: Version | None = Field(
         None,
-        description="修改已存在的月报时必填（读取时的 version），否则 409"
-        " / required to change fields of a report that exists (the version you read); 409"
-        " without it or when stale",
+        description=gettext_lazy("修改已存在的月报时必填（读取时的 version），否则 409"),
     )
 
 
@@ -127,13 +127,13 @@ class SubmitIn(Schema):
 class CommentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    comment: str = Field("", max_length=2000, description="意见 / comment")
+    comment: str = Field("", max_length=2000, description=gettext_lazy("意见"))
 
 
 class ReturnIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    comment: str = Field(max_length=2000, description="退回意见（必填） / why it is returned")
+    comment: str = Field(max_length=2000, description=gettext_lazy("退回意见（必填）"))
 
 
 class RollupOut(Schema):
@@ -144,7 +144,7 @@ class RollupOut(Schema):
     ytd_completed: str = Field(description=MONEY_HELP)
     completion_rate: str | None = Field(description="% (0.1)")
     elapsed: str = Field(description="序时进度 %")
-    gap: str | None = Field(description="完成率 − 序时进度（百分点） / points")
+    gap: str | None = Field(description=gettext_lazy("完成率 − 序时进度（百分点）"))
     new_projects: int
     started: int
     start_rate: str | None
@@ -250,7 +250,7 @@ def draft_data(payload: DraftFields) -> dict:
     for field in services.MONEY_FIELDS:
         if field in data:
             if data[field] is None:
-                raise ValidationError({field: "请填写金额 / Give an amount"})
+                raise ValidationError({field: _("请填写金额")})
             data[field] = exact(data[field], 2)
     for field, value in list(data.items()):
         if value is None:
@@ -277,7 +277,9 @@ def list_reports(request, filters: Query[ReportQuery]):
         qs = qs.filter(project_id=filters.project)
     if filters.status:
         if filters.status not in ReportStatus.values:
-            raise ValidationError({"status": f"未知的状态：{filters.status} / Unknown status"})
+            raise ValidationError(
+                {"status": _("未知的状态：%(status)s") % {"status": filters.status}}
+            )
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-month", "project__seq", "id")
     count = qs.count()
@@ -308,7 +310,7 @@ def start_report(request, payload: ReportStart):
     project = permissions.get_reportable_project(user, payload.project)
     month = parse_month(payload.month)
     if month is None:
-        raise ValidationError({"month": "请填写月份（YYYY-MM） / Month is required"})
+        raise ValidationError({"month": _("请填写月份（YYYY-MM）")})
     report, created = services.start_draft(
         project, month, draft_data(payload), by=user, expected_version=payload.version
     )
@@ -386,16 +388,16 @@ def return_report(request, report_id: int, payload: ReturnIn):
 
 
 class MeasuresQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
     month: str | None = Field(None, description=f"{MONTH_HELP}; default: the last finished")
 
 
 def measured_programme(user, filters: MeasuresQuery):
     programme = choose_programme(user, filters.programme)
     if programme is None:
-        raise Http404("项目计划不存在 / Programme not found")
+        raise Http404(_("项目计划不存在"))
     if not permissions.can_view_measures(user, programme):
-        raise PermissionDenied("您没有权限查看考核指标 / You may not see the measures")
+        raise PermissionDenied(_("您没有权限查看考核指标"))
     month = parse_month(filters.month) or default_month(programme)
     return programme, month
 

@@ -21,6 +21,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -176,7 +177,7 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         check_xlsx_upload(fileobj, max_bytes=settings.IMPORT_MAX_BYTES)
         sheets = read_sheets(fileobj)
     except ValidationError as exc:
-        result.errors.append(ImportIssue("；".join(exc.messages)))
+        result.errors.append(ImportIssue("；".join(str(m) for m in exc.messages)))
         return result
     except XlsxRejected as exc:
         result.errors.append(ImportIssue(exc.message))
@@ -199,8 +200,7 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         message = (
             refused.message
             if refused is not None
-            else "未找到表头：工作表中没有「项目名称」列，请使用本系统下载的月报模板 / "
-            "No header with a 项目名称 column; use the template from this system"
+            else _("未找到表头：工作表中没有「项目名称」列，请使用本系统下载的月报模板")
         )
         result.errors.append(ImportIssue(message))
         return result
@@ -211,15 +211,13 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         if note and (int(note[1]), int(note[2])) != (month.year, month.month):
             result.errors.append(
                 ImportIssue(
-                    f"文件是 {note[1]}年{int(note[2])}月的模板，与所选月份 {month:%Y-%m} 不符 / "
-                    f"The file is the template for {note[1]}-{int(note[2]):02d}, not {month:%Y-%m}"
+                    _("文件是 %(year)s年%(month)s月的模板，与所选月份 %(chosen)s 不符")
+                    % {"year": note[1], "month": int(note[2]), "chosen": f"{month:%Y-%m}"}
                 )
             )
             return result
     if "completed_this_month" not in found:
-        result.errors.append(
-            ImportIssue("缺少「当月完成投资」列 / The 当月完成投资 column is missing")
-        )
+        result.errors.append(ImportIssue(_("缺少「当月完成投资」列")))
         return result
     _RowReader(result, user, found).read(grid, start)
     return result
@@ -352,7 +350,7 @@ def apply_month_template(parsed: MonthImport, *, by, file_name: str) -> dict[str
         raise ImportRefused(parsed.errors)
     rows = [r for r in parsed.rows if r.action in ("create", "update")]
     if not rows:
-        raise ImportRefused([ImportIssue("文件中没有需要写入的月报 / Nothing to import")])
+        raise ImportRefused([ImportIssue(_("文件中没有需要写入的月报"))])
     reason = f"导入月报模板：{file_name}"[:500]
     with transaction.atomic():
         for row in rows:
@@ -367,7 +365,9 @@ def apply_month_template(parsed: MonthImport, *, by, file_name: str) -> dict[str
                 )  # fmt: skip
             except (ValidationError, PermissionDenied, services.ConcurrentEditError) as exc:
                 text = "；".join(
-                    getattr(exc, "messages", None) or [getattr(exc, "message", "") or str(exc)]
+                    str(message)
+                    for message in getattr(exc, "messages", None)
+                    or [getattr(exc, "message", "") or str(exc)]
                 )
                 raise ImportRefused(
                     [ImportIssue(f"第{row.row}行：{text}（未导入任何数据）", row=row.row)]

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.audit.services import record_change, snapshot
 from keyworks.ledger.models import Project
@@ -41,9 +42,9 @@ def pause_project(
     require_pause_project(by, project)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写暂停原因 / Give the reason for the pause"})
+        raise ValidationError({"reason": _("请填写暂停原因")})
     if open_pause(project) is not None:
-        raise ValidationError({"reason": "该项目已处于暂停状态 / The project is already paused"})
+        raise ValidationError({"reason": _("该项目已处于暂停状态")})
     pause = ProjectPause.objects.create(
         project=project,
         reason=reason,
@@ -62,7 +63,7 @@ def resume_project(project: Project, *, by, reason: str = "") -> ProjectPause:
     require_pause_project(by, project)
     pause = open_pause(project)
     if pause is None:
-        raise ValidationError("该项目未暂停 / The project is not paused")
+        raise ValidationError(_("该项目未暂停"))
     before = snapshot(pause, ["ended_at", "ended_by"])
     pause.ended_at = timezone.now()
     pause.ended_by = by

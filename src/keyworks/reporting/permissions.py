@@ -4,6 +4,7 @@ the role primitives of orgs.roles."""
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Programme, Project
 from keyworks.ledger.permissions import can
@@ -114,15 +115,12 @@ def report_importable_projects(user, programme: Programme) -> QuerySet[Project]:
 
 def require_import_reports(user, programme: Programme) -> None:
     if not report_importable_projects(user, programme).exists():
-        raise PermissionDenied(
-            "只有项目专班或指挥部办公室可以导入月报"
-            " / Only task forces and the office import reports"
-        )
+        raise PermissionDenied(_("只有项目专班或指挥部办公室可以导入月报"))
 
 
 def require_report(user, action: str, report) -> None:
     if not can_report(user, action, report):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def get_report(user, pk, action: str = "view"):
@@ -130,7 +128,7 @@ def get_report(user, pk, action: str = "view"):
     try:
         report = visible_reports(user).select_related("project", "project__programme").get(pk=pk)
     except (MonthlyReport.DoesNotExist, ValueError, TypeError):
-        raise Http404("月报不存在 / Report not found") from None
+        raise Http404(_("月报不存在")) from None
     require_report(user, action, report)
     return report
 
@@ -143,7 +141,7 @@ def get_reportable_project(user, pk) -> Project:
     try:
         return projects.get(pk=pk)
     except (Project.DoesNotExist, ValueError, TypeError):
-        raise Http404("项目不存在或您无权查看其月报 / Project not found") from None
+        raise Http404(_("项目不存在或您无权查看其月报")) from None
 
 
 # --- measures ---
@@ -165,7 +163,7 @@ def can_pause_project(user, project: Project) -> bool:
 
 def require_pause_project(user, project: Project) -> None:
     if not can_pause_project(user, project):
-        raise PermissionDenied("只有指挥部办公室可以暂停或恢复项目 / Only the office may do this")
+        raise PermissionDenied(_("只有指挥部办公室可以暂停或恢复项目"))
 
 
 def can_edit_warning_rules(user, programme: Programme) -> bool:
@@ -177,6 +175,4 @@ def can_edit_warning_rules(user, programme: Programme) -> bool:
 
 def require_edit_warning_rules(user, programme: Programme) -> None:
     if not can_edit_warning_rules(user, programme):
-        raise PermissionDenied(
-            "只有指挥部办公室可以修改预警规则 / Only the office may change the warning rules"
-        )
+        raise PermissionDenied(_("只有指挥部办公室可以修改预警规则"))

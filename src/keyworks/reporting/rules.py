@@ -13,6 +13,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
@@ -33,10 +35,8 @@ MAX_DUE_DAY = 28  # every month has it, so the due day never moves
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
-    message = (
+    message = gettext_lazy(
         "预警规则已被他人修改，您的修改未保存。下方为最新规则，请核对后重新填写。"
-        " / The warning rules were changed by someone else since you opened them; nothing"
-        " was saved. The current rules are shown below."
     )
 
 
@@ -60,18 +60,14 @@ def check(values: dict) -> None:
     errors = {}
     yellow, red = values.get("yellow_lag_points"), values.get("red_lag_points")
     if yellow is not None and red is not None and red <= yellow:
-        errors["red_lag_points"] = (
-            "红灯阈值须大于黄灯阈值 / The red threshold must be above the yellow one"
-        )
+        errors["red_lag_points"] = _("红灯阈值须大于黄灯阈值")
     for field in ("yellow_lag_points", "red_lag_points", "red_milestone_days"):
         value = values.get(field)
         if value is not None and value < 0:
-            errors[field] = "不能为负数 / Cannot be negative"
+            errors[field] = _("不能为负数")
     day = values.get("report_due_day")
     if day is not None and not 1 <= day <= MAX_DUE_DAY:
-        errors["report_due_day"] = (
-            f"月报截止日应为每月 1–{MAX_DUE_DAY} 日 / The due day must be 1–{MAX_DUE_DAY}"
-        )
+        errors["report_due_day"] = _("月报截止日应为每月 1–%(max)s 日") % {"max": MAX_DUE_DAY}
     if errors:
         raise ValidationError(errors)
 
@@ -124,7 +120,7 @@ class RulesForm(forms.Form):
         label="月报截止日（次月几日）",
         min_value=1,
         max_value=MAX_DUE_DAY,
-        help_text="每月报告上月情况的截止日，北京时间当日 24 时前 / Day of the following month",
+        help_text=gettext_lazy("每月报告上月情况的截止日，北京时间当日 24 时前"),
     )
     yellow_lag_points = forms.DecimalField(
         label="黄灯：完成率落后序时进度（百分点）起",

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.display import history_rows
@@ -97,7 +99,7 @@ def report_start(request, project_pk, year, month):
         day = datetime.date(year, month, 1)
         report = services.start_report(project, day, by=request.user)
     except ValueError:
-        raise Http404("月份无效 / Invalid month") from None
+        raise Http404(_("月份无效")) from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:report_list")
@@ -120,11 +122,11 @@ def report_edit(request, pk):
             )
             if request.POST.get("action") == "submit":
                 report = services.submit(report, by=request.user)
-                messages.success(request, "月报已提交 / Report submitted")
+                messages.success(request, _("月报已提交"))
                 if report.is_late:
-                    messages.warning(request, "本月报为逾期提交 / This report was submitted late")
+                    messages.warning(request, _("本月报为逾期提交"))
             else:
-                messages.success(request, "草稿已保存 / Draft saved")
+                messages.success(request, _("草稿已保存"))
         except services.ConcurrentEditError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -196,11 +198,11 @@ ACTIONS = {
     "request_correction": "request_correction",
 }
 DONE = {
-    "submit": "月报已提交 / Report submitted",
-    "review": "已审核 / Reviewed",
-    "accept": "已采纳 / Accepted",
-    "return": "已退回 / Returned",
-    "request_correction": "更正申请已提交 / Correction requested",
+    "submit": gettext_lazy("月报已提交"),
+    "review": gettext_lazy("已审核"),
+    "accept": gettext_lazy("已采纳"),
+    "return": gettext_lazy("已退回"),
+    "request_correction": gettext_lazy("更正申请已提交"),
 }
 
 
@@ -252,8 +254,6 @@ def correction_decide(request, correction_pk, decision):
     else:
         messages.success(
             request,
-            "已批准更正，月报已退回草稿 / Correction approved; the report is a draft again"
-            if decision == "approve"
-            else "已驳回更正申请 / Correction rejected",
+            _("已批准更正，月报已退回草稿") if decision == "approve" else _("已驳回更正申请"),
         )
     return redirect("reporting:report_detail", pk=correction.report_id)
