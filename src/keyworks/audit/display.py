@@ -6,6 +6,7 @@ import json
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
 
 ACTION_LABELS = {
     "create": "新建",
@@ -93,7 +94,7 @@ def history_rows(records, *, show_contacts: bool) -> list[dict]:
             before = shown((record.before or {}).get(key))
             after = shown((record.after or {}).get(key))
             if key in CONTACT_KEYS and not show_contacts:
-                before = after = "（已隐藏 / hidden）"
+                before = after = _("（已隐藏）")
             changes.append(
                 {"field": field_label(record.object_type, key), "before": before, "after": after}
             )
