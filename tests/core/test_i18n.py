@@ -101,11 +101,13 @@ def python_messages(path: Path) -> Iterator[tuple[int, str | None, str, str | No
             continue
         singular, plural, context = GETTEXT_NAMES[name]
 
-        def literal(index):
+        def literal(index, node=node):
             if index is None or index >= len(node.args):
                 return None
             arg = node.args[index]
-            return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+            return (
+                arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+            )
 
         msgid = literal(singular)
         if msgid is not None:
@@ -218,6 +220,8 @@ def test_compiled_catalogue_matches_its_source(po_path):
     mo_path = po_path.with_suffix(".mo")
     assert mo_path.exists(), f"{relative(mo_path)} is missing: run `make messages`"
     expected = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in po.translated_entries()}
-    compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path))}
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in polib.mofile(str(mo_path))
+    }
     compiled.pop((None, ""), None)  # the header
     assert compiled == expected, f"{relative(mo_path)} is out of date: run `make messages`"

@@ -55,7 +55,6 @@ def test_project_code_month(code):
     assert exc.value.code == "project_code_month"
 
 
-
 def validate_error(value):
     with pytest.raises(ValidationError) as exc:
         validate_credit_code(value)
