@@ -33,7 +33,7 @@ from .registry import FIGURES, headline
 
 router = Router()
 
-MONEY_HELP = '万元，两位小数的字符串 / 10,000 yuan as a string with 2 decimals, e.g. "1234.50"'
+MONEY_HELP = gettext_lazy('万元，两位小数的字符串，如 "1234.50"')
 MONTH_HELP = gettext_lazy("月份（YYYY-MM）")
 MAX_PAGE_SIZE = 500
 ACTIONS = ("edit", "submit", "review", "accept", "return", "request_correction")
@@ -63,7 +63,7 @@ class ReportItem(Schema):
     is_late: bool
     reviewed_at: datetime.datetime | None
     decided_at: datetime.datetime | None
-    version: int = Field(description="send it back with PATCH / 修改时原样提交")
+    version: int = Field(description=gettext_lazy("修改时原样提交"))
     updated_at: datetime.datetime
 
 
@@ -76,7 +76,7 @@ class ReportDetail(ReportItem):
     review_comment: str
     decision_comment: str
     due_at: datetime.datetime
-    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+    can: dict[str, bool] = Field(description=gettext_lazy("可执行的操作"))
 
 
 class ReportPage(Schema):
@@ -121,7 +121,7 @@ class ReportPatch(DraftFields):
 class SubmitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    version: Version | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+    version: Version | None = Field(None, description=gettext_lazy("可选，过期则 409"))
 
 
 class CommentIn(Schema):
@@ -143,7 +143,7 @@ class RollupOut(Schema):
     annual_target: str = Field(description=MONEY_HELP)
     ytd_completed: str = Field(description=MONEY_HELP)
     completion_rate: str | None = Field(description="% (0.1)")
-    elapsed: str = Field(description="序时进度 %")
+    elapsed: str = Field(description=gettext_lazy("序时进度 %"))
     gap: str | None = Field(description=gettext_lazy("完成率 − 序时进度（百分点）"))
     new_projects: int
     started: int

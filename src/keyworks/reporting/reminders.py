@@ -198,10 +198,16 @@ def _office_reminders(user, today) -> list[Reminder]:
     result = []
     for (programme, month), reports in by_month.items():
         if len(reports) == 1:
-            title = f"{reports[0].project.name}：{month_label(month)}月报待采纳"
+            title = gettext("%(project)s：%(month)s月报待采纳") % {
+                "project": reports[0].project.name,
+                "month": month_label(month),
+            }
             url = detail_url(reports[0].pk)
         else:
-            title = f"{month_label(month)}有 {len(reports)} 份月报待采纳"
+            title = gettext("%(month)s有 %(n)s 份月报待采纳") % {
+                "month": month_label(month),
+                "n": len(reports),
+            }
             url = list_url(programme, month)
         result.append(
             Reminder(
@@ -224,10 +230,11 @@ def _office_reminders(user, today) -> list[Reminder]:
         result.append(
             Reminder(
                 kind="correction_pending",
-                title=f"{report.project.name}：{month_label(report.month)}月报更正申请待审批",
+                title=gettext("%(project)s：%(month)s月报更正申请待审批")
+                % {"project": report.project.name, "month": month_label(report.month)},
                 url=detail_url(report.pk),
                 programme_id=report.project.programme_id,
-                detail=f"理由：{correction.reason}"[:200],
+                detail=(gettext("理由：%(reason)s") % {"reason": correction.reason})[:200],
             )
         )
     return result

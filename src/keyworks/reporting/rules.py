@@ -117,30 +117,34 @@ def save_rules(programme: Programme, values: dict, *, by, expected: str) -> Warn
 
 class RulesForm(forms.Form):
     report_due_day = forms.IntegerField(
-        label="月报截止日（次月几日）",
+        label=gettext_lazy("月报截止日（次月几日）"),
         min_value=1,
         max_value=MAX_DUE_DAY,
         help_text=gettext_lazy("每月报告上月情况的截止日，北京时间当日 24 时前"),
     )
     yellow_lag_points = forms.DecimalField(
-        label="黄灯：完成率落后序时进度（百分点）起",
+        label=gettext_lazy("黄灯：完成率落后序时进度（百分点）起"),
         min_value=0,
         max_value=100,
         max_digits=5,
         decimal_places=1,
     )
     red_lag_points = forms.DecimalField(
-        label="红灯：落后序时进度超过（百分点）",
+        label=gettext_lazy("红灯：落后序时进度超过（百分点）"),
         min_value=0,
         max_value=100,
         max_digits=5,
         decimal_places=1,
     )
     red_milestone_days = forms.IntegerField(
-        label="红灯：节点逾期超过（天）", min_value=0, max_value=3650
+        label=gettext_lazy("红灯：节点逾期超过（天）"), min_value=0, max_value=3650
     )
-    yellow_on_late_report = forms.BooleanField(label="月报逾期提交亮黄灯", required=False)
-    red_on_missing_report = forms.BooleanField(label="截止日后仍未报亮红灯", required=False)
+    yellow_on_late_report = forms.BooleanField(
+        label=gettext_lazy("月报逾期提交亮黄灯"), required=False
+    )
+    red_on_missing_report = forms.BooleanField(
+        label=gettext_lazy("截止日后仍未报亮红灯"), required=False
+    )
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from keyworks.core.calendar import first_of_month
 
 from .lights import Light, project_lights
@@ -79,7 +81,7 @@ def month_summary(programme, month: datetime.date, *, now=None) -> MonthSummary:
             m=m,
             light=lights[pk],
             month_completed=completed if accepted else None,
-            report_status=STATUS_LABELS.get(status, "未填报"),
+            report_status=STATUS_LABELS.get(status, _("未填报")),
             progress_text=text or "",
         )
         group.rows.append(row)

@@ -180,15 +180,15 @@ def report_detail(request, pk):
 
 
 ACTION_LABELS = {
-    "create": "新建",
-    "update": "保存草稿",
-    "submit": "提交",
-    "review": "县区审核",
-    "accept": "采纳",
-    "return": "退回",
-    "request_correction": "申请更正",
-    "approve_correction": "批准更正（重新打开）",
-    "reject_correction": "驳回更正",
+    "create": gettext_lazy("新建"),
+    "update": gettext_lazy("保存草稿"),
+    "submit": gettext_lazy("提交"),
+    "review": gettext_lazy("县区审核"),
+    "accept": gettext_lazy("采纳"),
+    "return": gettext_lazy("退回"),
+    "request_correction": gettext_lazy("申请更正"),
+    "approve_correction": gettext_lazy("批准更正（重新打开）"),
+    "reject_correction": gettext_lazy("驳回更正"),
 }
 ACTIONS = {
     "submit": "submit",
