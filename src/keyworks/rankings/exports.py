@@ -237,6 +237,10 @@ def _table(doc, ranking: Ranking, table: Table) -> None:
             cell.width = width
 
 
+# The Word headings' numbers (一、二、三、四、), in the active language.
+NUMERALS = (gettext_lazy("一"), gettext_lazy("二"), gettext_lazy("三"), gettext_lazy("四"))
+
+
 def write_docx(ranking: Ranking) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -248,19 +252,29 @@ def write_docx(ranking: Ranking) -> bytes:
     _para(doc, title(ranking), TITLE_FONT, 20, bold=True, center=True)
     _para(doc, scheme_note(ranking), BODY_FONT, 11)
     for number, (code, label) in enumerate(DIMENSIONS, start=1):
-        _para(doc, f"{'一二三'[number - 1]}、{label}", HEADING_FONT, 14)
+        _para(
+            doc,
+            _("%(number)s、%(title)s") % {"number": NUMERALS[number - 1], "title": label},
+            HEADING_FONT,
+            14,
+        )
         tables = ranking.tables.get(code, [])
         if not any(t.rows for t in tables):
-            _para(doc, "无参与排名的对象。")
+            _para(doc, _("无参与排名的对象。"))
         for table in tables:
             if table.group_label:
                 _para(doc, table.group_label, HEADING_FONT, 12)
             _table(doc, ranking, table)
-    _para(doc, "四、红榜与黑榜", HEADING_FONT, 14)
+    _para(
+        doc,
+        _("%(number)s、%(title)s") % {"number": NUMERALS[3], "title": _("红榜与黑榜")},
+        HEADING_FONT,
+        14,
+    )
     for table in all_tables(ranking):
-        p = _para(doc, f"{table.title}：", HEADING_FONT, 12)
-        _font(p.add_run(f"红榜 {list_line(table.red)}；"), BODY_FONT, 12)
-        _font(p.add_run(f"黑榜 {list_line(table.black)}。"), BODY_FONT, 12)
+        p = _para(doc, _("%(title)s：") % {"title": table.title}, HEADING_FONT, 12)
+        _font(p.add_run(_("红榜 %(names)s；") % {"names": list_line(table.red)}), BODY_FONT, 12)
+        _font(p.add_run(_("黑榜 %(names)s。") % {"names": list_line(table.black)}), BODY_FONT, 12)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

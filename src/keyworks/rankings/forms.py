@@ -1,6 +1,7 @@
 """The scoring scheme form (office). The rules live in `services.validate_scheme`."""
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keyworks.core.forms import style_fields
@@ -18,7 +19,7 @@ class SchemeForm(forms.Form):
         for code, label, _weight in reversed(PARTS):
             self.fields = {
                 f"weight_{code}": forms.IntegerField(
-                    label=f"{label}（分）", min_value=0, max_value=100
+                    label=_("%(part)s（分）") % {"part": label}, min_value=0, max_value=100
                 ),
                 **self.fields,
             }

@@ -230,8 +230,9 @@ def publish(programme, period: Period, *, by, now=None) -> RankingSnapshot:
 def previous_period_label(ranking: Ranking) -> str:
     if ranking.previous is None:
         return ""
-    source = "已发布" if ranking.previous_published else "实时计算"
-    return f"{ranking.previous.label}（{source}）"
+    if ranking.previous_published:
+        return _("%(period)s（已发布）") % {"period": ranking.previous.label}
+    return _("%(period)s（实时计算）") % {"period": ranking.previous.label}
 
 
 def own_keys(user, dimension: str) -> set[str]:
