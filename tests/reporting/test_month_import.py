@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from keyworks.audit.models import ChangeRecord
@@ -113,6 +114,15 @@ def test_bad_cells_are_row_and_column_errors(world, values, expected):
     parsed = parse(world, data, world.member)
     assert not parsed.ok
     assert any(expected in e.message and e.row == HEADER + 1 for e in parsed.errors)
+
+
+def test_row_errors_are_in_the_active_language(world):
+    data = fill(template(world, world.member), {0: {AMOUNT: -5}})
+    with translation.override("en"):
+        parsed = parse(world, data, world.member)
+    assert [e.message for e in parsed.errors if e.row == HEADER + 1] == [
+        f"Row {HEADER + 1}, column D: Amounts cannot be negative"
+    ]
 
 
 def test_another_task_forces_project_is_refused(world):

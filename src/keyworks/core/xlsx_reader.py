@@ -30,6 +30,7 @@ from typing import IO, Any
 
 import python_calamine
 from defusedxml import ElementTree
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .xlsx import XlsxRejected, expand_merged, load_workbook_for_import
@@ -56,6 +57,10 @@ _REF_ATTR_RE = re.compile(rb"\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
 class ErrorValue(str):
     """A cell's Excel error value (#DIV/0!, #N/A, #REF! …), the cached result of a broken
     formula. A str, so it reads as Excel shows it; importers refuse it in every column."""
+
+    def message(self) -> str:
+        """What is wrong with the cell, in the active language."""
+        return _("单元格为 Excel 错误值 %(value)s，请修正公式或改填数值") % {"value": self}
 
     def messages(self) -> tuple[str, str]:
         return (

@@ -128,8 +128,8 @@ class TemplateRow:
     @property
     def action_label(self) -> str:
         return {
-            "create": "新填", "update": "更新", "unchanged": "未变",
-            "skip": "未填写", "invalid": "有错误",
+            "create": _("新填"), "update": _("更新"), "unchanged": _("未变"),
+            "skip": _("未填写"), "invalid": _("有错误"),
         }[self.action]  # fmt: skip
 
 
@@ -154,10 +154,9 @@ class MonthImport:
         return self.count("create")
 
     def summary_text(self) -> str:
-        return (
-            f"新填 {self.count('create')}、更新 {self.count('update')}、"
-            f"未变 {self.count('unchanged')}、未填写 {self.count('skip')}"
-        )
+        return _("新填 %(create)s、更新 %(update)s、未变 %(unchanged)s、未填写 %(skip)s") % {
+            action: self.count(action) for action in ("create", "update", "unchanged", "skip")
+        }
 
 
 def _text(value) -> str:
@@ -254,12 +253,14 @@ class _RowReader:
         col = self.found[name][0]
         return values[col] if col < len(values) else None
 
-    def error(self, row: TemplateRow, name: str | None, zh: str, en: str) -> None:
+    def error(self, row: TemplateRow, name: str | None, message: str) -> None:
         letter = get_column_letter(self.found[name][0] + 1) if name in self.found else ""
-        prefix = f"第{row.row}行" + (f"{letter}列" if letter else "")
-        row.errors.append(
-            ImportIssue(f"{prefix}：{zh} / Row {row.row}: {en}", row=row.row, letter=letter)
-        )
+        values = {"row": row.row, "column": letter, "message": message}
+        if letter:
+            text = _("第%(row)s行%(column)s列：%(message)s") % values
+        else:
+            text = _("第%(row)s行：%(message)s") % values
+        row.errors.append(ImportIssue(text, row=row.row, letter=letter))
         row.action = "invalid"
 
     def parse(self, number: int, values) -> TemplateRow:
@@ -267,22 +268,19 @@ class _RowReader:
         for name in self.found:
             raw = self.cell(values, name)
             if isinstance(raw, ErrorValue):
-                self.error(row, name, *raw.messages())
+                self.error(row, name, raw.message())
         if row.errors:
             return row
         code = _text(self.cell(values, "code"))
         project = self.by_code.get(code) if code else None
         project = project or self.by_name.get(NAME_SPACE_RE.sub("", row.name))
         if project is None:
-            self.error(
-                row, "name", f"本计划中没有项目「{row.name or code}」",
-                "no such project in this programme",
-            )  # fmt: skip
+            self.error(row, "name", _("本计划中没有项目「%(name)s」") % {"name": row.name or code})
             return row
         row.project = project
         if project.pk in self.seen:
             first = self.seen[project.pk]
-            self.error(row, "name", f"与第{first}行重复", f"duplicates row {first}")
+            self.error(row, "name", _("与第%(first)s行重复") % {"first": first})
             return row
         self.seen[project.pk] = number
         data = {}
@@ -292,10 +290,10 @@ class _RowReader:
                 try:
                     amount = parse_amount(raw, self.found.get(name, (0, None))[1] or "万元")
                 except ValueError:
-                    self.error(row, name, f"无法识别的金额：{raw}", f"unrecognised amount {raw!r}")
+                    self.error(row, name, _("无法识别的金额：%(value)s") % {"value": raw})
                     continue
                 if amount is not None and amount < 0:
-                    self.error(row, name, "金额不能为负数", "amounts cannot be negative")
+                    self.error(row, name, _("金额不能为负数"))
                     continue
                 if amount is not None:
                     data[name] = amount
@@ -310,17 +308,14 @@ class _RowReader:
         probe = report or MonthlyReport(project=project, month=self.result.month)
         if report is not None and report.status not in EDITABLE_STATUSES:
             self.error(
-                row, None,
-                f"该项目本月月报已{report.get_status_display()}，不能通过导入修改，"
-                "如需更正请在月报页面提出更正申请",
-                "the report is submitted or accepted; request a correction instead",
-            )  # fmt: skip
+                row,
+                None,
+                _("该项目本月月报已%(status)s，不能通过导入修改，如需更正请在月报页面提出更正申请")
+                % {"status": report.get_status_display()},
+            )
             return row
         if project.is_archived or not can_report(self.user, "import", probe):
-            self.error(
-                row, None, "您不能填报该项目的月报（非本专班项目或项目已归档）",
-                "you may not fill in this project's report",
-            )  # fmt: skip
+            self.error(row, None, _("您不能填报该项目的月报（非本专班项目或项目已归档）"))
             return row
         for name, value in data.items():
             before = getattr(report, name) if report is not None else None
@@ -370,7 +365,13 @@ def apply_month_template(parsed: MonthImport, *, by, file_name: str) -> dict[str
                     or [getattr(exc, "message", "") or str(exc)]
                 )
                 raise ImportRefused(
-                    [ImportIssue(f"第{row.row}行：{text}（未导入任何数据）", row=row.row)]
+                    [
+                        ImportIssue(
+                            _("第%(row)s行：%(message)s（未导入任何数据）")
+                            % {"row": row.row, "message": text},
+                            row=row.row,
+                        )
+                    ]
                 ) from exc
         counts = {"created": parsed.count("create"), "updated": parsed.count("update")}
         record_change(
