@@ -21,6 +21,16 @@ def test_the_sign_in_page_is_chinese_by_default_and_english_on_request(db):
     assert '<html lang="en">' in page
 
 
+def test_the_sign_in_page_switches_language_for_anyone(db):
+    client = Client()
+    page = client.get(reverse("login")).content.decode()
+    assert 'id="language-switch"' in page and ">English</button>" in page
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert response.status_code == 302 and response.cookies[COOKIE].value == "en"
+    page = client.get(reverse("login")).content.decode()
+    assert "Username" in page and ">简体中文</button>" in page
+
+
 def test_a_chosen_language_is_kept_on_the_account_and_wins_over_the_browser(world):
     client = world.client(world.member)
     page = client.get(reverse("people:profile")).content.decode()
