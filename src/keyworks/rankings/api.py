@@ -162,10 +162,15 @@ def ranking_out(ranking: services.Ranking, dimension: str | None) -> dict:
     }
 
 
-@router.get("/rankings", response={200: RankingOut, **READ_ERRORS}, tags=["rankings"])
+@router.get(
+    "/rankings",
+    response={200: RankingOut, **READ_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("两月推进排名：各项得分、名次、较上期升降、红黑榜"),
+)
 def get_ranking(request, query: Query[RankingQuery]):
-    """两月推进排名：各项得分、名次、较上期升降、红黑榜 / A period's ranking with parts,
-    ranks, movement and red/black lists. Published periods are frozen snapshots."""
+    """A period's ranking with parts, ranks, movement and red/black lists. Published periods are
+    frozen snapshots."""
     programme = rankings_programme(request.auth, query.programme)
     if query.dimension and query.dimension not in DIMENSION_LABELS:
         raise ValidationError({"dimension": _("未知的排名维度")})
@@ -173,17 +178,26 @@ def get_ranking(request, query: Query[RankingQuery]):
     return ranking_out(services.ranking_for(programme, period), query.dimension)
 
 
-@router.get("/rankings/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["rankings"])
+@router.get(
+    "/rankings/scheme",
+    response={200: SchemeOut, **READ_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("计分方案"),
+)
 def get_scheme(request, programme: str | None = None):
-    """计分方案 / The programme's scoring scheme (the defaults until the office saves one)."""
+    """The programme's scoring scheme (the defaults until the office saves one)."""
     found = rankings_programme(request.auth, programme)
     return scheme_out(RankingScheme.for_programme(found))
 
 
-@router.put("/rankings/scheme", response={200: SchemeOut, **WRITE_ERRORS}, tags=["rankings"])
+@router.put(
+    "/rankings/scheme",
+    response={200: SchemeOut, **WRITE_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("修改计分方案（办公室；权重之和为 100）"),
+)
 def put_scheme(request, payload: SchemeIn, programme: str | None = None):
-    """修改计分方案（办公室；权重之和为 100） / Change the scheme (office; weights add up
-    to 100). A stale `version` is 409."""
+    """Change the scheme (office; weights add up to 100). A stale `version` is 409."""
     found = rankings_programme(request.auth, programme, "manage")
     values = {f"weight_{code}": payload.weights.get(code) for code, _l, _w in PARTS}
     unknown = set(payload.weights) - {code for code, _l, _w in PARTS}
@@ -198,9 +212,14 @@ def put_scheme(request, payload: SchemeIn, programme: str | None = None):
     return scheme_out(scheme)
 
 
-@router.post("/rankings/publish", response={200: RankingOut, **WRITE_ERRORS}, tags=["rankings"])
+@router.post(
+    "/rankings/publish",
+    response={200: RankingOut, **WRITE_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("发布（固定）一期排名（办公室）"),
+)
 def publish(request, payload: PublishIn, programme: str | None = None):
-    """发布（固定）一期排名（办公室） / Publish (freeze) a period's ranking (office)."""
+    """Publish (freeze) a period's ranking (office)."""
     found = rankings_programme(request.auth, programme, "manage")
     period = periods.Period.parse(payload.period, found)
     services.publish(found, period, by=request.auth)

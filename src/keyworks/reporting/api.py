@@ -261,10 +261,15 @@ def draft_data(payload: DraftFields) -> dict:
 # --- reports -------------------------------------------------------------------------
 
 
-@router.get("/reports", response={200: ReportPage, **READ_ERRORS}, tags=["reports"])
+@router.get(
+    "/reports",
+    response={200: ReportPage, **READ_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy("月报列表（您可见的项目）"),
+)
 def list_reports(request, filters: Query[ReportQuery]):
-    """月报列表（您可见的项目） / Monthly reports of the projects you may see, newest month
-    first. Outsiders (in no programme) get an empty page."""
+    """Monthly reports of the projects you may see, newest month first. Outsiders (in no programme)
+    get an empty page."""
     user = request.auth
     programme = choose_programme(user, filters.programme)
     if programme is None:
@@ -289,23 +294,30 @@ def list_reports(request, filters: Query[ReportQuery]):
 
 
 @router.get(
-    "/reports/{int:report_id}", response={200: ReportDetail, **READ_ERRORS}, tags=["reports"]
+    "/reports/{int:report_id}",
+    response={200: ReportDetail, **READ_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy("一份月报；`can` 列出您可执行的操作"),
 )
 def get_report(request, report_id: int):
-    """一份月报；`can` 列出您可执行的操作 / One report; `can` lists what you may do."""
+    """One report; `can` lists what you may do."""
     report = permissions.get_report(request.auth, report_id)
     return report_detail(request.auth, report.pk)
 
 
 @router.post(
-    "/reports", response={200: ReportDetail, 201: ReportDetail, **WRITE_ERRORS}, tags=["reports"]
+    "/reports",
+    response={200: ReportDetail, 201: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy(
+        "开始（或取回）某项目某月的月报草稿，可同时保存字段；新建返回 201，已存在返回 200。"
+        "已存在的月报须带读取时的 `version` 才能修改字段，否则 409。"
+    ),
 )
 def start_report(request, payload: ReportStart):
-    """开始（或取回）某项目某月的月报草稿，可同时保存字段；新建返回 201，已存在返回 200。
-    已存在的月报须带读取时的 `version` 才能修改字段，否则 409。
-    / Start (or fetch) the draft for a project and month, optionally saving fields;
-    201 when this call created it, 200 when it already existed. Fields sent for a report
-    that exists are saved only with the `version` you read (409 without it or when stale)."""
+    """Start (or fetch) the draft for a project and month, optionally saving fields; 201 when this
+    call created it, 200 when it already existed. Fields sent for a report that exists are saved
+    only with the `version` you read (409 without it or when stale)."""
     user = request.auth
     project = permissions.get_reportable_project(user, payload.project)
     month = parse_month(payload.month)
@@ -318,11 +330,13 @@ def start_report(request, payload: ReportStart):
 
 
 @router.patch(
-    "/reports/{int:report_id}", response={200: ReportDetail, **WRITE_ERRORS}, tags=["reports"]
+    "/reports/{int:report_id}",
+    response={200: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy("保存草稿（或退回的月报）；须提交读取时的 version，过期则 409。"),
 )
 def save_draft(request, report_id: int, payload: ReportPatch):
-    """保存草稿（或退回的月报）；须提交读取时的 version，过期则 409。
-    / Save a draft (or returned) report; send the `version` you read (409 if stale)."""
+    """Save a draft (or returned) report; send the `version` you read (409 if stale)."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     # A stale version raises ConcurrentEditError, which api/errors.py answers with 409.
@@ -334,10 +348,10 @@ def save_draft(request, report_id: int, payload: ReportPatch):
     "/reports/{int:report_id}/submit",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("提交月报（本专班）；重复提交不产生变化"),
 )
 def submit_report(request, report_id: int, payload: SubmitIn | None = None):
-    """提交月报（本专班）；重复提交不产生变化 / Submit (own task force); submitting twice
-    changes nothing."""
+    """Submit (own task force); submitting twice changes nothing."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     version = payload.version if payload is not None else None
@@ -349,9 +363,10 @@ def submit_report(request, report_id: int, payload: SubmitIn | None = None):
     "/reports/{int:report_id}/review",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("县区审核已提交的月报"),
 )
 def review_report(request, report_id: int, payload: CommentIn | None = None):
-    """县区审核已提交的月报 / The district coordinator reviews a submitted report."""
+    """The district coordinator reviews a submitted report."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     services.review(report, by=user, comment=payload.comment if payload else "")
@@ -362,9 +377,10 @@ def review_report(request, report_id: int, payload: CommentIn | None = None):
     "/reports/{int:report_id}/accept",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("办公室采纳"),
 )
 def accept_report(request, report_id: int, payload: CommentIn | None = None):
-    """办公室采纳 / The office accepts a report."""
+    """The office accepts a report."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     services.accept(report, by=user, comment=payload.comment if payload else "")
@@ -375,9 +391,10 @@ def accept_report(request, report_id: int, payload: CommentIn | None = None):
     "/reports/{int:report_id}/return",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("办公室退回（须填写意见）"),
 )
 def return_report(request, report_id: int, payload: ReturnIn):
-    """办公室退回（须填写意见） / The office returns a report, with a comment."""
+    """The office returns a report, with a comment."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     services.return_report(report, by=user, comment=payload.comment)
@@ -423,10 +440,14 @@ def rollup_out(group) -> dict:
     }
 
 
-@router.get("/measures", response={200: MeasuresOut, **READ_ERRORS}, tags=["measures"])
+@router.get(
+    "/measures",
+    response={200: MeasuresOut, **READ_ERRORS},
+    tags=["measures"],
+    description=gettext_lazy("考核指标：全计划合计及按类别、县区汇总（暂停项目不计）"),
+)
 def get_measures(request, filters: Query[MeasuresQuery]):
-    """考核指标：全计划合计及按类别、县区汇总（暂停项目不计）
-    / Programme figures and rollups by category and district (paused projects left out)."""
+    """Programme figures and rollups by category and district (paused projects left out)."""
     programme, month = measured_programme(request.auth, filters)
     measures = project_measures(programme, month)
     totals = rollup(measures, "programme")
@@ -440,9 +461,14 @@ def get_measures(request, filters: Query[MeasuresQuery]):
     }
 
 
-@router.get("/figures", response={200: FiguresOut, **READ_ERRORS}, tags=["measures"])
+@router.get(
+    "/figures",
+    response={200: FiguresOut, **READ_ERRORS},
+    tags=["measures"],
+    description=gettext_lazy("各项总体指标及其口径（指标登记表）"),
+)
 def get_figures(request, filters: Query[MeasuresQuery]):
-    """各项总体指标及其口径（指标登记表）/ Every headline figure with its definition."""
+    """Every headline figure with its definition."""
     programme, month = measured_programme(request.auth, filters)
     values = headline(programme, month, user=request.auth)
     return {
@@ -463,9 +489,14 @@ def get_figures(request, filters: Query[MeasuresQuery]):
     }
 
 
-@router.get("/lights", response={200: LightsOut, **READ_ERRORS}, tags=["measures"])
+@router.get(
+    "/lights",
+    response={200: LightsOut, **READ_ERRORS},
+    tags=["measures"],
+    description=gettext_lazy("每个项目的红黄绿灯及原因"),
+)
 def get_lights(request, filters: Query[MeasuresQuery]):
-    """每个项目的红黄绿灯及原因 / Each project's warning light with its reasons."""
+    """Each project's warning light with its reasons."""
     programme, month = measured_programme(request.auth, filters)
     measures = project_measures(programme, month)
     lights = lights_module.project_lights(programme, month, measures=measures)
