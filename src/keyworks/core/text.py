@@ -36,11 +36,11 @@ INVISIBLE_MESSAGE = gettext_lazy("只含不可见字符，请填写实际内容"
 def text_error(value: str) -> str | None:
     """Why `value` may not be stored, or None."""
     if CONTROL.search(value):
-        return CONTROL_MESSAGE
+        return str(CONTROL_MESSAGE)
     if BIDI.search(value):
-        return BIDI_MESSAGE
+        return str(BIDI_MESSAGE)
     if INVISIBLE.search(value) and not INVISIBLE.sub("", value).strip():
-        return INVISIBLE_MESSAGE
+        return str(INVISIBLE_MESSAGE)
     return None
 
 
