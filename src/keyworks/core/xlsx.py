@@ -36,6 +36,7 @@ class XlsxRejected(Exception):
     """An upload was refused; ``message`` is safe to show to the user."""
 
     def __init__(self, message: str) -> None:
+        message = str(message)  # a lazy message becomes text in the language active now
         super().__init__(message)
         self.message = message
 
