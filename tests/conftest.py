@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.db.models import QuerySet
 from django.test import Client
 
@@ -19,6 +20,17 @@ def fresh_measures(settings):
     so measures are computed afresh; tests/reporting/test_stored_figures.py and
     tests/dashboards/test_reuse.py turn the stored figures and reuse on."""
     settings.MEASURES_CACHE = False
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Chinese): a request in English leaves its
+    language active in the thread, as LocaleMiddleware activates but never deactivates."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

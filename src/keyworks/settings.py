@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "keyworks.core.text.TextGuardMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "keyworks.accounts.language.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "keyworks.accounts.policy.AccountPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -237,6 +238,7 @@ PHOTO_MAX_BYTES = 15 * 1024 * 1024
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "keyworks.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0") or 0)

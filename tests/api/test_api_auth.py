@@ -13,7 +13,9 @@ def test_it_answers_401_json_without_credentials(world):
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
     detail = response.json()["detail"]
-    assert "请先登录" in detail and "Sign in" in detail
+    assert "请先登录" in detail and "Sign in" not in detail
+    english = Client(headers={"accept-language": "en"}).get("/api/projects").json()["detail"]
+    assert english.startswith("Sign in, or send a valid API token")
 
 
 def test_a_valid_token_authenticates_and_marks_last_use(world, api):

@@ -37,3 +37,8 @@ def test_change_log_shows_an_import_summary_record(world):
     # Structures read as JSON, not as Python's repr; no request id reads as a dash.
     assert "{&quot;created&quot;:2,&quot;updated&quot;:1}" in text
     assert "{'created'" not in text
+    assert "请求编号" in text and "Request ID" not in text
+    english = world.client(world.office).get(
+        reverse("change_list"), headers={"accept-language": "en"}
+    )
+    assert "Request ID" in english.content.decode() and "请求编号" not in english.content.decode()

@@ -70,7 +70,7 @@ def test_task_force_fills_a_report_and_adds_a_photo_on_a_phone(
 
     # Start the report from the list and save a draft.
     row = page.locator(f"#reports [data-project='{world.own.pk}']")
-    start = row.get_by_role("button", name="填报 Fill in")
+    start = row.get_by_role("button", name="填报")
     expect(start).to_be_visible()
     assert_touch_target(start)
     start.tap()

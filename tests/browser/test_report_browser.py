@@ -22,7 +22,7 @@ def test_task_force_submits_on_a_phone_district_reviews_office_accepts(
     login(mobile, "tf01", PASSWORD)
     mobile.goto(f"/reporting/?month={month:%Y-%m}")
     row = mobile.locator(f"#reports tr[data-project='{world.own.pk}']")
-    row.get_by_role("button", name="填报 Fill in").click()
+    row.get_by_role("button", name="填报").click()
     mobile.fill("#id_completed_this_month", "320.50")
     mobile.fill("#id_milestones_reached", "主体封顶（15日）")
     mobile.fill("#id_progress_text", "路基完成80%")

@@ -56,11 +56,11 @@ def test_parse_amount_blank(raw):
 def test_parse_amount_garbage(raw):
     with pytest.raises(ValueError) as exc:
         parse_amount(raw)
-    assert "/" in str(exc.value)  # Chinese / English message
+    assert "金额" in str(exc.value)  # the message, in Chinese by default
 
 
 def test_parse_amount_unknown_unit():
-    with pytest.raises(ValueError, match="Unsupported unit"):
+    with pytest.raises(ValueError, match="不支持的金额单位"):
         parse_amount(1, unit="美元")
 
 

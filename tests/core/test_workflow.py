@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory
+from django.utils import translation
 
 from keyworks.coordination.models import Problem, ProblemStatus
 from keyworks.core.errors import ConcurrentEditError
@@ -110,7 +111,9 @@ def test_run_step_says_what_happened():
     assert not run_step(request, fails(ValidationError("请填写")), "x")
     texts = [str(m) for m in get_messages(request)]
     assert texts[0] == "已保存 / Saved"
-    assert texts[1].startswith("该问题已被他人处理") and "It was changed" in texts[1]
+    assert texts[1].startswith("该问题已被他人处理") and "changed" not in texts[1]
+    with translation.override("en"):
+        assert str(stale()).startswith("It was changed by someone else")
     assert texts[2] == "请填写"
     with pytest.raises(PermissionDenied):  # a refusal is the page's 403
         run_step(request, fails(PermissionDenied()), "x")

@@ -92,7 +92,7 @@ def test_stray_value_far_away_is_refused_before_reading():
     ws.append(["项目名称", "总投资"])
     ws["XFD1048576"] = "x"
     sheet = read_sheets(saved(wb))[0]
-    with pytest.raises(XlsxRejected, match="too large"):
+    with pytest.raises(XlsxRejected, match="数据范围过大"):
         sheet.grid()
 
 
@@ -105,7 +105,7 @@ def test_stray_styled_cell_and_far_merge_are_ignored():
     ws.merge_cells("A10:XFD20")
     sheet = read_sheets(saved(wb))[0]
     assert sheet.grid() == [["项目名称", "总投资"], ["项目甲", 100]]
-    with pytest.raises(XlsxRejected, match="too large"):
+    with pytest.raises(XlsxRejected, match="数据范围过大"):
         read_sheets(saved(wb), max_cells=3)[0].grid()
 
 

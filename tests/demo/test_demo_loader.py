@@ -198,7 +198,7 @@ def test_loading_twice_keeps_counts(demo):
 def test_load_records_one_import_change_by_system(demo):
     records = list(ChangeRecord.objects.filter(action="import"))
     assert len(records) == 1
-    assert records[0].actor is None and records[0].actor_name == "系统 / system"
+    assert records[0].actor is None and records[0].actor_name == "系统"
     assert records[0].programme_id == demo.pk
     assert records[0].after["projects"] == 30
 

@@ -49,6 +49,10 @@ def test_a_running_job_page_polls_until_it_ends(world):
     queued = submit("test.count", by=world.office, n=3)  # not committed: still queued
     page = world.client(world.office).get(reverse("jobs:job", args=[queued.pk]))
     assert 'hx-trigger="every 1s"' in page.content.decode()
+    page = world.client(world.office).get(
+        reverse("jobs:job", args=[queued.pk]), headers={"accept-language": "en"}
+    )
+    assert "Queued" in page.content.decode() and "排队中" not in page.content.decode()
 
 
 def test_a_failing_job_says_why(world, django_capture_on_commit_callbacks):

@@ -175,3 +175,17 @@ def test_docx_export(ranked):
     assert first[:4] == ["1", "沿黄高速专班", "70.00", "40.00"]
     assert first[8] == "↑1"
     assert any(t.startswith("专班排名：红榜 沿黄高速专班（70.00分）") for t in texts)
+
+
+def test_the_page_and_the_export_follow_the_language(world):
+    client = world.client(world.office)
+    page = client.get(PAGE).content.decode()
+    assert "红榜" in page and "Red list" not in page
+    page = client.get(PAGE, headers={"accept-language": "en"}).content.decode()
+    assert "Red list" in page and "Black list" in page and "红榜" not in page
+    answer = client.get(
+        "/rankings/export.xlsx?programme=jz2025&period=2025-11", headers={"accept-language": "en"}
+    )
+    sheet = load_workbook(BytesIO(answer.content))["Task force ranking"]
+    assert "progress ranking" in sheet.cell(1, 1).value
+    assert [sheet.cell(3, c).value for c in (1, 2, 3)] == ["Rank", "Name", "Total"]

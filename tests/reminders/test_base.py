@@ -9,8 +9,8 @@ TODAY = datetime.date(2025, 5, 6)
 
 def test_deadline_state_counts_days_over_or_says_when_it_falls_due():
     late = deadline_state(datetime.date(2025, 5, 3), TODAY, "办理时限")
-    assert late == (True, "已超过办理时限 3 天 / overdue")
-    assert deadline_state(TODAY, TODAY, "完成时限") == (False, "将于 05月06日 到期 / due soon")
+    assert late == (True, "已超过办理时限 3 天")
+    assert deadline_state(TODAY, TODAY, "完成时限") == (False, "将于 05月06日 到期")
 
 
 def test_short_keeps_short_text_and_cuts_long_text_with_an_ellipsis():

@@ -2,6 +2,7 @@
 figures computed afresh, whatever sequence of writes came before."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +27,7 @@ from .conftest import draft
 from .test_measures import AUG, at, day, figures  # noqa: F401 (fixture)
 
 MONTHS = [day(6, 1), day(7, 1), AUG]
+HAN = re.compile(r"[\u4e00-\u9fff]")
 NOW = at(11, 15)
 
 
@@ -80,6 +83,20 @@ def test_a_fixed_moment_is_kept_by_the_process_and_asks_two_queries(world, figur
     assert len(ctx.captured_queries) == 2  # the state and the stale marks
     measures = _compute(world.programme, AUG, NOW)
     assert again == first == project_lights(world.programme, AUG, measures=measures, now=NOW)
+
+
+def test_the_kept_lights_give_their_reasons_in_the_language_asked(world, figures, kept):  # noqa: F811
+    kept_measures = project_measures(world.programme, AUG)
+    chinese = project_lights(world.programme, AUG, measures=kept_measures)
+    with translation.override("en"):
+        english = project_lights(
+            world.programme, AUG, measures=project_measures(world.programme, AUG)
+        )
+    reasons = [r for light in english.values() for r in light.reasons]
+    assert reasons and not any(HAN.search(r) and "月报" in r for r in reasons)
+    assert any("report" in r for r in reasons)
+    again = project_lights(world.programme, AUG, measures=project_measures(world.programme, AUG))
+    assert again == chinese
 
 
 def test_after_a_save_the_process_takes_in_only_the_changed_rows(world, figures, kept):  # noqa: F811

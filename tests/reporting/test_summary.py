@@ -82,6 +82,20 @@ def test_export_is_a_real_workbook_in_the_office_layout(world, figures):  # noqa
     assert ws.page_setup.orientation == "landscape"
 
 
+def test_the_export_follows_the_language(world, figures):  # noqa: F811
+    response = world.client(world.leader).get(
+        reverse("reporting:summary_export"),
+        {"month": "2025-07"},
+        headers={"accept-language": "en"},
+    )
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert ws["A1"].value == "焦作市2025年三十工程 progress summary, 2025-7"
+    assert ws["A3"].value == "No." and ws["F3"].value == "This month (10,000 yuan)"
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    assert [r[0] for r in rows] == [1, "Subtotal", 2, 3, "Subtotal", "Total"]
+    assert rows[3][11] == "Not started" and rows[-1][1] == "3 projects in all"
+
+
 def test_page_shows_the_figures(world, figures):  # noqa: F811
     response = world.client(world.office).get(reverse("reporting:summary"), {"month": "2025-07"})
     assert response.status_code == 200

@@ -51,7 +51,27 @@ def test_list_shows_task_force_only_its_own_project(world):
     body = response.content.decode()
     assert world.own.name in body
     assert world.other.name not in body
-    assert "填报 Fill in" in body
+    assert ">填报</button>" in body
+
+
+def test_the_list_speaks_chinese_by_default_and_english_on_request(world):
+    client = world.client(world.member)
+    body = client.get(LIST, {"month": "2025-05"}).content.decode()
+    assert "月度实施计划与上月完成情况" in body and "Monthly plans" not in body
+    body = client.get(
+        LIST, {"month": "2025-05"}, headers={"accept-language": "en"}
+    ).content.decode()
+    assert "Monthly plans and last month's completion" in body and ">Fill in</button>" in body
+    assert "月度实施计划与上月完成情况" not in body
+
+
+def test_an_api_error_follows_the_requested_language(world):
+    client = world.client(world.office)
+    answer = client.get("/api/reports", {"status": "nonsense"})
+    assert answer.status_code == 422
+    assert "未知的状态" in str(answer.json())
+    answer = client.get("/api/reports", {"status": "nonsense"}, headers={"accept-language": "en"})
+    assert "Unknown status: nonsense" in str(answer.json())
 
 
 @pytest.mark.parametrize("username", ["department_user", "other_member"])
@@ -181,7 +201,7 @@ def test_list_query_count_does_not_grow_with_projects(world, django_assert_max_n
 def test_leader_reads_the_list_but_cannot_fill_in(world):
     body = world.client(world.leader).get(LIST, {"month": "2025-05"}).content.decode()
     assert world.own.name in body
-    assert "填报 Fill in" not in body
+    assert ">填报</button>" not in body
     response = world.client(world.leader).post(f"/reporting/project/{world.own.pk}/2025-05/")
     assert response.status_code == 403
 

@@ -40,8 +40,15 @@ def test_a_page_form_with_nul_answers_400_and_saves_nothing(world):
     url = reverse("ledger:project_edit", args=[world.own.pk])
     response = client.post(url, {"name": "牧野路\x00改造", "version": world.own.version})
     assert response.status_code == 400
-    assert "name" in response.content.decode()
+    assert "name" in response.content.decode() and "提交的文字无法保存" in response.content.decode()
     assert Project.objects.get(pk=world.own.pk).name == "牧野路改造工程"
+    response = client.post(
+        url,
+        {"name": "牧野路\x00改造", "version": world.own.version},
+        headers={"accept-language": "en"},
+    )
+    page = response.content.decode()
+    assert "The submitted text cannot be saved" in page and "Contains control characters" in page
 
 
 @pytest.mark.parametrize("query", ["q=%00", "q=%E2%80%AE", "%00=1"])
@@ -87,7 +94,7 @@ def test_an_api_body_over_the_limit_gets_a_json_error_whatever_its_type(world, c
     )
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert response.json()["detail"] == "请求体超过 1 KB / Request body larger than 1 KB"
+    assert response.json()["detail"] == "请求体超过 1 KB"
 
 
 @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=10)

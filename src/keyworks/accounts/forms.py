@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.models import SecurityEvent
 from keyworks.audit.security import client_address, log_event
@@ -25,7 +26,7 @@ class SignInForm(AuthenticationForm):
 
 class OtpForm(forms.Form):
     token = forms.CharField(
-        label="动态验证码",
+        label=gettext_lazy("动态验证码"),
         max_length=8,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -41,10 +42,10 @@ class AccountForm(forms.ModelForm):
     """An account as the system administrator keeps it."""
 
     password = forms.CharField(
-        label="新密码",
+        label=gettext_lazy("新密码"),
         required=False,
         widget=forms.PasswordInput,
-        help_text="留空则不修改；设置后本人首次登录时须改为自己的密码",
+        help_text=gettext_lazy("留空则不修改；设置后本人首次登录时须改为自己的密码"),
     )
 
     class Meta:
@@ -57,14 +58,20 @@ class AccountForm(forms.ModelForm):
 
 
 class SecurityEventFilter(django_filters.FilterSet):
-    kind = django_filters.CharFilter(label="事件", field_name="kind")
+    kind = django_filters.CharFilter(label=gettext_lazy("事件"), field_name="kind")
     username = django_filters.CharFilter(
-        label="账号", field_name="username", lookup_expr="icontains"
+        label=gettext_lazy("账号"), field_name="username", lookup_expr="icontains"
     )
-    source = django_filters.CharFilter(label="来源地址", field_name="source")
-    outcome = django_filters.ChoiceFilter(label="结果", choices=SecurityEvent.Outcome.choices)
-    since = django_filters.DateFilter(label="起始日期", field_name="at", lookup_expr="date__gte")
-    until = django_filters.DateFilter(label="截止日期", field_name="at", lookup_expr="date__lte")
+    source = django_filters.CharFilter(label=gettext_lazy("来源地址"), field_name="source")
+    outcome = django_filters.ChoiceFilter(
+        label=gettext_lazy("结果"), choices=SecurityEvent.Outcome.choices
+    )
+    since = django_filters.DateFilter(
+        label=gettext_lazy("起始日期"), field_name="at", lookup_expr="date__gte"
+    )
+    until = django_filters.DateFilter(
+        label=gettext_lazy("截止日期"), field_name="at", lookup_expr="date__lte"
+    )
 
     class Meta:
         model = SecurityEvent

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from keyworks.audit.models import SecurityEvent
 from keyworks.audit.security import client_address, log_event
@@ -33,11 +34,16 @@ class Lock:
     @property
     def message(self) -> str:
         local = timezone.localtime(self.until)
-        who = "该账号" if self.by == "username" else "您所在的网络地址"
-        return (
-            f"{who}连续登录失败次数过多，已锁定至 {local:%H:%M}。请稍后再试，或联系安全管理员解锁。"
-            f" / Too many failed sign-ins; locked until {local:%H:%M}"
-        )
+        if self.by == "username":
+            message = _(
+                "该账号连续登录失败次数过多，已锁定至 %(time)s。请稍后再试，或联系安全管理员解锁。"
+            )
+        else:
+            message = _(
+                "您所在的网络地址连续登录失败次数过多，已锁定至 %(time)s。"
+                "请稍后再试，或联系安全管理员解锁。"
+            )
+        return message % {"time": f"{local:%H:%M}"}
 
 
 def lock_for(by: str, value: str, now: datetime.datetime | None = None) -> Lock | None:

@@ -3,12 +3,14 @@ the user's own name, not a common password (Django's validators do the last two)
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CLASSES = (
-    ("小写字母", str.islower),
-    ("大写字母", str.isupper),
-    ("数字", str.isdigit),
-    ("符号", lambda c: not c.isalnum()),
+    (gettext_lazy("小写字母"), str.islower),
+    (gettext_lazy("大写字母"), str.isupper),
+    (gettext_lazy("数字"), str.isdigit),
+    (gettext_lazy("符号"), lambda c: not c.isalnum()),
 )
 
 
@@ -23,17 +25,21 @@ class CharacterClassesValidator:
         used = [name for name, test in CLASSES if any(test(c) for c in password)]
         if len(used) < self.min_classes:
             raise ValidationError(
-                f"密码须包含小写字母、大写字母、数字、符号中的至少 {self.min_classes} 类"
-                f"（现有：{'、'.join(used) or '无'}） / Use at least {self.min_classes} of:"
-                " lower-case, upper-case, digits, symbols",
+                _(
+                    "密码须包含小写字母、大写字母、数字、符号中的至少 %(min_classes)s 类"
+                    "（现有：%(used)s）"
+                )
+                % {
+                    "min_classes": self.min_classes,
+                    "used": _("、").join(str(name) for name in used) or _("无"),
+                },
                 code="password_too_simple",
             )
 
     def get_help_text(self) -> str:
-        return (
-            f"至少包含小写字母、大写字母、数字、符号中的 {self.min_classes} 类"
-            f" / At least {self.min_classes} kinds of character"
-        )
+        return _("至少包含小写字母、大写字母、数字、符号中的 %(min_classes)s 类") % {
+            "min_classes": self.min_classes
+        }
 
 
 class NotYourNameValidator:
@@ -48,9 +54,9 @@ class NotYourNameValidator:
             name = (value or "").casefold()
             if len(name) >= 2 and name in folded:
                 raise ValidationError(
-                    "密码不能包含用户名或姓名 / The password must not contain your name",
+                    _("密码不能包含用户名或姓名"),
                     code="password_contains_name",
                 )
 
     def get_help_text(self) -> str:
-        return "不能包含用户名或姓名 / Not containing your names"
+        return _("不能包含用户名或姓名")

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.chain import verify
@@ -58,7 +59,7 @@ def account_edit(request, pk=None):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "账号已保存 / Account saved")
+            messages.success(request, _("账号已保存"))
             return redirect("accounts:platform_account", pk=account.pk)
     is_office = bool(
         account
@@ -110,14 +111,24 @@ def security(request):
 def policy() -> list[tuple[str, str]]:
     window = int(settings.LOCKOUT_WINDOW.total_seconds() // 60)
     locked = int(settings.LOCKOUT_DURATION.total_seconds() // 60)
-    otp = "平台管理员必须启用" + ("；办公室必须启用" if settings.OTP_FOR_OFFICE else "")
+    if settings.OTP_FOR_OFFICE:
+        otp = _("平台管理员必须启用；办公室必须启用")
+    else:
+        otp = _("平台管理员必须启用")
     return [
-        ("密码最短长度", f"{settings.PASSWORD_MIN_LENGTH} 位"),
-        ("密码字符种类", f"至少 {settings.PASSWORD_MIN_CLASSES} 类（小写、大写、数字、符号）"),
-        ("登录失败锁定", f"{window} 分钟内失败 {settings.LOCKOUT_FAILURES} 次，锁定 {locked} 分钟"),
-        ("会话空闲超时", f"{settings.SESSION_IDLE // 60} 分钟"),
-        ("会话最长时间", f"{settings.SESSION_MAX_AGE // 3600} 小时"),
-        ("双因素认证", otp),
+        (_("密码最短长度"), _("%(n)s 位") % {"n": settings.PASSWORD_MIN_LENGTH}),
+        (
+            _("密码字符种类"),
+            _("至少 %(n)s 类（小写、大写、数字、符号）") % {"n": settings.PASSWORD_MIN_CLASSES},
+        ),
+        (
+            _("登录失败锁定"),
+            _("%(window)s 分钟内失败 %(failures)s 次，锁定 %(locked)s 分钟")
+            % {"window": window, "failures": settings.LOCKOUT_FAILURES, "locked": locked},
+        ),
+        (_("会话空闲超时"), _("%(n)s 分钟") % {"n": settings.SESSION_IDLE // 60}),
+        (_("会话最长时间"), _("%(n)s 小时") % {"n": settings.SESSION_MAX_AGE // 3600}),
+        (_("双因素认证"), otp),
     ]
 
 
@@ -129,7 +140,7 @@ def security_unlock(request):
         username=request.POST.get("username", ""),
         source=request.POST.get("source", ""),
     )
-    messages.success(request, "已解除锁定 / Lock lifted")
+    messages.success(request, _("已解除锁定"))
     return redirect("accounts:platform_security")
 
 
@@ -139,14 +150,14 @@ def security_role(request):
     require_platform_role(request.user, PlatformRole.SECURITY)
     account = User.objects.filter(username=request.POST.get("username", "").strip()).first()
     if account is None:
-        messages.error(request, "账号不存在 / No such account")
+        messages.error(request, _("账号不存在"))
         return redirect("accounts:platform_security")
     try:
         services.set_platform_role(account, request.POST.get("role", ""), by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, "已保存 / Saved")
+        messages.success(request, _("已保存"))
     return redirect("accounts:platform_security")
 
 
@@ -170,7 +181,7 @@ def chains(request):
     """Walk both logs' chains now (audit administrator)."""
     require_platform_role(request.user, PlatformRole.AUDIT)
     results = []
-    for label, model in (("变更记录", ChangeRecord), ("安全审计日志", SecurityEvent)):
+    for label, model in ((_("变更记录"), ChangeRecord), (_("安全审计日志"), SecurityEvent)):
         findings, checked, head = verify(model)
         results.append({"label": label, "findings": findings, "checked": checked, "head": head})
     return render(request, "accounts/platform_chains.html", {"results": results})

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
 from keyworks.audit.security import log_event
@@ -50,18 +51,14 @@ class AccountPolicyMiddleware:
         if now - started > settings.SESSION_MAX_AGE or now - seen > settings.SESSION_IDLE:
             log_event("session_expired", request=request, user=user, idle=int(now - seen))
             logout(request)
-            return self.refuse(request, "login", "登录已超时，请重新登录 / Session expired")
+            return self.refuse(request, "login", _("登录已超时，请重新登录"))
         if now - seen > 60:  # a session write at most once a minute
             session["kw_seen"] = now
         if user.password_change_required:
-            return self.refuse(
-                request, "accounts:password_change", "请先修改密码 / Change your password first"
-            )
+            return self.refuse(request, "accounts:password_change", _("请先修改密码"))
         if not user.is_verified() and (user_has_device(user) or otp_required(user)):
             target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
-            return self.refuse(
-                request, target, "请先完成动态验证码验证 / Verify with your second factor"
-            )
+            return self.refuse(request, target, _("请先完成动态验证码验证"))
         return self.get_response(request)
 
     def is_open(self, request) -> bool:

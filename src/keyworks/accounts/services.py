@@ -4,6 +4,8 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.security import log_event
 from keyworks.audit.services import diff, record_change, snapshot
@@ -13,10 +15,8 @@ from keyworks.orgs.roles import forget_roles
 from . import lockout
 from .permissions import require_platform_role
 
-OFFICE_OUTSIDE = "只能在账号所属计划中设置办公室角色 / Only in the account's own programme"
-ADMIN_WITH_ROLES = (
-    "平台管理员不能同时担任项目计划中的角色 / A platform administrator holds no programme role"
-)
+OFFICE_OUTSIDE = gettext_lazy("只能在账号所属计划中设置办公室角色")
+ADMIN_WITH_ROLES = gettext_lazy("平台管理员不能同时担任项目计划中的角色")
 ACCOUNT_FIELDS = ["username", "full_name", "title", "phone", "email", "home_programme", "is_active"]
 
 
@@ -31,7 +31,7 @@ def save_account(data: dict, *, by, account: User | None = None, password: str =
         if field in data:
             setattr(account, field, data[field])
     if account.pk == by.pk and not account.is_active:
-        raise ValidationError({"is_active": "不能停用自己的账号 / You cannot deactivate yourself"})
+        raise ValidationError({"is_active": _("不能停用自己的账号")})
     account.full_clean(exclude=["password"])
     if password:
         validate_password(password, account)
@@ -60,9 +60,7 @@ def set_office(account: User, programme, grant: bool, *, by) -> None:
     starts a programme's office; the office then manages its own people)."""
     require_platform_role(by, PlatformRole.SYSTEM)
     if account.home_programme_id != programme.pk:
-        raise ValidationError(
-            "只能在账号所属计划中设置办公室角色 / Only in the account's programme"
-        )
+        raise ValidationError(_("只能在账号所属计划中设置办公室角色"))
     roles = RoleAssignment.objects.filter(user=account, programme=programme, role=Role.OFFICE)
     if grant and not roles.exists():
         assignment = RoleAssignment.objects.create(
@@ -91,9 +89,9 @@ def set_platform_role(account: User, role: str, *, by) -> None:
     """Give or take a platform role (the security administrator; never their own)."""
     require_platform_role(by, PlatformRole.SECURITY)
     if account.pk == by.pk:
-        raise PermissionDenied("不能修改自己的平台管理角色 / You cannot change your own role")
+        raise PermissionDenied(_("不能修改自己的平台管理角色"))
     if role and role not in PlatformRole.values:
-        raise ValidationError({"platform_role": f"未知角色：{role} / Unknown role"})
+        raise ValidationError({"platform_role": _("未知角色：%(role)s") % {"role": role}})
     if RoleAssignment.objects.filter(user=account).exists() and role:
         raise ValidationError({"platform_role": ADMIN_WITH_ROLES})
     before = account.platform_role

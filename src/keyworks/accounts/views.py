@@ -11,9 +11,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -23,6 +27,7 @@ from keyworks.audit.security import log_event
 from keyworks.orgs.models import User
 
 from .forms import OtpForm
+from .language import LANGUAGES, remember
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -38,7 +43,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             response = super().form_valid(form)
             User.objects.filter(pk=self.request.user.pk).update(password_change_required=False)
             log_event("password_changed", request=self.request, user=self.request.user)
-        messages.success(self.request, "密码已修改 / Password changed")
+        messages.success(self.request, _("密码已修改"))
         return response
 
 
@@ -74,9 +79,9 @@ def otp_setup(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             log_event("otp_enrolled", request=request, user=request.user)
-            messages.success(request, "已启用动态验证码 / Second factor enabled")
+            messages.success(request, _("已启用动态验证码"))
             return redirect("home")
-        form.add_error("token", "验证码不正确或已过期 / Wrong or expired code")
+        form.add_error("token", _("验证码不正确或已过期"))
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
@@ -96,5 +101,27 @@ def otp_verify(request):
                 log_event("otp_verified", request=request, user=request.user)
                 return redirect(request.GET.get("next") or "home")
         log_event("otp_failed", request=request, user=request.user, success=False)
-        form.add_error("token", "验证码不正确或已过期 / Wrong or expired code")
+        form.add_error("token", _("验证码不正确或已过期"))
     return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@login_required
+@require_POST
+def language(request):
+    """The profile page's language choice: kept on the account and in the cookie; "" follows
+    the browser again."""
+    code = request.POST.get("language", "")
+    if code and code not in LANGUAGES:
+        return HttpResponseBadRequest()
+    User.objects.filter(pk=request.user.pk).update(language=code)
+    request.user.language = code
+    translation.activate(code or translation.get_language_from_request(request))
+    messages.success(request, _("界面语言已保存"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("people:profile")
+    response = redirect(target)
+    remember(response, code)
+    return response

@@ -3,6 +3,7 @@
 import json
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -23,31 +24,19 @@ from keyworks.tasks.api import router as tasks_router
 from . import errors
 from .auth import SessionAuth, TokenAuth
 
-DESCRIPTION = """\
-重点项目指挥调度平台的 JSON 接口。/ The JSON API of the key-project programme office platform.
-
-**认证 / Authentication**
-
-- 个人 API 令牌：请求头 `Authorization: Bearer kw_…`（由 `keyworks create-token 用户名` 生成，
-  只显示一次）。/ A personal token in `Authorization: Bearer kw_…`
-  (made with `keyworks create-token USERNAME`; shown once).
-- 或浏览器登录会话；写操作须带 `X-CSRFToken` 头。/ Or the browser session; unsafe methods
-  need the `X-CSRFToken` header.
-
-权限与网页一致：看不到的项目返回 404，只读返回 403。/ Same permissions as the web pages:
-a project you cannot see is 404, one you may only read is 403 for changes.
-
-**金额 / Amounts**：万元，以两位小数的字符串表示（如 `"1234.50"`），避免浮点误差；提交时
-可用字符串或数字。/ In 万元 (10,000 yuan) as strings with 2 decimals (e.g. `"1234.50"`) so
-values stay exact Decimals; send them as strings or numbers. Coordinates are strings too.
-
-**错误 / Errors**：`{"detail": "…"}`；校验错误（422）另有 `"errors": {"字段": ["…"]}`；
-版本冲突 409；含控制字符的文字、不是 JSON 的请求体 400；请求体超过 5 MB 413；
-URL 超过前端服务器上限时由服务器直接返回 414（非 JSON）。/ Validation errors (422) add
-`"errors": {"field": ["…"]}`; a stale `version` is 409; refused text or a body that is not
-JSON is 400; a body over 5 MB is 413; a URL longer than the front server allows gets its
-414 (not JSON).
-"""
+DESCRIPTION = gettext_lazy(
+    "重点项目指挥调度平台的 JSON 接口。\n\n"
+    "**认证**\n\n"
+    "- 个人 API 令牌：请求头 `Authorization: Bearer kw_…`（由 `keyworks create-token 用户名` 生成，"
+    "只显示一次）。\n"
+    "- 或浏览器登录会话；写操作须带 `X-CSRFToken` 头。\n\n"
+    "权限与网页一致：看不到的项目返回 404，只读返回 403。\n\n"
+    '**金额**：万元，以两位小数的字符串表示（如 `"1234.50"`），避免浮点误差；提交时'
+    "可用字符串或数字。坐标同样以字符串表示。\n\n"
+    '**错误**：`{"detail": "…"}`；校验错误（422）另有 `"errors": {"字段": ["…"]}`；'
+    "版本冲突 409；含控制字符的文字、不是 JSON 的请求体 400；请求体超过 5 MB 413；"
+    "URL 超过前端服务器上限时由服务器直接返回 414（非 JSON）。\n"
+)
 
 
 class DecimalParser(Parser):

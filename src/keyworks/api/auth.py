@@ -4,6 +4,7 @@ Endpoints read the caller from `request.auth` (also set as `request.user`).
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
@@ -11,19 +12,11 @@ from ninja.utils import check_csrf
 from keyworks.core.throttles import bad_token_throttle
 from keyworks.orgs.tokens import user_for_token
 
-UNAUTHENTICATED = (
+UNAUTHENTICATED = gettext_lazy(
     "请先登录，或在 Authorization 头中提供有效的 API 令牌（Bearer kw_…）。"
-    " / Sign in, or send a valid API token in the Authorization header (Bearer kw_…)."
 )
-BAD_TOKEN = (
-    "API 令牌无效、已撤销或用户已停用。 / The API token is invalid or revoked, or its user is"
-    " inactive."
-)
-CSRF_FAILED = (
-    "CSRF 校验失败：使用登录会话调用写操作时须带 X-CSRFToken 头。"
-    " / CSRF check failed: send the X-CSRFToken header with unsafe requests made with a"
-    " session."
-)
+BAD_TOKEN = gettext_lazy("API 令牌无效、已撤销或用户已停用。")
+CSRF_FAILED = gettext_lazy("CSRF 校验失败：使用登录会话调用写操作时须带 X-CSRFToken 头。")
 
 
 class TokenAuth(HttpBearer):
@@ -54,7 +47,7 @@ class SessionAuth(APIKeyCookie):
         if not request.user.is_authenticated:
             return None  # nothing to forge: answer 401, not a CSRF error
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise HttpError(403, CSRF_FAILED)
+            raise HttpError(403, str(CSRF_FAILED))
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request, key):

@@ -1,10 +1,12 @@
-"""Every API error is JSON `{"detail": "..."}` (Chinese / English); validation errors add
-`"errors": {"field": ["message", ...]}` naming each field."""
+"""Every API error is JSON `{"detail": "..."}` (Chinese, or English when the request asks for
+it); validation errors add `"errors": {"field": ["message", ...]}` naming each field."""
 
 import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as SchemaValidationError
@@ -14,9 +16,8 @@ from keyworks.core.errors import ConcurrentEditError
 
 from .auth import UNAUTHENTICATED
 
-NOT_FOUND = "未找到 / Not found"
-FORBIDDEN = "您没有权限执行此操作 / You do not have permission for this action"
-INVALID = "提交的数据有误，请按提示修改 / Some values are invalid; see errors"
+NOT_FOUND = gettext_lazy("未找到")
+FORBIDDEN = gettext_lazy("您没有权限执行此操作")
 NON_FIELD = "__all__"
 
 
@@ -35,7 +36,7 @@ def install(api: NinjaAPI) -> None:
     def throttled(request, exc):
         seconds = math.ceil(exc.wait or 60)
         response = respond(
-            request, 429, f"请求过于频繁，请 {seconds} 秒后再试 / Too many requests; retry later"
+            request, 429, _("请求过于频繁，请 %(seconds)s 秒后再试") % {"seconds": seconds}
         )
         response["Retry-After"] = str(seconds)
         return response
@@ -44,7 +45,7 @@ def install(api: NinjaAPI) -> None:
     def http_error(request, exc):
         message = str(exc)
         if exc.status_code == 400 and message.startswith("Cannot parse request body"):
-            message = f"请求体不是有效的 JSON / {message}"
+            message = _("请求体不是有效的 JSON：%(message)s") % {"message": message}
         return respond(request, exc.status_code, message)
 
     @api.exception_handler(Http404)
@@ -71,10 +72,13 @@ def install(api: NinjaAPI) -> None:
 
     def invalid_response(request, errors: dict[str, list[str]]):
         summary = "；".join(
-            f"{field}: {' '.join(messages)}" if field != NON_FIELD else " ".join(messages)
+            f"{field}: {' '.join(map(str, messages))}"
+            if field != NON_FIELD
+            else " ".join(map(str, messages))
             for field, messages in errors.items()
         )
-        return respond(request, 422, f"{INVALID}。{summary}", errors=errors)
+        detail = _("提交的数据有误，请按提示修改。%(summary)s") % {"summary": summary}
+        return respond(request, 422, detail, errors=errors)
 
 
 def django_errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -104,7 +108,7 @@ def schema_message(error: dict) -> str:
     message = error.get("msg", "invalid")
     if error.get("type") == "string_too_long":
         limit = (error.get("ctx") or {}).get("max_length")
-        return f"最多 {limit} 个字符 / {message}"
+        return _("最多 %(limit)s 个字符") % {"limit": limit}
     return message
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 ALGORITHM = "sm3" if "sm3" in hashlib.algorithms_available else "sha256"
 BATCH = 2000
@@ -124,8 +125,9 @@ class Finding:
     problem: str
 
     def __str__(self) -> str:
-        where = f"第 {self.seq} 条" if self.seq is not None else f"记录 {self.record_id}"
-        return f"{where}：{self.problem}"
+        if self.seq is not None:
+            return _("第 %(seq)s 条：%(problem)s") % {"seq": self.seq, "problem": self.problem}
+        return _("记录 %(id)s：%(problem)s") % {"id": self.record_id, "problem": self.problem}
 
 
 def verify(model: type[models.Model], time_field: str = "at") -> tuple[list[Finding], int, str]:
@@ -142,17 +144,26 @@ def verify(model: type[models.Model], time_field: str = "at") -> tuple[list[Find
         if row["seq"] != expected_seq:
             findings.append(
                 Finding(
-                    expected_seq, None, f"缺少第 {expected_seq}–{row['seq'] - 1} 条（记录被删除）"
+                    expected_seq,
+                    None,
+                    _("缺少第 %(first)s–%(last)s 条（记录被删除）")
+                    % {"first": expected_seq, "last": row["seq"] - 1},
                 )
             )
             return findings, checked, previous
         algorithm = (row["digest"] or "").split(":", 1)[0] or ALGORITHM
         if algorithm not in hashlib.algorithms_available:
-            findings.append(Finding(row["seq"], row["id"], f"本机不支持摘要算法 {algorithm}"))
+            findings.append(
+                Finding(
+                    row["seq"],
+                    row["id"],
+                    _("本机不支持摘要算法 %(algorithm)s") % {"algorithm": algorithm},
+                )
+            )
             return findings, checked, previous
         if chained(previous, row, algorithm) != row["digest"]:
             findings.append(
-                Finding(row["seq"], row["id"], "内容或摘要与链不符（记录被修改或插入）")
+                Finding(row["seq"], row["id"], _("内容或摘要与链不符（记录被修改或插入）"))
             )
             return findings, checked, previous
         previous = row["digest"]
@@ -167,5 +178,5 @@ def verify(model: type[models.Model], time_field: str = "at") -> tuple[list[Find
         .first()
     )
     if stray is not None:
-        findings.append(Finding(None, stray, "不在链中（记录未经应用写入）"))
+        findings.append(Finding(None, stray, _("不在链中（记录未经应用写入）")))
     return findings, checked, previous

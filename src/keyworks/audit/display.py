@@ -6,50 +6,52 @@ import json
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ACTION_LABELS = {
-    "create": "新建",
-    "update": "修改",
-    "archive": "归档",
-    "restore": "恢复",
-    "delete": "删除",
-    "import": "导入",
-    "assign_role": "分配角色",
-    "revoke_role": "撤销角色",
-    "set_password": "重置密码",
-    "create_token": "创建令牌",
-    "revoke_token": "撤销令牌",
-    "submit": "提交",
-    "review": "县区审核",
-    "accept": "采纳",
-    "return": "退回",
-    "request_correction": "申请更正",
-    "approve_correction": "批准更正",
-    "reject_correction": "驳回更正",
-    "carry_report": "月报计入台账",
-    "since_start": "开工累计按口径核定",
-    "import_boundary": "导入边界",
-    "revise": "修订",
-    "edit": "修改",
-    "raise": "提出",
-    "raise_problem": "转为问题",
-    "assign": "交办",
-    "note": "办理情况",
-    "resolve": "办结",
-    "close": "销号",
-    "escalate": "升级",
-    "void": "作废",
-    "flag": "纪检线索",
-    "issue": "下达",
-    "answer": "答复",
-    "confirm": "确认",
-    "done": "报告完成",
-    "reorder": "调整顺序",
-    "pause": "暂停",
-    "resume": "恢复",
-    "publish": "发布",
-    "create_screen_link": "创建大屏链接",
-    "revoke_screen_link": "撤销大屏链接",
+    "create": gettext_lazy("新建"),
+    "update": gettext_lazy("修改"),
+    "archive": gettext_lazy("归档"),
+    "restore": gettext_lazy("恢复"),
+    "delete": gettext_lazy("删除"),
+    "import": gettext_lazy("导入"),
+    "assign_role": gettext_lazy("分配角色"),
+    "revoke_role": gettext_lazy("撤销角色"),
+    "set_password": gettext_lazy("重置密码"),
+    "create_token": gettext_lazy("创建令牌"),
+    "revoke_token": gettext_lazy("撤销令牌"),
+    "submit": gettext_lazy("提交"),
+    "review": gettext_lazy("县区审核"),
+    "accept": gettext_lazy("采纳"),
+    "return": gettext_lazy("退回"),
+    "request_correction": gettext_lazy("申请更正"),
+    "approve_correction": gettext_lazy("批准更正"),
+    "reject_correction": gettext_lazy("驳回更正"),
+    "carry_report": gettext_lazy("月报计入台账"),
+    "since_start": gettext_lazy("开工累计按口径核定"),
+    "import_boundary": gettext_lazy("导入边界"),
+    "revise": gettext_lazy("修订"),
+    "edit": gettext_lazy("修改"),
+    "raise": gettext_lazy("提出"),
+    "raise_problem": gettext_lazy("转为问题"),
+    "assign": gettext_lazy("交办"),
+    "note": gettext_lazy("办理情况"),
+    "resolve": gettext_lazy("办结"),
+    "close": gettext_lazy("销号"),
+    "escalate": gettext_lazy("升级"),
+    "void": gettext_lazy("作废"),
+    "flag": gettext_lazy("纪检线索"),
+    "issue": gettext_lazy("下达"),
+    "answer": gettext_lazy("答复"),
+    "confirm": gettext_lazy("确认"),
+    "done": gettext_lazy("报告完成"),
+    "reorder": gettext_lazy("调整顺序"),
+    "pause": gettext_lazy("暂停"),
+    "resume": gettext_lazy("恢复"),
+    "publish": gettext_lazy("发布"),
+    "create_screen_link": gettext_lazy("创建大屏链接"),
+    "revoke_screen_link": gettext_lazy("撤销大屏链接"),
 }
 CONTACT_KEYS = {"phone"}
 
@@ -95,7 +97,7 @@ def history_rows(records, *, show_contacts: bool) -> list[dict]:
             before = shown((record.before or {}).get(key))
             after = shown((record.after or {}).get(key))
             if key in CONTACT_KEYS and not show_contacts:
-                before = after = "（已隐藏 / hidden）"
+                before = after = _("（已隐藏）")
             changes.append(
                 {"field": field_label(record.object_type, key), "before": before, "after": after}
             )

@@ -20,6 +20,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 TIMEOUT = 15 * 60
@@ -82,13 +83,15 @@ def bump_on_commit(programmes) -> None:
 
 def reuse(kind: str, key: tuple, programme, compute, *, topic: str | None = None):
     """`compute()`, or what it gave for the same `key` since the programme last changed
-    (its data of `topic`, when the result depends on that alone)."""
+    (its data of `topic`, when the result depends on that alone), in the same language (a
+    result may hold words)."""
     if not settings.MEASURES_CACHE:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     try:
         moved = f"{generation(EVERY_PROGRAMME)}.{generation(programme.pk, topic)}"
-        full = f"keyworks:{kind}:{programme.pk}:{moved}:{digest}"
+        language = translation.get_language() or ""
+        full = f"keyworks:{kind}:{programme.pk}:{moved}:{language}:{digest}"
         value = cache.get(full, MISSING)
     except Exception:  # noqa: BLE001 - the cache server is down: compute, as without reuse
         logger.warning("cache unreachable: %s computed afresh", kind, exc_info=True)

@@ -49,7 +49,7 @@ def diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 def actor_label(user) -> str:
     if user is None:
-        return "系统 / system"
+        return "系统"  # stored with the record, as data
     return getattr(user, "full_name", "") or user.get_username()
 
 

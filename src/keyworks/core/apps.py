@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy
 
 
 class CoreConfig(AppConfig):
     name = "keyworks.core"
-    verbose_name = "核心 / Core"
+    verbose_name = gettext_lazy("核心")
 
     def ready(self) -> None:
         # Every app's permission rules register their restricted querysets

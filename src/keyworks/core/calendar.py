@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import BadRequest, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -51,9 +52,7 @@ def validate_day(day: datetime.date | None) -> None:
     """Form-field validator of a day typed by a user (an as-of day, a filter bound): within
     the working range, so that no later step (the end of that day) leaves the calendar."""
     if day is not None and not in_range(day):
-        raise ValidationError(
-            f"日期应在 {SPAN} 年之间 / Date must be in {SPAN}", code="out_of_range"
-        )
+        raise ValidationError(_("日期应在 %(SPAN)s 年之间") % {"SPAN": SPAN}, code="out_of_range")
 
 
 def check_day(day: datetime.date | None, *, field: str) -> datetime.date | None:
@@ -73,10 +72,11 @@ def planned_error(day: datetime.date | None, year: int) -> str | None:
     last = min(MAX_YEAR, year + PLAN_YEARS)
     if first <= day.year <= last:
         return None
-    return (
-        f"日期应在 {first}—{last} 年之间（计划年度前后 {PLAN_YEARS} 年内） / "
-        f"Date must be in {first}—{last}, within {PLAN_YEARS} years of the programme's year"
-    )
+    return _("日期应在 %(first)s—%(last)s 年之间（计划年度前后 %(PLAN_YEARS)s 年内）") % {
+        "first": first,
+        "last": last,
+        "PLAN_YEARS": PLAN_YEARS,
+    }
 
 
 def actual_error(day: datetime.date | None, today: datetime.date | None = None) -> str | None:
@@ -86,12 +86,9 @@ def actual_error(day: datetime.date | None, today: datetime.date | None = None) 
         return None
     latest = (today or local_today()) + ACTUAL_MARGIN
     if day.year < MIN_YEAR:
-        return f"日期不能早于 {MIN_YEAR} 年 / Date must not be before {MIN_YEAR}"
+        return _("日期不能早于 %(MIN_YEAR)s 年") % {"MIN_YEAR": MIN_YEAR}
     if day > latest:
-        return (
-            f"实际日期记录已发生的事，不能晚于 {latest:%Y-%m-%d} / "
-            f"An actual date records what happened: not after {latest:%Y-%m-%d}"
-        )
+        return _("实际日期记录已发生的事，不能晚于 %(latest)s") % {"latest": f"{latest:%Y-%m-%d}"}
     return None
 
 
@@ -105,10 +102,10 @@ def parse_month(value, *, field: str = "month") -> datetime.date | None:
         month = datetime.datetime.strptime(text, "%Y-%m").date()
     except ValueError:
         raise ValidationError(
-            {field: f"月份格式应为 YYYY-MM：{text[:20]} / Month must be YYYY-MM"}
+            {field: _("月份格式应为 YYYY-MM：%(text)s") % {"text": text[:20]}}
         ) from None
     if not in_range(month):
-        raise ValidationError({field: f"月份应在 {SPAN} 年之间 / Month must be in {SPAN}"})
+        raise ValidationError({field: _("月份应在 %(SPAN)s 年之间") % {"SPAN": SPAN}})
     return month
 
 

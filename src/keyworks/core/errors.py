@@ -2,17 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy
 
 
 class ConcurrentEditError(Exception):
     """Somebody saved the object after this user opened it. Each app names its object in
     `message`; pages show it and the API answers 409 with it."""
 
-    message = (
-        "该内容已被他人修改，您的修改未保存。请刷新后重试。"
-        " / This was changed by someone else since you opened it; nothing was saved."
-        " Reload and try again."
-    )
+    message = gettext_lazy("该内容已被他人修改，您的修改未保存。请刷新后重试。")
 
     def __str__(self) -> str:
         return str(self.message)  # a lazy translation is read in the current language

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 
 class ListFilterMixin:
@@ -35,7 +36,7 @@ def bad_filter(form) -> HttpResponse:
     """An export's answer to an invalid filter (400): each field and why."""
     fields = "；".join(f"{name}：{' '.join(errors)}" for name, errors in form.errors.items())
     return HttpResponse(
-        f"筛选条件有误 / Invalid filter。{fields}",
+        _("筛选条件有误。%(fields)s") % {"fields": fields},
         status=400,
         content_type="text/plain; charset=utf-8",
     )

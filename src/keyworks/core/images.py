@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from .calendar import MAX_YEAR, MIN_YEAR
@@ -23,7 +25,7 @@ FORMATS = {
     "PNG": ("png", "image/png"),
     "WEBP": ("webp", "image/webp"),
 }
-NOT_AN_IMAGE = "文件不是有效的图片（支持 JPEG/PNG/WebP） / The file is not a valid image"
+NOT_AN_IMAGE = gettext_lazy("文件不是有效的图片（支持 JPEG/PNG/WebP）")
 
 
 @dataclass
@@ -58,17 +60,12 @@ def inspect_photo(fileobj, *, max_bytes: int | None = None) -> PhotoInfo:
         fileobj.seek(0, 2)
         size = fileobj.tell()
     if size > max_bytes:
-        raise ValidationError(
-            f"照片超过 {max_bytes // (1024 * 1024)} MB / Photo larger than "
-            f"{max_bytes // (1024 * 1024)} MB"
-        )
+        raise ValidationError(_("照片超过 %(value)s MB") % {"value": max_bytes // (1024 * 1024)})
     fileobj.seek(0)
     try:
         with Image.open(fileobj) as image:
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationError(
-                    "照片像素过大（超过6000万像素） / Photo has too many pixels (over 60 MP)"
-                )
+                raise ValidationError(_("照片像素过大（超过6000万像素）"))
             image.verify()
         fileobj.seek(0)
         with Image.open(fileobj) as image:
@@ -80,8 +77,8 @@ def inspect_photo(fileobj, *, max_bytes: int | None = None) -> PhotoInfo:
         fileobj.seek(0)
     if info.format not in FORMATS:
         raise ValidationError(
-            f"不支持 {info.format} 格式的图片，请上传 JPEG、PNG 或 WebP 照片"
-            f" / {info.format} images are not accepted: upload JPEG, PNG or WebP"
+            _("不支持 %(format)s 格式的图片，请上传 JPEG、PNG 或 WebP 照片")
+            % {"format": info.format}
         )
     info.file = reencode(fileobj, info.format)
     sub = exif.get_ifd(ExifTags.IFD.Exif)
@@ -147,7 +144,7 @@ def image_response(field_file) -> FileResponse:
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
-        raise Http404("照片文件不存在 / Photo file missing") from None
+        raise Http404(_("照片文件不存在")) from None
     content_type = sniff_content_type(handle.read(16))
     handle.seek(0)
     if content_type is None:

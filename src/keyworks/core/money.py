@@ -13,6 +13,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 __all__ = ["UNIT_FACTORS", "format_wan", "format_yi", "parse_amount", "percent", "quantize_wan"]
 
 TWO_PLACES = Decimal("0.01")
@@ -37,17 +39,17 @@ def _to_decimal(value: object) -> Decimal:
     # bool is an int subclass and never an amount. ValueError (not TypeError) so that
     # importers can report every bad cell through a single ``except ValueError``.
     if isinstance(value, bool):
-        raise ValueError(f"无效金额：{value!r} / Invalid amount")  # noqa: TRY004
+        raise ValueError(_("无效金额：%(value)s") % {"value": repr(value)})  # noqa: TRY004
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"无效金额：{value!r} / Invalid amount")
+            raise ValueError(_("无效金额：%(value)s") % {"value": repr(value)})
         return Decimal(repr(value))
     try:
         result = value if isinstance(value, Decimal) else Decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):
-        raise ValueError(f"无效金额：{value!r} / Invalid amount") from None
+        raise ValueError(_("无效金额：%(value)s") % {"value": repr(value)}) from None
     if not result.is_finite():
-        raise ValueError(f"无效金额：{value!r} / Invalid amount")
+        raise ValueError(_("无效金额：%(value)s") % {"value": repr(value)})
     return result
 
 
@@ -60,7 +62,7 @@ def _unit_factor(unit: str) -> Decimal:
     try:
         return UNIT_FACTORS[unit]
     except KeyError:
-        raise ValueError(f"不支持的金额单位：{unit} / Unsupported unit: {unit}") from None
+        raise ValueError(_("不支持的金额单位：%(unit)s") % {"unit": unit}) from None
 
 
 def parse_amount(value: object, unit: str = "万元") -> Decimal | None:
@@ -83,7 +85,7 @@ def parse_amount(value: object, unit: str = "万元") -> Decimal | None:
                 text = text[: -len(suffix)]
                 break
         if not _NUMBER_RE.fullmatch(text):
-            raise ValueError(f"无法识别的金额：{value} / Unrecognised amount: {value}")
+            raise ValueError(_("无法识别的金额：%(value)s") % {"value": value})
         number = Decimal(text)
     else:
         number = _to_decimal(value)

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
-DENIED = "您没有权限执行此操作 / You do not have permission for this action"
+DENIED = gettext_lazy("您没有权限执行此操作")
 
 Rule = Callable[[models.QuerySet, object, str], models.QuerySet]
 _RULES: dict[type[models.Model], Rule] = {}

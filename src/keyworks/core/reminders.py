@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Reminder:
@@ -31,5 +33,11 @@ def short(text: str, size: int = 40) -> str:
 def deadline_state(deadline: datetime.date, today: datetime.date, limit: str) -> tuple[bool, str]:
     """(overdue?, the words a title ends with): "已超过<limit> 3 天" or "将于 05月06日 到期"."""
     if deadline < today:
-        return True, f"已超过{limit} {(today - deadline).days} 天 / overdue"
-    return False, f"将于 {deadline:%m月%d日} 到期 / due soon"
+        return True, _("已超过%(limit)s %(days)s 天") % {
+            "limit": limit,
+            "days": (today - deadline).days,
+        }
+    return False, _("将于 %(month)s月%(day)s日 到期") % {
+        "month": f"{deadline:%m}",
+        "day": f"{deadline:%d}",
+    }

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
@@ -38,9 +39,7 @@ def whole_number(value):
     """A version is the integer the client read: not true/false, "3" or 3.0 (pydantic
     would take them as 1, 0 and 3)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise PydanticCustomError(
-            "version", "应为读取时的版本号（整数） / Must be the integer version you read"
-        )
+        raise PydanticCustomError("version", _("应为读取时的版本号（整数）"))
     return value
 
 
@@ -54,7 +53,7 @@ def iso_day(value):
         return value
     if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):
         return value.strip()
-    raise PydanticCustomError("date_format", "日期格式应为 YYYY-MM-DD / Date must be YYYY-MM-DD")
+    raise PydanticCustomError("date_format", _("日期应按 YYYY-MM-DD 格式填写"))
 
 
 Version = Annotated[int, BeforeValidator(whole_number)]

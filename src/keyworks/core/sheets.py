@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -51,7 +52,7 @@ class TableSheet:
     ):
         """`demo`: the sheet shows a demo programme (演示数据 in the page header)."""
         self.columns = list(columns)
-        self.ws = ws = wb.create_sheet(title[:31])
+        self.ws = ws = wb.create_sheet(str(title)[:31])
         if hasattr(ws, "_values_to_row"):
             ws._values_to_row = _append_cells
         thin = Side(style="thin", color="808080")
@@ -133,6 +134,8 @@ class TableSheet:
         openpyxl does not adjust the number format, and a quote prefix gets a copy."""
         cell = WriteOnlyCell(self.ws)
         cell._style = style
+        if isinstance(value, Promise):  # a lazy message: in the language active now
+            value = str(value)
         if isinstance(value, str):
             text = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_TEXT]
             cell._value, cell.data_type = text, "s"

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -26,19 +28,19 @@ BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Characters that take no room: zero-width spaces and joiners, word joiner, BOM, soft hyphen.
 INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
 
-CONTROL_MESSAGE = "含有不允许的控制字符（如 NUL），请删除后重试 / Contains control characters"
-BIDI_MESSAGE = "含有改变文字方向的隐藏字符，请删除后重试 / Contains text-direction overrides"
-INVISIBLE_MESSAGE = "只含不可见字符，请填写实际内容 / Contains only invisible characters"
+CONTROL_MESSAGE = gettext_lazy("含有不允许的控制字符（如 NUL），请删除后重试")
+BIDI_MESSAGE = gettext_lazy("含有改变文字方向的隐藏字符，请删除后重试")
+INVISIBLE_MESSAGE = gettext_lazy("只含不可见字符，请填写实际内容")
 
 
 def text_error(value: str) -> str | None:
     """Why `value` may not be stored, or None."""
     if CONTROL.search(value):
-        return CONTROL_MESSAGE
+        return str(CONTROL_MESSAGE)
     if BIDI.search(value):
-        return BIDI_MESSAGE
+        return str(BIDI_MESSAGE)
     if INVISIBLE.search(value) and not INVISIBLE.sub("", value).strip():
-        return INVISIBLE_MESSAGE
+        return str(INVISIBLE_MESSAGE)
     return None
 
 
@@ -124,13 +126,13 @@ def unreadable(exc: Exception):
     """The API's JSON error for a request Django will not read."""
     if isinstance(exc, RequestDataTooBig):
         limit = size_text(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-        detail, status = f"请求体超过 {limit} / Request body larger than {limit}", 413
+        detail, status = _("请求体超过 %(limit)s") % {"limit": limit}, 413
     elif isinstance(exc, TooManyFilesSent):
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
-        detail, status = f"文件超过 {limit} 个 / More than {limit} files", 400
+        detail, status = _("文件超过 %(limit)s 个") % {"limit": limit}, 400
     else:
         limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
-        detail, status = f"参数超过 {limit} 个 / More than {limit} fields", 400
+        detail, status = _("参数超过 %(limit)s 个") % {"limit": limit}, 400
     return JsonResponse(
         {"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False}
     )
@@ -139,7 +141,7 @@ def unreadable(exc: Exception):
 def refusal(request, errors: dict[str, list[str]]):
     summary = "；".join(f"{field}：{' '.join(messages)}" for field, messages in errors.items())
     if request.path.startswith("/api/"):
-        detail = f"提交的文字含有不允许的字符 / Text not accepted。{summary}"
+        detail = _("提交的文字含有不允许的字符。%(summary)s") % {"summary": summary}
         return JsonResponse(
             {"detail": detail, "errors": errors},
             status=400,

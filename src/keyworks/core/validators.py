@@ -14,6 +14,8 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 __all__ = [
     "CREDIT_CODE_CHARSET",
@@ -59,12 +61,12 @@ def validate_project_code(value: object) -> None:
         return
     if _PROJECT_CODE_SHAPE_RE.fullmatch(text):
         raise ValidationError(
-            "项目代码中的月份应为 01–12：%(value)s / Month in project code must be 01-12",
+            _("项目代码中的月份应为 01–12：%(value)s"),
             code="project_code_month",
             params={"value": text},
         )
     raise ValidationError(
-        "项目代码格式不正确，应为 YYMM-AAAAAA-NN-NN-NNNNNN / Invalid project code format",
+        _("项目代码格式不正确，应按 YYMM-AAAAAA-NN-NN-NNNNNN 格式填写"),
         code="project_code_format",
         params={"value": text},
     )
@@ -74,10 +76,7 @@ def credit_code_check_char(first17: str) -> str:
     """Return the GB 32100-2015 check character for the first 17 characters."""
     body = first17.upper()
     if len(body) != 17 or any(ch not in _CHAR_VALUE for ch in body):
-        raise ValueError(
-            "统一社会信用代码前 17 位应由数字和大写字母（不含 I、O、Z、S、V）组成 / "
-            "First 17 characters must be digits or letters excluding I, O, Z, S, V"
-        )
+        raise ValueError(_("统一社会信用代码前 17 位应由数字和大写字母（不含 I、O、Z、S、V）组成"))
     total = sum(_CHAR_VALUE[ch] * w for ch, w in zip(body, CREDIT_CODE_WEIGHTS, strict=True))
     check = 31 - total % 31
     return CREDIT_CODE_CHARSET[0 if check == 31 else check]
@@ -88,22 +87,20 @@ def validate_credit_code(value: object) -> None:
     code = ("" if value is None else str(value)).upper()
     if len(code) != 18:
         raise ValidationError(
-            "统一社会信用代码应为 18 位 / Unified social credit code must be 18 characters",
+            _("统一社会信用代码应为 18 位"),
             code="credit_code_length",
         )
     bad = [ch for ch in code if ch not in _CHAR_VALUE]
     if bad:
         raise ValidationError(
-            "统一社会信用代码含有非法字符：%(chars)s（不能使用 I、O、Z、S、V）/ "
-            "Invalid characters in credit code: %(chars)s",
+            _("统一社会信用代码含有非法字符：%(chars)s（不能使用 I、O、Z、S、V）"),
             code="credit_code_charset",
             params={"chars": "".join(dict.fromkeys(bad))},
         )
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            "统一社会信用代码校验位错误，最后一位应为 %(expected)s / "
-            "Invalid check character, expected %(expected)s",
+            _("统一社会信用代码校验位错误，最后一位应为 %(expected)s"),
             code="credit_code_check",
             params={"expected": expected},
         )
@@ -113,7 +110,7 @@ def validate_non_negative(value: Decimal | float | None) -> None:
     """Amounts and quantities in ledgers are never negative; blank is allowed."""
     if value is not None and value < 0:
         raise ValidationError(
-            "数值不能为负数 / Value must not be negative",
+            _("数值不能为负数"),
             code="negative",
             params={"value": value},
         )
@@ -125,10 +122,7 @@ def make_credit_code(seed_17_chars: str) -> str:
     return body + credit_code_check_char(body)
 
 
-LINK_MESSAGE = (
-    "链接须以 http://、https:// 或本站路径 / 开头 / "
-    "A link must be an http(s) address or a path on this site starting with /"
-)
+LINK_MESSAGE = gettext_lazy("链接须以 http://、https:// 或本站路径 / 开头")
 
 
 def is_safe_link(value: object) -> bool:

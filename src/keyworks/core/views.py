@@ -1,4 +1,4 @@
-"""The views without a domain: the health check and the bad-request page."""
+"""The views without a domain: the health check, the bad-request and CSRF-failure pages."""
 
 from django.core.exceptions import BadRequest
 from django.db import connection
@@ -16,6 +16,12 @@ def healthz(request):
     except Exception as exc:  # any database failure makes the instance unhealthy
         return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (settings.CSRF_FAILURE_VIEW): the site's own page,
+    in the active language, instead of Django's English one."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def bad_request(request, exception=None):

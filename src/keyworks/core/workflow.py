@@ -76,6 +76,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .errors import ConcurrentEditError, check_version
@@ -299,13 +301,15 @@ class Workflow:
         self.audit(item, by=by, action="create", before=None, after=after, reason=reason)
 
 
-def stale_message(item_cn: str, item_en: str) -> str:
-    """The message of an item's ConcurrentEditError: "该问题已被他人处理…"."""
-    return (
-        f"{item_cn}已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。"
-        f" / {item_en} was changed by someone else since you opened it; your action was"
-        " not saved. Reload and try again."
-    )
+def _stale_message(item_cn: str, item_en: str) -> str:
+    return gettext("%(item)s已被他人处理，您的操作未保存。请刷新页面查看最新状态后重试。") % {
+        "item": item_en if (get_language() or "").startswith("en") else item_cn
+    }
+
+
+# The message of an item's ConcurrentEditError: "该问题已被他人处理…", in the language active
+# when it is read (a class attribute is set at import).
+stale_message = lazy(_stale_message, str)
 
 
 def steps_open_to(user, item, may, steps: Iterable[str]) -> dict[str, bool]:

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import openpyxl
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl.utils.datetime import from_excel
 
 __all__ = [
@@ -28,13 +29,14 @@ __all__ = [
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls, and password-protected .xlsx
 _REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
-_NOT_XLSX = "文件不是有效的 Excel (.xlsx) 文件 / The file is not a valid Excel (.xlsx) workbook"
+_NOT_XLSX = gettext_lazy("文件不是有效的 Excel (.xlsx) 文件")
 
 
 class XlsxRejected(Exception):
     """An upload was refused; ``message`` is safe to show to the user."""
 
     def __init__(self, message: str) -> None:
+        message = str(message)  # a lazy message becomes text in the language active now
         super().__init__(message)
         self.message = message
 
@@ -53,13 +55,12 @@ def check_xlsx_upload(
         fileobj.seek(0)
         if size > max_bytes:
             mb = max_bytes // (1024 * 1024)
-            raise XlsxRejected(f"文件过大（上限 {mb} MB）/ File too large (limit {mb} MB)")
+            raise XlsxRejected(gettext("文件过大（上限 %(mb)s MB）") % {"mb": mb})
         magic = fileobj.read(4)
         fileobj.seek(0)
         if magic == _OLE_MAGIC:
             raise XlsxRejected(
-                "文件为旧版 .xls 格式或已加密，请另存为不加密的 .xlsx 后再上传 / "
-                "Legacy .xls or password-protected file; save as unencrypted .xlsx"
+                gettext("文件为旧版 .xls 格式或已加密，请另存为不加密的 .xlsx 后再上传")
             )
         if magic != _ZIP_MAGIC:
             raise XlsxRejected(_NOT_XLSX)
@@ -69,9 +70,9 @@ def check_xlsx_upload(
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
             raise XlsxRejected(_NOT_XLSX) from None
         if len(infos) > max_entries:
-            raise XlsxRejected("Excel 文件内部条目过多 / Workbook has too many internal entries")
+            raise XlsxRejected(gettext("Excel 文件内部条目过多"))
         if sum(info.file_size for info in infos) > max_uncompressed:
-            raise XlsxRejected("Excel 文件解压后过大 / Workbook is too large when uncompressed")
+            raise XlsxRejected(gettext("Excel 文件解压后过大"))
         names = {info.filename for info in infos}
         if not all(part in names for part in _REQUIRED_PARTS):
             raise XlsxRejected(_NOT_XLSX)
@@ -92,9 +93,7 @@ def load_workbook_for_import(fileobj: IO[bytes]) -> Any:
             warnings.simplefilter("ignore")  # e.g. "Data Validation extension not supported"
             return openpyxl.load_workbook(fileobj, data_only=True, keep_links=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many types on malformed input
-        raise XlsxRejected(
-            "无法读取 Excel 文件，文件可能已损坏 / Could not read the workbook, it may be damaged"
-        ) from None
+        raise XlsxRejected(gettext("无法读取 Excel 文件，文件可能已损坏")) from None
     finally:
         fileobj.seek(0)
 
@@ -112,7 +111,7 @@ def expand_merged(ws: Any, *, max_cells: int = 5_000_000) -> list[list[Any]]:
     n_rows = max((r for r, _ in used), default=0)
     n_cols = max((c for _, c in used), default=0)
     if n_rows * n_cols > max_cells:
-        raise XlsxRejected("工作表数据范围过大 / Worksheet data range is too large to import")
+        raise XlsxRejected(gettext("工作表数据范围过大"))
     grid: list[list[Any]] = [[None] * n_cols for _ in range(n_rows)]
     for r, c in used:
         grid[r - 1][c - 1] = cells[r, c].value
@@ -158,7 +157,7 @@ _COMPACT_DATE_RE = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})?")
 
 
 def _date_error(value: object) -> ValueError:
-    return ValueError(f"无法识别的日期：{value} / Unrecognised date: {value}")
+    return ValueError(gettext("无法识别的日期：%(value)s") % {"value": value})
 
 
 def _number_to_date(value: float) -> dt.date:
@@ -167,8 +166,8 @@ def _number_to_date(value: float) -> dt.date:
         year_str, _, month_str = repr(float(value)).partition(".")
         if month_str == "1":
             raise ValueError(
-                f"日期 {value} 无法区分 1 月还是 10 月，请以文本或日期格式填写 / "
-                f"Ambiguous date {value} (January or October?); enter it as text or a date"
+                gettext("日期 %(value)s 无法区分 1 月还是 10 月，请以文本或日期格式填写")
+                % {"value": value}
             )
         if month_str in {"0", ""} or not 1 <= int(month_str) <= 12:
             raise _date_error(value)
@@ -277,7 +276,7 @@ def find_header(
             if best is None or key > best[0]:
                 best = (key, i, used, found)
     if best is None or not best[3]:
-        raise ValueError("未找到表头行 / Could not find the header row")
+        raise ValueError(gettext("未找到表头行"))
     return best[1], best[2], best[3]
 
 

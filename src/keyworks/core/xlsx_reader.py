@@ -30,16 +30,18 @@ from typing import IO, Any
 
 import python_calamine
 from defusedxml import ElementTree
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .xlsx import XlsxRejected, expand_merged, load_workbook_for_import
 
 __all__ = ["ErrorValue", "ImportSheet", "read_sheets"]
 
-_DAMAGED = "无法读取 Excel 文件，文件可能已损坏 / Could not read the workbook, it may be damaged"
-_TOO_LARGE = "工作表数据范围过大 / Worksheet data range is too large to import"
+_DAMAGED = gettext_lazy("无法读取 Excel 文件，文件可能已损坏")
+_TOO_LARGE = gettext_lazy("工作表数据范围过大")
 _MAX_CELLS = 5_000_000
 _MAX_UNCOMPRESSED = 200 * 1024 * 1024  # as core.xlsx.check_xlsx_upload
-_INFLATED = "Excel 文件解压后过大 / Workbook is too large when uncompressed"
+_INFLATED = gettext_lazy("Excel 文件解压后过大")
 
 # A cell reference on an element that is not self-closing: `<c r="B7" t="s">`, with
 # the `</` that follows when it is closed at once (openpyxl writes styled empty cells
@@ -55,6 +57,10 @@ _REF_ATTR_RE = re.compile(rb"\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
 class ErrorValue(str):
     """A cell's Excel error value (#DIV/0!, #N/A, #REF! …), the cached result of a broken
     formula. A str, so it reads as Excel shows it; importers refuse it in every column."""
+
+    def message(self) -> str:
+        """What is wrong with the cell, in the active language."""
+        return _("单元格为 Excel 错误值 %(value)s，请修正公式或改填数值") % {"value": self}
 
     def messages(self) -> tuple[str, str]:
         return (

@@ -4,6 +4,7 @@ result file."""
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import fetch
 
@@ -15,7 +16,7 @@ def own_job(request, pk) -> Job:
     return fetch(
         Job.objects.filter(created_by=request.user),
         pk=pk,
-        not_found="任务不存在 / Job not found",
+        not_found=_("任务不存在"),
     )
 
 
@@ -30,11 +31,11 @@ def job_page(request, pk):
 def job_file(request, pk):
     job = own_job(request, pk)
     if not job.result_file:
-        raise Http404("任务没有结果文件 / The job has no result file")
+        raise Http404(_("任务没有结果文件"))
     try:
         handle = job.result_file.open("rb")
     except FileNotFoundError:
-        raise Http404("结果文件已不存在 / The result file is gone") from None
+        raise Http404(_("结果文件已不存在")) from None
     return FileResponse(
         handle, as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1]
     )

@@ -1,5 +1,6 @@
 """Regions, units, people and their roles."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -110,6 +111,11 @@ class User(AbstractUser):
     password_change_required = models.BooleanField(_("须修改密码"), default=False)
     # Part of the session hash: raising it signs the person out of every session.
     session_epoch = models.PositiveIntegerField(default=0)
+    # The language the person chose on the profile page ("" follows the browser); applied
+    # at sign-in and on every request (accounts.language).
+    language = models.CharField(
+        _("界面语言"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("用户")

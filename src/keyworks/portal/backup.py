@@ -27,6 +27,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 FORMAT = 1
 DATA = "data.jsonl.gz"
@@ -73,7 +74,7 @@ def backup(folder: Path) -> dict:
     """Write a backup of the database and the stored files into `folder` (new or empty)."""
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()):
-        raise BackupError(f"备份目录不是空的：{folder} / The backup folder is not empty")
+        raise BackupError(_("备份目录不是空的：%(folder)s") % {"folder": folder})
     folder.mkdir(parents=True, exist_ok=True)
     media_root = Path(settings.MEDIA_ROOT)
     with transaction.atomic():  # one consistent view of every table
@@ -131,20 +132,22 @@ def read_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise BackupError(f"无法读取备份清单 {MANIFEST} / Cannot read the manifest: {exc}") from exc
+        raise BackupError(
+            _("无法读取备份清单 %(manifest)s：%(exc)s") % {"manifest": MANIFEST, "exc": exc}
+        ) from exc
     if manifest.get("format") != FORMAT:
-        raise BackupError("备份格式不受支持 / Unsupported backup format")
+        raise BackupError(_("备份格式不受支持"))
     return manifest
 
 
 def check_folder(folder: Path, manifest: dict) -> None:
     """Every byte of the backup as the manifest says, before anything is loaded."""
     if not (folder / DATA).is_file() or sha256(folder / DATA) != manifest["data_sha256"]:
-        raise BackupError(f"数据文件与清单不符：{DATA} / The data file does not match")
+        raise BackupError(_("数据文件与清单不符：%(data)s") % {"data": DATA})
     for relative, expected in manifest["files"].items():
         path = folder / "media" / relative
         if not path.is_file() or sha256(path) != expected["sha256"]:
-            raise BackupError(f"文件与清单不符：{relative} / A file does not match the manifest")
+            raise BackupError(_("文件与清单不符：%(relative)s") % {"relative": relative})
 
 
 def restore(folder: Path) -> RestoreResult:
@@ -157,7 +160,7 @@ def restore(folder: Path) -> RestoreResult:
     if occupied:
         sample = "、".join(f"{label} {n}" for label, n in list(occupied.items())[:3])
         raise BackupError(
-            f"数据库不是空的（{sample}…），只能恢复到空数据库 / The database is not empty"
+            _("数据库不是空的（%(sample)s…），只能恢复到空数据库") % {"sample": sample}
         )
     with transaction.atomic():
         call_command("loaddata", str(folder / DATA), verbosity=0)
@@ -168,7 +171,7 @@ def restore(folder: Path) -> RestoreResult:
             if restored.get(label, 0) != n
         }
         if differing:
-            raise BackupError(f"恢复后行数与清单不符 / Row counts differ: {differing}")
+            raise BackupError(_("恢复后行数与清单不符：%(differing)s") % {"differing": differing})
     media_root = Path(settings.MEDIA_ROOT)
     for relative in manifest["files"]:
         target = media_root / relative

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Programme
 from keyworks.orgs.roles import is_leader_anywhere, is_office_anywhere
@@ -11,7 +12,7 @@ def site(request):
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
-        "site_name": "重点项目指挥调度平台",
+        "site_name": _("重点项目指挥调度平台"),
         "site_name_en": "keyworks",
         "debug": settings.DEBUG,
         "nav_office": signed_in and is_office_anywhere(user),

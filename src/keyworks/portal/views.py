@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from keyworks.accounts.forms import SignInForm
 from keyworks.audit.display import history_rows
@@ -40,16 +41,14 @@ class LoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         if Programme.objects.filter(is_demo=True).exists():
             context["demo_accounts"] = [
-                ("office", "指挥部办公室 / office"),
-                ("leader", "指挥部领导 / leader"),
-                ("inspector", "督导 / inspector"),
-                ("tf01 … tf30", "第 n 个项目的专班 / task force of project n"),
-                ("d410802 …", "县(市、区)协调员，按区划代码 / district coordinator"),
-                ("dept-zrzy …", "职能部门 / department"),
+                ("office", _("指挥部办公室")),
+                ("leader", _("指挥部领导")),
+                ("inspector", _("督导")),
+                ("tf01 … tf30", _("第 n 个项目的专班")),
+                ("d410802 …", _("县(市、区)协调员，按区划代码")),
+                ("dept-zrzy …", _("职能部门")),
             ]
-            context["demo_password_hint"] = (
-                "密码见 make demo 的输出 / password: see the output of make demo"
-            )
+            context["demo_password_hint"] = _("密码见 make demo 的输出")
         return context
 
 
@@ -57,7 +56,7 @@ class LoginView(auth_views.LoginView):
 def change_list(request):
     programmes = Programme.objects.restrict(request.user, "manage")
     if not programmes.exists():
-        raise PermissionDenied("仅指挥部办公室可查看全部变更记录 / Office only")
+        raise PermissionDenied(_("仅指挥部办公室可查看全部变更记录"))
     base = ChangeRecord.objects.filter(programme_id__in=programmes.values("pk"))
     change_filter = ChangeFilter(request.GET, queryset=base)
     page = Paginator(change_filter.qs, 50).get_page(request.GET.get("page"))

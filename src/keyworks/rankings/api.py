@@ -5,6 +5,9 @@ programme; change and publish: office). Permissions come from each app's `permis
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
@@ -17,8 +20,8 @@ from .scoring import DIMENSION_LABELS, DIMENSIONS
 
 router = Router()
 
-PROGRAMME_HELP = "计划代码（缺省为最新的计划） / programme code (default: the newest)"
-PERIOD_HELP = "期次：起始月份 YYYY-MM（单月，如 2025-09 为9-10月）；缺省为最近一期 / first month"
+PROGRAMME_HELP = gettext_lazy("计划代码（缺省为最新的计划）")
+PERIOD_HELP = gettext_lazy("期次：起始月份 YYYY-MM（单月，如 2025-09 为9-10月）；缺省为最近一期")
 PART_CODES = " | ".join(code for code, _l, _w in PARTS)
 
 
@@ -27,27 +30,27 @@ class PartOut(Schema):
     label: str
     weight: int
     score: Decimal
-    figure: str = Field(description="计分依据 / what was measured")
-    no_data: bool = Field(description="无应考核事项，按满分计 / nothing to judge: full marks")
+    figure: str = Field(description=gettext_lazy("计分依据"))
+    no_data: bool = Field(description=gettext_lazy("无应考核事项，按满分计"))
 
 
 class RowOut(Schema):
-    key: str = Field(description="专班/县区/项目 id（空为未设） / id of the ranked object")
+    key: str = Field(description=gettext_lazy("专班/县区/项目 id（空为未设）"))
     label: str
     rank: int
     total: Decimal
     previous_rank: int | None
-    movement: str = Field(description="↑n | ↓n | — | 新 | 空（无上期） / movement label")
+    movement: str = Field(description=gettext_lazy("↑n | ↓n | — | 新 | 空（无上期）"))
     parts: list[PartOut]
 
 
 class TableOut(Schema):
     dimension: str
-    group_key: str = Field(description="项目排名的类别 id / category id for projects")
+    group_key: str = Field(description=gettext_lazy("项目排名的类别 ID"))
     title: str
     rows: list[RowOut]
-    red: list[str] = Field(description="红榜 / red list (keys)")
-    black: list[str] = Field(description="黑榜 / black list (keys)")
+    red: list[str] = Field(description=gettext_lazy("红榜"))
+    black: list[str] = Field(description=gettext_lazy("黑榜"))
 
 
 class RankingOut(Schema):
@@ -65,7 +68,10 @@ class RankingQuery(Schema):
     programme: str | None = Field(None, description=PROGRAMME_HELP)
     period: str | None = Field(None, description=PERIOD_HELP)
     dimension: str | None = Field(
-        None, description=" | ".join(code for code, _l in DIMENSIONS) + "（缺省为全部 / all）"
+        None,
+        description=format_lazy(
+            "{}{}", " | ".join(code for code, _l in DIMENSIONS), gettext_lazy("（缺省为全部）")
+        ),
     )
 
 
@@ -75,13 +81,15 @@ class SchemeOut(Schema):
     red_count: int
     black_count: int
     version: int
-    saved: bool = Field(description="false: 默认方案，尚未保存 / the defaults, never saved")
+    saved: bool = Field(description=gettext_lazy("false: 默认方案，尚未保存"))
 
 
 class SchemeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    weights: dict[str, int] = Field(description=f"{PART_CODES}；之和为 100 / add up to 100")
+    weights: dict[str, int] = Field(
+        description=format_lazy("{}{}", PART_CODES, gettext_lazy("；之和为 100"))
+    )
     red_count: int
     black_count: int
     version: Version | None = Field(None, description="the version you read; 409 if stale")
@@ -154,34 +162,48 @@ def ranking_out(ranking: services.Ranking, dimension: str | None) -> dict:
     }
 
 
-@router.get("/rankings", response={200: RankingOut, **READ_ERRORS}, tags=["rankings"])
+@router.get(
+    "/rankings",
+    response={200: RankingOut, **READ_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("两月推进排名：各项得分、名次、较上期升降、红黑榜"),
+)
 def get_ranking(request, query: Query[RankingQuery]):
-    """两月推进排名：各项得分、名次、较上期升降、红黑榜 / A period's ranking with parts,
-    ranks, movement and red/black lists. Published periods are frozen snapshots."""
+    """A period's ranking with parts, ranks, movement and red/black lists. Published periods are
+    frozen snapshots."""
     programme = rankings_programme(request.auth, query.programme)
     if query.dimension and query.dimension not in DIMENSION_LABELS:
-        raise ValidationError({"dimension": "未知的排名维度 / Unknown dimension"})
+        raise ValidationError({"dimension": _("未知的排名维度")})
     period = periods.choose(query.period, programme)
     return ranking_out(services.ranking_for(programme, period), query.dimension)
 
 
-@router.get("/rankings/scheme", response={200: SchemeOut, **READ_ERRORS}, tags=["rankings"])
+@router.get(
+    "/rankings/scheme",
+    response={200: SchemeOut, **READ_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("计分方案"),
+)
 def get_scheme(request, programme: str | None = None):
-    """计分方案 / The programme's scoring scheme (the defaults until the office saves one)."""
+    """The programme's scoring scheme (the defaults until the office saves one)."""
     found = rankings_programme(request.auth, programme)
     return scheme_out(RankingScheme.for_programme(found))
 
 
-@router.put("/rankings/scheme", response={200: SchemeOut, **WRITE_ERRORS}, tags=["rankings"])
+@router.put(
+    "/rankings/scheme",
+    response={200: SchemeOut, **WRITE_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("修改计分方案（办公室；权重之和为 100）"),
+)
 def put_scheme(request, payload: SchemeIn, programme: str | None = None):
-    """修改计分方案（办公室；权重之和为 100） / Change the scheme (office; weights add up
-    to 100). A stale `version` is 409."""
+    """Change the scheme (office; weights add up to 100). A stale `version` is 409."""
     found = rankings_programme(request.auth, programme, "manage")
     values = {f"weight_{code}": payload.weights.get(code) for code, _l, _w in PARTS}
     unknown = set(payload.weights) - {code for code, _l, _w in PARTS}
     if unknown:
         raise ValidationError(
-            {"weights": f"未知的计分项：{'、'.join(sorted(unknown))} / Unknown parts"}
+            {"weights": _("未知的计分项：%(value)s") % {"value": "、".join(sorted(unknown))}}
         )
     values.update(red_count=payload.red_count, black_count=payload.black_count)
     scheme = services.update_scheme(
@@ -190,9 +212,14 @@ def put_scheme(request, payload: SchemeIn, programme: str | None = None):
     return scheme_out(scheme)
 
 
-@router.post("/rankings/publish", response={200: RankingOut, **WRITE_ERRORS}, tags=["rankings"])
+@router.post(
+    "/rankings/publish",
+    response={200: RankingOut, **WRITE_ERRORS},
+    tags=["rankings"],
+    description=gettext_lazy("发布（固定）一期排名（办公室）"),
+)
 def publish(request, payload: PublishIn, programme: str | None = None):
-    """发布（固定）一期排名（办公室） / Publish (freeze) a period's ranking (office)."""
+    """Publish (freeze) a period's ranking (office)."""
     found = rankings_programme(request.auth, programme, "manage")
     period = periods.Period.parse(payload.period, found)
     services.publish(found, period, by=request.auth)

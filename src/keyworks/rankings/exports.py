@@ -6,6 +6,8 @@ lists."""
 
 from io import BytesIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -27,14 +29,21 @@ from .services import Ranking
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-SHEET_NAMES = {"task_force": "专班排名", "district": "县区排名", "project": "项目排名"}
+SHEET_NAMES = {
+    "task_force": gettext_lazy("专班排名"),
+    "district": gettext_lazy("县区排名"),
+    "project": gettext_lazy("项目排名"),
+}
 
 
 def title(ranking: Ranking) -> str:
     """焦作市三十工程2025年9-10月推进情况排名 (the programme name without its year)."""
     programme = ranking.programme
     name = programme.name.replace(f"{programme.year}年", "")
-    return f"{name}{ranking.period.label}推进情况排名"
+    return _("%(programme)s%(period)s推进情况排名") % {
+        "programme": name,
+        "period": ranking.period.label,
+    }
 
 
 def filename(ranking: Ranking, ext: str) -> str:
@@ -42,12 +51,17 @@ def filename(ranking: Ranking, ext: str) -> str:
 
 
 def headers(ranking: Ranking) -> list[str]:
-    parts = [f"{label}（{ranking.weights[code]}分）" for code, label, _w in PARTS]
-    return ["名次", "名称", "总分", *parts, "较上期", "计分说明"]
+    parts = [
+        _("%(part)s（%(weight)s分）") % {"part": label, "weight": ranking.weights[code]}
+        for code, label, _w in PARTS
+    ]
+    return [_("名次"), _("名称"), _("总分"), *parts, _("较上期"), _("计分说明")]
 
 
 def row_values(row) -> list:
-    notes = "；".join(f"{p.label}：{p.figure}" for p in row.parts)
+    notes = _("；").join(
+        _("%(part)s：%(figure)s") % {"part": p.label, "figure": p.figure} for p in row.parts
+    )
     return [
         row.rank,
         row.label,
@@ -59,13 +73,19 @@ def row_values(row) -> list:
 
 
 def scheme_note(ranking: Ranking) -> str:
-    weights = "，".join(f"{label}{ranking.weights[code]}分" for code, label, _w in PARTS)
-    state = "已发布" if ranking.published else "实时计算，未发布"
-    note = f"计分方案：{weights}；满分100分。本期排名{state}。暂停项目不参与排名。"
+    weights = _("，").join(
+        _("%(part)s%(weight)s分") % {"part": label, "weight": ranking.weights[code]}
+        for code, label, _w in PARTS
+    )
+    if ranking.published:
+        note = _("计分方案：%(weights)s；满分100分。本期排名已发布。暂停项目不参与排名。")
+    else:
+        note = _("计分方案：%(weights)s；满分100分。本期排名实时计算，未发布。暂停项目不参与排名。")
+    note = note % {"weights": weights}
     if any(
         p.figure == NO_VERIFICATION for t in all_tables(ranking) for r in t.rows for p in r.parts
     ):
-        note += "核验差距：本期无实地核验的对象显示“暂无核验数据”，按满分计。"
+        note += _("核验差距：本期无实地核验的对象显示“暂无核验数据”，按满分计。")
     return note
 
 
@@ -74,7 +94,9 @@ def all_tables(ranking: Ranking) -> list[Table]:
 
 
 def list_line(rows) -> str:
-    return "、".join(f"{r.label}（{r.total}分）" for r in rows) or "无"
+    return _("、").join(
+        _("%(name)s（%(total)s分）") % {"name": r.label, "total": r.total} for r in rows
+    ) or _("无")
 
 
 # --- xlsx ------------------------------------------------------------------------------
@@ -134,7 +156,7 @@ def write_xlsx(ranking: Ranking) -> bytes:
     head = headers(ranking)
     note = scheme_note(ranking)
     for code, _label in DIMENSIONS:
-        ws = wb.create_sheet(SHEET_NAMES[code])
+        ws = wb.create_sheet(str(SHEET_NAMES[code]))
         _title_rows(ws, title(ranking), note, len(head))
         _write_header(ws, head)
         _sheet_setup(ws, len(head), 3)
@@ -148,9 +170,9 @@ def write_xlsx(ranking: Ranking) -> bytes:
                 ws.cell(ws.max_row, 1).font = Font(bold=True)
             for row in table.rows:
                 _write_row(ws, row_values(row))
-    ws = wb.create_sheet("红黑榜")
-    _title_rows(ws, f"{title(ranking)} · 红黑榜", note, 3)
-    _write_header(ws, ["排名表", "红榜", "黑榜"])
+    ws = wb.create_sheet(_("红黑榜"))
+    _title_rows(ws, _("%(title)s · 红黑榜") % {"title": title(ranking)}, note, 3)
+    _write_header(ws, [_("排名表"), _("红榜"), _("黑榜")])
     _sheet_setup(ws, 3, 3)
     mark_sheet(ws, ranking.programme.is_demo)
     for i, width in enumerate([28, 60, 60], start=1):
@@ -218,6 +240,10 @@ def _table(doc, ranking: Ranking, table: Table) -> None:
             cell.width = width
 
 
+# The Word headings' numbers (一、二、三、四、), in the active language.
+NUMERALS = (gettext_lazy("一"), gettext_lazy("二"), gettext_lazy("三"), gettext_lazy("四"))
+
+
 def write_docx(ranking: Ranking) -> bytes:
     doc = Document()
     section = doc.sections[0]
@@ -230,19 +256,29 @@ def write_docx(ranking: Ranking) -> bytes:
     _para(doc, title(ranking), TITLE_FONT, 20, bold=True, center=True)
     _para(doc, scheme_note(ranking), BODY_FONT, 11)
     for number, (code, label) in enumerate(DIMENSIONS, start=1):
-        _para(doc, f"{'一二三'[number - 1]}、{label}", HEADING_FONT, 14)
+        _para(
+            doc,
+            _("%(number)s、%(title)s") % {"number": NUMERALS[number - 1], "title": label},
+            HEADING_FONT,
+            14,
+        )
         tables = ranking.tables.get(code, [])
         if not any(t.rows for t in tables):
-            _para(doc, "无参与排名的对象。")
+            _para(doc, _("无参与排名的对象。"))
         for table in tables:
             if table.group_label:
                 _para(doc, table.group_label, HEADING_FONT, 12)
             _table(doc, ranking, table)
-    _para(doc, "四、红榜与黑榜", HEADING_FONT, 14)
+    _para(
+        doc,
+        _("%(number)s、%(title)s") % {"number": NUMERALS[3], "title": _("红榜与黑榜")},
+        HEADING_FONT,
+        14,
+    )
     for table in all_tables(ranking):
-        p = _para(doc, f"{table.title}：", HEADING_FONT, 12)
-        _font(p.add_run(f"红榜 {list_line(table.red)}；"), BODY_FONT, 12)
-        _font(p.add_run(f"黑榜 {list_line(table.black)}。"), BODY_FONT, 12)
+        p = _para(doc, _("%(title)s：") % {"title": table.title}, HEADING_FONT, 12)
+        _font(p.add_run(_("红榜 %(names)s；") % {"names": list_line(table.red)}), BODY_FONT, 12)
+        _font(p.add_run(_("黑榜 %(names)s。") % {"names": list_line(table.black)}), BODY_FONT, 12)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -1,6 +1,8 @@
 """The scoring scheme form (office). The rules live in `services.validate_scheme`."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.forms import style_fields
 
@@ -8,8 +10,8 @@ from .models import PARTS
 
 
 class SchemeForm(forms.Form):
-    red_count = forms.IntegerField(label="红榜名额 Red list size", min_value=0, max_value=10)
-    black_count = forms.IntegerField(label="黑榜名额 Black list size", min_value=0, max_value=10)
+    red_count = forms.IntegerField(label=gettext_lazy("红榜名额"), min_value=0, max_value=10)
+    black_count = forms.IntegerField(label=gettext_lazy("黑榜名额"), min_value=0, max_value=10)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -17,7 +19,7 @@ class SchemeForm(forms.Form):
         for code, label, _weight in reversed(PARTS):
             self.fields = {
                 f"weight_{code}": forms.IntegerField(
-                    label=f"{label}（分）", min_value=0, max_value=100
+                    label=_("%(part)s（分）") % {"part": label}, min_value=0, max_value=100
                 ),
                 **self.fields,
             }

@@ -5,13 +5,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# The parts of a score, in display order: (code, Chinese label, default weight).
+# The parts of a score, in display order: (code, label, default weight).
 PARTS = (
-    ("investment", "投资完成（对比序时进度）", 40),
-    ("milestones", "节点按期完成", 20),
-    ("problems", "问题按期解决", 20),
-    ("reports", "按时报送", 10),
-    ("verification", "核验差距", 10),
+    ("investment", _("投资完成（对比序时进度）"), 40),
+    ("milestones", _("节点按期完成"), 20),
+    ("problems", _("问题按期解决"), 20),
+    ("reports", _("按时报送"), 10),
+    ("verification", _("核验差距"), 10),
 )
 PART_LABELS = {code: label for code, label, _weight in PARTS}
 

@@ -4,10 +4,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 
 from keyworks.reporting.measures import default_month, month_end
 
-BAD_PERIOD = "期次格式应为 YYYY-MM（单月起始，如 2025-09） / Period must be YYYY-MM of an odd month"
+BAD_PERIOD = gettext_lazy("期次格式应为 YYYY-MM（单月起始，如 2025-09）")
 
 
 @dataclass(frozen=True, order=True)
@@ -37,11 +38,14 @@ class Period:
 
     @property
     def months_label(self) -> str:
-        return f"{2 * self.index - 1}-{2 * self.index}月"
+        return gettext("%(first)s-%(last)s月") % {
+            "first": 2 * self.index - 1,
+            "last": 2 * self.index,
+        }
 
     @property
     def label(self) -> str:
-        return f"{self.year}年{self.months_label}"
+        return gettext("%(year)s年%(months)s") % {"year": self.year, "months": self.months_label}
 
     def previous(self) -> "Period | None":
         """The period before, inside the same year (programmes are year-bound)."""

@@ -3,6 +3,7 @@ the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Programme
 from keyworks.ledger.permissions import can, choose_programme
@@ -25,9 +26,7 @@ def can_manage_rankings(user, programme: Programme) -> bool:
 
 def require_manage_rankings(user, programme: Programme) -> None:
     if not can_manage_rankings(user, programme):
-        raise PermissionDenied(
-            "只有指挥部办公室可以修改计分方案或发布排名 / Only the office may do this"
-        )
+        raise PermissionDenied(_("只有指挥部办公室可以修改计分方案或发布排名"))
 
 
 def rankings_programme(user, code: str | None, action: str = "view") -> Programme:
@@ -35,7 +34,7 @@ def rankings_programme(user, code: str | None, action: str = "view") -> Programm
     read but not `action` ("view" or "manage")."""
     programme = choose_programme(user, code)
     if programme is None or not can_view_rankings(user, programme):
-        raise Http404("项目计划不存在 / Programme not found")
+        raise Http404(_("项目计划不存在"))
     if action == "manage":
         require_manage_rankings(user, programme)
     elif action != "view":

@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from keyworks.coordination.measures import ProblemTimeliness, project_problem_timeliness
 from keyworks.core.calendar import previous_month
@@ -50,9 +51,9 @@ from .periods import Period
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 DIMENSIONS = (
-    ("task_force", "专班排名"),
-    ("district", "县区排名"),
-    ("project", "项目排名（按类别）"),
+    ("task_force", gettext_lazy("专班排名")),
+    ("district", gettext_lazy("县区排名")),
+    ("project", gettext_lazy("项目排名（按类别）")),
 )
 DIMENSION_LABELS = dict(DIMENSIONS)
 NO_VERIFICATION = "暂无核验数据"
@@ -68,7 +69,7 @@ class Part:
 
     @property
     def label(self) -> str:
-        return PART_LABELS[self.code]
+        return str(PART_LABELS[self.code])
 
     def as_json(self) -> dict:
         return {
@@ -135,7 +136,7 @@ class Table:
 
     @property
     def title(self) -> str:
-        base = DIMENSION_LABELS[self.dimension]
+        base = str(DIMENSION_LABELS[self.dimension])
         return f"{base} · {self.group_label}" if self.group_label else base
 
     @property

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.services import diff, record_change, snapshot
 from keyworks.core.calendar import SHANGHAI
@@ -26,10 +28,7 @@ MAX_LIST = 10
 
 
 class ConcurrentEditError(BaseConcurrentEditError):
-    message = (
-        "计分方案已被他人修改，您的修改未保存。请刷新后重试。"
-        " / The scoring scheme was changed by someone else; nothing was saved. Reload and retry."
-    )
+    message = gettext_lazy("计分方案已被他人修改，您的修改未保存。请刷新后重试。")
 
 
 # --- the scheme ------------------------------------------------------------------------
@@ -45,16 +44,16 @@ def validate_scheme(values: dict) -> dict:
             if str(number) != str(value).strip():
                 raise ValueError
         except (TypeError, ValueError):
-            errors[name] = "请填写整数 / Enter a whole number"
+            errors[name] = _("请填写整数")
             continue
         limit = 100 if name.startswith("weight_") else MAX_LIST
         if not 0 <= number <= limit:
-            errors[name] = f"应在 0–{limit} 之间 / Must be between 0 and {limit}"
+            errors[name] = _("应在 0–%(limit)s 之间") % {"limit": limit}
         clean[name] = number
     if not errors:
         total = sum(v for k, v in clean.items() if k.startswith("weight_"))
         if total != 100:
-            errors["__all__"] = f"各项权重之和应为 100，当前为 {total} / Weights must add up to 100"
+            errors["__all__"] = _("各项权重之和应为 100，当前为 %(total)s") % {"total": total}
     if errors:
         raise ValidationError(errors)
     return clean
@@ -203,14 +202,12 @@ def publish(programme, period: Period, *, by, now=None) -> RankingSnapshot:
     """Freeze the period's live ranking (office). A period is published once, and only
     after its last day (a running period would freeze half its data)."""
     if not can_manage_rankings(by, programme):
-        raise PermissionDenied("只有指挥部办公室可以发布排名 / Only the office may publish")
+        raise PermissionDenied(_("只有指挥部办公室可以发布排名"))
     today = (now or timezone.now()).astimezone(SHANGHAI).date()
     if period.end >= today:
-        raise ValidationError(
-            "本期尚未结束，不能发布 / The period has not ended yet; it cannot be published"
-        )
+        raise ValidationError(_("本期尚未结束，不能发布"))
     if published_snapshot(programme, period) is not None:
-        raise ValidationError("该期排名已发布 / This period's ranking is already published")
+        raise ValidationError(_("该期排名已发布"))
     scheme = RankingScheme.for_programme(programme).as_json()
     tables = compute(programme, period, scheme, now=now)
     try:
@@ -223,9 +220,7 @@ def publish(programme, period: Period, *, by, now=None) -> RankingSnapshot:
                 published_by=by,
             )
     except IntegrityError:
-        raise ValidationError(
-            "该期排名已发布 / This period's ranking is already published"
-        ) from None
+        raise ValidationError(_("该期排名已发布")) from None
     rows = []
     for dimension_tables in tables.values():
         for table in dimension_tables:
@@ -258,8 +253,9 @@ def publish(programme, period: Period, *, by, now=None) -> RankingSnapshot:
 def previous_period_label(ranking: Ranking) -> str:
     if ranking.previous is None:
         return ""
-    source = "已发布" if ranking.previous_published else "实时计算"
-    return f"{ranking.previous.label}（{source}）"
+    if ranking.previous_published:
+        return _("%(period)s（已发布）") % {"period": ranking.previous.label}
+    return _("%(period)s（实时计算）") % {"period": ranking.previous.label}
 
 
 def own_keys(user, dimension: str) -> set[str]:

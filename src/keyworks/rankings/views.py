@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyworks.ledger.models import Programme
@@ -67,7 +68,7 @@ def ranking_page(request):
     period = periods.choose(request.GET.get("period"), programme)
     tab = request.GET.get("tab") or "task_force"
     if tab not in dict(DIMENSIONS):
-        raise Http404("未知的排名维度 / Unknown dimension")
+        raise Http404(_("未知的排名维度"))
     q = (request.GET.get("q") or "").strip()
     own = own_keys(request.user, tab)
     kept = services.kept_page(
@@ -136,7 +137,7 @@ def publish(request):
     period = periods.choose(request.POST.get("period"), programme)
     try:
         services.publish(programme, period, by=request.user)
-        messages.success(request, f"{period.label}排名已发布 / Ranking published")
+        messages.success(request, _("%(label)s排名已发布") % {"label": period.label})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     query = f"?programme={programme.code}&period={period.code}"
@@ -160,7 +161,7 @@ def scheme_page(request):
             for field, errors in exc.message_dict.items():
                 form.add_error(None if field == "__all__" else field, errors)
         else:
-            messages.success(request, "计分方案已保存 / Scoring scheme saved")
+            messages.success(request, _("计分方案已保存"))
             return redirect(f"{reverse('rankings:scheme')}?programme={programme.code}")
     context = {"programme": programme, "form": form, "scheme": scheme}
     return render(request, "rankings/scheme.html", context, status=400 if form.errors else 200)

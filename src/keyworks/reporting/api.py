@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -31,8 +33,8 @@ from .registry import FIGURES, headline
 
 router = Router()
 
-MONEY_HELP = '万元，两位小数的字符串 / 10,000 yuan as a string with 2 decimals, e.g. "1234.50"'
-MONTH_HELP = "月份 YYYY-MM / month as YYYY-MM"
+MONEY_HELP = gettext_lazy('万元，两位小数的字符串，如 "1234.50"')
+MONTH_HELP = gettext_lazy("月份（YYYY-MM）")
 MAX_PAGE_SIZE = 500
 ACTIONS = ("edit", "submit", "review", "accept", "return", "request_correction")
 
@@ -67,7 +69,7 @@ class ReportItem(Schema):
     is_late: bool
     reviewed_at: datetime.datetime | None
     decided_at: datetime.datetime | None
-    version: int = Field(description="send it back with PATCH / 修改时原样提交")
+    version: int = Field(description=gettext_lazy("修改时原样提交"))
     updated_at: datetime.datetime
 
 
@@ -80,7 +82,7 @@ class ReportDetail(ReportItem):
     review_comment: str
     decision_comment: str
     due_at: datetime.datetime
-    can: dict[str, bool] = Field(description="actions this user may take / 可执行的操作")
+    can: dict[str, bool] = Field(description=gettext_lazy("可执行的操作"))
 
 
 class ReportPage(Schema):
@@ -89,9 +91,9 @@ class ReportPage(Schema):
 
 
 class ReportQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
     month: str | None = Field(None, description=MONTH_HELP)
-    project: int | None = Field(None, description="项目 id / project id")
+    project: int | None = Field(None, description=gettext_lazy("项目 ID"))
     status: str | None = Field(None, description=" | ".join(ReportStatus.values))
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
@@ -110,38 +112,36 @@ class DraftFields(Schema):
 
 
 class ReportStart(DraftFields):
-    project: int = Field(description="项目 id / project id")
+    project: int = Field(description=gettext_lazy("项目 ID"))
     month: str = Field(description=MONTH_HELP)
     version: Version | None = Field(
         None,
-        description="修改已存在的月报时必填（读取时的 version），否则 409"
-        " / required to change fields of a report that exists (the version you read); 409"
-        " without it or when stale",
+        description=gettext_lazy("修改已存在的月报时必填（读取时的 version），否则 409"),
     )
 
 
 class ReportPatch(DraftFields):
-    version: Version = Field(description="the version you read; 409 if someone saved since")
+    version: Version = Field(description=gettext_lazy("修改时原样提交"))
 
 
 class SubmitIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    version: Version | None = Field(None, description="optional; 409 if stale / 可选，过期则 409")
+    version: Version | None = Field(None, description=gettext_lazy("可选，过期则 409"))
 
 
 class CommentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    comment: str = Field("", max_length=2000, description="意见 / comment")
-    version: Version | None = Field(None, description="the version you read; 409 if stale")
+    comment: str = Field("", max_length=2000, description=gettext_lazy("意见"))
+    version: Version | None = Field(None, description=gettext_lazy("可选，过期则 409"))
 
 
 class ReturnIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    comment: str = Field(max_length=2000, description="退回意见（必填） / why it is returned")
-    version: Version | None = Field(None, description="the version you read; 409 if stale")
+    comment: str = Field(max_length=2000, description=gettext_lazy("退回意见（必填）"))
+    version: Version | None = Field(None, description=gettext_lazy("可选，过期则 409"))
 
 
 class RollupOut(Schema):
@@ -151,8 +151,8 @@ class RollupOut(Schema):
     annual_target: str = Field(description=MONEY_HELP)
     ytd_completed: str = Field(description=MONEY_HELP)
     completion_rate: str | None = Field(description="% (0.1)")
-    elapsed: str = Field(description="序时进度 %")
-    gap: str | None = Field(description="完成率 − 序时进度（百分点） / points")
+    elapsed: str = Field(description=gettext_lazy("序时进度 %"))
+    gap: str | None = Field(description=gettext_lazy("完成率 − 序时进度（百分点）"))
     new_projects: int
     started: int
     start_rate: str | None
@@ -263,7 +263,7 @@ def draft_data(payload: DraftFields) -> dict:
     for field in services.MONEY_FIELDS:
         if field in data:
             if data[field] is None:
-                raise ValidationError({field: "请填写金额 / Give an amount"})
+                raise ValidationError({field: _("请填写金额")})
             data[field] = exact(data[field], 2)
     for field, value in list(data.items()):
         if value is None:
@@ -274,10 +274,15 @@ def draft_data(payload: DraftFields) -> dict:
 # --- reports -------------------------------------------------------------------------
 
 
-@router.get("/reports", response={200: ReportPage, **READ_ERRORS}, tags=["reports"])
+@router.get(
+    "/reports",
+    response={200: ReportPage, **READ_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy("月报列表（您可见的项目）"),
+)
 def list_reports(request, filters: Query[ReportQuery]):
-    """月报列表（您可见的项目） / Monthly reports of the projects you may see, newest month
-    first. Outsiders (in no programme) get an empty page."""
+    """Monthly reports of the projects you may see, newest month first. Outsiders (in no programme)
+    get an empty page."""
     user = request.auth
     programme = choose_programme(user, filters.programme)
     if programme is None:
@@ -290,7 +295,9 @@ def list_reports(request, filters: Query[ReportQuery]):
         qs = qs.filter(project_id=filters.project)
     if filters.status:
         if filters.status not in ReportStatus.values:
-            raise ValidationError({"status": f"未知的状态：{filters.status} / Unknown status"})
+            raise ValidationError(
+                {"status": _("未知的状态：%(status)s") % {"status": filters.status}}
+            )
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-month", "project__seq", "id")
     count = qs.count()
@@ -303,28 +310,35 @@ def list_reports(request, filters: Query[ReportQuery]):
 
 
 @router.get(
-    "/reports/{int:report_id}", response={200: ReportDetail, **READ_ERRORS}, tags=["reports"]
+    "/reports/{int:report_id}",
+    response={200: ReportDetail, **READ_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy("一份月报；`can` 列出您可执行的操作"),
 )
 def get_report(request, report_id: int):
-    """一份月报；`can` 列出您可执行的操作 / One report; `can` lists what you may do."""
+    """One report; `can` lists what you may do."""
     report = permissions.get_report(request.auth, report_id)
     return report_detail(request.auth, report.pk)
 
 
 @router.post(
-    "/reports", response={200: ReportDetail, 201: ReportDetail, **WRITE_ERRORS}, tags=["reports"]
+    "/reports",
+    response={200: ReportDetail, 201: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy(
+        "开始（或取回）某项目某月的月报草稿，可同时保存字段；新建返回 201，已存在返回 200。"
+        "已存在的月报须带读取时的 `version` 才能修改字段，否则 409。"
+    ),
 )
 def start_report(request, payload: ReportStart):
-    """开始（或取回）某项目某月的月报草稿，可同时保存字段；新建返回 201，已存在返回 200。
-    已存在的月报须带读取时的 `version` 才能修改字段，否则 409。
-    / Start (or fetch) the draft for a project and month, optionally saving fields;
-    201 when this call created it, 200 when it already existed. Fields sent for a report
-    that exists are saved only with the `version` you read (409 without it or when stale)."""
+    """Start (or fetch) the draft for a project and month, optionally saving fields; 201 when this
+    call created it, 200 when it already existed. Fields sent for a report that exists are saved
+    only with the `version` you read (409 without it or when stale)."""
     user = request.auth
     project = permissions.get_reportable_project(user, payload.project)
     month = parse_month(payload.month)
     if month is None:
-        raise ValidationError({"month": "请填写月份（YYYY-MM） / Month is required"})
+        raise ValidationError({"month": _("请填写月份（YYYY-MM）")})
     report, created = services.start_draft(
         project, month, draft_data(payload), by=user, expected_version=payload.version
     )
@@ -332,11 +346,13 @@ def start_report(request, payload: ReportStart):
 
 
 @router.patch(
-    "/reports/{int:report_id}", response={200: ReportDetail, **WRITE_ERRORS}, tags=["reports"]
+    "/reports/{int:report_id}",
+    response={200: ReportDetail, **WRITE_ERRORS},
+    tags=["reports"],
+    description=gettext_lazy("保存草稿（或退回的月报）；须提交读取时的 version，过期则 409。"),
 )
 def save_draft(request, report_id: int, payload: ReportPatch):
-    """保存草稿（或退回的月报）；须提交读取时的 version，过期则 409。
-    / Save a draft (or returned) report; send the `version` you read (409 if stale)."""
+    """Save a draft (or returned) report; send the `version` you read (409 if stale)."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     # A stale version raises ConcurrentEditError, which api/errors.py answers with 409.
@@ -348,10 +364,10 @@ def save_draft(request, report_id: int, payload: ReportPatch):
     "/reports/{int:report_id}/submit",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("提交月报（本专班）；重复提交不产生变化"),
 )
 def submit_report(request, report_id: int, payload: SubmitIn | None = None):
-    """提交月报（本专班）；重复提交不产生变化 / Submit (own task force); submitting twice
-    changes nothing."""
+    """Submit (own task force); submitting twice changes nothing."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     version = payload.version if payload is not None else None
@@ -363,9 +379,10 @@ def submit_report(request, report_id: int, payload: SubmitIn | None = None):
     "/reports/{int:report_id}/review",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("县区审核已提交的月报"),
 )
 def review_report(request, report_id: int, payload: CommentIn | None = None):
-    """县区审核已提交的月报 / The district coordinator reviews a submitted report."""
+    """The district coordinator reviews a submitted report."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     payload = payload or CommentIn()
@@ -377,9 +394,10 @@ def review_report(request, report_id: int, payload: CommentIn | None = None):
     "/reports/{int:report_id}/accept",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("办公室采纳"),
 )
 def accept_report(request, report_id: int, payload: CommentIn | None = None):
-    """办公室采纳 / The office accepts a report."""
+    """The office accepts a report."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     payload = payload or CommentIn()
@@ -391,9 +409,10 @@ def accept_report(request, report_id: int, payload: CommentIn | None = None):
     "/reports/{int:report_id}/return",
     response={200: ReportDetail, **WRITE_ERRORS},
     tags=["reports"],
+    description=gettext_lazy("办公室退回（须填写意见）"),
 )
 def return_report(request, report_id: int, payload: ReturnIn):
-    """办公室退回（须填写意见） / The office returns a report, with a comment."""
+    """The office returns a report, with a comment."""
     user = request.auth
     report = permissions.get_report(user, report_id)
     services.return_report(
@@ -406,16 +425,16 @@ def return_report(request, report_id: int, payload: ReturnIn):
 
 
 class MeasuresQuery(Schema):
-    programme: str | None = Field(None, description="计划代码 / programme code")
+    programme: str | None = Field(None, description=gettext_lazy("计划代码"))
     month: str | None = Field(None, description=f"{MONTH_HELP}; default: the last finished")
 
 
 def measured_programme(user, filters: MeasuresQuery):
     programme = choose_programme(user, filters.programme)
     if programme is None:
-        raise Http404("项目计划不存在 / Programme not found")
+        raise Http404(_("项目计划不存在"))
     if not permissions.can_view_measures(user, programme):
-        raise PermissionDenied("您没有权限查看考核指标 / You may not see the measures")
+        raise PermissionDenied(_("您没有权限查看考核指标"))
     month = parse_month(filters.month) or default_month(programme)
     return programme, month
 
@@ -441,10 +460,14 @@ def rollup_out(group) -> dict:
     }
 
 
-@router.get("/measures", response={200: MeasuresOut, **READ_ERRORS}, tags=["measures"])
+@router.get(
+    "/measures",
+    response={200: MeasuresOut, **READ_ERRORS},
+    tags=["measures"],
+    description=gettext_lazy("考核指标：全计划合计及按类别、县区汇总（暂停项目不计）"),
+)
 def get_measures(request, filters: Query[MeasuresQuery]):
-    """考核指标：全计划合计及按类别、县区汇总（暂停项目不计）
-    / Programme figures and rollups by category and district (paused projects left out)."""
+    """Programme figures and rollups by category and district (paused projects left out)."""
     programme, month = measured_programme(request.auth, filters)
     measures = project_measures(programme, month)
     totals = rollup(measures, "programme")
@@ -458,9 +481,14 @@ def get_measures(request, filters: Query[MeasuresQuery]):
     }
 
 
-@router.get("/figures", response={200: FiguresOut, **READ_ERRORS}, tags=["measures"])
+@router.get(
+    "/figures",
+    response={200: FiguresOut, **READ_ERRORS},
+    tags=["measures"],
+    description=gettext_lazy("各项总体指标及其口径（指标登记表）"),
+)
 def get_figures(request, filters: Query[MeasuresQuery]):
-    """各项总体指标及其口径（指标登记表）/ Every headline figure with its definition."""
+    """Every headline figure with its definition."""
     programme, month = measured_programme(request.auth, filters)
     values = headline(programme, month, user=request.auth)
     return {
@@ -481,9 +509,14 @@ def get_figures(request, filters: Query[MeasuresQuery]):
     }
 
 
-@router.get("/lights", response={200: LightsOut, **READ_ERRORS}, tags=["measures"])
+@router.get(
+    "/lights",
+    response={200: LightsOut, **READ_ERRORS},
+    tags=["measures"],
+    description=gettext_lazy("每个项目的红黄绿灯及原因"),
+)
 def get_lights(request, filters: Query[MeasuresQuery]):
-    """每个项目的红黄绿灯及原因 / Each project's warning light with its reasons."""
+    """Each project's warning light with its reasons."""
     programme, month = measured_programme(request.auth, filters)
     measures = project_measures(programme, month)
     lights = lights_module.project_lights(programme, month, measures=measures)

@@ -28,7 +28,7 @@ from itertools import islice
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from keyworks.audit import revisions
 from keyworks.audit.hooks import changes_recorded
@@ -287,6 +287,7 @@ class Snapshot:
         self.stamp = -1
         self.measures: dict[int, ProjectMeasures] = {}
         self._lights: dict | None = None
+        self._lights_language = ""  # the lights' reasons are words in this language
         self.lock = threading.Lock()
 
     def measures_copy(self) -> MeasuresDict:
@@ -296,13 +297,18 @@ class Snapshot:
 
     def lights_for(self, measures: MeasuresDict) -> dict:
         """The lights of the measures the snapshot gave as `measures`."""
+        language = translation.get_language()
         with self.lock:
-            if measures.stamp == self.stamp and self._lights is not None:
+            if (
+                measures.stamp == self.stamp
+                and self._lights is not None
+                and self._lights_language == language
+            ):
                 return {pk: self._lights[pk] for pk in measures}
             rules = WarningRules.for_programme(self.programme)
             judged = {pk: light_for(m, rules) for pk, m in measures.items()}
             if measures.stamp == self.stamp and measures.keys() == self.measures.keys():
-                self._lights = judged
+                self._lights, self._lights_language = judged, language
             return judged
 
     def catch_up(self, stamp: int) -> None:
@@ -332,7 +338,7 @@ class Snapshot:
         if order_moved:
             measures = dict(sorted(measures.items(), key=lambda item: (item[1].seq, item[0])))
         lights = None
-        if self._lights is not None:
+        if self._lights is not None and self._lights_language == translation.get_language():
             rules = WarningRules.for_programme(self.programme)
             judged = {pk: light_for(m, rules) for pk, m in fresh.items()}
             lights = {pk: judged.get(pk) or self._lights[pk] for pk in measures}

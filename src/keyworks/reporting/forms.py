@@ -1,6 +1,8 @@
 """Monthly report forms."""
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.forms import style_fields
 
@@ -24,7 +26,7 @@ class ReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("completed_this_month", "next_plan_investment"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "step": "0.01"})
-            self.fields[name].help_text = "单位：万元 / in 10,000 yuan"
+            self.fields[name].help_text = _("单位：万元")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         style_fields(self)
@@ -35,9 +37,11 @@ class ReportForm(forms.ModelForm):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label="意见 / Comments", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="更正理由 / Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("更正理由"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -9,6 +9,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from keyworks.core.calendar import first_of_month
 
 from .measures import LATE, MISSING, ON_TIME, ProjectMeasures, project_measures
@@ -16,7 +19,13 @@ from .models import WarningRules
 
 GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
 COLORS = (GREEN, YELLOW, RED, GREY)
-LABELS = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯", GREY: "暂停"}
+# Chinese, as other modules use them (charts, sheets); Light.label is in the active language.
+LABELS = {
+    GREEN: gettext_noop("绿灯"),
+    YELLOW: gettext_noop("黄灯"),
+    RED: gettext_noop("红灯"),
+    GREY: gettext_noop("暂停"),
+}
 HEX = {GREEN: "#2fb344", YELLOW: "#f59f00", RED: "#d63939", GREY: "#868e96"}
 
 
@@ -27,7 +36,7 @@ class Light:
 
     @property
     def label(self) -> str:
-        return LABELS[self.color]
+        return _(LABELS[self.color])
 
     @property
     def hex(self) -> str:
@@ -43,49 +52,84 @@ def number(value: Decimal) -> str:
 def light_for(m: ProjectMeasures, rules: WarningRules) -> Light:
     """The light of one project's measures under `rules`."""
     if m.paused:
-        reason = f"项目已暂停：{m.pause_reason}"
         if m.pause_review_date:
-            reason += f"（复核日期 {m.pause_review_date:%Y-%m-%d}）"
-        return Light(GREY, [reason + "，不参与预警与考核"])
+            reason = _("项目已暂停：%(reason)s（复核日期 %(review)s），不参与预警与考核") % {
+                "reason": m.pause_reason,
+                "review": f"{m.pause_review_date:%Y-%m-%d}",
+            }
+        else:
+            reason = _("项目已暂停：%(reason)s，不参与预警与考核") % {"reason": m.pause_reason}
+        return Light(GREY, [reason])
     red: list[str] = []
     yellow: list[str] = []
     fine: list[str] = []
     yellow_at, red_at = rules.yellow_lag_points, rules.red_lag_points
     if m.completion_rate is None:
-        fine.append("未设年度计划投资，不按序时进度考核")
+        fine.append(_("未设年度计划投资，不按序时进度考核"))
     else:
         lag = m.elapsed - m.completion_rate
-        said = f"完成率 {m.completion_rate}% 落后序时进度 {m.elapsed}% 达 {lag} 个百分点"
+        values = {
+            "rate": m.completion_rate,
+            "elapsed": m.elapsed,
+            "lag": lag,
+            "yellow": number(yellow_at),
+            "red": number(red_at),
+        }
         if lag > red_at:
-            red.append(f"{said}（红灯阈值 >{number(red_at)}）")
+            red.append(
+                _(
+                    "完成率 %(rate)s%% 落后序时进度 %(elapsed)s%% 达 %(lag)s 个百分点"
+                    "（红灯阈值 >%(red)s）"
+                )
+                % values
+            )
         elif lag >= yellow_at:
-            yellow.append(f"{said}（黄灯阈值 {number(yellow_at)}–{number(red_at)}）")
+            yellow.append(
+                _(
+                    "完成率 %(rate)s%% 落后序时进度 %(elapsed)s%% 达 %(lag)s 个百分点"
+                    "（黄灯阈值 %(yellow)s–%(red)s）"
+                )
+                % values
+            )
         else:
             fine.append(
-                f"完成率 {m.completion_rate}%，序时进度 {m.elapsed}%"
-                f"（落后不足 {number(yellow_at)} 个百分点）"
+                _("完成率 %(rate)s%%，序时进度 %(elapsed)s%%（落后不足 %(yellow)s 个百分点）")
+                % values
             )
     for milestone in m.overdue_milestones:
-        said = (
-            f"节点“{milestone.name}”计划 {milestone.planned_date:%Y-%m-%d} 完成，"
-            f"已逾期 {milestone.days} 天"
-        )
+        values = {
+            "name": milestone.name,
+            "planned": f"{milestone.planned_date:%Y-%m-%d}",
+            "days": milestone.days,
+            "limit": rules.red_milestone_days,
+        }
         if milestone.days > rules.red_milestone_days:
-            red.append(f"{said}（红灯阈值 >{rules.red_milestone_days} 天）")
+            red.append(
+                _(
+                    "节点“%(name)s”计划 %(planned)s 完成，已逾期 %(days)s 天"
+                    "（红灯阈值 >%(limit)s 天）"
+                )
+                % values
+            )
         else:
-            yellow.append(f"{said}（黄灯：节点逾期）")
+            yellow.append(
+                _("节点“%(name)s”计划 %(planned)s 完成，已逾期 %(days)s 天（黄灯：节点逾期）")
+                % values
+            )
     if not m.overdue_milestones:
-        fine.append("无逾期节点")
-    month = f"{m.month.year}年{m.month.month}月"
-    due = f"{m.report_due:%Y-%m-%d}"
+        fine.append(_("无逾期节点"))
+    values = {
+        "month": _("%(year)s年%(month)s月") % {"year": m.month.year, "month": m.month.month},
+        "due": f"{m.report_due:%Y-%m-%d}",
+    }
     if m.report == MISSING and rules.red_on_missing_report:
-        red.append(f"{month}月报截止 {due} 后仍未提交（红灯：截止日后未报）")
+        red.append(_("%(month)s月报截止 %(due)s 后仍未提交（红灯：截止日后未报）") % values)
     elif m.report == LATE and rules.yellow_on_late_report:
-        yellow.append(f"{month}月报逾期提交（截止 {due}）（黄灯：月报逾期）")
+        yellow.append(_("%(month)s月报逾期提交（截止 %(due)s）（黄灯：月报逾期）") % values)
     elif m.report == ON_TIME:
-        fine.append(f"{month}月报按时提交")
+        fine.append(_("%(month)s月报按时提交") % values)
     else:
-        fine.append(f"{month}月报未到截止日（{due}）")
+        fine.append(_("%(month)s月报未到截止日（%(due)s）") % values)
     red.extend(m.disputes)  # an open disputed on-site verification (fieldwork)
     if red:
         return Light(RED, red + yellow)

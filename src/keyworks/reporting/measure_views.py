@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keyworks.core import calendar
@@ -35,14 +36,14 @@ def parse_month(value: str | None, programme) -> datetime.date:
 def measures_page(request):
     programme = current_programme(request)
     if not can_view_measures(request.user, programme):
-        raise PermissionDenied("您没有权限查看考核指标 / You may not see the measures")
+        raise PermissionDenied(_("您没有权限查看考核指标"))
     month = parse_month(request.GET.get("month"), programme)
     measures = project_measures(programme, month)
     lights = lights_module.project_lights(programme, month, measures=measures)
     may_pause = is_office(request.user, programme.pk)
     light = request.GET.get("light") or ""
     if light and light not in lights_module.COLORS:
-        raise Http404("未知的预警灯 / Unknown light")
+        raise Http404(_("未知的预警灯"))
     query = (request.GET.get("q") or "").strip()
     chosen = [
         pk
@@ -93,12 +94,12 @@ def project_pause(request, pk, action):
                 reason=request.POST.get("reason", ""),
                 review_date=review_date,
             )
-            messages.success(request, "项目已暂停 / Project paused")
+            messages.success(request, _("项目已暂停"))
         else:
             services.resume_project(project, by=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, "项目已恢复 / Project resumed")
+            messages.success(request, _("项目已恢复"))
     except ValueError:
-        messages.error(request, "复核日期格式错误 / Invalid review date")
+        messages.error(request, _("复核日期格式错误"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     url = f"{reverse('reporting:measures')}?programme={project.programme.code}"

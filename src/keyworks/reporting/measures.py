@@ -42,6 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from keyworks.audit import revisions
 from keyworks.core.calendar import first_of_month, next_month, previous_month
@@ -56,10 +57,10 @@ ZERO = Decimal("0")
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
 TIMELINESS_LABELS = {
-    ON_TIME: "按时 / On time",
-    LATE: "逾期提交 / Late",
-    MISSING: "逾期未报 / Missing",
-    PENDING: "未到截止日 / Not yet due",
+    ON_TIME: gettext_lazy("按时"),
+    LATE: gettext_lazy("逾期提交"),
+    MISSING: gettext_lazy("逾期未报"),
+    PENDING: gettext_lazy("未到截止日"),
 }
 ROLLUP_KINDS = ("programme", "category", "district", "task_force")
 
@@ -564,14 +565,14 @@ def rollup_groups(m: ProjectMeasures, by: str) -> list[tuple[object, str, tuple]
     """The (key, label, sort key) groups `m` counts in for `rollup(…, by)` (a project in two
     districts counts in both)."""
     if by == "programme":
-        return [(None, "全部项目 / All projects", ())]
+        return [(None, gettext("全部项目"), ())]
     if by == "category":
         return [(m.category_id, m.category, (m.category_sort, m.category_id or 0))]
     if by == "task_force":
         return [(m.task_force_id, m.task_force, (m.seq, m.task_force_id or 0))]
     if by == "district":
         return [(pk, name, key) for pk, name, key in m.districts] or [
-            (None, "未定位 / No district", (1_000_000, "", 0))
+            (None, gettext("未定位"), (1_000_000, "", 0))
         ]
     raise ValueError(f"unknown rollup {by!r}; one of {ROLLUP_KINDS}")
 
@@ -592,5 +593,5 @@ def rollup(measures: dict[int, ProjectMeasures], by: str = "programme") -> list[
             group.add(m)
     if by == "programme" and not groups and measures:
         any_measure = next(iter(measures.values()))
-        return [Rollup(key=None, label="全部项目 / All projects", elapsed=any_measure.elapsed)]
+        return [Rollup(key=None, label=gettext("全部项目"), elapsed=any_measure.elapsed)]
     return sorted(groups.values(), key=lambda g: g.sort_key)

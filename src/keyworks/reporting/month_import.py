@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -126,8 +127,8 @@ class TemplateRow:
     @property
     def action_label(self) -> str:
         return {
-            "create": "新填", "update": "更新", "unchanged": "未变",
-            "skip": "未填写", "invalid": "有错误",
+            "create": _("新填"), "update": _("更新"), "unchanged": _("未变"),
+            "skip": _("未填写"), "invalid": _("有错误"),
         }[self.action]  # fmt: skip
 
 
@@ -152,10 +153,9 @@ class MonthImport:
         return self.count("create")
 
     def summary_text(self) -> str:
-        return (
-            f"新填 {self.count('create')}、更新 {self.count('update')}、"
-            f"未变 {self.count('unchanged')}、未填写 {self.count('skip')}"
-        )
+        return _("新填 %(create)s、更新 %(update)s、未变 %(unchanged)s、未填写 %(skip)s") % {
+            action: self.count(action) for action in ("create", "update", "unchanged", "skip")
+        }
 
 
 def _text(value) -> str:
@@ -175,7 +175,7 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         check_xlsx_upload(fileobj, max_bytes=settings.IMPORT_MAX_BYTES)
         sheets = read_sheets(fileobj)
     except ValidationError as exc:
-        result.errors.append(ImportIssue("；".join(exc.messages)))
+        result.errors.append(ImportIssue("；".join(str(m) for m in exc.messages)))
         return result
     except XlsxRejected as exc:
         result.errors.append(ImportIssue(exc.message))
@@ -198,8 +198,7 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         message = (
             refused.message
             if refused is not None
-            else "未找到表头：工作表中没有「项目名称」列，请使用本系统下载的月报模板 / "
-            "No header with a 项目名称 column; use the template from this system"
+            else _("未找到表头：工作表中没有「项目名称」列，请使用本系统下载的月报模板")
         )
         result.errors.append(ImportIssue(message))
         return result
@@ -210,15 +209,13 @@ def parse_month_template(fileobj: IO[bytes], programme, month, user) -> MonthImp
         if note and (int(note[1]), int(note[2])) != (month.year, month.month):
             result.errors.append(
                 ImportIssue(
-                    f"文件是 {note[1]}年{int(note[2])}月的模板，与所选月份 {month:%Y-%m} 不符 / "
-                    f"The file is the template for {note[1]}-{int(note[2]):02d}, not {month:%Y-%m}"
+                    _("文件是 %(year)s年%(month)s月的模板，与所选月份 %(chosen)s 不符")
+                    % {"year": note[1], "month": int(note[2]), "chosen": f"{month:%Y-%m}"}
                 )
             )
             return result
     if "completed_this_month" not in found:
-        result.errors.append(
-            ImportIssue("缺少「当月完成投资」列 / The 当月完成投资 column is missing")
-        )
+        result.errors.append(ImportIssue(_("缺少「当月完成投资」列")))
         return result
     _RowReader(result, user, found).read(grid, start)
     return result
@@ -255,12 +252,14 @@ class _RowReader:
         col = self.found[name][0]
         return values[col] if col < len(values) else None
 
-    def error(self, row: TemplateRow, name: str | None, zh: str, en: str) -> None:
+    def error(self, row: TemplateRow, name: str | None, message: str) -> None:
         letter = get_column_letter(self.found[name][0] + 1) if name in self.found else ""
-        prefix = f"第{row.row}行" + (f"{letter}列" if letter else "")
-        row.errors.append(
-            ImportIssue(f"{prefix}：{zh} / Row {row.row}: {en}", row=row.row, letter=letter)
-        )
+        values = {"row": row.row, "column": letter, "message": message}
+        if letter:
+            text = _("第%(row)s行%(column)s列：%(message)s") % values
+        else:
+            text = _("第%(row)s行：%(message)s") % values
+        row.errors.append(ImportIssue(text, row=row.row, letter=letter))
         row.action = "invalid"
 
     def parse(self, number: int, values) -> TemplateRow:
@@ -268,22 +267,19 @@ class _RowReader:
         for name in self.found:
             raw = self.cell(values, name)
             if isinstance(raw, ErrorValue):
-                self.error(row, name, *raw.messages())
+                self.error(row, name, raw.message())
         if row.errors:
             return row
         code = _text(self.cell(values, "code"))
         project = self.by_code.get(code) if code else None
         project = project or self.by_name.get(NAME_SPACE_RE.sub("", row.name))
         if project is None:
-            self.error(
-                row, "name", f"本计划中没有项目「{row.name or code}」",
-                "no such project in this programme",
-            )  # fmt: skip
+            self.error(row, "name", _("本计划中没有项目「%(name)s」") % {"name": row.name or code})
             return row
         row.project = project
         if project.pk in self.seen:
             first = self.seen[project.pk]
-            self.error(row, "name", f"与第{first}行重复", f"duplicates row {first}")
+            self.error(row, "name", _("与第%(first)s行重复") % {"first": first})
             return row
         self.seen[project.pk] = number
         data = {}
@@ -293,10 +289,10 @@ class _RowReader:
                 try:
                     amount = parse_amount(raw, self.found.get(name, (0, None))[1] or "万元")
                 except ValueError:
-                    self.error(row, name, f"无法识别的金额：{raw}", f"unrecognised amount {raw!r}")
+                    self.error(row, name, _("无法识别的金额：%(value)s") % {"value": raw})
                     continue
                 if amount is not None and amount < 0:
-                    self.error(row, name, "金额不能为负数", "amounts cannot be negative")
+                    self.error(row, name, _("金额不能为负数"))
                     continue
                 if amount is not None:
                     data[name] = amount
@@ -311,17 +307,14 @@ class _RowReader:
         probe = report or MonthlyReport(project=project, month=self.result.month)
         if report is not None and report.status not in EDITABLE_STATUSES:
             self.error(
-                row, None,
-                f"该项目本月月报已{report.get_status_display()}，不能通过导入修改，"
-                "如需更正请在月报页面提出更正申请",
-                "the report is submitted or accepted; request a correction instead",
-            )  # fmt: skip
+                row,
+                None,
+                _("该项目本月月报已%(status)s，不能通过导入修改，如需更正请在月报页面提出更正申请")
+                % {"status": report.get_status_display()},
+            )
             return row
         if project.is_archived or not can_report(self.user, "import", probe):
-            self.error(
-                row, None, "您不能填报该项目的月报（非本专班项目或项目已归档）",
-                "you may not fill in this project's report",
-            )  # fmt: skip
+            self.error(row, None, _("您不能填报该项目的月报（非本专班项目或项目已归档）"))
             return row
         for name, value in data.items():
             before = getattr(report, name) if report is not None else None

@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from keyworks.core.imports import ImportRefused, PendingUploads
 from keyworks.core.sheets import XLSX_CONTENT_TYPE
@@ -51,7 +52,7 @@ def import_upload(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            error = "请选择要导入的月报模板（.xlsx）/ Choose the filled template (.xlsx)"
+            error = _("请选择要导入的月报模板（.xlsx）")
         else:
             try:
                 check_xlsx_upload(upload)
@@ -70,20 +71,20 @@ def import_upload(request):
 def import_preview(request, token):
     entry = PENDING.get(request, token)
     if entry is None:
-        raise Http404("导入文件不存在或已过期，请重新上传 / Import not found or expired")
+        raise Http404(_("导入文件不存在或已过期，请重新上传"))
     programme = _importer_programme(request, entry["programme"])
     month = parse_month(entry["month"], programme)
     back = f"{reverse('reporting:report_list')}?programme={programme.code}"
     if request.method == "POST" and request.POST.get("action") == "cancel":
         PENDING.forget(request, token)
-        messages.info(request, "已取消导入 / Import cancelled")
+        messages.info(request, _("已取消导入"))
         return redirect(back)
     try:
         with default_storage.open(entry["path"], "rb") as stored:
             parsed = month_import.parse_month_template(stored, programme, month, request.user)
     except FileNotFoundError:
         PENDING.forget(request, token)
-        raise Http404("导入文件已不存在，请重新上传 / The uploaded file is gone") from None
+        raise Http404(_("导入文件已不存在，请重新上传")) from None
     apply_errors = []
     if request.method == "POST" and parsed.ok:
         try:
@@ -94,8 +95,8 @@ def import_preview(request, token):
             PENDING.forget(request, token)
             messages.success(
                 request,
-                f"月报导入完成：新填 {counts['created']}、更新 {counts['updated']}（均为草稿，"
-                "请专班核对后提交）/ Reports imported as drafts",
+                _("月报导入完成：新填 %(value)s、更新 %(value2)s（均为草稿，请专班核对后提交）")
+                % {"value": counts["created"], "value2": counts["updated"]},
             )
             return redirect(back)
     order = {"invalid": 0, "create": 1, "update": 2, "unchanged": 3, "skip": 4}

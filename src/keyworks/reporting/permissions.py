@@ -3,7 +3,7 @@ the role primitives of orgs.roles."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from keyworks.core.permissions import fetch, restriction
 from keyworks.ledger.models import Programme, Project
@@ -127,15 +127,12 @@ def report_importable_projects(user, programme: Programme) -> QuerySet[Project]:
 
 def require_import_reports(user, programme: Programme) -> None:
     if not report_importable_projects(user, programme).exists():
-        raise PermissionDenied(
-            "只有项目专班或指挥部办公室可以导入月报"
-            " / Only task forces and the office import reports"
-        )
+        raise PermissionDenied(_("只有项目专班或指挥部办公室可以导入月报"))
 
 
 def require_report(user, action: str, report) -> None:
     if not can_report(user, action, report):
-        raise PermissionDenied("您没有权限执行此操作 / You do not have permission for this action")
+        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def get_report(user, pk, action: str = "view"):
@@ -144,7 +141,7 @@ def get_report(user, pk, action: str = "view"):
         MonthlyReport.objects.restrict(user).select_related("project", "project__programme"),
         pk=pk,
         allowed=lambda report: can_report(user, action, report),
-        not_found="月报不存在 / Report not found",
+        not_found=_("月报不存在"),
     )
 
 
@@ -154,7 +151,7 @@ def get_correction(user, pk):
     return fetch(
         CorrectionRequest.objects.restrict(user).select_related("report"),
         pk=pk,
-        not_found=gettext("更正申请不存在"),
+        not_found=_("更正申请不存在"),
     )
 
 
@@ -165,7 +162,7 @@ def get_reportable_project(user, pk) -> Project:
     return fetch(
         reportable_projects(user).select_related("programme", "task_force"),
         pk=pk,
-        not_found="项目不存在或您无权查看其月报 / Project not found",
+        not_found=_("项目不存在或您无权查看其月报"),
     )
 
 
@@ -188,7 +185,7 @@ def can_pause_project(user, project: Project) -> bool:
 
 def require_pause_project(user, project: Project) -> None:
     if not can_pause_project(user, project):
-        raise PermissionDenied("只有指挥部办公室可以暂停或恢复项目 / Only the office may do this")
+        raise PermissionDenied(_("只有指挥部办公室可以暂停或恢复项目"))
 
 
 def can_edit_warning_rules(user, programme: Programme) -> bool:
@@ -200,6 +197,4 @@ def can_edit_warning_rules(user, programme: Programme) -> bool:
 
 def require_edit_warning_rules(user, programme: Programme) -> None:
     if not can_edit_warning_rules(user, programme):
-        raise PermissionDenied(
-            "只有指挥部办公室可以修改预警规则 / Only the office may change the warning rules"
-        )
+        raise PermissionDenied(_("只有指挥部办公室可以修改预警规则"))

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from keyworks.core.calendar import SHANGHAI, first_of_month, previous_month
 from keyworks.core.reminders import Reminder
@@ -27,7 +28,7 @@ DUE_SOON_DAYS = 5
 
 
 def month_label(month: datetime.date) -> str:
-    return f"{month.year}年{month.month}月"
+    return gettext("%(year)s年%(month)s月") % {"year": month.year, "month": month.month}
 
 
 def due_day(programme, month: datetime.date) -> datetime.date:
@@ -87,11 +88,16 @@ def _task_force_reminders(user, today) -> list[Reminder]:
             if report is not None and report.submitted_at is not None:
                 continue  # submitted (a returned one is reminded below)
             overdue = today > due
-            state = "逾期未报 / missing" if overdue else f"将于 {due:%m月%d日} 截止 / due soon"
+            if overdue:
+                title = gettext("%(project)s：%(month)s月报逾期未报")
+            else:
+                title = gettext("%(project)s：%(month)s月报将于 %(m)s月%(d)s日 截止")
+            values = {"project": project.name, "month": month_label(month)}
+            values.update(m=f"{due:%m}", d=f"{due:%d}")
             result.append(
                 Reminder(
                     kind="report_due",
-                    title=f"{project.name}：{month_label(month)}月报{state}",
+                    title=title % values,
                     url=(
                         reverse("reporting:report_edit", args=[report.pk])
                         if report is not None
@@ -100,7 +106,12 @@ def _task_force_reminders(user, today) -> list[Reminder]:
                     programme_id=project.programme_id,
                     due=due,
                     overdue=overdue,
-                    detail=f"截止日 {due:%Y-%m-%d}" + ("（已有草稿）" if report else ""),
+                    detail=(
+                        gettext("截止日 %(due)s（已有草稿）")
+                        if report
+                        else gettext("截止日 %(due)s")
+                    )
+                    % {"due": f"{due:%Y-%m-%d}"},
                 )
             )
     returned = MonthlyReport.objects.filter(
@@ -110,10 +121,13 @@ def _task_force_reminders(user, today) -> list[Reminder]:
         result.append(
             Reminder(
                 kind="report_returned",
-                title=f"{report.project.name}：{month_label(report.month)}月报被退回，请修改后重新提交",
+                title=gettext("%(project)s：%(month)s月报被退回，请修改后重新提交")
+                % {"project": report.project.name, "month": month_label(report.month)},
                 url=reverse("reporting:report_edit", args=[report.pk]),
                 programme_id=report.project.programme_id,
-                detail=f"退回意见：{report.decision_comment}"[:200],
+                detail=(gettext("退回意见：%(comment)s") % {"comment": report.decision_comment})[
+                    :200
+                ],
             )
         )
     return result
@@ -141,10 +155,12 @@ def _district_reminders(user, today) -> list[Reminder]:
     return [
         Reminder(
             kind="report_review",
-            title=f"{r.project.name}：{month_label(r.month)}月报已提交，待县区审核",
+            title=gettext("%(project)s：%(month)s月报已提交，待县区审核")
+            % {"project": r.project.name, "month": month_label(r.month)},
             url=detail_url(r.pk),
             programme_id=r.project.programme_id,
-            detail=f"提交于 {r.submitted_at.astimezone(SHANGHAI):%Y-%m-%d}"
+            detail=gettext("提交于 %(day)s")
+            % {"day": f"{r.submitted_at.astimezone(SHANGHAI):%Y-%m-%d}"}
             if r.submitted_at
             else "",
         )
@@ -182,10 +198,16 @@ def _office_reminders(user, today) -> list[Reminder]:
     result = []
     for (programme, month), reports in by_month.items():
         if len(reports) == 1:
-            title = f"{reports[0].project.name}：{month_label(month)}月报待采纳"
+            title = gettext("%(project)s：%(month)s月报待采纳") % {
+                "project": reports[0].project.name,
+                "month": month_label(month),
+            }
             url = detail_url(reports[0].pk)
         else:
-            title = f"{month_label(month)}有 {len(reports)} 份月报待采纳"
+            title = gettext("%(month)s有 %(n)s 份月报待采纳") % {
+                "month": month_label(month),
+                "n": len(reports),
+            }
             url = list_url(programme, month)
         result.append(
             Reminder(
@@ -208,10 +230,11 @@ def _office_reminders(user, today) -> list[Reminder]:
         result.append(
             Reminder(
                 kind="correction_pending",
-                title=f"{report.project.name}：{month_label(report.month)}月报更正申请待审批",
+                title=gettext("%(project)s：%(month)s月报更正申请待审批")
+                % {"project": report.project.name, "month": month_label(report.month)},
                 url=detail_url(report.pk),
                 programme_id=report.project.programme_id,
-                detail=f"理由：{correction.reason}"[:200],
+                detail=(gettext("理由：%(reason)s") % {"reason": correction.reason})[:200],
             )
         )
     return result

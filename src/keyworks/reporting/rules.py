@@ -8,6 +8,8 @@ version 0 (the defaults, not stored).
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.core.forms import style_fields
 from keyworks.ledger.models import Programme
@@ -40,48 +42,48 @@ def check(values: dict) -> None:
     errors = {}
     yellow, red = values.get("yellow_lag_points"), values.get("red_lag_points")
     if yellow is not None and red is not None and red <= yellow:
-        errors["red_lag_points"] = (
-            "红灯阈值须大于黄灯阈值 / The red threshold must be above the yellow one"
-        )
+        errors["red_lag_points"] = _("红灯阈值须大于黄灯阈值")
     for field in ("yellow_lag_points", "red_lag_points", "red_milestone_days"):
         value = values.get(field)
         if value is not None and value < 0:
-            errors[field] = "不能为负数 / Cannot be negative"
+            errors[field] = _("不能为负数")
     day = values.get("report_due_day")
     if day is not None and not 1 <= day <= MAX_DUE_DAY:
-        errors["report_due_day"] = (
-            f"月报截止日应为每月 1–{MAX_DUE_DAY} 日 / The due day must be 1–{MAX_DUE_DAY}"
-        )
+        errors["report_due_day"] = _("月报截止日应为每月 1–%(max)s 日") % {"max": MAX_DUE_DAY}
     if errors:
         raise ValidationError(errors)
 
 
 class RulesForm(forms.Form):
     report_due_day = forms.IntegerField(
-        label="月报截止日（次月几日）",
+        label=gettext_lazy("月报截止日（次月几日）"),
         min_value=1,
         max_value=MAX_DUE_DAY,
-        help_text="每月报告上月情况的截止日，北京时间当日 24 时前 / Day of the following month",
+        help_text=gettext_lazy("每月报告上月情况的截止日，北京时间当日 24 时前"),
     )
     yellow_lag_points = forms.DecimalField(
-        label="黄灯：完成率落后序时进度（百分点）起",
+        label=gettext_lazy("黄灯：完成率落后序时进度（百分点）起"),
         min_value=0,
         max_value=100,
         max_digits=5,
         decimal_places=1,
     )
     red_lag_points = forms.DecimalField(
-        label="红灯：落后序时进度超过（百分点）",
+        label=gettext_lazy("红灯：落后序时进度超过（百分点）"),
         min_value=0,
         max_value=100,
         max_digits=5,
         decimal_places=1,
     )
     red_milestone_days = forms.IntegerField(
-        label="红灯：节点逾期超过（天）", min_value=0, max_value=3650
+        label=gettext_lazy("红灯：节点逾期超过（天）"), min_value=0, max_value=3650
     )
-    yellow_on_late_report = forms.BooleanField(label="月报逾期提交亮黄灯", required=False)
-    red_on_missing_report = forms.BooleanField(label="截止日后仍未报亮红灯", required=False)
+    yellow_on_late_report = forms.BooleanField(
+        label=gettext_lazy("月报逾期提交亮黄灯"), required=False
+    )
+    red_on_missing_report = forms.BooleanField(
+        label=gettext_lazy("截止日后仍未报亮红灯"), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, **kwargs):

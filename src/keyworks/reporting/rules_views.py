@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from keyworks.ledger.models import Programme
 from keyworks.ledger.programmes import current_programme
@@ -39,7 +40,7 @@ def warning_rules(request):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "预警规则已保存 / Warning rules saved")
+            messages.success(request, _("预警规则已保存"))
             return redirect(f"{request.path}?programme={programme.code}")
     context = {
         "programme": programme,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keyworks.audit.services import diff, record_change, snapshot
@@ -66,21 +67,13 @@ MONEY_FIELDS = ("completed_this_month", "next_plan_investment")
 class ConcurrentEditError(BaseConcurrentEditError):
     """Somebody saved the report after this user opened it."""
 
-    message = (
-        "该月报已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新填写。"
-        " / This report was changed by someone else since you opened it; your changes were"
-        " not saved. Reload and edit again."
-    )
+    message = gettext_lazy("该月报已被他人修改，您的修改未保存。请刷新页面查看最新内容后重新填写。")
 
 
 class ReportExistsError(ConcurrentEditError):
     """Content sent to start a report that somebody else has started meanwhile."""
 
-    message = (
-        "该月报已存在，内容未保存。请读取该月报，并带上其 version 保存修改。"
-        " / This report already exists; nothing was saved. Read it and send its `version`"
-        " with your changes."
-    )
+    message = gettext_lazy("该月报已存在，内容未保存。请读取该月报，并带上其 version 保存修改。")
 
 
 class StaleDecisionError(ConcurrentEditError):
@@ -102,11 +95,9 @@ def due_at(programme, month: datetime.date) -> datetime.datetime:
 def check_month(month: datetime.date) -> datetime.date:
     month = first_of_month(month)
     if not in_range(month):
-        raise ValidationError({"month": f"月份应在 {SPAN} 年之间 / Month must be in {SPAN}"})
+        raise ValidationError({"month": _("月份应在 %(SPAN)s 年之间") % {"SPAN": SPAN}})
     if month > first_of_month(local_today()):
-        raise ValidationError(
-            {"month": "不能填报未来月份的月报 / A report cannot be for a future month"}
-        )
+        raise ValidationError({"month": _("不能填报未来月份的月报")})
     return month
 
 
@@ -200,7 +191,7 @@ def _validate_amounts(data: dict) -> None:
         value = data.get(field)
         if value is not None and Decimal(value) < 0:
             label = MonthlyReport._meta.get_field(field).verbose_name
-            errors[field] = f"{label}不能为负数 / {field} cannot be negative"
+            errors[field] = _("%(label)s不能为负数") % {"label": label}
     if errors:
         raise ValidationError(errors)
 
@@ -220,10 +211,7 @@ def save_draft(
     current = _locked(report)
     if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         require_report(by, "view", current)
-        raise PermissionDenied(
-            "月报已提交或已采纳，不能直接修改；如需更正请提出更正申请。"
-            " / This report is submitted or accepted; request a correction to change it."
-        )
+        raise PermissionDenied(_("月报已提交或已采纳，不能直接修改；如需更正请提出更正申请。"))
     require_report(by, permission, current)
     check_version(current, expected_version, ConcurrentEditError)
     unknown = set(data) - set(DRAFT_FIELDS)
@@ -265,9 +253,7 @@ def submit(report: MonthlyReport, *, by, expected_version: int | None = None) ->
     check_version(current, expected_version, ConcurrentEditError)
     check_month(current.month)
     if current.completed_this_month < 0 or current.next_plan_investment < 0:
-        raise ValidationError(
-            {"completed_this_month": "金额不能为负数 / Amounts cannot be negative"}
-        )
+        raise ValidationError({"completed_this_month": _("金额不能为负数")})
     ytd, since = compute_totals(current)
     later = (
         MonthlyReport.objects.filter(
@@ -283,11 +269,16 @@ def submit(report: MonthlyReport, *, by, expected_version: int | None = None) ->
     if later is not None:
         raise ValidationError(
             {
-                "completed_this_month": (
-                    f"本月完成投资使年度累计（{ytd}万元）超过{later.month:%Y年%m月}已报的年度累计"
-                    f"（{later.ytd_total}万元），累计数将倒减，请核实。"
-                    f" / This would make the year-to-date total go down in {later.month:%Y-%m}."
+                "completed_this_month": _(
+                    "本月完成投资使年度累计（%(ytd)s万元）超过%(year)s年%(month)s月已报的年度累计"
+                    "（%(later)s万元），累计数将倒减，请核实。"
                 )
+                % {
+                    "ytd": ytd,
+                    "year": later.month.year,
+                    "month": f"{later.month:%m}",
+                    "later": later.ytd_total,
+                }
             }
         )
     before = _report_snapshot(current)
@@ -415,7 +406,7 @@ def return_report(
     report: MonthlyReport, *, by, comment: str, expected_version: int | None = None
 ) -> MonthlyReport:
     if not comment.strip():
-        raise ValidationError({"comment": "退回时请填写意见 / Give comments when returning"})
+        raise ValidationError({"comment": _("退回时请填写意见")})
 
     def apply(r):
         r.status = ReportStatus.RETURNED
@@ -439,11 +430,9 @@ def request_correction(report: MonthlyReport, *, by, reason: str) -> CorrectionR
     current = _locked(report)
     require_report(by, "request_correction", current)
     if not reason.strip():
-        raise ValidationError({"reason": "请填写更正理由 / Give a reason for the correction"})
+        raise ValidationError({"reason": _("请填写更正理由")})
     if current.corrections.filter(status=CorrectionStatus.PENDING).exists():
-        raise ValidationError(
-            {"reason": "已有待审批的更正申请 / A correction request is already pending"}
-        )
+        raise ValidationError({"reason": _("已有待审批的更正申请")})
     correction = CorrectionRequest.objects.create(report=current, reason=reason, requested_by=by)
     _audit(
         current,
@@ -464,7 +453,7 @@ def decide_correction(
     report = _locked(correction.report)
     require_report(by, "decide_correction", report)
     if correction.status != CorrectionStatus.PENDING:
-        raise ValidationError("该更正申请已处理 / This request was already decided")
+        raise ValidationError(_("该更正申请已处理"))
     correction.status = CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED
     correction.decided_by = by
     correction.decided_at = timezone.now()
@@ -532,9 +521,9 @@ def pause_project(
     require_pause_project(by, project)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写暂停原因 / Give the reason for the pause"})
+        raise ValidationError({"reason": _("请填写暂停原因")})
     if open_pause(project) is not None:
-        raise ValidationError({"reason": "该项目已处于暂停状态 / The project is already paused"})
+        raise ValidationError({"reason": _("该项目已处于暂停状态")})
     pause = ProjectPause.objects.create(
         project=project,
         reason=reason,
@@ -553,7 +542,7 @@ def resume_project(project: Project, *, by, reason: str = "") -> ProjectPause:
     require_pause_project(by, project)
     pause = open_pause(project)
     if pause is None:
-        raise ValidationError("该项目未暂停 / The project is not paused")
+        raise ValidationError(_("该项目未暂停"))
     before = snapshot(pause, ["ended_at", "ended_by"])
     pause.ended_at = timezone.now()
     pause.ended_by = by

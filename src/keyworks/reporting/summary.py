@@ -16,6 +16,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from keyworks.core.calendar import first_of_month
 
 from .lights import Light, project_lights
@@ -89,7 +91,7 @@ def month_summary(programme, month: datetime.date, *, user, now=None) -> MonthSu
             light=lights[pk],
             month_completed=completed if accepted else None,
             since_start=since if accepted else None,
-            report_status=STATUS_LABELS.get(status, "未填报"),
+            report_status=STATUS_LABELS.get(status, _("未填报")),
             progress_text=text or "",
         )
         group.rows.append(row)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import IO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from keyworks.core.sheets import Column, TableSheet
@@ -13,26 +15,30 @@ from keyworks.core.sheets import Column, TableSheet
 from .summary import MonthSummary, SummaryRow
 
 COLUMNS = [
-    Column("序号", 6, "int"),
-    Column("项目名称", 30, "text"),
-    Column("所在县(市、区)", 13, "short"),
-    Column("专班", 16, "text"),
-    Column("年度目标（万元）", 13, "money"),
-    Column("当月完成（万元）", 13, "money"),
-    Column("年度累计完成（万元）", 14, "money"),
-    Column("开工累计完成（万元）", 14, "money"),
-    Column("年度完成率（%）", 10, "percent"),
-    Column("序时进度（%）", 10, "percent"),
-    Column("与序时进度差距（百分点）", 12, "percent"),
-    Column("预警", 8, "short"),
-    Column("月报", 10, "short"),
-    Column("形象进度", 44, "text"),
+    Column(gettext_lazy("序号"), 6, "int"),
+    Column(gettext_lazy("项目名称"), 30, "text"),
+    Column(gettext_lazy("所在县(市、区)"), 13, "short"),
+    Column(gettext_lazy("专班"), 16, "text"),
+    Column(gettext_lazy("年度目标（万元）"), 13, "money"),
+    Column(gettext_lazy("当月完成（万元）"), 13, "money"),
+    Column(gettext_lazy("年度累计完成（万元）"), 14, "money"),
+    Column(gettext_lazy("开工累计完成（万元）"), 14, "money"),
+    Column(gettext_lazy("年度完成率（%）"), 10, "percent"),
+    Column(gettext_lazy("序时进度（%）"), 10, "percent"),
+    Column(gettext_lazy("与序时进度差距（百分点）"), 12, "percent"),
+    Column(gettext_lazy("预警"), 8, "short"),
+    Column(gettext_lazy("月报"), 10, "short"),
+    Column(gettext_lazy("形象进度"), 44, "text"),
 ]
 
 
 def summary_title(summary: MonthSummary) -> str:
     month = summary.month
-    return f"{summary.programme.name}{month.year}年{month.month}月推进情况汇总表"
+    return _("%(programme)s%(year)s年%(month)s月推进情况汇总表") % {
+        "programme": summary.programme.name,
+        "year": month.year,
+        "month": month.month,
+    }
 
 
 def export_filename(summary: MonthSummary) -> str:
@@ -75,7 +81,8 @@ def _total_values(label: str, text: str, totals, month_completed) -> list:
         totals.elapsed,
         totals.gap,
         None,
-        f"按时 {totals.reports['on_time']}/{totals.projects}",
+        _("按时 %(on_time)s/%(projects)s")
+        % {"on_time": totals.reports["on_time"], "projects": totals.projects},
         None,
     ]
 
@@ -83,12 +90,18 @@ def _total_values(label: str, text: str, totals, month_completed) -> list:
 def write_summary_xlsx(summary: MonthSummary, fileobj: IO[bytes], *, today: dt.date) -> int:
     """Write the summary to `fileobj`; return the number of project rows."""
     wb = Workbook(write_only=True)
-    sheet = TableSheet(wb, f"{summary.month:%Y年%m月}汇总", COLUMNS, demo=summary.programme.is_demo)
-    note = (
+    sheet = TableSheet(
+        wb,
+        _("%(year)s年%(month)s月汇总")
+        % {"year": summary.month.year, "month": f"{summary.month:%m}"},
+        COLUMNS,
+        demo=summary.programme.is_demo,
+    )
+    note = _(
         "单位：万元；年度累计只计入已采纳的月报；开工累计为首份月报前台账累计完成投资加此后已采纳"
         "月报，取该月月报采纳时确定的数；暂停项目列出但不计入小计与合计　"
-        f"导出日期：{today:%Y-%m-%d}"
-    )
+        "导出日期：%(today)s"
+    ) % {"today": f"{today:%Y-%m-%d}"}
     sheet.heading(summary_title(summary), note)
     count = 0
     for group in summary.groups:
@@ -98,14 +111,20 @@ def write_summary_xlsx(summary: MonthSummary, fileobj: IO[bytes], *, today: dt.d
         counted = group.totals.projects if group.totals else 0
         sheet.total_row(
             _total_values(
-                "小计",
-                f"{group.label}（{len(group.rows)}个项目，计入{counted}个）",
+                _("小计"),
+                _("%(group)s（%(n)s个项目，计入%(counted)s个）")
+                % {"group": group.label, "n": len(group.rows), "counted": counted},
                 group.totals,
                 group.month_completed,
             )
         )
     sheet.total_row(
-        _total_values("合计", f"共{count}个项目", summary.total, summary.month_completed)
+        _total_values(
+            _("合计"),
+            _("共%(n)s个项目") % {"n": count},
+            summary.total,
+            summary.month_completed,
+        )
     )
     wb.save(fileobj)
     return count

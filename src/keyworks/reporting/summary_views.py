@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from keyworks.core import calendar
 from keyworks.core.calendar import local_today
@@ -26,7 +27,7 @@ PAGE_SIZE = 100
 def _summary(request):
     programme = current_programme(request)
     if not can_view_measures(request.user, programme):
-        raise PermissionDenied("您没有权限查看月报汇总 / You may not see the month's summary")
+        raise PermissionDenied(_("您没有权限查看月报汇总"))
     month = parse_month(request.GET.get("month"), programme)
     return programme, month_summary(programme, month, user=request.user)
 

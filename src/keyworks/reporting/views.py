@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keyworks.audit.display import history_rows
@@ -101,7 +103,7 @@ def report_start(request, project_pk, year, month):
         day = datetime.date(year, month, 1)
         report = services.start_report(project, day, by=request.user)
     except ValueError:
-        raise Http404("月份无效 / Invalid month") from None
+        raise Http404(_("月份无效")) from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("reporting:report_list")
@@ -124,11 +126,11 @@ def report_edit(request, pk):
             )
             if request.POST.get("action") == "submit":
                 report = services.submit(report, by=request.user)
-                messages.success(request, "月报已提交 / Report submitted")
+                messages.success(request, _("月报已提交"))
                 if report.is_late:
-                    messages.warning(request, "本月报为逾期提交 / This report was submitted late")
+                    messages.warning(request, _("本月报为逾期提交"))
             else:
-                messages.success(request, "草稿已保存 / Draft saved")
+                messages.success(request, _("草稿已保存"))
         except services.ConcurrentEditError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -193,15 +195,15 @@ def report_detail(request, pk):
 
 
 ACTION_LABELS = {
-    "create": "新建",
-    "update": "保存草稿",
-    "submit": "提交",
-    "review": "县区审核",
-    "accept": "采纳",
-    "return": "退回",
-    "request_correction": "申请更正",
-    "approve_correction": "批准更正（重新打开）",
-    "reject_correction": "驳回更正",
+    "create": gettext_lazy("新建"),
+    "update": gettext_lazy("保存草稿"),
+    "submit": gettext_lazy("提交"),
+    "review": gettext_lazy("县区审核"),
+    "accept": gettext_lazy("采纳"),
+    "return": gettext_lazy("退回"),
+    "request_correction": gettext_lazy("申请更正"),
+    "approve_correction": gettext_lazy("批准更正（重新打开）"),
+    "reject_correction": gettext_lazy("驳回更正"),
 }
 ACTIONS = {
     "submit": "submit",
@@ -211,11 +213,11 @@ ACTIONS = {
     "request_correction": "request_correction",
 }
 DONE = {
-    "submit": "月报已提交 / Report submitted",
-    "review": "已审核 / Reviewed",
-    "accept": "已采纳 / Accepted",
-    "return": "已退回 / Returned",
-    "request_correction": "更正申请已提交 / Correction requested",
+    "submit": gettext_lazy("月报已提交"),
+    "review": gettext_lazy("已审核"),
+    "accept": gettext_lazy("已采纳"),
+    "return": gettext_lazy("已退回"),
+    "request_correction": gettext_lazy("更正申请已提交"),
 }
 
 
@@ -270,8 +272,6 @@ def correction_decide(request, correction_pk, decision):
     else:
         messages.success(
             request,
-            "已批准更正，月报已退回草稿 / Correction approved; the report is a draft again"
-            if decision == "approve"
-            else "已驳回更正申请 / Correction rejected",
+            _("已批准更正，月报已退回草稿") if decision == "approve" else _("已驳回更正申请"),
         )
     return redirect("reporting:report_detail", pk=correction.report_id)

@@ -7,13 +7,15 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.security import log_event
 from keyworks.orgs.models import PlatformRole, User
 
 
 class Command(BaseCommand):
-    help = "创建平台管理员（系统、安全、审计管理员） / Create one of the platform's administrators"
+    help = gettext_lazy("创建平台管理员（系统、安全、审计管理员）")
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -22,11 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, role, full_name, **options):
         if User.objects.filter(username=username).exists():
-            raise CommandError(f"账号已存在：{username} / Account exists")
+            raise CommandError(_("账号已存在：%(username)s") % {"username": username})
         user = User(username=username, full_name=full_name, platform_role=role)
-        password = getpass.getpass("密码 / Password: ")
-        if password != getpass.getpass("再次输入 / Again: "):
-            raise CommandError("两次输入的密码不一致 / The passwords differ")
+        password = getpass.getpass(_("密码："))
+        if password != getpass.getpass(_("再次输入：")):
+            raise CommandError(_("两次输入的密码不一致"))
         try:
             validate_password(password, user)
         except ValidationError as exc:
@@ -36,6 +38,6 @@ class Command(BaseCommand):
             user.save()
             log_event("admin_created", user=user, role=role, via="command line")
         self.stdout.write(
-            f"已创建{PlatformRole(role).label} {username}，首次登录时须启用动态验证码"
-            f" / Created; the second factor is set up at first sign-in"
+            _("已创建%(label)s %(username)s，首次登录时须启用动态验证码")
+            % {"label": PlatformRole(role).label, "username": username}
         )

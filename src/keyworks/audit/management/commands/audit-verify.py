@@ -2,21 +2,23 @@
 the first altered, deleted or inserted record of each (exit status 1 when any)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.audit.chain import verify
 from keyworks.audit.models import ChangeRecord, SecurityEvent
 
-LOGS = {"changes": ("变更记录", ChangeRecord), "security": ("安全审计日志", SecurityEvent)}
+LOGS = {
+    "changes": (gettext_lazy("变更记录"), ChangeRecord),
+    "security": (gettext_lazy("安全审计日志"), SecurityEvent),
+}
 
 
 class Command(BaseCommand):
-    help = (
-        "校验变更记录与安全审计日志的防篡改链，报告第一条被修改、删除或插入的记录"
-        " / Verify the tamper-evident chains of the change log and the security log"
-    )
+    help = gettext_lazy("校验变更记录与安全审计日志的防篡改链，报告第一条被修改、删除或插入的记录")
 
     def add_arguments(self, parser):
-        parser.add_argument("--log", choices=sorted(LOGS), help="只校验一种日志 / one log only")
+        parser.add_argument("--log", choices=sorted(LOGS), help=_("只校验一种日志"))
 
     def handle(self, *args, log=None, **options):
         broken = False
@@ -26,11 +28,13 @@ class Command(BaseCommand):
             if findings:
                 broken = True
                 for finding in findings:
-                    self.stdout.write(f"{label}：{finding} / tampering found")
+                    self.stdout.write(
+                        _("%(log)s：%(finding)s（发现篡改）") % {"log": label, "finding": finding}
+                    )
             else:
                 self.stdout.write(
-                    f"{label}：{checked} 条记录完整，链首摘要 {head or '（空）'}"
-                    f" / {checked} records intact, head {head or '-'}"
+                    _("%(log)s：%(checked)s 条记录完整，链首摘要 %(head)s")
+                    % {"log": label, "checked": checked, "head": head or _("（空）")}
                 )
         if broken:
-            raise CommandError("审计链校验未通过 / audit chain verification failed")
+            raise CommandError(_("审计链校验未通过"))

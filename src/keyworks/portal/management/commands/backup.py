@@ -4,12 +4,14 @@ checksums (portal.backup)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.portal.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "备份数据库与附件到新目录 / Back up the database and stored files into a new folder"
+    help = gettext_lazy("备份数据库与附件到新目录")
 
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)
@@ -21,6 +23,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         rows = sum(manifest["counts"].values())
         self.stdout.write(
-            f"已备份 {rows} 行数据、{len(manifest['files'])} 个文件到 {folder}"
-            f" / Backed up {rows} rows and {len(manifest['files'])} files"
+            _("已备份 %(rows)s 行数据、%(files)s 个文件到 %(folder)s")
+            % {"rows": rows, "files": len(manifest["files"]), "folder": folder}
         )

@@ -4,12 +4,14 @@ before and after (portal.backup)."""
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from keyworks.portal.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = "从备份目录恢复到空数据库 / Restore a backup folder into an empty database"
+    help = gettext_lazy("从备份目录恢复到空数据库")
 
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)
@@ -21,6 +23,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         rows = sum(result.counts.values())
         self.stdout.write(
-            f"已恢复 {rows} 行数据、{result.files} 个文件，行数与校验和均与清单一致"
-            f" / Restored {rows} rows and {result.files} files; counts and checksums match"
+            _("已恢复 %(rows)s 行数据、%(files)s 个文件，行数与校验和均与清单一致")
+            % {"rows": rows, "files": result.files}
         )
