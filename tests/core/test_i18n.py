@@ -32,8 +32,10 @@ NAMES = {
     "Word",
 }  # fmt: skip
 # "月报汇总表 / Summary", "提交 Submit": Chinese, then English words to the end of the text.
-SLASHED = re.compile(r"[\u4e00-\u9fff）】」》]\s*/\s*([A-Za-z][A-Za-z0-9 ,.;:'’()?!&-]*)")
-TRAILING = re.compile(r"[\u4e00-\u9fff）】」》]\s+([A-Za-z][A-Za-z0-9 ,.;:'’()?!&-]*)$")
+SLASHED = re.compile(
+    r"[\u4e00-\u9fff）】」》。，；：！？]\s*/\s*([A-Za-z][A-Za-z0-9 ,.;:'’()?!&-]*)"
+)
+TRAILING = re.compile(r"[\u4e00-\u9fff）】」》。，；：！？]\s+([A-Za-z][A-Za-z0-9 ,.;:'’()?!&-]*)$")
 GETTEXT_NAMES = {
     "_": (0, None, None),
     "gettext": (0, None, None),
@@ -227,3 +229,16 @@ def test_compiled_catalogue_matches_its_source(po_path):
     }
     compiled.pop((None, ""), None)  # the header
     assert compiled == expected, f"{relative(mo_path)} is out of date: run `make messages`"
+
+
+def test_one_chinese_message_reads_the_same_in_every_catalogue():
+    """Django merges the apps' catalogues and the first app wins: a message translated
+    differently in two apps would silently read the other app's words. Messages that mean
+    different things carry a context (`pgettext("change log", "退回")`)."""
+    translations: dict[tuple, dict[str, str]] = {}
+    for po_path in catalogues():
+        app = po_path.relative_to(SRC).parts[0]
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            translations.setdefault((entry.msgctxt, entry.msgid), {})[app] = entry.msgstr
+    differing = {key: apps for key, apps in translations.items() if len(set(apps.values())) > 1}
+    assert not differing, "\n".join(f"{key}: {apps}" for key, apps in differing.items())

@@ -235,7 +235,11 @@ def problem_stats(request):
         "weeks": [w["week"] for w in weeks],
         "raised": [w["raised"] for w in weeks],
         "closed": [w["closed"] for w in weeks],
-        "labels": {"raised": _("新增"), "closed": pgettext("chart", "销号"), "unit": _("个")},
+        "labels": {
+            "raised": _("新增"),
+            "closed": pgettext("chart", "销号"),
+            "unit": pgettext("unit", "个"),
+        },
     }
     context = {
         "units": measures.unit_measures(base),

@@ -95,14 +95,12 @@ class ProjectItem(Schema):
     lead_official: str
     total_investment: str = Field(description=MONEY_HELP)
     completed_investment: str = Field(
-        description="累计完成投资，即今天的开工累计 = completed_before_reports + 已采纳月报"
-        " / completed to date: completed_before_reports plus the accepted monthly reports. "
+        description="累计完成投资，即今天的开工累计 = completed_before_reports + 已采纳月报。"
         + MONEY_HELP
     )
     completed_before_reports: str = Field(
-        description="首份月报前的累计完成投资（只读：随手工修改累计完成投资同额变动）"
-        " / the part before the first monthly report (read-only: moves with a change of"
-        " completed_investment by hand). " + MONEY_HELP
+        description="首份月报前的累计完成投资（只读：随手工修改累计完成投资同额变动）。"
+        + MONEY_HELP
     )
     annual_investment: str | None = Field(description=MONEY_HELP)
     planned_start: datetime.date | None

@@ -133,12 +133,11 @@ def _move_before_reports(project: Project, completed_before: Decimal) -> None:
         carried = completed_before - project.completed_before_reports
         raise ValidationError(
             {
-                "completed_investment": (
-                    f"累计完成投资不能少于已采纳月报计入的 {format_wan(carried)} 万元；"
+                "completed_investment": _(
+                    "累计完成投资不能少于已采纳月报计入的 %(carried)s 万元；"
                     "月报的金额请通过更正申请修改。"
-                    f" / Completed investment cannot be below the {carried} accepted monthly"
-                    " reports put in; change a report's amount through a correction."
                 )
+                % {"carried": format_wan(carried)}
             }
         )
     project.completed_before_reports = opening

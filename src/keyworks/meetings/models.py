@@ -16,7 +16,7 @@ from keyworks.tasks.models import OPEN_STATUSES, Task, TaskStatus
 
 
 class MeetingStatus(models.TextChoices):
-    OPEN = "open", _("进行中")
+    OPEN = "open", pgettext_lazy("meeting", "进行中")
     CLOSED = "closed", _("已结束")
 
 
@@ -31,7 +31,7 @@ class Meeting(StatusRules, models.Model):
         on_delete=models.PROTECT,
         related_name="meetings",
     )
-    number = models.PositiveIntegerField(_("期次"))
+    number = models.PositiveIntegerField(pgettext_lazy("meeting", "期次"))
     title = models.CharField(_("会议名称"), max_length=100)
     date = models.DateField(_("会议日期"))
     place = models.CharField(_("会议地点"), max_length=100, blank=True)

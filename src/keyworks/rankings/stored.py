@@ -265,7 +265,7 @@ def _kept_groups(entries, by: str, keys: set, elapsed: Decimal) -> dict:
         regions = Region.objects.filter(pk__in=named).values_list("pk", "name", "sort", "code")
         labels = {pk: name for pk, name, _sort, _code in regions}
         sorts = {pk: (sort, code or "", pk) for pk, _name, sort, code in regions}
-        labels[None], sorts[None] = "未定位 / No district", (1_000_000, "", 0)
+        labels[None], sorts[None] = "未定位", (1_000_000, "", 0)
     groups = {}
     for key, rows in members.items():
         summed = Figures(elapsed=elapsed)

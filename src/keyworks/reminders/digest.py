@@ -55,8 +55,8 @@ def absolute(url: str) -> str:
 def long_date(day: datetime.date) -> str:
     return _("%(year)s年%(month)s月%(day)s日") % {
         "year": day.year,
-        "month": f"{day.month:02d}",
-        "day": f"{day.day:02d}",
+        "month": day.month,
+        "day": day.day,
     }
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema, Status
@@ -58,11 +59,14 @@ class ReportItem(Schema):
     completed_this_month: str = Field(description=MONEY_HELP)
     ytd_total: str | None = Field(description=MONEY_HELP)
     since_start_total: str | None = Field(
-        description="开工累计：项目首份月报前台账上的累计完成投资 + 此后已采纳月报（含本月）；"
-        "提交时计算、采纳时确定，草稿和退回的月报为按当前数据计算的值 / since its start: the"
-        " ledger's completed investment before the project's first report plus the accepted"
-        " reports up to this month (this one included); computed at submission, fixed at"
-        " acceptance; for drafts and returned reports, as it would read now. " + MONEY_HELP
+        description=format_lazy(
+            "{}{}",
+            gettext_lazy(
+                "开工累计：项目首份月报前台账上的累计完成投资 + 此后已采纳月报（含本月）；"
+                "提交时计算、采纳时确定，草稿和退回的月报为按当前数据计算的值。"
+            ),
+            MONEY_HELP,
+        )
     )
     next_plan_investment: str = Field(description=MONEY_HELP)
     submitted_at: datetime.datetime | None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyworks.core.extensions import collect
 
@@ -48,10 +49,16 @@ class Figure:
     unit: str
 
 
+COUNT = pgettext_lazy("unit", "个")
 FIGURES = [
-    Figure("projects", _("项目总数"), _("台账中未归档的项目，含暂停项目"), _("个")),
-    Figure("paused", _("暂停项目"), _("所选月份处于暂停的项目：列出，但不计入各项汇总"), _("个")),
-    Figure("measured", _("纳入汇总的项目"), _("项目总数减去暂停项目"), _("个")),
+    Figure("projects", _("项目总数"), _("台账中未归档的项目，含暂停项目"), COUNT),
+    Figure(
+        "paused",
+        _("暂停项目"),
+        _("所选月份处于暂停的项目：列出，但不计入各项汇总"),
+        COUNT,
+    ),
+    Figure("measured", _("纳入汇总的项目"), _("项目总数减去暂停项目"), COUNT),
     Figure(
         "annual_target",
         _("年度计划投资"),
@@ -66,24 +73,49 @@ FIGURES = [
     ),
     Figure("completion_rate", _("年度投资完成率"), _("年度累计完成投资 ÷ 年度计划投资"), "%"),
     Figure("elapsed", _("序时进度"), _("所选月份末已过月数 ÷ 12"), "%"),
-    Figure("new_projects", _("新建项目"), _("计划开工日期在本年的纳入汇总项目"), _("个")),
-    Figure("started", _("新建项目已开工"), _("新建项目中，实际开工不晚于所选月份月末的"), _("个")),
-    Figure("reports_on_time", _("月报按时报送"), _("纳入汇总项目所选月份月报按时提交的"), _("个")),
-    Figure("reports_late", _("月报逾期提交"), _("截止日后才提交的"), _("个")),
-    Figure("reports_missing", _("月报逾期未报"), _("截止日已过仍未提交的"), _("个")),
-    Figure("reports_pending", _("月报未到截止日"), _("截止日未到、尚未提交的"), _("个")),
+    Figure(
+        "new_projects",
+        _("新建项目"),
+        _("计划开工日期在本年的纳入汇总项目"),
+        COUNT,
+    ),
+    Figure(
+        "started",
+        _("新建项目已开工"),
+        _("新建项目中，实际开工不晚于所选月份月末的"),
+        COUNT,
+    ),
+    Figure(
+        "reports_on_time",
+        _("月报按时报送"),
+        _("纳入汇总项目所选月份月报按时提交的"),
+        COUNT,
+    ),
+    Figure("reports_late", _("月报逾期提交"), _("截止日后才提交的"), COUNT),
+    Figure("reports_missing", _("月报逾期未报"), _("截止日已过仍未提交的"), COUNT),
+    Figure(
+        "reports_pending",
+        _("月报未到截止日"),
+        _("截止日未到、尚未提交的"),
+        COUNT,
+    ),
     Figure("report_rate", _("月报及时率"), _("按时报送 ÷ 纳入汇总的项目"), "%"),
-    Figure("lights_red", _("红灯"), _("当前项目中亮红灯的（按预警规则）"), _("个")),
-    Figure("lights_yellow", _("黄灯"), _("当前项目中亮黄灯的"), _("个")),
-    Figure("lights_green", _("绿灯"), _("当前项目中亮绿灯的"), _("个")),
-    Figure("lights_grey", _("暂停（灰灯）"), _("当前项目中处于暂停的"), _("个")),
+    Figure("lights_red", _("红灯"), _("当前项目中亮红灯的（按预警规则）"), COUNT),
+    Figure("lights_yellow", _("黄灯"), _("当前项目中亮黄灯的"), COUNT),
+    Figure("lights_green", _("绿灯"), _("当前项目中亮绿灯的"), COUNT),
+    Figure("lights_grey", _("暂停（灰灯）"), _("当前项目中处于暂停的"), COUNT),
     Figure(
         "problems_open",
         _("未销号问题"),
         _("截至所选月份月末（当月为今天）未销号、未作废的问题"),
-        _("个"),
+        COUNT,
     ),
-    Figure("problems_overdue", _("逾期问题"), _("未销号问题中已过办结时限的"), _("个")),
+    Figure(
+        "problems_overdue",
+        _("逾期问题"),
+        _("未销号问题中已过办结时限的"),
+        COUNT,
+    ),
 ]
 BY_KEY = {figure.key: figure for figure in FIGURES}
 

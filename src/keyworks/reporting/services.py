@@ -565,10 +565,8 @@ def resume_project(project: Project, *, by, reason: str = "") -> ProjectPause:
 class RulesConcurrentEditError(BaseConcurrentEditError):
     """Somebody saved the warning rules (or the due day) after this user opened them."""
 
-    message = (
+    message = gettext_lazy(
         "预警规则已被他人修改，您的修改未保存。下方为最新规则，请核对后重新填写。"
-        " / The warning rules were changed by someone else since you opened them; nothing"
-        " was saved. The current rules are shown below."
     )
 
 
@@ -635,7 +633,7 @@ def apply_month_template(parsed: MonthImport, *, by, file_name: str) -> dict[str
         raise ImportRefused(parsed.errors)
     rows = [r for r in parsed.rows if r.action in ("create", "update")]
     if not rows:
-        raise ImportRefused([ImportIssue("文件中没有需要写入的月报 / Nothing to import")])
+        raise ImportRefused([ImportIssue(_("文件中没有需要写入的月报"))])
     reason = f"导入月报模板：{file_name}"[:500]
     with transaction.atomic():  # all rows or none
         for row in rows:
