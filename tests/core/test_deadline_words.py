@@ -13,7 +13,7 @@ def test_deadline_words_in_chinese_and_english():
     three_days_ago = TODAY - datetime.timedelta(days=3)
     assert deadline_state(three_days_ago, TODAY, "办理时限") == (True, "已超过办理时限 3 天")
     with translation.override("en"):
-        limit = translation.gettext("办理时限")
+        limit = translation.pgettext("in a sentence", "办理时限")
         assert deadline_state(three_days_ago, TODAY, limit) == (
             True,
             "3 days past the time limit",

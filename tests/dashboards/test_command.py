@@ -163,5 +163,5 @@ def test_the_page_and_its_chart_words_follow_the_language(world):
     chinese = client.get(PAGE).content.decode()
     assert "指挥中心" in chinese and '"plan": "\\u8ba1\\u5212"' in chinese  # 计划
     english = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Command dashboard" in english and "指挥中心" not in english
+    assert "Command centre" in english and "指挥中心" not in english
     assert '"plan": "Plan"' in english and '"closed": "Closed"' in english

@@ -42,7 +42,7 @@ def test_sends_one_digest_per_user_with_links_and_counts_users_without_email(ema
     output = remind(date="2025-06-01")
     assert sorted(m.to[0] for m in mail.outbox) == ["tf01@example.com"]  # office: nothing due
     [message] = mail.outbox
-    assert message.subject.startswith("【工作提醒】2025年06月01日 您有 1 项待办")
+    assert message.subject.startswith("【工作提醒】2025年6月1日 您有 1 项待办")
     assert world.own.name in message.body
     assert "https://kw.example.gov.cn/reporting/?programme=jz2025&month=2025-05" in message.body
     assert "https://kw.example.gov.cn/reminders/" in message.body

@@ -93,7 +93,7 @@ def test_the_export_follows_the_language(world, figures):  # noqa: F811
     assert ws["A3"].value == "No." and ws["F3"].value == "This month (10,000 yuan)"
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert [r[0] for r in rows] == [1, "Subtotal", 2, 3, "Subtotal", "Total"]
-    assert rows[3][11] == "Not started" and rows[-1][1] == "3 projects in all"
+    assert rows[3][12] == "Not started" and rows[-1][1] == "3 projects in all"
 
 
 def test_page_shows_the_figures(world, figures):  # noqa: F811

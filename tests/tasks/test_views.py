@@ -316,4 +316,4 @@ def test_export_follows_the_language(world):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert "supervision items (as of" in sheet["A1"].value
     assert sheet["A2"].value.startswith("Exported on ")
-    assert [c.value for c in sheet[3]][:3] == ["No.", "Kind", "Task"]
+    assert [c.value for c in sheet[3]][:3] == ["No.", "Type", "Task"]

@@ -10,6 +10,7 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder, deadline_state, short
@@ -52,7 +53,10 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for problem in problems:
-        overdue, state = deadline_state(problem.deadline, today, _("办理时限"))
+        limit = pgettext("in a sentence", "办理时限")
+        overdue, state = deadline_state(problem.deadline, today, limit)
+            problem.deadline, today, pgettext("in a sentence", "办理时限")
+        )
         result.append(
             Reminder(
                 kind="problem_deadline",

@@ -646,10 +646,18 @@ def apply_month_template(parsed: MonthImport, *, by, file_name: str) -> dict[str
                 )  # fmt: skip
             except (ValidationError, PermissionDenied, ConcurrentEditError) as exc:
                 text = "；".join(
-                    getattr(exc, "messages", None) or [getattr(exc, "message", "") or str(exc)]
+                    str(message)
+                    for message in getattr(exc, "messages", None)
+                    or [getattr(exc, "message", "") or str(exc)]
                 )
                 raise ImportRefused(
-                    [ImportIssue(f"第{row.row}行：{text}（未导入任何数据）", row=row.row)]
+                    [
+                        ImportIssue(
+                            _("第%(row)s行：%(message)s（未导入任何数据）")
+                            % {"row": row.row, "message": text},
+                            row=row.row,
+                        )
+                    ]
                 ) from exc
         counts = {"created": parsed.count("create"), "updated": parsed.count("update")}
         record_change(

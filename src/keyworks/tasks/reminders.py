@@ -12,6 +12,7 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from keyworks.core.calendar import SHANGHAI
 from keyworks.core.reminders import Reminder, deadline_state, short
@@ -45,7 +46,7 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     )
     result = []
     for task in tasks:
-        overdue, state = deadline_state(task.deadline, today, _("办理时限"))
+        overdue, state = deadline_state(task.deadline, today, pgettext("in a sentence", "办理时限"))
         result.append(
             Reminder(
                 kind="task_deadline",
