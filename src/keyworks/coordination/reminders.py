@@ -55,8 +55,6 @@ def _deadline_reminders(user, today: datetime.date) -> list[Reminder]:
     for problem in problems:
         limit = pgettext("in a sentence", "办理时限")
         overdue, state = deadline_state(problem.deadline, today, limit)
-            problem.deadline, today, pgettext("in a sentence", "办理时限")
-        )
         result.append(
             Reminder(
                 kind="problem_deadline",
