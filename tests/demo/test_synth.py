@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from keyworks.core.validators import validate_credit_code, validate_project_code
 from keyworks.demo.synth import SynthExistsError, build_synth, plan
@@ -131,7 +132,7 @@ def test_command_prints_a_summary():
     out = StringIO()
     call_command("synth", "--projects", "25", "--seed", "11", stdout=out)
     text = out.getvalue()
-    assert "synth-11" in text and "projects 25" in text
+    assert "synth-11" in text and "项目 25" in text
     assert Programme.objects.get(code="synth-11").projects.count() == 25
     with pytest.raises(CommandError):
         call_command("synth", "--projects", "25", "--seed", "11", stdout=StringIO())
@@ -139,6 +140,20 @@ def test_command_prints_a_summary():
         "synth", "--projects", "5", "--seed", "11", "--programme", "bench", stdout=StringIO()
     )
     assert Programme.objects.get(code="bench").projects.count() == 5
+
+
+def test_command_speaks_english_when_run_in_english():
+    out = StringIO()
+    with translation.override("en"):
+        call_command("synth", "--projects", "1", "--seed", "12", stdout=out)
+        with pytest.raises(CommandError, match="^Programme synth-12 exists; use --replace"):
+            call_command("synth", "--projects", "1", "--seed", "12", stdout=StringIO())
+        with pytest.raises(CommandError, match="^--months must be between 0 and 12$"):
+            call_command("synth", "--months", "13", stdout=StringIO())
+    first, created, took = out.getvalue().splitlines()
+    assert first.startswith("Programme synth-12 “") and first.endswith(", 1 project")
+    assert created.startswith("Created: ") and "projects 1" in created
+    assert took.startswith("Took ") and "with the demo password" in took
 
 
 def test_months_adds_accepted_reports_that_the_measures_count():
@@ -228,6 +243,6 @@ def test_command_takes_problems():
     out = StringIO()
     call_command("synth", projects=4, seed=8, problems=12, stdout=out)
     assert Problem.objects.filter(project__programme__code="synth-8").count() == 12
-    assert "problems 12" in out.getvalue()
+    assert "问题 12" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("synth", projects=4, seed=9, problems=-1, stdout=StringIO())

@@ -145,7 +145,7 @@ def load_demo_activity(programme, *, audit: bool = True) -> Counter:
             action="import",
             obj=programme,
             after=dict(sorted(created.items())),
-            reason="加载演示月报与问题清单（数据为示意）/ Demo reports and problems loaded",
+            reason="加载演示月报与问题清单（数据为示意）",
             programme_id=programme.pk,
         )
     return created

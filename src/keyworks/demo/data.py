@@ -28,14 +28,6 @@ PROGRAMME = {
     "report_due_day": 3,
 }
 
-NOTICE = (
-    "演示数据：除公开报道中的项目名称和数字外，金额、日期、代码、人员和电话均为示意；"
-    "报道所述2024年在演示中为2025年（日期整体后移一年）。"
-    " / Demo data: apart from names and figures in the published report, amounts, dates,"
-    " codes, people and phone numbers are illustrative; the report's 2024 is the demo's 2025"
-    " (dates shifted by one year)."
-)
-
 CITY = {"code": "410800", "name": "焦作市", "kind": "city"}
 
 # GB/T 2260 codes; the two functional zones have none. (code, name, kind, government unit)

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from keyworks.audit.services import record_change
 from keyworks.core.validators import make_credit_code
@@ -218,8 +220,8 @@ def _load(password: str) -> DemoResult:
     existing = Programme.objects.filter(code=data.PROGRAMME["code"]).first()
     if existing is not None and not existing.is_demo:
         raise DemoConflictError(
-            f"计划代码 {existing.code} 已被非演示计划“{existing.name}”使用，未加载演示数据。"
-            f" / Programme code {existing.code} belongs to a non-demo programme; demo not loaded."
+            _("计划代码 %(code)s 已被非演示计划“%(name)s”使用，未加载演示数据。")
+            % {"code": existing.code, "name": existing.name}
         )
 
     # Places, by name (codes where they have one).
@@ -298,7 +300,7 @@ def _load(password: str) -> DemoResult:
             action="import",
             obj=programme,
             after=dict(sorted(created.items())),
-            reason="加载演示数据（数据为示意）/ Demo data loaded (figures are illustrative)",
+            reason="加载演示数据（数据为示意）",
             programme_id=programme.pk,
         )
     return DemoResult(programme=programme, created=created)
@@ -586,17 +588,18 @@ def load_demo_boundaries(path=None) -> str:
 
     path = Path(path or Path(settings.BASE_DIR) / "static/vendor/echarts-cities/jiaozuo.js")
     if not path.is_file():
-        return (
-            "未找到焦作市边界文件，地图将没有区域边界（运行 make assets 后重试）/ Jiaozuo "
-            f"boundaries not installed ({path.name}); run `make assets` for the map"
-        )
+        return _("未找到焦作市边界文件 %(file)s，地图将没有区域边界（运行 make assets 后重试）") % {
+            "file": path.name
+        }
     city = Region.objects.filter(code=data.CITY["code"]).first()
     if city is None:
-        return "未找到焦作市区域 / Region Jiaozuo not found; boundaries skipped"
+        return _("未找到焦作市区域，未导入区域边界")
     if Region.objects.filter(parent=city, boundary__isnull=False).exists():
-        return "区域边界已存在，未改动 / Boundaries already present, left unchanged"
+        return _("区域边界已存在，未改动")
     try:
         result = import_boundaries(read_collection(path), by=None, parent=city)
     except ValidationError as exc:
-        return f"区域边界未导入 / Boundaries not loaded: {'; '.join(exc.messages)}"
-    return f"已导入区域边界 {len(result.matched)} 个 / {len(result.matched)} boundaries loaded"
+        separator = pgettext("between error messages", "；")
+        return _("区域边界未导入：%(errors)s") % {"errors": separator.join(exc.messages)}
+    n = len(result.matched)
+    return ngettext("已导入区域边界 %(n)s 个", "已导入区域边界 %(n)s 个", n) % {"n": n}

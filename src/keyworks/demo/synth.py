@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from keyworks.audit.services import record_change
 from keyworks.coordination.models import (
@@ -422,14 +423,10 @@ def build_synth(
         if existing is not None:
             if not replace:
                 raise SynthExistsError(
-                    f"计划 {code} 已存在；加 --replace 删除后重建 / Programme {code} exists;"
-                    " use --replace to rebuild it"
+                    _("计划 %(code)s 已存在；加 --replace 删除后重建") % {"code": code}
                 )
             if not (existing.is_demo and existing.region.code == PROVINCE["code"]):
-                raise SynthExistsError(
-                    f"计划 {code} 不是合成数据，不能替换 / Programme {code} is not synthetic"
-                    " data and cannot be replaced"
-                )
+                raise SynthExistsError(_("计划 %(code)s 不是合成数据，不能替换") % {"code": code})
             delete_programme(existing)
         items = plan(projects, seed)
         cities = geography()
@@ -526,7 +523,7 @@ def build_synth(
                     actual_start=item["actual_start"],
                     actual_finish=item["actual_finish"],
                     annual_target=item["annual_target"],
-                    content=f"{item['name']}：建设内容为合成数据 / synthetic data",
+                    content=f"{item['name']}：建设内容为合成数据",
                 )
             )
         project_rows = Project.objects.bulk_create(rows, batch_size=BATCH)
@@ -644,7 +641,7 @@ def build_synth(
             action="import",
             obj=programme,
             after={"seed": seed, **dict(sorted(created.items()))},
-            reason="生成合成数据 / Synthetic data generated",
+            reason="生成合成数据",
             programme_id=programme.pk,
         )
     return SynthResult(programme=programme, created=created, seconds=time.monotonic() - started)
@@ -774,7 +771,7 @@ def add_problems(programme: Programme, count: int, seed: int) -> tuple[int, int]
     categories, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
     span = (PROBLEM_END - PROBLEM_START).days
     problems, lives, assisting = [], [], []
-    for _ in range(count):
+    for _problem in range(count):
         project_id, seq, responsible = rng.choice(projects)
         raiser = users.get(f"{prefix}tf{seq:05d}", office)
         category = rng.choices(categories, weights)[0]

@@ -6,9 +6,12 @@ import unicodedata
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from keyworks.demo import data
 from keyworks.demo.activity import load_demo_activity
+from keyworks.demo.counts import describe
 from keyworks.demo.loader import (
     DemoConflictError,
     demo_accounts,
@@ -18,12 +21,12 @@ from keyworks.demo.loader import (
 from keyworks.ledger.models import Programme
 
 GROUPS = [
-    ("office", "指挥部办公室 / programme office"),
-    ("leader", "指挥部领导 / leaders"),
-    ("inspector", "督导 / inspectors"),
-    ("taskforce", "项目专班 / task forces (按台账序号 / by ledger number)"),
-    ("district", "县(市、区) / districts and counties"),
-    ("department", "职能部门 / departments"),
+    ("office", pgettext_lazy("demo account group", "指挥部办公室")),
+    ("leader", pgettext_lazy("demo account group", "指挥部领导")),
+    ("inspector", pgettext_lazy("demo account group", "督导")),
+    ("taskforce", pgettext_lazy("demo account group", "项目专班（按台账序号）")),
+    ("district", pgettext_lazy("demo account group", "县(市、区)")),
+    ("department", pgettext_lazy("demo account group", "职能部门")),
 ]
 
 
@@ -38,25 +41,29 @@ def default_port() -> int:
     try:
         return int(raw)
     except ValueError:
-        raise CommandError(f"PORT 应为数字，而不是 {raw!r} / PORT must be a number") from None
+        raise CommandError(
+            _("环境变量 PORT 应为数字，而不是 %(value)s") % {"value": repr(raw)}
+        ) from None
 
 
 class Command(BaseCommand):
-    help = "运行演示：迁移数据库、加载演示计划并启动服务 / Run the demo: migrate, load, serve."
+    @property
+    def help(self) -> str:  # argparse wants a str: translated when the parser is built
+        return _("运行演示：迁移数据库、加载演示计划并启动服务")
 
     def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help=_("只准备数据，不启动服务"))
         parser.add_argument(
-            "--no-serve", action="store_true", help="只准备数据，不启动服务 / Prepare only"
+            "--port", type=int, default=None, help=_("端口（默认取环境变量 PORT，否则为 8000）")
         )
-        parser.add_argument("--port", type=int, default=None, help="端口 / port (env PORT, 8000)")
-        parser.add_argument("--host", default="127.0.0.1", help="监听地址 / address to bind")
+        parser.add_argument("--host", default="127.0.0.1", help=_("监听地址"))
 
     def handle(self, *args, **options):
         port = options["port"] if options["port"] is not None else default_port()
         host = options["host"]
         verbosity = options["verbosity"]
 
-        self.stdout.write("数据库迁移 / Migrating the database…")
+        self.stdout.write(_("正在迁移数据库…"))
         call_command(
             "migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout
         )
@@ -68,19 +75,18 @@ class Command(BaseCommand):
             except DemoConflictError as exc:
                 raise CommandError(str(exc)) from exc
             programme = result.programme
-            counts = ", ".join(f"{k} {v}" for k, v in sorted(result.created.items()))
-            self.stdout.write(f"已加载演示数据 / Demo data loaded: {counts}")
-        elif not programme.is_demo:
-            raise CommandError(
-                f"计划代码 {programme.code} 已被非演示计划使用 / Programme code {programme.code}"
-                " belongs to a non-demo programme"
+            self.stdout.write(
+                _("已加载演示数据：%(counts)s") % {"counts": describe(result.created)}
             )
+        elif not programme.is_demo:
+            raise CommandError(_("计划代码 %(code)s 已被非演示计划使用") % {"code": programme.code})
         else:
-            self.stdout.write("演示数据已存在，未改动 / Demo data already present, left unchanged")
+            self.stdout.write(_("演示数据已存在，未改动"))
             added = load_demo_activity(programme)
             if added:
-                counts = ", ".join(f"{k} {v}" for k, v in sorted(added.items()))
-                self.stdout.write(f"已补充演示月报与问题 / Demo activity added: {counts}")
+                self.stdout.write(
+                    _("已补充演示月报与问题：%(counts)s") % {"counts": describe(added)}
+                )
         self.stdout.write(load_demo_boundaries())
 
         display_host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
@@ -102,13 +108,24 @@ class Command(BaseCommand):
         password = settings.DEMO_PASSWORD
         write = self.stdout.write
         write("")
+        projects = programme.projects.count()
         write(
-            f"{programme.name}（{programme.code}，{programme.projects.count()} 个项目 / projects）"
+            ngettext(
+                "%(name)s（%(code)s，%(n)s 个项目）",
+                "%(name)s（%(code)s，%(n)s 个项目）",
+                projects,
+            )
+            % {"name": programme.name, "code": programme.code, "n": projects}
         )
-        write(data.NOTICE)
+        write(
+            _(
+                "演示数据：除公开报道中的项目名称和数字外，金额、日期、代码、人员和电话均为示意；"
+                "报道所述2024年在演示中为2025年（日期整体后移一年）。"
+            )
+        )
         write("")
-        write(f"登录地址 / Log in at: {login_url}")
-        write(f"演示账号 / Demo accounts — 密码 / password: {password}")
+        write(_("登录地址：%(url)s") % {"url": login_url})
+        write(_("演示账号（密码均为 %(password)s）：") % {"password": password})
         accounts = demo_accounts()
         for group, title in GROUPS:
             write(f"  {title}")
@@ -118,8 +135,8 @@ class Command(BaseCommand):
                     detail = f"{account.project_seq:>2}. {detail}"
                 write(f"    {pad(account.username, 11)}{pad(account.full_name, 8)}{detail}")
         write(
-            f"登录 / Log in: {login_url}  用户名见上 / user names above, "
-            f"密码 / password: {password}"
+            _("登录：%(url)s  用户名见上，密码：%(password)s")
+            % {"url": login_url, "password": password}
         )
 
     def _allow_plain_http(self, host: str) -> None:
