@@ -114,7 +114,7 @@ def test_demo_boundaries_from_the_vendored_echarts_map(world, tmp_path):
     from keyworks.dashboards.geo import encode_ring
     from keyworks.demo.loader import load_demo_boundaries
 
-    assert "not installed" in load_demo_boundaries(tmp_path / "missing.js")
+    assert "未找到焦作市边界文件" in load_demo_boundaries(tmp_path / "missing.js")
     ring = [[113.2, 35.2], [113.3, 35.2], [113.3, 35.3], [113.2, 35.2]]
     encoded, offsets = encode_ring(ring)
     collection = {
@@ -135,10 +135,10 @@ def test_demo_boundaries_from_the_vendored_echarts_map(world, tmp_path):
     }
     script = tmp_path / "jiaozuo.js"
     script.write_text(f"echarts.registerMap('焦作', {json.dumps(collection)});", "utf-8")
-    assert "1 boundaries loaded" in load_demo_boundaries(script)
+    assert "已导入区域边界 1 个" in load_demo_boundaries(script)
     world.district_a.refresh_from_db()
     assert world.district_a.boundary["coordinates"][0][1] == [113.299805, 35.200195]
-    assert "already present" in load_demo_boundaries(script)
+    assert "区域边界已存在" in load_demo_boundaries(script)
 
 
 def test_the_vendored_jiaozuo_map_if_installed(world):
