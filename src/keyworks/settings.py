@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from keyworks.bootstrap import DEVELOPMENT_SECRET_KEY, var_dir
 
@@ -250,7 +251,8 @@ X_FRAME_OPTIONS = "DENY"
 # without KEYWORKS_SSL_REDIRECT and KEYWORKS_HSTS_SECONDS (both work behind the TLS proxy,
 # which passes X-Forwarded-Proto).
 
-FILTERS_EMPTY_CHOICE_LABEL = "全部"
+# django-filter's empty choice, read lazily in the request's language.
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", "keyworks-demo") or "keyworks-demo"
 
