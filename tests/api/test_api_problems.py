@@ -275,3 +275,15 @@ def test_labels_follow_the_language(world, api):
     translation.activate("zh-hans")  # the request left English active in this thread
     assert chinese["category_label"] == "用地" and english.json()["category_label"] == "Land"
     assert english.json()["level_label"] == "District"
+
+
+def test_a_deadline_is_a_day_within_ten_years_of_the_programme(world, api):
+    client = api(world.member)
+    # a number would be read as seconds since 1970 by pydantic
+    response = client.post("/api/problems", new_problem(world, deadline=1767139200))
+    assert response.status_code == 422 and "deadline" in response.json()["errors"]
+    far = datetime.date(world.programme.year + 11, 1, 1).isoformat()
+    response = client.post("/api/problems", new_problem(world, deadline=far))
+    assert response.status_code == 422
+    assert "10" in response.json()["errors"]["deadline"][0]
+    assert not Problem.objects.exists()

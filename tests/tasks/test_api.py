@@ -184,3 +184,14 @@ def test_list_filters_and_as_of(world):
     assert api.get("/api/tasks", {"overdue": "true"}).json()["count"] == 0
     assert api.get("/api/tasks", {"as_of": "not-a-date"}).status_code == 422
     assert Api(world.outsider).get("/api/tasks").json()["count"] == 0
+
+
+def test_dates_are_days_and_the_deadline_within_ten_years_of_the_programme(world):
+    api = Api(world.office)
+    for field in ("deadline", "issued_on"):
+        response = api.post("/api/tasks", body(world, **{field: 1767139200}))
+        assert response.status_code == 422 and field in response.json()["errors"], field
+    far = datetime.date(world.programme.year + 11, 1, 1).isoformat()
+    response = api.post("/api/tasks", body(world, deadline=far))
+    assert response.status_code == 422 and "deadline" in response.json()["errors"]
+    assert not Task.objects.exists()

@@ -107,7 +107,7 @@ class ProblemCreate(Schema):
     category: str = Field(description=" | ".join(ProblemCategory.values))
     description: str = Field(max_length=5000)
     need: str = Field("", max_length=5000)
-    deadline: datetime.date
+    deadline: Day
     deadline_reason: str = Field("", max_length=5000)
     lead_unit: int | None = Field(None, description=gettext_lazy("牵头责任单位 ID"))
     assisting_units: list[int] = Field([], description=gettext_lazy("配合单位 ID"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from keyworks.audit import services as audit_log
 from keyworks.audit.services import record_change, snapshot
-from keyworks.core.calendar import local_today
+from keyworks.core.calendar import local_today, planned_error
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import check_version, insert_first, required_text
 from keyworks.core.permissions import DENIED
@@ -82,6 +82,8 @@ def raise_problem(project: Project, data: dict, *, by, from_update=None) -> Prob
     reason = (data.get("deadline_reason") or "").strip()
     if deadline is None:
         errors["deadline"] = _("请填写办理时限")
+    elif refusal := planned_error(deadline, project.programme.year):
+        errors["deadline"] = refusal
     elif deadline < local_today() and not reason:
         errors["deadline_reason"] = _("办理时限早于今天，请说明理由")
     if errors:
@@ -125,6 +127,8 @@ def assign(
 ) -> Problem:
     if lead_unit is None:
         raise ValidationError({"lead_unit": _("请选择牵头责任单位")})
+    if refusal := planned_error(deadline, problem.project.programme.year):
+        raise ValidationError({"deadline": refusal})
 
     def apply(p):
         p.lead_unit = lead_unit

@@ -97,7 +97,7 @@ class FactorCreate(Schema):
     secured: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
     unit: str = Field("", max_length=20, description=gettext_lazy("留空按类别默认"))
     responsible_unit: int | None = None
-    deadline: datetime.date | None = None
+    deadline: Day | None = None
     note: str = Field("", max_length=5000)
 
 
@@ -110,7 +110,7 @@ class FactorPatch(Schema):
     secured: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     unit: str | None = Field(None, max_length=20)
     responsible_unit: int | None = None
-    deadline: datetime.date | None = None
+    deadline: Day | None = None
     note: str | None = Field(None, max_length=5000)
 
 

@@ -149,7 +149,7 @@ class DecisionIn(Schema):
 
     text: str = Field(max_length=5000)
     unit: int | None = Field(None, description=gettext_lazy("责任单位 ID"))
-    deadline: datetime.date | None = None
+    deadline: Day | None = None
 
 
 class DecisionPatch(DecisionIn):

@@ -93,14 +93,14 @@ class TaskCreate(Schema):
     text: str = Field(max_length=5000)
     lead_unit: int = Field(description=gettext_lazy("牵头责任单位 ID"))
     assisting_units: list[int] = Field([], description=gettext_lazy("配合单位 ID"))
-    deadline: datetime.date
+    deadline: Day
     project: int | None = None
     problem: int | None = None
     report: int | None = None
     subject_label: str = Field("", max_length=200)
     subject_url: str = Field("", max_length=300)
     issued_by: int | None = Field(None, description=gettext_lazy("批示领导的用户 ID（领导批示）"))
-    issued_on: datetime.date | None = Field(None, description=gettext_lazy("交办日期，默认今天"))
+    issued_on: Day | None = Field(None, description=gettext_lazy("交办日期，默认今天"))
 
 
 class ActionIn(Schema):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from keyworks.audit import services as audit_log
-from keyworks.core.calendar import SHANGHAI, local_today
+from keyworks.core.calendar import SHANGHAI, local_today, planned_error
 from keyworks.core.errors import ConcurrentEditError as BaseConcurrentEditError
 from keyworks.core.errors import required_text
 from keyworks.core.validators import LINK_MESSAGE, is_safe_link
@@ -145,6 +145,8 @@ def create_task(
         errors["deadline"] = _("请填写办理时限")
     elif deadline < issued_on:
         errors["deadline"] = _("办理时限不能早于交办日期")
+    elif refusal := planned_error(deadline, programme.year):
+        errors["deadline"] = refusal
     if issued_on > local_today():
         errors["issued_on"] = _("交办日期不能晚于今天")
     subject_url = (subject_url or "").strip()
