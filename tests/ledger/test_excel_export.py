@@ -248,3 +248,30 @@ def test_district_filter_and_every_sort_order(world, sort):
         ["牧野路改造工程", "沿黄高速武陟至济源段", "批量项目010", "批量项目011", "批量项目012"]
     )
     assert names[0] == "牧野路改造工程"  # grouped by category: industry first
+
+
+def test_the_totals_say_how_many_paused_projects_they_hold(world):
+    """The ledger list leaves paused projects out of its annual plan; the workbook lists and
+    sums every project, so its note under the title names the paused ones."""
+    import datetime
+
+    from keyworks.core.calendar import SHANGHAI
+    from keyworks.reporting.measures import default_month
+    from keyworks.reporting.models import ProjectPause
+    from keyworks.reporting.services import pause_project
+
+    _, wb, _ = download(world.client(world.office))
+    assert "暂停" not in wb.active["A2"].value
+    pause_project(world.other, by=world.office, reason="征迁未完成")
+    month = default_month(world.programme)
+    began = datetime.datetime(month.year, month.month, 2, tzinfo=SHANGHAI)
+    ProjectPause.objects.filter(project=world.other).update(started_at=began)
+    _, wb, _ = download(world.client(world.office))
+    assert f"小计与合计含{month:%Y-%m}暂停项目1个" in wb.active["A2"].value
+    with translation.override("en"):
+        buffer = io.BytesIO()
+        write_ledger_xlsx(
+            world.programme, Project.objects.filter(programme=world.programme), buffer
+        )
+    note = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active["A2"].value
+    assert f"1 project paused in {month:%Y-%m}" in note

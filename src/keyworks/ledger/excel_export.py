@@ -17,10 +17,11 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from keyworks.core.extensions import collect
 from keyworks.core.sheets import HEADER_ROW, XLSX_CONTENT_TYPE, Column, TableSheet
 
 from .models import Grade, Programme, Project, Stage, districts_prefetch
@@ -112,6 +113,26 @@ def prepare_queryset(projects: QuerySet[Project]) -> QuerySet[Project]:
     )
 
 
+def unit_note(programme: Programme, listed: set[int], today: dt.date) -> str:
+    """The line under the title. The workbook lists and sums every project it holds; when
+    some are paused in the dashboard's month (which the ledger list and every rollup leave
+    out of the annual plan), it says how many, so its totals are read as they are."""
+    month, paused = (collect("paused_projects", programme) or [(None, set())])[0]
+    count = len(paused & listed)
+    if not count:
+        return _("单位：万元　导出日期：%(date)s") % {"date": f"{today:%Y-%m-%d}"}
+    message = ngettext(
+        "单位：万元　导出日期：%(date)s　小计与合计含%(month)s暂停项目%(n)s个",
+        "单位：万元　导出日期：%(date)s　小计与合计含%(month)s暂停项目%(n)s个",
+        count,
+    )
+    return message % {
+        "date": f"{today:%Y-%m-%d}",
+        "month": f"{month:%Y-%m}",
+        "n": count,
+    }
+
+
 def write_ledger_xlsx(
     programme: Programme,
     projects: QuerySet[Project] | Iterable[Project],
@@ -127,15 +148,14 @@ def write_ledger_xlsx(
     """
     today = today or timezone.localdate()
     if isinstance(projects, QuerySet):
+        listed = set(projects.values_list("pk", flat=True))
         rows: Iterable[Project] = prepare_queryset(projects).iterator(chunk_size=2000)
     else:
-        rows = projects
+        rows = list(projects)
+        listed = {project.pk for project in rows}
     wb = Workbook(write_only=True)
     sheet = TableSheet(wb, _("台账"), COLUMNS, demo=programme.is_demo)
-    sheet.heading(
-        ledger_title(programme, today),
-        _("单位：万元　导出日期：%(date)s") % {"date": f"{today:%Y-%m-%d}"},
-    )
+    sheet.heading(ledger_title(programme, today), unit_note(programme, listed, today))
     width = len(COLUMNS)
 
     def total_row(label: str, text: str, sums: list[Decimal], category: str = "") -> None:
