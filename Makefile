@@ -60,7 +60,7 @@ bench: install
 # The compiled .mo files are committed, so neither the demo nor a deployment needs gettext;
 # tests/core/test_i18n.py checks that they match their sources.
 messages: $(STAMP)
-	cd src/keyworks && KEYWORKS_DEBUG=true ../../$(BIN)/keyworks compilemessages --ignore 'static/*' --ignore 'templates/*'
+	cd src/keyworks && ../../$(BIN)/keyworks compilemessages --ignore 'static/*' --ignore 'templates/*'
 
 clean:
 	rm -rf $(VENV) var node_modules src/keyworks/static/vendor

@@ -12,6 +12,17 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 # its own (its contacts are encrypted with a key derived from this one).
 DEVELOPMENT_SECRET_KEY = "django-insecure-keyworks-development-key-change-me"
 DEMO_COMMANDS = frozenset({"demo", "synth"})
+# Commands that read the code and never sign, encrypt or serve anything: they run without a
+# secret key (a throwaway one), so a build or a CI check needs no secret.
+OFFLINE_COMMANDS = frozenset({"makemigrations", "compilemessages", "makemessages"})
+
+
+def offline_command(argv: list[str]) -> bool:
+    """Is this process one of OFFLINE_COMMANDS (`keyworks makemigrations --check`, also as
+    `django-admin` or `python -m django`)?"""
+    return len(argv) > 1 and argv[1] in OFFLINE_COMMANDS
+
+
 DEMO_KEY_NAME = "demo-secret-key"
 
 

@@ -2,6 +2,8 @@
 
 import datetime
 import os
+import secrets
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,7 +12,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
-from keyworks.bootstrap import DEVELOPMENT_SECRET_KEY, var_dir
+from keyworks.bootstrap import DEVELOPMENT_SECRET_KEY, offline_command, var_dir
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = var_dir()
@@ -42,13 +44,17 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     # Fail closed: only a development run may use the public key (`check --deploy` flags
     # it). `keyworks demo` keeps a key of its own in var/ (bootstrap.keep_demo_secret_key);
-    # the tests and the benchmarks set theirs.
-    if not DEBUG:
+    # the tests and the benchmarks set theirs. A command that only reads the code
+    # (makemigrations, compilemessages) gets a throwaway key.
+    if offline_command(sys.argv):
+        SECRET_KEY = secrets.token_urlsafe(50)
+    elif not DEBUG:
         raise ImproperlyConfigured(
             "KEYWORKS_SECRET_KEY (or KEYWORKS_SECRET_KEY_FILE) must be set;"
             " only a development run with KEYWORKS_DEBUG=true goes without one"
         )
-    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    else:
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = [
     h.strip() for h in (env("ALLOWED_HOSTS", "127.0.0.1,localhost") or "").split(",") if h.strip()

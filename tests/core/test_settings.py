@@ -80,6 +80,13 @@ def test_production_without_a_secret_key_refuses_to_start():
     assert "ImproperlyConfigured" in result.stderr
 
 
+def test_a_check_of_the_migrations_needs_no_secret_key():
+    """makemigrations reads the code and signs nothing: a build or CI step runs it bare."""
+    result = run("makemigrations", "--check", "--dry-run", env_extra=without_key(PROD))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_a_development_run_uses_the_public_key_and_check_deploy_flags_it():
     env = without_key(PROD) | {"KEYWORKS_DEBUG": "true"}
     assert run("check", env_extra=env).returncode == 0
